@@ -1,0 +1,81 @@
+/**
+ * The Finding: the one shape every diagnosis speaks, over REST, GraphQL, CLI and webhooks.
+ * `code` is a stable UPPER_SNAKE identifier from the catalog; clients map codes to their own UI.
+ */
+export type Severity = 'critical' | 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'indeterminate';
+export const VERDICTS: readonly Verdict[] = ['pass', 'warn', 'fail', 'indeterminate'];
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  title: string;
+  detail: string;
+  remediation: string;
+  /** Raw evidence: records, replies, transcript excerpts. JSON-serialisable. */
+  evidence?: unknown;
+  references?: string[];
+}
+
+/** One catalog entry: what a code means in general. A Finding instance adds the specific detail. */
+export interface FindingDefinition {
+  code: string;
+  severity: Severity;
+  title: string;
+  /** Default remediation in the user's words; a finding may give a more specific one. */
+  remediation: string;
+  references?: string[];
+  /** The module that emits it (mx, dns, probe, content, reports, ...). */
+  module: string;
+}
+
+/**
+ * Build a Finding from its catalog definition. `detail` says what was seen in this case;
+ * `overrides` may sharpen severity or remediation (e.g. with the suggested record text).
+ */
+export function finding(
+  def: FindingDefinition,
+  detail: string,
+  overrides: Partial<Pick<Finding, 'severity' | 'remediation' | 'evidence' | 'references' | 'title'>> = {},
+): Finding {
+  return {
+    code: def.code,
+    severity: overrides.severity ?? def.severity,
+    title: overrides.title ?? def.title,
+    detail,
+    remediation: overrides.remediation ?? def.remediation,
+    ...(overrides.evidence !== undefined ? { evidence: overrides.evidence } : {}),
+    ...(overrides.references ?? def.references ? { references: overrides.references ?? def.references } : {}),
+  };
+}
+
+/** Helper to declare a module's catalog with type-checked keys. */
+export function defineFindings<K extends string>(
+  module: string,
+  defs: Record<K, Omit<FindingDefinition, 'code' | 'module'>>,
+): Record<K, FindingDefinition> {
+  const out = {} as Record<K, FindingDefinition>;
+  for (const code of Object.keys(defs) as K[]) {
+    out[code] = { code, module, ...defs[code] };
+  }
+  return out;
+}
+
+const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 40, error: 20, warning: 7, info: 0 };
+
+/**
+ * Default scoring: 100 minus weighted penalties, floored at 0. Kinds may compute their own score.
+ * Verdict: any critical/error -> fail, any warning -> warn, else pass.
+ */
+export function scoreFindings(findings: Finding[]): { score: number; verdict: Verdict } {
+  let score = 100;
+  let verdict: Verdict = 'pass';
+  for (const f of findings) {
+    score -= SEVERITY_WEIGHT[f.severity];
+    if (f.severity === 'critical' || f.severity === 'error') verdict = 'fail';
+    else if (f.severity === 'warning' && verdict === 'pass') verdict = 'warn';
+  }
+  return { score: Math.max(0, Math.min(100, score)), verdict };
+}

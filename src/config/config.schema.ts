@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Every environment variable, parsed once at boot into a typed object. A bad or missing value
+ * stops startup with a message naming every offending variable (STYLE habit 9).
+ * `<KEY>_FILE` is accepted for secrets (ADMIN_TOKEN, API_KEYS, SECRET_KEY).
+ */
+export type Role = 'api' | 'worker' | 'all';
+
+export interface DnsServer { host: string; port: number }
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  role: Role;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  /** tenant -> keys */
+  apiKeys: { tenant: string; key: string }[];
+  adminToken: string | undefined;
+  /** Empty means "the system's resolvers" (from /etc/resolv.conf). */
+  dnsServers: DnsServer[];
+  dnsTimeoutMs: number;
+  dnsRetries: number;
+  dnsFallbackServers: DnsServer[];
+  dnsblZones: string[];
+  dnsblDomainZones: string[];
+  probeAllowedCidrs: string[];
+  probeAllowedPorts: number[];
+  workerConcurrency: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimit: string;
+  /** 32-byte key (hex or base64) used to encrypt secrets in job payloads. */
+  secretKey: string | undefined;
+  jobAttempts: number;
+  /** How often the sweeper re-enqueues checks the queue lost (e.g. Redis restarted without persistence). */
+  sweepIntervalMs: number;
+  shutdownGraceMs: number;
+  spamdUrl: string | undefined;
+  rspamdUrl: string | undefined;
+  corsOrigins: string[];
+  /** Extra, module-specific settings read as raw strings; modules parse their own. */
+  env: Record<string, string | undefined>;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export const DEFAULT_DNSBL_ZONES = ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org', 'psbl.surriel.com'];
+export const DEFAULT_DNSBL_DOMAIN_ZONES = ['dbl.spamhaus.org', 'multi.surbl.org'];
+
+export function parseDnsServers(raw: string, name: string, problems: string[]): DnsServer[] {
+  if (!raw.trim()) return [];
+  const out: DnsServer[] = [];
+  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    // forms: 1.2.3.4, 1.2.3.4:53, [::1]:53, ::1
+    let host = part;
+    let port = 53;
+    const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(part);
+    if (v6) {
+      host = v6[1]!;
+      if (v6[2]) port = Number(v6[2]);
+    } else if ((part.match(/:/g) ?? []).length === 1) {
+      const [h, p] = part.split(':');
+      host = h!;
+      port = Number(p);
+    }
+    if (!isIp(host) || !Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.push(`${name}: "${part}" is not ip[:port]`);
+      continue;
+    }
+    out.push({ host, port });
+  }
+  return out;
+}
+
+function isIp(s: string): boolean {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(s) || (/^[0-9a-fA-F:.]+$/.test(s) && s.includes(':'));
+}
+
+function readSecret(env: Record<string, string | undefined>, key: string, problems: string[]): string | undefined {
+  const file = env[`${key}_FILE`];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      problems.push(`${key}_FILE: cannot read ${file} (${(e as Error).message})`);
+      return undefined;
+    }
+  }
+  const v = env[key];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function int(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number, problems: string[]): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
+    return def;
+  }
+  return n;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const problems: string[] = [];
+  const role = (env.ROLE ?? 'all') as Role;
+  if (!['api', 'worker', 'all'].includes(role)) problems.push(`ROLE: "${env.ROLE}" must be api, worker or all`);
+
+  const databaseUrl = env.DATABASE_URL || 'sqlite:./data/smtp-doctor.db';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL: "${databaseUrl}" must start with sqlite: or postgres://`);
+  }
+  const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL: "${redisUrl}" must start with redis:// or rediss://`);
+
+  const apiKeysRaw = readSecret(env, 'API_KEYS', problems);
+  const apiKeys: { tenant: string; key: string }[] = [];
+  for (const pair of list(apiKeysRaw)) {
+    const i = pair.indexOf(':');
+    const tenant = pair.slice(0, i);
+    const key = pair.slice(i + 1);
+    if (i <= 0 || key.length < 8 || !/^[A-Za-z0-9_.-]{1,64}$/.test(tenant)) {
+      problems.push(`API_KEYS: entries must be tenant:key with a key of at least 8 characters (got "${pair.slice(0, Math.max(0, i)) || '?'}:...")`);
+      continue;
+    }
+    apiKeys.push({ tenant, key });
+  }
+
+  const logLevel = (env.LOG_LEVEL ?? 'info') as AppConfig['logLevel'];
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL: "${env.LOG_LEVEL}" must be one of fatal,error,warn,info,debug,trace,silent`);
+  }
+
+  const cidrs = list(env.PROBE_ALLOWED_CIDRS);
+  for (const c of cidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`PROBE_ALLOWED_CIDRS: "${c}" is not a CIDR`);
+  const ports = list(env.PROBE_ALLOWED_PORTS || '25,465,587,2525').map(Number);
+  for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`PROBE_ALLOWED_PORTS: "${p}" is not a port`);
+
+  const secretKey = readSecret(env, 'SECRET_KEY', problems);
+  if (secretKey !== undefined && !(/^[0-9a-fA-F]{64}$/.test(secretKey) || Buffer.from(secretKey, 'base64').length === 32)) {
+    problems.push('SECRET_KEY: must be 32 bytes as 64 hex characters or base64');
+  }
+  if (role !== 'all' && secretKey === undefined && env.NODE_ENV === 'production') {
+    problems.push('SECRET_KEY: required when api and worker run as separate processes in production');
+  }
+
+  const bodyLimit = env.BODY_LIMIT || '10mb';
+  if (!/^\d+(kb|mb|b)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT: "${bodyLimit}" must look like 10mb`);
+
+  const queuePrefix = env.QUEUE_PREFIX || 'smtp-doctor';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) problems.push(`QUEUE_PREFIX: "${queuePrefix}" may hold letters, digits, _ . - only`);
+
+  const config: AppConfig = {
+    port: int(env, 'PORT', 3000, 0, 65535, problems),
+    host: env.HOST || '0.0.0.0',
+    role,
+    databaseUrl,
+    redisUrl,
+    queuePrefix,
+    apiKeys,
+    adminToken: readSecret(env, 'ADMIN_TOKEN', problems),
+    dnsServers: parseDnsServers(env.DNS_SERVERS ?? '', 'DNS_SERVERS', problems),
+    dnsTimeoutMs: int(env, 'DNS_TIMEOUT_MS', 3000, 50, 60000, problems),
+    dnsRetries: int(env, 'DNS_RETRIES', 1, 0, 5, problems),
+    dnsFallbackServers: parseDnsServers(env.DNS_FALLBACK_SERVERS ?? '', 'DNS_FALLBACK_SERVERS', problems),
+    dnsblZones: env.DNSBL_ZONES !== undefined ? list(env.DNSBL_ZONES) : DEFAULT_DNSBL_ZONES,
+    dnsblDomainZones: env.DNSBL_DOMAIN_ZONES !== undefined ? list(env.DNSBL_DOMAIN_ZONES) : DEFAULT_DNSBL_DOMAIN_ZONES,
+    probeAllowedCidrs: cidrs,
+    probeAllowedPorts: ports,
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 10, 1, 1000, problems),
+    logLevel,
+    bodyLimit,
+    secretKey,
+    jobAttempts: int(env, 'JOB_ATTEMPTS', 3, 1, 20, problems),
+    sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15000, 200, 3600000, problems),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000, problems),
+    spamdUrl: env.SPAMD_URL || undefined,
+    rspamdUrl: env.RSPAMD_URL || undefined,
+    corsOrigins: list(env.CORS_ORIGINS),
+    env: { ...env },
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
