@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import * as dnsPacket from 'dns-packet';
 import { load as yamlLoad } from 'js-yaml';
 import { parseZone, startDnsServer, type FixtureDnsServer } from '../support/dns-server';
-import { buildQuery, tcpQueries, udpQuery, udpRaw } from './raw-client';
+import { buildQuery, tcpQueries, udpQuery, udpRaw, type RawReply } from './raw-client';
 
 const ZONE = join(__dirname, '../fixtures/zones/example.com.zone');
-const txt = (p: dnsPacket.DecodedPacket | undefined) =>
+const txt = (p: RawReply | undefined) =>
   (p?.answers ?? []).filter((a) => a.type === 'TXT').map((a) => (a.data as Buffer[]).map((b) => b.toString('latin1')));
 
 describe('zone parser', () => {

@@ -3,6 +3,14 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- decoded packets are inspected loosely in tests */
+export interface RawAnswer { name: string; type: string; ttl?: number; data?: any; [k: string]: any }
+/** dns-packet's decoded shape, with the header fields its typings omit. */
+export interface RawReply {
+  id: number; rcode: string; flag_aa: boolean; flag_tc: boolean; flag_ad: boolean;
+  answers: RawAnswer[]; authorities: RawAnswer[]; additionals: RawAnswer[];
+}
+
 export interface RawQuery { name: string; type: string; id?: number; edns?: number; dnssecOk?: boolean }
 
 export function buildQuery(q: RawQuery): Buffer {
@@ -18,7 +26,7 @@ export function buildQuery(q: RawQuery): Buffer {
 }
 
 /** Sends raw bytes over UDP; resolves with the decoded reply, or undefined after `waitMs` of silence. */
-export function udpRaw(port: number, bytes: Buffer, waitMs = 1000): Promise<dnsPacket.DecodedPacket | undefined> {
+export function udpRaw(port: number, bytes: Buffer, waitMs = 1000): Promise<RawReply | undefined> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket('udp4');
     const timer = setTimeout(() => {
@@ -28,7 +36,7 @@ export function udpRaw(port: number, bytes: Buffer, waitMs = 1000): Promise<dnsP
     sock.on('message', (msg) => {
       clearTimeout(timer);
       sock.close();
-      resolve(dnsPacket.decode(msg));
+      resolve(dnsPacket.decode(msg) as unknown as RawReply);
     });
     sock.send(bytes, port, '127.0.0.1');
   });
@@ -37,9 +45,9 @@ export function udpRaw(port: number, bytes: Buffer, waitMs = 1000): Promise<dnsP
 export const udpQuery = (port: number, q: RawQuery, waitMs?: number) => udpRaw(port, buildQuery(q), waitMs);
 
 /** Sends several queries on ONE TCP connection (RFC 7766 §6.2.1) and collects the replies in order. */
-export function tcpQueries(port: number, qs: RawQuery[], waitMs = 2000): Promise<dnsPacket.DecodedPacket[]> {
+export function tcpQueries(port: number, qs: RawQuery[], waitMs = 2000): Promise<RawReply[]> {
   return new Promise((resolve, reject) => {
-    const out: dnsPacket.DecodedPacket[] = [];
+    const out: RawReply[] = [];
     const sock = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
     const timer = setTimeout(() => {
@@ -51,7 +59,7 @@ export function tcpQueries(port: number, qs: RawQuery[], waitMs = 2000): Promise
       buf = Buffer.concat([buf, d]);
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         const len = buf.readUInt16BE(0);
-        out.push(dnsPacket.decode(buf.subarray(2, 2 + len)));
+        out.push(dnsPacket.decode(buf.subarray(2, 2 + len)) as unknown as RawReply);
         buf = buf.subarray(2 + len);
       }
       if (out.length === qs.length) {
