@@ -1,0 +1,41 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AdminController } from '../admin/admin.controller';
+import { BatchesController } from '../checks/batches.controller';
+import { ChecksController } from '../checks/checks.controller';
+import { ChecksResolver } from '../checks/checks.resolver';
+import { FindingsController } from '../checks/findings.controller';
+import type { Platform } from '../platform';
+import { ApiKeyGuard, AdminGuard } from './auth.guard';
+import { formatGraphQLError } from './graphql-errors';
+import { HealthController } from './health.controller';
+import { PLATFORM } from './tokens';
+
+/** The HTTP role: REST controllers and the GraphQL schema, all thin adapters over the platform. */
+@Module({})
+export class ApiModule {
+  static forRoot(platform: Platform, opts: { schemaFile?: string } = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: opts.schemaFile ?? true,
+          sortSchema: true,
+          path: '/graphql',
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+          formatError: formatGraphQLError(platform.log),
+          subscriptions: { 'graphql-ws': { path: '/graphql' } },
+          context: (ctx: { req?: unknown; connectionParams?: unknown; extra?: { connectionParams?: unknown } }) => ({
+            req: ctx.req,
+            connectionParams: ctx.connectionParams ?? ctx.extra?.connectionParams,
+          }),
+        }),
+      ],
+      controllers: [ChecksController, BatchesController, FindingsController, AdminController, HealthController],
+      providers: [{ provide: PLATFORM, useValue: platform }, ApiKeyGuard, AdminGuard, ChecksResolver],
+    };
+  }
+}

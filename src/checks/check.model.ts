@@ -1,0 +1,71 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { JSONScalar } from '../common/json.scalar';
+
+/** Output shapes, shared by REST (OpenAPI) and GraphQL. */
+@ObjectType('Finding')
+export class FindingModel {
+  @ApiProperty({ example: 'MX_MISSING' }) @Field() code!: string;
+  @ApiProperty({ enum: ['critical', 'error', 'warning', 'info'] }) @Field() severity!: string;
+  @ApiProperty() @Field() title!: string;
+  @ApiProperty() @Field() detail!: string;
+  @ApiProperty() @Field() remediation!: string;
+  @ApiPropertyOptional({ description: 'Raw evidence (records, replies, transcript excerpts).' }) @Field(() => JSONScalar, { nullable: true }) evidence?: unknown;
+  @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) references?: string[];
+}
+
+@ObjectType('Check')
+export class CheckModel {
+  @ApiProperty({ format: 'uuid' }) @Field() id!: string;
+  @ApiProperty({ example: 'mx' }) @Field() kind!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'] }) @Field() status!: string;
+  @ApiProperty({ description: 'Main target (domain, host, ...).' }) @Field() target!: string;
+  @ApiProperty({ description: 'The validated input, secrets removed.', type: 'object', additionalProperties: true }) @Field(() => JSONScalar) input!: unknown;
+  @ApiPropertyOptional({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field({ nullable: true }) verdict?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @Field(() => Int, { nullable: true }) score?: number;
+  @ApiProperty({ type: [FindingModel] }) @Field(() => [FindingModel]) findings!: FindingModel[];
+  @ApiPropertyOptional({ description: 'Kind-specific evidence.', type: 'object', additionalProperties: true }) @Field(() => JSONScalar, { nullable: true }) result?: unknown;
+  @ApiPropertyOptional({ description: 'Why the check could not run (not a verdict).' }) @Field({ nullable: true }) error?: string;
+  @ApiPropertyOptional() @Field({ nullable: true }) batchId?: string;
+  @ApiPropertyOptional({ description: 'Live progress 0-100 (subscriptions only).' }) @Field(() => Int, { nullable: true }) progress?: number;
+  @ApiPropertyOptional({ description: 'Live phase label (subscriptions only).' }) @Field({ nullable: true }) phase?: string;
+  @ApiProperty() @Field() createdAt!: string;
+  @ApiPropertyOptional() @Field({ nullable: true }) startedAt?: string;
+  @ApiPropertyOptional() @Field({ nullable: true }) completedAt?: string;
+  @ApiPropertyOptional() @Field(() => Int, { nullable: true }) durationMs?: number;
+}
+
+@ObjectType('CheckPage')
+export class CheckPageModel {
+  @ApiProperty({ type: [CheckModel] }) @Field(() => [CheckModel]) items!: CheckModel[];
+  @ApiPropertyOptional({ description: 'Pass as `cursor` to get the next page; absent on the last page.' }) @Field({ nullable: true }) nextCursor?: string;
+}
+
+@ObjectType('SubmittedCheck')
+export class SubmittedCheckModel {
+  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field() kind!: string;
+  @ApiProperty() @Field() status!: string;
+  @ApiProperty() @Field() createdAt!: string;
+}
+
+@ObjectType('Batch')
+export class BatchModel {
+  @ApiProperty() @Field() id!: string;
+  @ApiProperty({ enum: ['running', 'completed'] }) @Field() status!: string;
+  @ApiProperty() @Field(() => Int) total!: number;
+  @ApiProperty() @Field(() => Int) completed!: number;
+  @ApiProperty() @Field(() => Int) failed!: number;
+  @ApiProperty() @Field() createdAt!: string;
+  @ApiPropertyOptional() @Field({ nullable: true }) completedAt?: string;
+}
+
+@ObjectType('FindingDefinition')
+export class FindingDefinitionModel {
+  @ApiProperty() @Field() code!: string;
+  @ApiProperty() @Field() severity!: string;
+  @ApiProperty() @Field() title!: string;
+  @ApiProperty() @Field() remediation!: string;
+  @ApiProperty() @Field() module!: string;
+  @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) references?: string[];
+}

@@ -1,0 +1,117 @@
+import { plainToInstance } from 'class-transformer';
+import type { AppConfig } from '../config/config.schema';
+import type { SecretBox } from '../common/secret-box';
+import type { ChecksRepository } from '../infra/database/checks.repository';
+import type { CheckEventBus } from '../infra/queue/event-bus';
+import type { CheckJobData } from '../infra/queue/check-queue';
+import type { EngineOutcome, EnginePorts } from './check-kind';
+import { getKind } from './registry';
+
+export interface JobLike {
+  data: CheckJobData;
+  attemptsMade: number;
+  opts: { attempts?: number };
+}
+
+/** Raised to make BullMQ retry with backoff (a transient outcome or a crash of the check). */
+export class RetryLater extends Error {}
+
+export interface RunnerObserver {
+  onFinished?(kind: string, outcome: string, durationMs: number, findings: string[]): void;
+}
+
+/**
+ * Runs one check job: idempotent (a redelivered job of a finished check does nothing), stores the
+ * outcome exactly once, publishes progress, retries only what is transient.
+ */
+export class CheckRunner {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repo: ChecksRepository,
+    private readonly events: CheckEventBus,
+    private readonly secrets: SecretBox,
+    private readonly ports: (checkId: string) => EnginePorts,
+    private readonly observer: RunnerObserver = {},
+    private readonly shutdownSignal?: AbortSignal,
+  ) {}
+
+  async process(job: JobLike): Promise<'completed' | 'failed' | 'skipped'> {
+    const { checkId, tenantId } = job.data;
+    const row = await this.repo.findById(checkId);
+    if (!row || row.status === 'completed' || row.status === 'failed') return 'skipped';
+    const started = Date.now();
+    if (!(await this.repo.markRunning(checkId, new Date(started).toISOString()))) return 'skipped';
+    await this.events.publish({ checkId, tenantId, status: 'running', progress: 0 });
+
+    const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const def = getKind(row.kind);
+    if (!def) return this.fail(checkId, tenantId, row.batch_id, started, `No engine is registered for kind "${row.kind}".`, row.kind);
+
+    const input = plainToInstance(def.inputClass, JSON.parse(row.input) as object);
+    const timeoutMs = def.timeoutMs?.(input, this.config) ?? 120_000;
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new Error(`check exceeded its ${timeoutMs} ms bound`)), timeoutMs);
+    const onShutdown = () => ac.abort(new Error('worker shutting down'));
+    this.shutdownSignal?.addEventListener('abort', onShutdown);
+    let outcome: EngineOutcome;
+    try {
+      outcome = await def.run(input, {
+        config: this.config,
+        ports: this.ports(checkId),
+        signal: ac.signal,
+        secrets: job.data.sealedSecrets ? this.secrets.open(job.data.sealedSecrets) : {},
+        progress: (percent, phase) => {
+          void this.events.publish({ checkId, tenantId, status: 'running', progress: Math.round(percent), ...(phase ? { phase } : {}) });
+        },
+      });
+    } catch (e) {
+      // The check could not run (a bug, or a dependency failing): retry, then record the error.
+      if (!isLast) throw new RetryLater(`check could not run: ${(e as Error).message}`);
+      return this.fail(checkId, tenantId, row.batch_id, started, `The check could not run: ${(e as Error).message}`, row.kind);
+    } finally {
+      clearTimeout(timer);
+      this.shutdownSignal?.removeEventListener('abort', onShutdown);
+    }
+    if (outcome.transient && !isLast) {
+      // Transient (4xx, timeout): let BullMQ retry with backoff; the final attempt is stored as is.
+      throw new RetryLater(`transient outcome (${outcome.verdict}); retrying`);
+    }
+    const completedAt = new Date();
+    const stored = await this.repo.complete(checkId, {
+      status: 'completed',
+      verdict: outcome.verdict,
+      score: Math.round(outcome.score),
+      findings: JSON.stringify(outcome.findings),
+      result: JSON.stringify(outcome.result ?? null),
+      error: null,
+      completed_at: completedAt.toISOString(),
+      duration_ms: completedAt.getTime() - started,
+    });
+    if (stored) {
+      this.observer.onFinished?.(row.kind, outcome.verdict, completedAt.getTime() - started, outcome.findings.map((f) => f.code));
+      await this.events.publish({ checkId, tenantId, status: 'completed', progress: 100 });
+      if (row.batch_id) await this.repo.finishBatchIfDone(row.batch_id, completedAt.toISOString());
+    }
+    return 'completed';
+  }
+
+  private async fail(checkId: string, tenantId: string, batchId: string | null, started: number, error: string, kind: string): Promise<'failed'> {
+    const at = new Date();
+    const stored = await this.repo.complete(checkId, {
+      status: 'failed',
+      verdict: 'indeterminate',
+      score: null,
+      findings: '[]',
+      result: null,
+      error,
+      completed_at: at.toISOString(),
+      duration_ms: at.getTime() - started,
+    });
+    if (stored) {
+      this.observer.onFinished?.(kind, 'error', at.getTime() - started, []);
+      await this.events.publish({ checkId, tenantId, status: 'failed' });
+      if (batchId) await this.repo.finishBatchIfDone(batchId, at.toISOString());
+    }
+    return 'failed';
+  }
+}

@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
+import { PLATFORM } from '../api/tokens';
+import type { Principal } from '../auth/principal';
+import type { Platform } from '../platform';
+import { CheckModel, CheckPageModel, SubmittedCheckModel } from './check.model';
+import { isFinished } from './checks.service';
+import { CHECK_KINDS } from './registry';
+
+/** `{ kind, ...input }`: one schema per registered kind, chosen by `kind`. */
+export const SUBMIT_SCHEMA = {
+  oneOf: CHECK_KINDS.map((k) => ({
+    title: `${k.name} check`,
+    allOf: [
+      { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: [k.name], description: k.description } } },
+      { $ref: getSchemaPath(k.inputClass) },
+    ],
+  })),
+};
+
+@ApiTags('checks')
+@ApiBearerAuth()
+@ApiExtraModels(...CHECK_KINDS.map((k) => k.inputClass))
+@UseGuards(ApiKeyGuard)
+@Controller('v1/checks')
+export class ChecksController {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Submit a check', description: 'Validates, stores and queues the check. With ?wait=N (seconds, max 30) answers 200 with the finished check when it finishes in time.' })
+  @ApiBody({ schema: SUBMIT_SCHEMA })
+  @ApiQuery({ name: 'wait', required: false, type: Number, description: 'Seconds to wait for completion (0-30).' })
+  @ApiResponse({ status: 202, type: SubmittedCheckModel })
+  @ApiResponse({ status: 200, type: CheckModel, description: 'Finished within ?wait' })
+  async submit(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Query('wait') wait: string | undefined, @Res({ passthrough: true }) res: Response) {
+    const submitted = await this.platform.checks.submit(p, body);
+    res.setHeader('Location', `/v1/checks/${submitted.id}`);
+    const seconds = Number(wait);
+    if (wait !== undefined && Number.isFinite(seconds) && seconds > 0) {
+      const check = await this.platform.checks.wait(p, submitted.id, seconds);
+      if (isFinished(check.status)) {
+        res.status(200);
+        return check;
+      }
+    }
+    return submitted;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a check with its verdict, findings and evidence' })
+  @ApiResponse({ status: 200, type: CheckModel })
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.platform.checks.get(p, id);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List checks, newest first' })
+  @ApiQuery({ name: 'kind', required: false })
+  @ApiQuery({ name: 'target', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['queued', 'running', 'completed', 'failed'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, type: CheckPageModel })
+  list(
+    @CurrentPrincipal() p: Principal,
+    @Query('kind') kind?: string,
+    @Query('target') target?: string,
+    @Query('status') status?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    return this.platform.checks.list(p, { kind: s(kind), target: s(target), status: s(status), limit: limit ? Number(limit) : undefined, cursor: s(cursor) });
+  }
+}

@@ -1,0 +1,115 @@
+import { Args, Context, Field, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Inject } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { PLATFORM } from '../api/tokens';
+import type { Platform } from '../platform';
+import { BatchModel, CheckModel, CheckPageModel, FindingDefinitionModel, SubmittedCheckModel } from './check.model';
+import { isFinished } from './checks.service';
+import { findingCatalog } from './registry';
+import { SubmitBatchInput, SubmitCheckInput, toRestBody } from './submit-check.input';
+
+@ObjectType('SubmittedBatch')
+class SubmittedBatchModel {
+  @Field() id!: string;
+  @Field(() => Int) total!: number;
+}
+
+export interface GqlContext {
+  req?: { headers?: Record<string, unknown> };
+  connectionParams?: Record<string, unknown>;
+  principal?: Promise<Principal>;
+}
+
+/** Thin adapter: every operation is one call into ChecksService, same as REST. */
+@Resolver(() => CheckModel)
+export class ChecksResolver {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+
+  private principal(ctx: GqlContext): Promise<Principal> {
+    if (!ctx.principal) {
+      const cp = ctx.connectionParams ?? {};
+      const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
+      ctx.principal = this.platform.auth.authenticate(header);
+    }
+    return ctx.principal;
+  }
+
+  @Mutation(() => SubmittedCheckModel)
+  async submitCheck(@Args('input') input: SubmitCheckInput, @Context() ctx: GqlContext) {
+    return this.platform.checks.submit(await this.principal(ctx), toRestBody(input));
+  }
+
+  @Query(() => CheckModel)
+  async check(@Args('id') id: string, @Context() ctx: GqlContext) {
+    return this.platform.checks.get(await this.principal(ctx), id);
+  }
+
+  @Query(() => CheckPageModel)
+  async checks(
+    @Context() ctx: GqlContext,
+    @Args('kind', { nullable: true }) kind?: string,
+    @Args('target', { nullable: true }) target?: string,
+    @Args('status', { nullable: true }) status?: string,
+    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
+    @Args('cursor', { nullable: true }) cursor?: string,
+  ) {
+    return this.platform.checks.list(await this.principal(ctx), { kind, target, status, limit, cursor });
+  }
+
+  @Mutation(() => SubmittedBatchModel)
+  async submitBatch(@Args('input') input: SubmitBatchInput, @Context() ctx: GqlContext) {
+    return this.platform.checks.submitBatch(await this.principal(ctx), { checks: input.checks.map((c, i) => toRestBody(c, `input.checks[${i}]`)) });
+  }
+
+  @Query(() => BatchModel)
+  async batch(@Args('id') id: string, @Context() ctx: GqlContext) {
+    return this.platform.checks.getBatch(await this.principal(ctx), id);
+  }
+
+  @Query(() => [FindingDefinitionModel])
+  findingCatalog() {
+    return findingCatalog();
+  }
+
+  /**
+   * Live updates of one check over graphql-ws. The first message is the current state; the stream
+   * ends after the final state. Another tenant's id fails exactly like an unknown id.
+   */
+  @Subscription(() => CheckModel, { resolve: (v: CheckModel) => v })
+  async checkUpdated(@Args('id') id: string, @Context() ctx: GqlContext) {
+    const p = await this.principal(ctx);
+    await this.platform.checks.get(p, id);
+    return this.stream(p, id);
+  }
+
+  private async *stream(p: Principal, id: string): AsyncGenerator<CheckModel> {
+    const pending: { progress?: number; phase?: string }[] = [];
+    let wake: (() => void) | undefined;
+    const off = this.platform.events.on(id, (e) => {
+      pending.push({ progress: e.progress, phase: e.phase });
+      wake?.();
+    });
+    try {
+      let current = await this.platform.checks.get(p, id);
+      yield current;
+      while (!isFinished(current.status)) {
+        if (!pending.length) {
+          // Poll too, so a missed event (published before we subscribed) cannot stall the stream.
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 1000);
+          });
+          wake = undefined;
+        }
+        const live = pending.splice(0).pop();
+        const next = await this.platform.checks.get(p, id);
+        if (next.status !== current.status || live) {
+          current = { ...next, ...(live?.progress !== undefined && !isFinished(next.status) ? { progress: live.progress } : {}), ...(live?.phase && !isFinished(next.status) ? { phase: live.phase } : {}) };
+          yield current;
+        }
+      }
+    } finally {
+      off();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { BatchesTable, ChecksTable, Database } from './database.types';
+
+export type CheckRow = Selectable<ChecksTable>;
+export type BatchRow = Selectable<BatchesTable>;
+
+export interface CheckFilter {
+  tenantId: string;
+  kind?: string;
+  target?: string;
+  status?: string;
+  batchId?: string;
+  createdBy?: string;
+  /** Return rows with id < cursor (ids are time-ordered UUIDv7). */
+  cursor?: string;
+  limit: number;
+}
+
+/** All check and batch I/O. Every read is scoped by tenant: another tenant's id is "not found". */
+export class ChecksRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: CheckRow): Promise<void> {
+    await this.db.insertInto('checks').values(row).execute();
+  }
+
+  async insertBatch(batch: BatchRow, rows: CheckRow[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('batches').values(batch).execute();
+      // Chunks keep each statement under SQLite's and PostgreSQL's bound-parameter limits.
+      for (let i = 0; i < rows.length; i += 400) {
+        await trx.insertInto('checks').values(rows.slice(i, i + 400)).execute();
+      }
+    });
+  }
+
+  async delete(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) await this.db.deleteFrom('checks').where('id', 'in', ids.slice(i, i + 500)).execute();
+  }
+
+  async deleteBatch(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('checks').where('batch_id', '=', id).execute();
+      await trx.deleteFrom('batches').where('id', '=', id).execute();
+    });
+  }
+
+  async find(tenantId: string, id: string): Promise<CheckRow | undefined> {
+    return this.db.selectFrom('checks').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+  }
+
+  /** Unscoped read, for workers only (they act on ids they were given by the queue). */
+  async findById(id: string): Promise<CheckRow | undefined> {
+    return this.db.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async list(f: CheckFilter): Promise<CheckRow[]> {
+    let q = this.db.selectFrom('checks').selectAll().where('tenant_id', '=', f.tenantId);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.target) q = q.where('target', '=', f.target);
+    if (f.status) q = q.where('status', '=', f.status as CheckRow['status']);
+    if (f.batchId) q = q.where('batch_id', '=', f.batchId);
+    if (f.createdBy) q = q.where('created_by', '=', f.createdBy);
+    if (f.cursor) q = q.where('id', '<', f.cursor);
+    return q.orderBy('id', 'desc').limit(f.limit).execute();
+  }
+
+  /** queued -> running; returns false if the check is already finished (idempotent redelivery). */
+  async markRunning(id: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('checks')
+      .set((eb) => ({ status: 'running', started_at: at, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Store the outcome exactly once: a second writer (a redelivered job) changes nothing. */
+  async complete(
+    id: string,
+    v: Pick<CheckRow, 'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'>,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('checks')
+      .set(v)
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Checks the queue may have lost (e.g. Redis restarted without persistence). */
+  async unfinishedBefore(isoTime: string, limit: number): Promise<Pick<CheckRow, 'id' | 'kind' | 'status' | 'tenant_id'>[]> {
+    return this.db
+      .selectFrom('checks')
+      .select(['id', 'kind', 'status', 'tenant_id'])
+      .where('status', 'in', ['queued', 'running'])
+      .where('created_at', '<', isoTime)
+      .orderBy('created_at', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
+  async findBatch(tenantId: string, id: string): Promise<BatchRow | undefined> {
+    return this.db.selectFrom('batches').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+  }
+
+  async batchCounts(batchId: string): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('checks')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('batch_id', '=', batchId)
+      .groupBy('status')
+      .execute();
+    const out: Record<string, number> = {};
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+
+  async finishBatchIfDone(batchId: string, at: string): Promise<boolean> {
+    const batch = await this.db.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch || batch.status === 'completed') return false;
+    const c = await this.batchCounts(batchId);
+    if ((c.completed ?? 0) + (c.failed ?? 0) < batch.total) return false;
+    const r = await this.db
+      .updateTable('batches')
+      .set({ status: 'completed', completed_at: at })
+      .where('id', '=', batchId)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+}

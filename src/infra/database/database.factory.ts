@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './database.types';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Human description without credentials, for logs and error lines. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the database named by DATABASE_URL:
+ *   sqlite:./data/smtp-doctor.db  | sqlite::memory:
+ *   postgres://user@host:5432/db?schema=name   (schema: optional, created if missing; handy for tests
+ *   and for several instances sharing one database)
+ */
+export async function openDatabase(url: string): Promise<DatabaseHandle> {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    const BetterSqlite3 = (await import('better-sqlite3')).default;
+    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+    const sqlite = new BetterSqlite3(file === ':memory:' ? ':memory:' : resolve(file));
+    // WAL lets the API read while a worker process writes; busy_timeout waits instead of failing.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', describe: `SQLite at ${file}`, close: () => db.destroy() };
+  }
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  const { Pool } = await import('pg');
+  const pool = new Pool({
+    connectionString: parsed.toString(),
+    max: 10,
+    connectionTimeoutMillis: 3000,
+    // Keep the pool usable across a database restart: idle clients are dropped on error.
+    idleTimeoutMillis: 10000,
+  });
+  // A pool error (server restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  if (schema) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL: schema "${schema}" is not a plain identifier`);
+    pool.on('connect', (client) => {
+      client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`).catch(() => undefined);
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const describe = `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`;
+  return { db, dialect: 'postgres', describe, close: () => db.destroy() };
+}

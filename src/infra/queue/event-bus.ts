@@ -1,0 +1,61 @@
+import type { Redis } from 'ioredis';
+
+/** A change of a check, published by workers and consumed by subscriptions and `?wait`. */
+export interface CheckEvent {
+  checkId: string;
+  tenantId: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  progress?: number;
+  phase?: string;
+}
+
+type Listener = (e: CheckEvent) => void;
+
+/**
+ * Check events over Redis pub/sub, so an API process sees what any worker process does.
+ * One subscriber connection per process, fanned out to local listeners by check id.
+ */
+export class CheckEventBus {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly channel: string;
+  private subscribed = false;
+
+  constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    prefix: string,
+  ) {
+    this.channel = `${prefix}:check-events`;
+    this.sub.on('message', (ch: string, msg: string) => {
+      if (ch !== this.channel) return;
+      let e: CheckEvent;
+      try {
+        e = JSON.parse(msg) as CheckEvent;
+      } catch {
+        return;
+      }
+      for (const l of this.listeners.get(e.checkId) ?? []) l(e);
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.subscribed) return;
+    await this.sub.subscribe(this.channel);
+    this.subscribed = true;
+  }
+
+  /** Best effort: a lost event only delays a waiter until its next poll. */
+  async publish(e: CheckEvent): Promise<void> {
+    await this.pub.publish(this.channel, JSON.stringify(e)).catch(() => undefined);
+  }
+
+  on(checkId: string, l: Listener): () => void {
+    const set = this.listeners.get(checkId) ?? new Set<Listener>();
+    set.add(l);
+    this.listeners.set(checkId, set);
+    return () => {
+      set.delete(l);
+      if (set.size === 0) this.listeners.delete(checkId);
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AdminService } from './admin/admin.service';
+import { AuthService } from './auth/auth.service';
+import type { EnginePorts } from './checks/check-kind';
+import { CheckRunner } from './checks/check.runner';
+import { ChecksService } from './checks/checks.service';
+import { WorkerHost } from './checks/worker.host';
+import type { AppConfig } from './config/config.schema';
+import { createLogger } from './common/logger';
+import { SecretBox } from './common/secret-box';
+import { ChecksRepository } from './infra/database/checks.repository';
+import { openDatabase, type DatabaseHandle } from './infra/database/database.factory';
+import { migrate, ping } from './infra/database/migrations';
+import { TenantsRepository } from './infra/database/tenants.repository';
+import { CheckQueues } from './infra/queue/check-queue';
+import { CheckEventBus } from './infra/queue/event-bus';
+import { pingRedis, redisConnection, waitForRedis } from './infra/queue/redis.factory';
+import { createEnginePorts } from './infra/ports.factory';
+import { Metrics } from './common/metrics';
+
+/**
+ * The composition root: builds every long-lived object from config, once. Nest modules, the
+ * worker role and tests take their collaborators from here, so there is one wiring for all roles.
+ */
+export interface Platform {
+  config: AppConfig;
+  log: Logger;
+  database: DatabaseHandle;
+  redis: { producer: Redis; publisher: Redis; subscriber: Redis; worker: Redis };
+  checksRepo: ChecksRepository;
+  tenantsRepo: TenantsRepository;
+  queues: CheckQueues;
+  events: CheckEventBus;
+  secrets: SecretBox;
+  auth: AuthService;
+  admin: AdminService;
+  checks: ChecksService;
+  metrics: Metrics;
+  worker?: WorkerHost;
+  shutdown: AbortController;
+  ready(): Promise<{ redis: string; database: string; ok: boolean }>;
+  close(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+export async function createPlatform(config: AppConfig, opts: { log?: Logger; ports?: (checkId: string) => EnginePorts } = {}): Promise<Platform> {
+  const log = opts.log ?? createLogger(config.logLevel, { role: config.role });
+
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(config.databaseUrl);
+    await ping(database.db);
+    await migrate(database.db);
+  } catch (e) {
+    const how = config.databaseUrl.startsWith('sqlite:')
+      ? 'check that the folder of DATABASE_URL is writable'
+      : 'start it (e.g. pg_ctlcluster 15 main start) or fix DATABASE_URL';
+    throw new StartupError(`Database unreachable (${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}): ${(e as Error).message}; ${how}.`);
+  }
+
+  const producer = redisConnection(config.redisUrl, 'producer', 'smtp-doctor:producer');
+  try {
+    await waitForRedis(producer, 3000);
+    await pingRedis(producer);
+  } catch (e) {
+    producer.disconnect();
+    await database.close();
+    throw new StartupError(
+      `Redis unreachable at ${config.redisUrl.replace(/\/\/[^@/]*@/, '//***@')}: ${(e as Error).message}; start it (e.g. redis-server --daemonize yes --port 6379) or fix REDIS_URL.`,
+    );
+  }
+  const publisher = redisConnection(config.redisUrl, 'producer', 'smtp-doctor:publisher');
+  const subscriber = redisConnection(config.redisUrl, 'subscriber', 'smtp-doctor:subscriber');
+  const workerConn = redisConnection(config.redisUrl, 'worker', 'smtp-doctor:worker');
+
+  const checksRepo = new ChecksRepository(database.db);
+  const tenantsRepo = new TenantsRepository(database.db);
+  const queues = new CheckQueues(producer, config.queuePrefix, config.jobAttempts);
+  const events = new CheckEventBus(publisher, subscriber, config.queuePrefix);
+  await events.start();
+  const secrets = new SecretBox(config.secretKey);
+  const auth = new AuthService(config, tenantsRepo);
+  await auth.bootstrapStaticTenants();
+  const metrics = new Metrics();
+  const shutdown = new AbortController();
+
+  const platform: Platform = {
+    config,
+    log,
+    database,
+    redis: { producer, publisher, subscriber, worker: workerConn },
+    checksRepo,
+    tenantsRepo,
+    queues,
+    events,
+    secrets,
+    auth,
+    admin: new AdminService(tenantsRepo),
+    checks: new ChecksService(config, checksRepo, queues, events, secrets),
+    metrics,
+    shutdown,
+    async ready() {
+      const [r, d] = await Promise.all([
+        pingRedis(producer).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+        ping(database.db).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+      ]);
+      return { redis: r, database: d, ok: r === 'ok' && d === 'ok' };
+    },
+    async close() {
+      shutdown.abort();
+      await platform.worker?.stop(config.shutdownGraceMs);
+      await queues.close();
+      for (const c of [producer, publisher, subscriber, workerConn]) c.disconnect();
+      await database.close();
+    },
+  };
+
+  if (config.role === 'worker' || config.role === 'all') {
+    const ports = opts.ports ?? createEnginePorts(config, log);
+    const runner = new CheckRunner(config, checksRepo, events, secrets, ports, metrics.runnerObserver(), shutdown.signal);
+    platform.worker = new WorkerHost(config, workerConn, runner, checksRepo, queues, log);
+    platform.worker.start();
+  }
+  return platform;
+}

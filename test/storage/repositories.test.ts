@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/infra/database/database.factory';
+import { migrate } from '../../src/infra/database/migrations';
+import { ChecksRepository, type CheckRow } from '../../src/infra/database/checks.repository';
+import { TenantsRepository } from '../../src/infra/database/tenants.repository';
+import { uuidv7 } from '../../src/common/ids';
+import { freshDatabaseUrl } from '../support/database';
+
+function row(tenant: string, over: Partial<CheckRow> = {}): CheckRow {
+  return {
+    id: uuidv7(), tenant_id: tenant, batch_id: null, created_by: `static:${tenant}`, kind: 'mx', target: 'example.com', status: 'queued',
+    input: '{"domain":"example.com"}', verdict: null, score: null, findings: null, result: null, error: null, attempts: 0,
+    created_at: new Date().toISOString(), started_at: null, completed_at: null, duration_ms: null, ...over,
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
+  let h: DatabaseHandle;
+  let cleanup: () => Promise<void>;
+  let checks: ChecksRepository;
+  let tenants: TenantsRepository;
+
+  beforeAll(async () => {
+    const db = freshDatabaseUrl(dialect);
+    cleanup = db.cleanup;
+    h = await openDatabase(db.url);
+    expect(await migrate(h.db)).toEqual(['0001_core']);
+    // Applying again is a no-op (migrations run at every boot).
+    expect(await migrate(h.db)).toEqual([]);
+    checks = new ChecksRepository(h.db);
+    tenants = new TenantsRepository(h.db);
+    await tenants.ensure('t1', new Date().toISOString());
+    await tenants.ensure('t2', new Date().toISOString());
+  });
+  afterAll(async () => {
+    await h?.close();
+    await cleanup?.();
+  });
+
+  it('round-trips a check and scopes reads by tenant', async () => {
+    const r = row('t1', { input: JSON.stringify({ domain: 'exämple.com', n: [1, 2] }) });
+    await checks.insert(r);
+    expect(await checks.find('t1', r.id)).toEqual(r);
+    expect(await checks.find('t2', r.id)).toBeUndefined();
+  });
+
+  it('stores an outcome exactly once', async () => {
+    const r = row('t1');
+    await checks.insert(r);
+    expect(await checks.markRunning(r.id, new Date().toISOString())).toBe(true);
+    const outcome = { status: 'completed' as const, verdict: 'pass', score: 100, findings: '[]', result: '{"a":1}', error: null, completed_at: new Date().toISOString(), duration_ms: 5 };
+    expect(await checks.complete(r.id, outcome)).toBe(true);
+    expect(await checks.complete(r.id, { ...outcome, verdict: 'fail' })).toBe(false);
+    expect(await checks.markRunning(r.id, new Date().toISOString())).toBe(false);
+    const got = await checks.find('t1', r.id);
+    expect(got).toMatchObject({ status: 'completed', verdict: 'pass', attempts: 1, result: '{"a":1}' });
+  });
+
+  it('pages newest first by time-ordered id, with filters', async () => {
+    const rows = [row('t2', { target: 'a.com' }), row('t2', { target: 'b.com', kind: 'dns' }), row('t2', { target: 'a.com' })];
+    for (const r of rows) await checks.insert(r);
+    const page1 = await checks.list({ tenantId: 't2', limit: 2 });
+    expect(page1.map((x) => x.id)).toEqual([rows[2]!.id, rows[1]!.id]);
+    const page2 = await checks.list({ tenantId: 't2', limit: 2, cursor: page1[1]!.id });
+    expect(page2.map((x) => x.id)).toEqual([rows[0]!.id]);
+    expect((await checks.list({ tenantId: 't2', limit: 10, target: 'a.com' })).length).toBe(2);
+    expect((await checks.list({ tenantId: 't2', limit: 10, kind: 'dns' })).map((x) => x.id)).toEqual([rows[1]!.id]);
+  });
+
+  it('inserts a 1,000-check batch atomically, counts and finishes it', async () => {
+    const batchId = uuidv7();
+    const rows = Array.from({ length: 1000 }, () => row('t1', { batch_id: batchId }));
+    await checks.insertBatch({ id: batchId, tenant_id: 't1', created_by: 'static:t1', total: 1000, status: 'running', created_at: new Date().toISOString(), completed_at: null }, rows);
+    expect(await checks.batchCounts(batchId)).toEqual({ queued: 1000 });
+    expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(false);
+    for (const r of rows) await checks.complete(r.id, { status: 'completed', verdict: 'pass', score: 100, findings: '[]', result: null, error: null, completed_at: new Date().toISOString(), duration_ms: 1 });
+    expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(true);
+    expect((await checks.findBatch('t1', batchId))?.status).toBe('completed');
+    expect(await checks.findBatch('t2', batchId)).toBeUndefined();
+  });
+
+  it('a failing batch insert leaves nothing behind', async () => {
+    const batchId = uuidv7();
+    const dup = row('t1', { batch_id: batchId });
+    await expect(
+      checks.insertBatch({ id: batchId, tenant_id: 't1', created_by: 'static:t1', total: 2, status: 'running', created_at: new Date().toISOString(), completed_at: null }, [dup, { ...dup }]),
+    ).rejects.toThrow();
+    expect(await checks.findBatch('t1', batchId)).toBeUndefined();
+    expect(await checks.find('t1', dup.id)).toBeUndefined();
+  });
+
+  it('finds unfinished checks for the sweeper', async () => {
+    const old = row('t1', { created_at: '2000-01-01T00:00:00.000Z' });
+    await checks.insert(old);
+    const found = await checks.unfinishedBefore('2000-01-02T00:00:00.000Z', 10);
+    expect(found.map((x) => x.id)).toEqual([old.id]);
+  });
+
+  it('stores keys by hash and revokes them', async () => {
+    await tenants.insertKey({ id: uuidv7(), tenant_id: 't1', hash: 'f'.repeat(64), prefix: 'sk_abc', type: 'secret', label: null, created_at: new Date().toISOString(), revoked_at: null });
+    const k = await tenants.findKeyByHash('f'.repeat(64));
+    expect(k?.tenant_id).toBe('t1');
+    expect(await tenants.revokeKey('t2', k!.id, new Date().toISOString())).toBe(false);
+    expect(await tenants.revokeKey('t1', k!.id, new Date().toISOString())).toBe(true);
+    expect((await tenants.findKeyByHash('f'.repeat(64)))?.revoked_at).toBeTruthy();
+  });
+});
