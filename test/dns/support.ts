@@ -1,0 +1,18 @@
+import { createResolver } from '../../src/infra/dns';
+import type { DnsResolver } from '../../src/infra/dns/resolver.port';
+import type { FixtureDnsServer } from '../support/dns-server';
+
+/**
+ * The real stub resolver (UDP/TCP) pointed at the fixture server. Short timeout and no retries:
+ * the fixture answers at once or, for a "timeout" fault, never. No cache unless asked, because
+ * tests reload zones between cases.
+ */
+export function testResolver(server: FixtureDnsServer, opts: { cache?: boolean; timeoutMs?: number } = {}): DnsResolver {
+  return createResolver({
+    dnsServers: [{ host: server.host, port: server.port }],
+    dnsTimeoutMs: opts.timeoutMs ?? 250,
+    dnsRetries: 0,
+    dnsFallbackServers: [],
+    env: { DNS_CACHE_MAX_ENTRIES: opts.cache ? '10000' : '0' },
+  });
+}
