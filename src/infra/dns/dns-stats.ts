@@ -1,0 +1,28 @@
+/**
+ * Counters for metrics. Every resolver built by `createResolver` updates the process-wide
+ * `dnsStats` unless given its own object (tests do, to stay independent of each other).
+ */
+export interface DnsStats {
+  /** Exchanges sent upstream (each UDP or TCP attempt counts once). */
+  queries: number;
+  /** Lookups answered from the cache. */
+  cacheHits: number;
+  cacheMisses: number;
+  /** Lookups that joined an identical lookup already in flight. */
+  deduplicated: number;
+  /** Upstream exchanges that got no answer in time. */
+  timeouts: number;
+  /** UDP answers with TC that were retried over TCP (RFC 7766 §5). */
+  tcpFallbacks: number;
+  /** Lookups refused by a per-check query budget. */
+  budgetExceeded: number;
+  /** Transport failures and undecodable responses. */
+  errors: number;
+}
+
+export function newDnsStats(): DnsStats {
+  return { queries: 0, cacheHits: 0, cacheMisses: 0, deduplicated: 0, timeouts: 0, tcpFallbacks: 0, budgetExceeded: 0, errors: 0 };
+}
+
+/** Process-wide counters, read by the metrics endpoint. */
+export const dnsStats: DnsStats = newDnsStats();
