@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AdminService } from './admin/admin.service';
@@ -85,6 +86,8 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
   await auth.bootstrapStaticTenants();
   const metrics = new Metrics();
   const shutdown = new AbortController();
+  // Every running check listens for shutdown; concurrency can exceed Node's default of 10 listeners.
+  setMaxListeners(0, shutdown.signal);
 
   const platform: Platform = {
     config,

@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import type { GraphQLError } from 'graphql';
 import { AdminController } from '../admin/admin.controller';
 import { BatchesController } from '../checks/batches.controller';
 import { ChecksController } from '../checks/checks.controller';
@@ -16,6 +17,7 @@ import { PLATFORM } from './tokens';
 @Module({})
 export class ApiModule {
   static forRoot(platform: Platform, opts: { schemaFile?: string } = {}): DynamicModule {
+    const format = formatGraphQLError(platform.log);
     return {
       module: ApiModule,
       imports: [
@@ -26,8 +28,16 @@ export class ApiModule {
           path: '/graphql',
           introspection: true,
           includeStacktraceInErrorResponses: false,
-          formatError: formatGraphQLError(platform.log),
-          subscriptions: { 'graphql-ws': { path: '/graphql' } },
+          formatError: format,
+          subscriptions: {
+            // graphql-ws does not go through Apollo's formatError: format its errors the same way.
+            'graphql-ws': {
+              path: '/graphql',
+              onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e)),
+              onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
+                result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
+            } as object,
+          },
           context: (ctx: { req?: unknown; connectionParams?: unknown; extra?: { connectionParams?: unknown } }) => ({
             req: ctx.req,
             connectionParams: ctx.connectionParams ?? ctx.extra?.connectionParams,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunnerObserver } from '../checks/check.runner';
+import { dnsStats } from '../infra/dns/dns-stats';
 
 /** Prometheus metrics. One registry per platform so tests can build several apps in one process. */
 export class Metrics {
@@ -27,6 +28,11 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'smtp_doctor_' });
+    // DNS counters live in the resolver (process-wide); exposed as monotonically increasing values.
+    const dns = new Gauge({ name: 'smtp_doctor_dns_total', help: 'DNS lookups by outcome since start (queries sent upstream, cache hits, timeouts, ...)', labelNames: ['event'], registers: [this.registry] });
+    this.addCollector(() => {
+      for (const [event, n] of Object.entries(dnsStats)) dns.set({ event }, n);
+    });
   }
 
   addCollector(fn: () => Promise<void> | void): void {

@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { CheckModel } from '../checks/check.model';
+import { CHECK_KINDS } from '../checks/registry';
+import { loadConfig } from '../config/config.schema';
+import { createLogger } from '../common/logger';
+import { ApiClient } from './api-client';
+import { formatReport, progressBar } from './report.format';
+import { runLocal } from './run-local';
+
+type Flags = Record<string, string | boolean | string[]>;
+
+async function runViaServer(server: string, key: string, body: Record<string, unknown>, waitSeconds: number): Promise<CheckModel> {
+  const api = new ApiClient(server, key);
+  const sub = await api.request<{ id: string }>('POST', '/v1/checks', body);
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    const c = await api.request<CheckModel>('GET', `/v1/checks/${sub.body.id}`);
+    if (c.body.status === 'completed' || c.body.status === 'failed') return c.body;
+    if (Date.now() > deadline) throw new Error(`check ${sub.body.id} did not finish within ${waitSeconds} s (still ${c.body.status})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function print(check: CheckModel, json: boolean): void {
+  process.stdout.write(json ? `${JSON.stringify(check, null, 2)}\n` : `${formatReport(check)}\n`);
+  // Exit status: 0 pass/warn, 1 fail, 2 indeterminate or could not run (scriptable like swaks).
+  process.exitCode = check.verdict === 'fail' ? 1 : check.verdict === 'indeterminate' || check.status === 'failed' ? 2 : 0;
+}
+
+const program = new Command();
+program
+  .name('smtp-doctor')
+  .description('Diagnose why email is not getting through. Runs checks in-process, or through a server with --server.')
+  .showHelpAfterError();
+
+for (const kind of CHECK_KINDS) {
+  if (!kind.cli) continue;
+  const cmd = program
+    .command(kind.cli.usage)
+    .description(kind.description)
+    .option('--json', 'print the same JSON object the API returns')
+    .option('--server <url>', 'run through a smtp-doctor server instead of in-process')
+    .option('--api-key <key>', 'API key for --server (or SMTP_DOCTOR_API_KEY)')
+    .option('--wait <seconds>', 'how long to wait for a server-side check', '120');
+  for (const o of kind.cli.options ?? []) cmd.option(o.flags, o.description);
+  cmd.action(async (target: string, flags: Flags) => {
+    const body = { kind: kind.name, ...kind.cli!.toInput(target, flags) };
+    let check: CheckModel;
+    if (flags.server) {
+      const key = (flags.apiKey as string | undefined) ?? process.env.SMTP_DOCTOR_API_KEY;
+      if (!key) throw new Error('--server needs --api-key or SMTP_DOCTOR_API_KEY');
+      check = await runViaServer(String(flags.server), key, body, Number(flags.wait) || 120);
+    } else {
+      check = await runLocal(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'silent'), body);
+    }
+    print(check, Boolean(flags.json));
+  });
+}
+
+program
+  .command('batch <file>')
+  .description('Run every line of FILE (a target, or a JSON object {kind,...}) as a check, with a progress bar')
+  .option('--kind <kind>', 'kind for plain-target lines', 'mx')
+  .option('--server <url>', 'submit to a smtp-doctor server as one batch')
+  .option('--api-key <key>', 'API key for --server (or SMTP_DOCTOR_API_KEY)')
+  .option('--json', 'print all results as JSON lines')
+  .action(async (file: string, flags: Flags) => {
+    const kind = CHECK_KINDS.find((k) => k.name === flags.kind);
+    if (!kind?.cli) throw new Error(`unknown kind ${String(flags.kind)}`);
+    const lines = readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const checks = lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : { kind: kind.name, ...kind.cli!.toInput(l, {}) }));
+    const bar = (done: number) => process.stderr.isTTY && process.stderr.write(`\r${progressBar(done, checks.length)}`);
+    const results: CheckModel[] = [];
+    if (flags.server) {
+      const key = (flags.apiKey as string | undefined) ?? process.env.SMTP_DOCTOR_API_KEY;
+      if (!key) throw new Error('--server needs --api-key or SMTP_DOCTOR_API_KEY');
+      const api = new ApiClient(String(flags.server), key);
+      const b = await api.request<{ id: string; total: number }>('POST', '/v1/batches', { checks });
+      for (;;) {
+        const s = await api.request<{ status: string; completed: number; failed: number }>('GET', `/v1/batches/${b.body.id}`);
+        bar(s.body.completed + s.body.failed);
+        if (!process.stderr.isTTY) process.stderr.write(`${progressBar(s.body.completed + s.body.failed, checks.length)}\n`);
+        if (s.body.status === 'completed') break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      let cursor: string | undefined;
+      do {
+        const page = await api.request<{ items: CheckModel[]; nextCursor?: string }>('GET', `/v1/batches/${b.body.id}/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        results.push(...page.body.items);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+    } else {
+      const config = loadConfig();
+      const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
+      let done = 0;
+      const queue = [...checks];
+      const workers = Array.from({ length: Math.min(config.workerConcurrency, 20) }, async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) {
+          results.push(await runLocal(config, log, c));
+          bar(++done);
+        }
+      });
+      await Promise.all(workers);
+    }
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    for (const r of results) process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatReport(r)}\n\n`);
+    const counts = results.reduce<Record<string, number>>((m, r) => ((m[r.verdict ?? r.status] = (m[r.verdict ?? r.status] ?? 0) + 1), m), {});
+    process.stderr.write(`${results.length} checks: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    process.exitCode = results.some((r) => r.verdict === 'fail') ? 1 : 0;
+  });
+
+export { program };
+
+if (require.main === module || process.argv[1]?.endsWith('smtp-doctor.js') || process.argv[1]?.endsWith('smtp-doctor')) {
+  program.parseAsync(process.argv).catch((e: Error) => {
+    process.stderr.write(`smtp-doctor: ${e.message}\n`);
+    process.exitCode = 2;
+  });
+}
