@@ -16,8 +16,18 @@ const SYSCALL: Record<string, string> = {
 
 export class MailauthDnsError extends Error {
   readonly errno = undefined;
+  /**
+   * mailauth's SPF `include` silently ignores lookup errors that carry no `spfResult` (ESERVFAIL,
+   * EBADRESP...) and goes on to `-all`, turning a DNS failure into `fail`. RFC 7208 §5.2 says a
+   * temperror inside include is the result, so non-void failures carry it; mailauth's DMARC, DKIM
+   * and ARC code reads only `code` and is unaffected. (ETIMEOUT/EREFUSED get it from mailauth too.)
+   */
+  readonly spfResult?: { error: 'temperror'; text: string };
   constructor(readonly code: string, readonly syscall: string, readonly hostname: string, readonly lookup?: DnsLookup) {
     super(`${syscall} ${code} ${hostname}`);
+    if (code !== 'ENOTFOUND' && code !== 'ENODATA') {
+      this.spfResult = { error: 'temperror', text: `DNS ${lookup?.error ?? code} when resolving ${hostname}` };
+    }
   }
 }
 
