@@ -24,7 +24,14 @@ export class CheckQueues {
     readonly prefix: string,
     private readonly attempts: number,
   ) {
-    this.queues = new Map(QUEUE_NAMES.map((q) => [q, new Queue(q, { connection, prefix })]));
+    this.queues = new Map(
+      QUEUE_NAMES.map((q) => {
+        const queue = new Queue(q, { connection, prefix });
+        // Connection errors surface as failed adds (503); without a listener they would be printed raw.
+        queue.on('error', () => undefined);
+        return [q, queue];
+      }),
+    );
   }
 
   private jobOpts(checkId: string) {
