@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { AppConfig } from '../config/config.schema';
+import type { ClientBounds } from './smtp-client';
+
+/**
+ * Probe settings: the shared AppConfig (PROBE_ALLOWED_CIDRS / PROBE_ALLOWED_PORTS) plus the
+ * module's own PROBE_* variables read from config.env (raw strings) and parsed here.
+ */
+export interface ProbeSettings extends ClientBounds {
+  allowedCidrs: string[];
+  allowedPorts: number[];
+  connectTimeoutMs: number;
+  slowReplyMs: number;
+  defaultTimeoutMs: number;
+  maxTimeoutMs: number;
+  ehloName: string;
+  mailFrom: string;
+  relayTestFrom: string;
+  relayTestRcpt: string;
+  maxPerIp: number;
+  minIntervalMs: number;
+  cacheTtlMs: number;
+  maxMxHosts: number;
+  ipv6: boolean;
+  /** PEM CA certificates trusted in addition to the system roots (PROBE_CA_FILE). */
+  extraCa: string[];
+}
+
+export class ProbeSettingsError extends Error {}
+
+function int(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ProbeSettingsError(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
+  return n;
+}
+
+const caCache = new Map<string, string[]>();
+
+function readCa(path: string | undefined): string[] {
+  if (!path) return [];
+  let pems = caCache.get(path);
+  if (!pems) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new ProbeSettingsError(`PROBE_CA_FILE: cannot read ${path} (${(e as Error).message})`);
+    }
+    pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    if (!pems.length) throw new ProbeSettingsError(`PROBE_CA_FILE: ${path} holds no PEM certificate`);
+    caCache.set(path, pems);
+  }
+  return pems;
+}
+
+export function probeSettings(config: AppConfig): ProbeSettings {
+  const env = config.env ?? {};
+  const maxTimeoutMs = int(env, 'PROBE_MAX_TIMEOUT_MS', 300_000, 1000, 3_600_000);
+  return {
+    allowedCidrs: config.probeAllowedCidrs ?? [],
+    allowedPorts: config.probeAllowedPorts ?? [25, 465, 587, 2525],
+    connectTimeoutMs: int(env, 'PROBE_CONNECT_TIMEOUT_MS', 10_000, 50, 300_000),
+    // RFC 5321 §4.5.3.2.1 lets a client wait 5 minutes for the greeting; a diagnosis needs less.
+    bannerTimeoutMs: int(env, 'PROBE_BANNER_TIMEOUT_MS', 30_000, 50, 300_000),
+    commandTimeoutMs: int(env, 'PROBE_COMMAND_TIMEOUT_MS', 30_000, 50, 300_000),
+    tlsTimeoutMs: int(env, 'PROBE_TLS_TIMEOUT_MS', 15_000, 50, 300_000),
+    slowReplyMs: int(env, 'PROBE_SLOW_REPLY_MS', 5_000, 1, 300_000),
+    defaultTimeoutMs: int(env, 'PROBE_TIMEOUT_MS', 60_000, 1000, maxTimeoutMs),
+    maxTimeoutMs,
+    maxLineBytes: int(env, 'PROBE_MAX_LINE_BYTES', 4096, 512, 65_536),
+    maxReplyBytes: int(env, 'PROBE_MAX_REPLY_BYTES', 65_536, 512, 1_048_576),
+    maxReplyLines: int(env, 'PROBE_MAX_REPLY_LINES', 200, 1, 10_000),
+    ehloName: env.PROBE_EHLO_NAME || 'smtp-doctor.invalid',
+    mailFrom: env.PROBE_MAIL_FROM ?? '',
+    relayTestFrom: env.PROBE_RELAY_TEST_FROM || 'relay-test@example.org',
+    relayTestRcpt: env.PROBE_RELAY_TEST_RCPT || 'relay-test@example.net',
+    maxPerIp: int(env, 'PROBE_MAX_PER_IP', 2, 1, 100),
+    minIntervalMs: int(env, 'PROBE_MIN_INTERVAL_MS', 1000, 0, 600_000),
+    cacheTtlMs: int(env, 'PROBE_CACHE_TTL_MS', 300_000, 0, 86_400_000),
+    maxMxHosts: int(env, 'PROBE_MAX_MX_HOSTS', 5, 1, 50),
+    ipv6: /^(1|true|yes)$/i.test(env.PROBE_IPV6 ?? ''),
+    extraCa: readCa(env.PROBE_CA_FILE),
+  };
+}
