@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import type { CheckKindDefinition } from '../checks/check-kind';
+import { toMailauthResolver } from '../infra/dns/mailauth-adapter';
+import { createSpamEngines } from '../infra/spam/spam-engines.factory';
+import type { SpamEngine } from '../infra/spam/spam-engine.port';
+import { composeMessage } from './content.compose';
+import { readContentSettings } from './content.config';
+import { analyzeContent, ContentInputError, type ContentResult } from './content.engine';
+import { ContentCheckInput } from './content.input';
+import { CONTENT_FINDINGS } from './rules/rule.registry';
+
+/** The raw message of an input: as given, or assembled from its parts by MailComposer. */
+export async function rawMessageOf(input: ContentCheckInput): Promise<Buffer> {
+  if (input.message !== undefined) return Buffer.from(input.message, 'utf8');
+  if (input.email) return composeMessage(input.email);
+  throw new ContentInputError('CONTENT_INVALID', 'Give exactly one of message or email.');
+}
+
+/**
+ * Kind `content` (issue 5): score a message the way spam filters will, and say why.
+ * Ports: `dns` (mailauth and iprev); optional `spamEngines: SpamEngine[]`, else built from
+ * SPAMD_URL / RSPAMD_URL. `score` is on the SpamAssassin-like points scale (see ContentResult).
+ */
+export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> = {
+  name: 'content',
+  description: 'Score a message like spam filters do (structure, text, HTML, links, attachments, DKIM/SPF/DMARC/ARC, bulk-sender rules) and explain every point.',
+  queue: 'content',
+  inputClass: ContentCheckInput,
+  target: (input) => {
+    if (input.email) return input.email.subject.slice(0, 200) || '(no subject)';
+    const m = /^subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec((input.message ?? '').slice(0, 64 * 1024));
+    return m ? m[1]!.replace(/\s+/g, ' ').trim().slice(0, 200) : '(no subject)';
+  },
+  findings: CONTENT_FINDINGS,
+  timeoutMs: () => 60_000,
+  async run(input, ctx) {
+    const { settings } = readContentSettings(ctx.config.env);
+    const raw = await rawMessageOf(input);
+    const spamEngines = (ctx.ports.spamEngines as SpamEngine[] | undefined) ?? createSpamEngines(ctx.config);
+    const { result, findings, verdict } = await analyzeContent(raw, {
+      settings,
+      mailauthResolver: toMailauthResolver(ctx.ports.dns),
+      dns: ctx.ports.dns,
+      spamEngines,
+      signal: ctx.signal,
+      progress: (p, phase) => ctx.progress(p, phase),
+    }, input.context);
+    const indeterminate = findings.some((f) => f.code === 'AUTH_TEMPERROR');
+    return { verdict, score: result.score, findings, result, ...(indeterminate ? { transient: true } : {}) };
+  },
+  cli: {
+    usage: 'content <message.eml|-> [--client-ip IP] [--helo HOST] [--mail-from ADDR]',
+    toInput(target, flags) {
+      const message = readFileSync(target === '-' ? 0 : target, 'utf8');
+      const context = {
+        ...(typeof flags['client-ip'] === 'string' ? { clientIp: flags['client-ip'] } : {}),
+        ...(typeof flags.helo === 'string' ? { helo: flags.helo } : {}),
+        ...(typeof flags['mail-from'] === 'string' ? { mailFrom: flags['mail-from'] } : {}),
+      };
+      return { message, ...(Object.keys(context).length ? { context } : {}) };
+    },
+    options: [
+      { flags: '--client-ip <ip>', description: 'IP of the sending server (enables SPF, DMARC alignment and iprev)' },
+      { flags: '--helo <host>', description: 'HELO/EHLO name of the sending server' },
+      { flags: '--mail-from <address>', description: 'Envelope sender (MAIL FROM)' },
+    ],
+  },
+};
