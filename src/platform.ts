@@ -5,6 +5,7 @@ import { AdminService } from './admin/admin.service';
 import { AuthService } from './auth/auth.service';
 import type { EnginePorts } from './checks/check-kind';
 import { CheckRunner } from './checks/check.runner';
+import { CheckLifecycle } from './checks/check-lifecycle';
 import { ChecksService } from './checks/checks.service';
 import { WorkerHost } from './checks/worker.host';
 import type { AppConfig } from './config/config.schema';
@@ -19,6 +20,7 @@ import { CheckEventBus } from './infra/queue/event-bus';
 import { pingRedis, redisConnection, waitForRedis } from './infra/queue/redis.factory';
 import { createEnginePorts } from './infra/ports.factory';
 import { Metrics } from './common/metrics';
+import { PLATFORM_MODULES } from './platform.modules';
 
 /**
  * The composition root: builds every long-lived object from config, once. Nest modules, the
@@ -38,6 +40,10 @@ export interface Platform {
   admin: AdminService;
   checks: ChecksService;
   metrics: Metrics;
+  /** Hooks after a check or batch finishes (webhooks, history...). Register before work starts. */
+  lifecycle: CheckLifecycle;
+  /** Services added by feature modules (see platform.modules.ts), by name. */
+  features: Record<string, unknown>;
   worker?: WorkerHost;
   shutdown: AbortController;
   ready(): Promise<{ redis: string; database: string; ok: boolean }>;
@@ -85,6 +91,7 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
   const auth = new AuthService(config, tenantsRepo);
   await auth.bootstrapStaticTenants();
   const metrics = new Metrics();
+  const lifecycle = new CheckLifecycle();
   const shutdown = new AbortController();
   // Every running check listens for shutdown; concurrency can exceed Node's default of 10 listeners.
   setMaxListeners(0, shutdown.signal);
@@ -103,6 +110,8 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
     admin: new AdminService(tenantsRepo),
     checks: new ChecksService(config, checksRepo, queues, events, secrets),
     metrics,
+    lifecycle,
+    features: {},
     shutdown,
     async ready() {
       const [r, d] = await Promise.all([
@@ -120,9 +129,14 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
     },
   };
 
+  // Feature modules (webhooks, domain history, ...) attach their hooks and services here.
+  for (const m of PLATFORM_MODULES) await m(platform);
+
   if (config.role === 'worker' || config.role === 'all') {
     const ports = opts.ports ?? createEnginePorts(config, log);
-    const runner = new CheckRunner(config, checksRepo, events, secrets, ports, metrics.runnerObserver(), shutdown.signal);
+    const runner = new CheckRunner(config, checksRepo, events, secrets, ports, metrics.runnerObserver(), shutdown.signal, lifecycle, (e) =>
+      log.warn({ err: (e as Error).message }, 'check lifecycle hook failed'),
+    );
     platform.worker = new WorkerHost(config, workerConn, runner, checksRepo, queues, log);
     platform.worker.start();
   }

@@ -6,6 +6,7 @@ import type { CheckEventBus } from '../infra/queue/event-bus';
 import type { CheckJobData } from '../infra/queue/check-queue';
 import type { EngineOutcome, EnginePorts } from './check-kind';
 import { getKind } from './registry';
+import { CheckLifecycle } from './check-lifecycle';
 
 export interface JobLike {
   data: CheckJobData;
@@ -33,7 +34,16 @@ export class CheckRunner {
     private readonly ports: (checkId: string) => EnginePorts,
     private readonly observer: RunnerObserver = {},
     private readonly shutdownSignal?: AbortSignal,
+    private readonly lifecycle: CheckLifecycle = new CheckLifecycle(),
+    private readonly onHookError: (e: unknown) => void = () => undefined,
   ) {}
+
+  /** After a stored outcome: lifecycle hooks, then the batch's completion. */
+  private async afterStored(checkId: string, tenantId: string, batchId: string | null, at: string): Promise<void> {
+    const row = await this.repo.findById(checkId);
+    if (row) await this.lifecycle.checkFinished(row, this.onHookError);
+    if (batchId && (await this.repo.finishBatchIfDone(batchId, at))) await this.lifecycle.batchFinished({ id: batchId, tenantId }, this.onHookError);
+  }
 
   async process(job: JobLike): Promise<'completed' | 'failed' | 'skipped'> {
     const { checkId, tenantId } = job.data;
@@ -90,7 +100,7 @@ export class CheckRunner {
     if (stored) {
       this.observer.onFinished?.(row.kind, outcome.verdict, completedAt.getTime() - started, outcome.findings.map((f) => f.code));
       await this.events.publish({ checkId, tenantId, status: 'completed', progress: 100 });
-      if (row.batch_id) await this.repo.finishBatchIfDone(row.batch_id, completedAt.toISOString());
+      await this.afterStored(checkId, tenantId, row.batch_id, completedAt.toISOString());
     }
     return 'completed';
   }
@@ -110,7 +120,7 @@ export class CheckRunner {
     if (stored) {
       this.observer.onFinished?.(kind, 'error', at.getTime() - started, []);
       await this.events.publish({ checkId, tenantId, status: 'failed' });
-      if (batchId) await this.repo.finishBatchIfDone(batchId, at.toISOString());
+      await this.afterStored(checkId, tenantId, batchId, at.toISOString());
     }
     return 'failed';
   }
