@@ -35,7 +35,7 @@ describe('CachedResolver', () => {
   beforeEach(() => {
     stats = newDnsStats();
     clock = 1_000_000;
-    const stub = new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 1000, retries: 0, stats });
+    const stub = new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 3000, retries: 0, stats });
     cache = new CachedResolver(stub, { now: () => clock, stats, maxEntries: 3 });
   });
 
@@ -129,7 +129,7 @@ describe('createResolver / createCheckResolver', () => {
 
   const config = (env: Record<string, string> = {}) => ({
     dnsServers: [{ host: dns.host, port: dns.port }],
-    dnsTimeoutMs: 1000,
+    dnsTimeoutMs: 3000,
     dnsRetries: 0,
     dnsFallbackServers: [],
     env,

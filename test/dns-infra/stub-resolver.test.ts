@@ -132,7 +132,7 @@ describe('StubResolver against the fixture server', () => {
   it('uses fallback servers when the primaries fail', async () => {
     const fallback = await startDnsServer({ zoneText: 'only-fallback.test. 60 A 192.0.2.5' });
     try {
-      const r = make({ servers: [{ host: '127.0.0.1', port: await deadPort() }, srv(dns)], fallbackServers: [srv(fallback)], timeoutMs: 300 });
+      const r = make({ servers: [{ host: '127.0.0.1', port: await deadPort() }, srv(dns)], fallbackServers: [srv(fallback)], timeoutMs: 1000 });
       dns.fault('only-fallback.test', 'timeout');
       const l = await r.query('only-fallback.test', 'A');
       expect(l).toMatchObject({ status: 'noerror', answers: ['192.0.2.5'], server: fallback.address });

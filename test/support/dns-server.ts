@@ -243,6 +243,10 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
 
   /** Builds the response bytes, or undefined to stay silent. */
   const handle = (msg: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
+    // Counts that cannot fit the message are garbage: skip decoding, which allocates by count.
+    if (msg.length < 12 || msg.readUInt16BE(4) * 5 + (msg.readUInt16BE(6) + msg.readUInt16BE(8) + msg.readUInt16BE(10)) * 11 > msg.length - 12) {
+      return undefined;
+    }
     let q: dnsPacket.DecodedPacket;
     try {
       q = dnsPacket.decode(msg);
@@ -288,6 +292,8 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
     } catch {
       return reply(RCODE.SERVFAIL, [], [], false); // a record dns-packet cannot encode
     }
+    // No DNS message exceeds 65535 bytes (RFC 1035 §4.2.2 length field): a real server fails too.
+    if (out.length > 65535) return reply(RCODE.SERVFAIL, [], [], false);
     if (transport === 'udp') {
       const limit = opts.truncateUdpOver ?? (opt ? Math.min(Math.max(512, opt.udpPayloadSize ?? 512), 4096) : 512);
       if (out.length > limit) {
@@ -300,8 +306,17 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
   };
 
   const udp = dgram.createSocket('udp4');
+  // A fixture must never crash the test process: any surprise while answering means silence.
+  const safeHandle = (msg: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
+    try {
+      return handle(msg, transport);
+    } catch {
+      return undefined;
+    }
+  };
+
   udp.on('message', (msg, rinfo) => {
-    const out = handle(msg, 'udp');
+    const out = safeHandle(msg, 'udp');
     if (out) udp.send(out, rinfo.port, rinfo.address, () => undefined);
   });
   udp.on('error', () => undefined);
@@ -322,7 +337,7 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
         if (buf.length < 2 + len) break;
         const msg = buf.subarray(2, 2 + len);
         buf = buf.subarray(2 + len);
-        const out = handle(msg, 'tcp');
+        const out = safeHandle(msg, 'tcp');
         if (out && !sock.destroyed) {
           const frame = Buffer.alloc(2 + out.length);
           frame.writeUInt16BE(out.length, 0);

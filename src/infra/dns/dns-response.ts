@@ -45,16 +45,32 @@ export function buildQuery(name: string, type: RRType, edns: { udpSize: number }
  */
 export function classifyResponse(msg: Buffer, id: number, name: string, type: string): { verdict: 'match' | 'foreign' | 'malformed'; decoded?: WireMessage } {
   if (msg.length < 12 || msg.readUInt16BE(0) !== id) return { verdict: 'foreign' };
+  if (!plausibleCounts(msg)) return { verdict: 'malformed' };
   let decoded: WireMessage;
   try {
     decoded = dnsPacket.decode(msg) as unknown as WireMessage;
   } catch {
     return { verdict: 'malformed' };
   }
+  // dns-packet reads fixed-size RDATA (A, AAAA...) without checking RDLENGTH against the buffer:
+  // a message that claims more than it holds is malformed, not a source of invented addresses.
+  if (dnsPacket.decode.bytes > msg.length) return { verdict: 'malformed' };
   if (decoded.type !== 'response') return { verdict: 'foreign' };
   const q = decoded.questions?.[0];
   if (!q || lc(q.name) !== lc(name) || String(q.type).toUpperCase() !== type) return { verdict: 'foreign' };
   return { verdict: 'match', decoded };
+}
+
+/**
+ * Section counts that cannot fit the message (a question takes at least 5 bytes, a record 11) are
+ * rejected before decoding: dns-packet allocates arrays of the claimed size first, so a hostile
+ * 12-byte header claiming 4 x 65535 entries costs tens of milliseconds of CPU.
+ */
+export function plausibleCounts(msg: Buffer): boolean {
+  if (msg.length < 12) return false;
+  const qd = msg.readUInt16BE(4);
+  const rr = msg.readUInt16BE(6) + msg.readUInt16BE(8) + msg.readUInt16BE(10);
+  return qd * 5 + rr * 11 <= msg.length - 12;
 }
 
 const STATUS: Record<string, DnsStatus> = { NOERROR: 'noerror', NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'refused' };
