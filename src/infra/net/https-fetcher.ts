@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import type { DnsResolver } from '../dns/resolver.port';
+import { checkAddress } from './address-policy';
+
+/**
+ * SSRF-safe HTTPS GET (used for MTA-STS policies, RFC 8461 §3.3). The name is resolved through
+ * the DnsResolver port, every address is vetted with the probe's address policy, and the
+ * connection goes to a vetted IP with SNI and Host set to the name, so a DNS answer cannot steer
+ * us to a private address between the check and the connect (no second resolution happens).
+ * Redirects are not followed (RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"), the
+ * certificate must be valid for the name, and size and time are bounded.
+ *
+ * Settings, read from config.env:
+ * - MTA_STS_CA_FILE: PEM file of extra trusted CAs, added to Node's roots (tests, private PKI);
+ * - MTA_STS_PORT: connect to this port instead of 443 (tests only);
+ * - MTA_STS_TIMEOUT_MS (10000): whole-request bound;
+ * - MTA_STS_MAX_BYTES (65536): body size bound.
+ */
+export type HttpsFetchResult =
+  | { ok: true; status: number; contentType: string | undefined; body: string; address: string; location?: string }
+  | { ok: false; reason: 'url' | 'dns' | 'ssrf' | 'connect' | 'tls' | 'timeout' | 'too-large'; error: string; address?: string; addresses?: string[] };
+
+export interface HttpsFetcher {
+  get(url: string, opts?: { signal?: AbortSignal }): Promise<HttpsFetchResult>;
+}
+
+export interface HttpsFetcherOptions {
+  resolver: DnsResolver;
+  allowedCidrs: string[];
+  env?: Record<string, string | undefined>;
+}
+
+function intEnv(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
+  return n;
+}
+
+export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
+  const env = o.env ?? {};
+  const timeoutMs = intEnv(env, 'MTA_STS_TIMEOUT_MS', 10_000, 100, 120_000);
+  const maxBytes = intEnv(env, 'MTA_STS_MAX_BYTES', 65_536, 1024, 10_485_760);
+  const portOverride = env.MTA_STS_PORT ? intEnv(env, 'MTA_STS_PORT', 443, 1, 65535) : undefined;
+  const ca = env.MTA_STS_CA_FILE ? [...rootCertificates, readFileSync(env.MTA_STS_CA_FILE, 'utf8')] : undefined;
+
+  async function addressesOf(host: string): Promise<{ addrs: string[]; error?: string }> {
+    if (isIP(host)) return { addrs: [host] };
+    const [a, aaaa] = await Promise.all([o.resolver.query(host, 'A'), o.resolver.query(host, 'AAAA')]);
+    const addrs = [...a.answers, ...aaaa.answers];
+    if (addrs.length) return { addrs };
+    return { addrs: [], error: `${host} has no address (A: ${a.status}, AAAA: ${aaaa.status})` };
+  }
+
+  function once(ip: string, url: URL, signal?: AbortSignal): Promise<HttpsFetchResult> {
+    const port = portOverride ?? (url.port ? Number(url.port) : 443);
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (r: HttpsFetchResult) => { if (!settled) { settled = true; clearTimeout(timer); resolve(r); } };
+      const req = https.request({
+        host: ip,
+        port,
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        servername: isIP(url.hostname) ? undefined : url.hostname,
+        headers: { Host: url.host, 'User-Agent': 'smtp-doctor (MTA-STS policy fetch)', Accept: 'text/plain' },
+        agent: false,
+        ...(ca ? { ca } : {}),
+        signal,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) {
+            req.destroy();
+            done({ ok: false, reason: 'too-large', error: `response larger than ${maxBytes} bytes`, address: ip });
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('end', () => done({
+          ok: true, status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8'), address: ip,
+          ...(res.headers.location ? { location: res.headers.location } : {}),
+        }));
+        res.on('error', (e) => done({ ok: false, reason: 'connect', error: e.message, address: ip }));
+      });
+      const timer = setTimeout(() => { req.destroy(); done({ ok: false, reason: 'timeout', error: `no complete answer within ${timeoutMs} ms`, address: ip }); }, timeoutMs);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        const tls = /CERT|SSL|TLS|self[- ]signed|Hostname\/IP does not match|unable to verify/i.test(`${e.code ?? ''} ${e.message}`);
+        done({ ok: false, reason: tls ? 'tls' : 'connect', error: e.message, address: ip });
+      });
+      req.end();
+    });
+  }
+
+  return {
+    async get(raw, opts = {}) {
+      let url: URL;
+      try { url = new URL(raw); } catch { return { ok: false, reason: 'url', error: `"${raw}" is not a URL` }; }
+      if (url.protocol !== 'https:') return { ok: false, reason: 'url', error: 'only https: URLs are fetched' };
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const { addrs, error } = await addressesOf(host);
+      if (!addrs.length) return { ok: false, reason: 'dns', error: error ?? `${host} did not resolve` };
+      const allowed = addrs.filter((ip) => checkAddress(ip, o.allowedCidrs).allowed);
+      if (!allowed.length) {
+        return { ok: false, reason: 'ssrf', error: checkAddress(addrs[0]!, o.allowedCidrs).reason ?? 'address refused', addresses: addrs };
+      }
+      let last: HttpsFetchResult | undefined;
+      for (const ip of allowed) {
+        last = await once(ip, url, opts.signal);
+        // Only a failure to connect moves on to the next address; TLS and HTTP answers are final.
+        if (last.ok || last.reason !== 'connect') return last;
+      }
+      return last!;
+    },
+  };
+}
