@@ -63,8 +63,6 @@ export interface SessionDeps {
   clock: Clock;
 }
 
-const SUBMISSION = new Set([465, 587]);
-
 function ehloInfo(reply: SmtpReply): EhloInfo {
   const ext = parseEhlo(reply);
   const size = ext.SIZE?.[0] !== undefined ? Number(ext.SIZE[0]) : undefined;
@@ -122,8 +120,8 @@ export async function probeHostPort(
     issues: [],
     transcript: [],
   };
-  const implicit = target.port === 465;
-  const submission = SUBMISSION.has(target.port);
+  const implicit = settings.implicitTlsPorts.includes(target.port);
+  const submission = settings.submissionPorts.includes(target.port);
   const tlsOpts = { servername: target.hostIsIp ? undefined : target.host, extraCa: settings.extraCa };
   const ms = () => deps.clock.now().getTime() - t0.getTime();
   const issue = (c: Classification | null, stage?: Stage, reply?: SmtpReply) => {

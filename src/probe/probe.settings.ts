@@ -22,6 +22,10 @@ export interface ProbeSettings extends ClientBounds {
   cacheTtlMs: number;
   maxMxHosts: number;
   ipv6: boolean;
+  /** Ports spoken with implicit TLS (RFC 8314 §3.3); 465 unless PROBE_IMPLICIT_TLS_PORTS says otherwise. */
+  implicitTlsPorts: number[];
+  /** Ports where clients verify certificates and authenticate (submission): 587 plus the implicit-TLS ports. */
+  submissionPorts: number[];
   /** PEM CA certificates trusted in addition to the system roots (PROBE_CA_FILE). */
   extraCa: string[];
 }
@@ -57,6 +61,8 @@ function readCa(path: string | undefined): string[] {
 
 export function probeSettings(config: AppConfig): ProbeSettings {
   const env = config.env ?? {};
+  const implicitTlsPorts = (env.PROBE_IMPLICIT_TLS_PORTS || '465').split(',').map((x) => Number(x.trim()));
+  if (implicitTlsPorts.some((n) => !Number.isInteger(n) || n < 1 || n > 65535)) throw new ProbeSettingsError(`PROBE_IMPLICIT_TLS_PORTS: "${env.PROBE_IMPLICIT_TLS_PORTS}" must be a comma-separated list of ports`);
   const maxTimeoutMs = int(env, 'PROBE_MAX_TIMEOUT_MS', 300_000, 1000, 3_600_000);
   return {
     allowedCidrs: config.probeAllowedCidrs ?? [],
@@ -82,5 +88,7 @@ export function probeSettings(config: AppConfig): ProbeSettings {
     maxMxHosts: int(env, 'PROBE_MAX_MX_HOSTS', 5, 1, 50),
     ipv6: /^(1|true|yes)$/i.test(env.PROBE_IPV6 ?? ''),
     extraCa: readCa(env.PROBE_CA_FILE),
+    implicitTlsPorts,
+    submissionPorts: [...new Set([587, ...implicitTlsPorts])],
   };
 }
