@@ -39,7 +39,7 @@ export class RspamdClient implements SpamEngine {
       const res = await fetch(this.url, {
         method: 'POST',
         headers,
-        body: new Uint8Array(raw.buffer, raw.byteOffset, raw.length),
+        body: new Uint8Array(raw) as Uint8Array<ArrayBuffer>,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const text = await res.text();
