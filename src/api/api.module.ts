@@ -12,6 +12,7 @@ import { ApiKeyGuard, AdminGuard } from './auth.guard';
 import { formatGraphQLError } from './graphql-errors';
 import { HealthController } from './health.controller';
 import { PLATFORM } from './tokens';
+import { FEATURE_CONTROLLERS, FEATURE_RESOLVERS } from './api.features';
 
 /** The HTTP role: REST controllers and the GraphQL schema, all thin adapters over the platform. */
 @Module({})
@@ -44,8 +45,8 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [ChecksController, BatchesController, FindingsController, AdminController, HealthController],
-      providers: [{ provide: PLATFORM, useValue: platform }, ApiKeyGuard, AdminGuard, ChecksResolver],
+      controllers: [ChecksController, BatchesController, FindingsController, AdminController, HealthController, ...FEATURE_CONTROLLERS],
+      providers: [{ provide: PLATFORM, useValue: platform }, ApiKeyGuard, AdminGuard, ChecksResolver, ...FEATURE_RESOLVERS],
     };
   }
 }

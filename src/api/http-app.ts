@@ -8,6 +8,7 @@ import type { Platform } from '../platform';
 import { ApiModule } from './api.module';
 import { ProblemFilter } from './problem.filter';
 import { toProblem } from './problem';
+import { HTTP_INSTALLERS } from './api.features';
 
 export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const cfg = new DocumentBuilder()
@@ -50,6 +51,7 @@ export async function createHttpApp(platform: Platform, opts: { schemaFile?: str
     const p = toProblem(err, platform.log, req.originalUrl.split('?')[0]);
     res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
   });
+  for (const install of HTTP_INSTALLERS) install(app, platform);
   app.useGlobalFilters(new ProblemFilter(platform.log));
 
   const doc = openApiDocument(app);
