@@ -91,7 +91,8 @@ function fillDkim(report: AuthReport, dk: Awaited<ReturnType<typeof dkimVerify>>
     report.dkim.push({
       domain: r.signingDomain,
       ...(r.selector ? { selector: r.selector } : {}),
-      ...(r.algorithm ? { algorithm: r.algorithm } : {}),
+      // mailauth 4.13.3 fills `algo` (its .d.ts says `algorithm`).
+      ...((r as { algo?: string }).algo ?? r.algorithm ? { algorithm: (r as { algo?: string }).algo ?? r.algorithm } : {}),
       result: norm(r.status.result),
       aligned: Boolean(r.status.aligned),
       ...(r.status.comment ? { comment: r.status.comment } : {}),
