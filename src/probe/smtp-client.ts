@@ -198,7 +198,7 @@ export class SmtpSession {
       this.note(`TLS handshake failed: ${err.message ?? String(e)}`);
       throw new ProbeFailureError({
         stage: 'tls',
-        kind: err.code === 'ECONNRESET' ? 'eof' : kind,
+        kind: err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'eof' : kind,
         errno: err.code,
         message: err.message ?? String(e),
         ...(kind === 'command-timeout' ? { afterMs: this.bounds.tlsTimeoutMs } : {}),
