@@ -80,7 +80,8 @@ export async function checkBimi(domain: string, orgDomain: string, dmarc: Promis
     } else if (!section.mailauth?.authority) {
       findings.push(finding(F.BIMI_NO_AUTHORITY, `The BIMI record of ${domain} has no a= (Verified Mark Certificate).`, { evidence: { record: section.record } }));
     }
-    if (!section.dmarcStrongEnough) {
+    // An indeterminate DMARC lookup says nothing about its strength.
+    if (!section.dmarcStrongEnough && d.status !== 'indeterminate') {
       findings.push(finding(F.BIMI_DMARC_TOO_WEAK, `A BIMI record is published, but DMARC for ${domain} is ${p ? `p=${policy ?? '?'} pct=${p.pct}` : 'missing'}; logos are shown only with quarantine or reject at 100%.`, {
         ...(p && d.policyDomain ? { remediation: `Strengthen DMARC, e.g. ${suggestTxt(`_dmarc.${d.policyDomain}`, `v=DMARC1; p=quarantine${p.rua.length ? `; rua=${p.rua.map((u) => u.uri).join(',')}` : ''}`)}` } : {}),
         evidence: { dmarc: d.record, policy, pct: p?.pct },

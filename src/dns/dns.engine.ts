@@ -97,7 +97,13 @@ export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts:
   const bimiP = checkBimi(domain, orgDomain, dmarcP.then((d) => d.section), dns);
 
   const [mx, spf, dmarc, dkim, tlsRpt, dnssec, mtaSts, dane, ptr, dnsbl, bimi] = await Promise.all([mxP, spfP, dmarcP, dkimP, tlsRptP, dnssecP, mtaStsP, daneP, ptrP, dnsblP, bimiP]);
-  const findings = [mx, spf, dmarc, dkim, ptr, dnsbl, mtaSts, tlsRpt, dane, dnssec, bimi].flatMap((s) => s.findings);
+  let findings = [mx, spf, dmarc, dkim, ptr, dnsbl, mtaSts, tlsRpt, dane, dnssec, bimi].flatMap((s) => s.findings);
+  // A null MX (RFC 7505) declares the domain receives no mail: inbound transport security is moot.
+  if (mx.section.status === 'null-mx') {
+    findings = findings.filter((f) => f.code !== 'MTA_STS_MISSING' && f.code !== 'TLSRPT_MISSING');
+    if (mtaSts.section.status === 'missing') mtaSts.section.status = 'skipped';
+    if (tlsRpt.section.status === 'missing') tlsRpt.section.status = 'skipped';
+  }
   const result: DnsAuditResult = {
     domain, orgDomain,
     sections: { mx: mx.section, spf: spf.section, dmarc: dmarc.section, dkim: dkim.section, ptr: ptr.section, dnsbl: dnsbl.section, mtaSts: mtaSts.section, tlsRpt: tlsRpt.section, dane: dane.section, dnssec: dnssec.section, bimi: bimi.section },

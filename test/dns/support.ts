@@ -7,11 +7,11 @@ import type { FixtureDnsServer } from '../support/dns-server';
  * the fixture answers at once or, for a "timeout" fault, never. No cache unless asked, because
  * tests reload zones between cases.
  */
-export function testResolver(server: FixtureDnsServer, opts: { cache?: boolean; timeoutMs?: number } = {}): DnsResolver {
+export function testResolver(server: FixtureDnsServer, opts: { cache?: boolean; timeoutMs?: number; retries?: number } = {}): DnsResolver {
   return createResolver({
     dnsServers: [{ host: server.host, port: server.port }],
     dnsTimeoutMs: opts.timeoutMs ?? 250,
-    dnsRetries: 0,
+    dnsRetries: opts.retries ?? 0,
     dnsFallbackServers: [],
     env: { DNS_CACHE_MAX_ENTRIES: opts.cache ? '10000' : '0' },
   });
