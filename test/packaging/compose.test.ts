@@ -95,6 +95,12 @@ describe('docker/compose.yaml: the stack', () => {
     expect([...used].filter((v) => !new RegExp(`^#? ?${v}=`, 'm').test(example))).toEqual([]);
   });
 
+  it('agrees with the Helm chart on whether the worker serves /healthz', () => {
+    const chartValues = loadYaml<{ worker: { httpEndpoints: boolean } }>(readFileSync(join(root, 'helm/smtp-doctor/values.yaml'), 'utf8'));
+    expect(services.worker.healthcheck?.disable === true).toBe(!chartValues.worker.httpEndpoints);
+    expect(services.api.healthcheck).toBeUndefined(); // the image's HEALTHCHECK applies
+  });
+
   it('lets workers scale (replicas, no published port) and publishes the api on loopback by default', () => {
     expect(services.worker.deploy.replicas).toBe('${WORKER_REPLICAS:-2}');
     expect(services.worker.ports).toBeUndefined();

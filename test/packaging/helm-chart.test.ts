@@ -146,6 +146,10 @@ describe('templates (static checks; see chart-source.ts)', () => {
     }
     const api = only('deployment-api.yaml', 'Deployment').spec!.template.spec.containers[0];
     expect(api.ports).toEqual([{ name: 'http', containerPort: 'TPL', protocol: 'TCP' }]);
+    // The worker gets its port and probes only when it serves HTTP (worker.httpEndpoints).
+    const worker = read('templates/deployment-worker.yaml');
+    expect(worker).toMatch(/if \.Values\.worker\.httpEndpoints \}\}\n\s+ports:/);
+    expect(worker).toMatch(/if \.Values\.worker\.httpEndpoints \}\}\n\s+livenessProbe:/);
   });
 
   it('hardens pods by default: non-root uid 1000 (the image USER), read-only root, no capabilities', () => {
