@@ -1,3 +1,4 @@
+import type { SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpKind } from '../../src/probe/probe.kind';
 import { SmtpCheckInput } from '../../src/probe/probe.input';
@@ -37,7 +38,7 @@ describe('STARTTLS and certificates', () => {
     expect(p.tls).toMatchObject({ implicit: false, trusted: true, hostnameMatch: true, expired: false, protocol: 'TLSv1.3', keyType: 'EC P-256', keyBits: 256 });
     expect(p.tls!.chain[0]!.issuer).toBe('smtp-doctor test CA');
     expect(p.ehlo!.starttls).toBe(true);
-    expect(p.ehloTls).toMatchObject({ starttls: false, pipelining: true, eightBitMime: true, smtpUtf8: true, dsn: true });
+    expect(p.ehloTls).toMatchObject({ starttls: false, pipelining: true, eightBitMime: true, smtpUtf8: true });
     expect(p.ehloTls!.extensions).toHaveProperty('SIZE');
     // RFC 3207 §4.2: a second EHLO after TLS.
     expect(p.transcript.filter((l) => l.dir === 'C').map((l) => l.line.split(' ')[0])).toEqual(['EHLO', 'STARTTLS', 'EHLO', 'MAIL', 'RCPT', 'QUIT']);
@@ -133,8 +134,8 @@ describe('STARTTLS and certificates', () => {
 });
 
 describe('AUTH', () => {
-  const onAuth = (auth: { method: string; username?: string; password?: string; validatePassword?: (p: string) => boolean }, _s: unknown, cb: (e: Error | null, r?: { user: string }) => void) => {
-    const ok = auth.username === 'alice' && (auth.method === 'CRAM-MD5' ? auth.validatePassword!('s3cret-Pa55') : auth.password === 's3cret-Pa55');
+  const onAuth: NonNullable<SMTPServerOptions['onAuth']> = (auth, _s, cb) => {
+    const ok = auth.username === 'alice' && (auth.method === 'CRAM-MD5' ? auth.validatePassword('s3cret-Pa55') : auth.password === 's3cret-Pa55');
     // Postfix's wording for a failed SASL login.
     return ok ? cb(null, { user: 'alice' }) : cb(Object.assign(new Error('5.7.8 Error: authentication failed: authentication failure'), { responseCode: 535 }));
   };

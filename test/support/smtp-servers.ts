@@ -90,7 +90,7 @@ export async function startScripted(script: (io: ScriptIO) => void | Promise<voi
  * A plain SMTP dialogue for scripted servers: answers EHLO/MAIL/RCPT/RSET/QUIT with `replies`
  * overrides (keyed by the upper-cased verb); anything else gets 250.
  */
-export async function dialogue(io: ScriptIO, replies: Record<string, string[] | ((arg: string) => Promise<string[]> | string[])> = {}, banner = ['220 mx.test ESMTP']) {
+export async function dialogue(io: ScriptIO, replies: Record<string, string[] | ((arg: string) => Promise<string[]> | string[])> = {}, banner = ['220 mx.test ESMTP']): Promise<void> {
   io.send(...banner);
   for (;;) {
     const l = await io.line();
@@ -100,11 +100,15 @@ export async function dialogue(io: ScriptIO, replies: Record<string, string[] | 
     const lines = typeof r === 'function' ? await r(l) : r;
     if (lines) {
       io.send(...lines);
-      if (lines.at(-1)?.startsWith('421')) return io.socket.end();
+      if (lines.at(-1)?.startsWith('421')) {
+        io.socket.end();
+        return;
+      }
     } else if (verb === 'EHLO') io.send('250-mx.test', '250-PIPELINING', '250-SIZE 10240000', '250 8BITMIME');
     else if (verb === 'QUIT') {
       io.send('221 2.0.0 Bye');
-      return io.socket.end();
+      io.socket.end();
+      return;
     } else io.send('250 2.0.0 Ok');
   }
 }
