@@ -5,9 +5,14 @@ import { parseReply, type ParsedReply } from './reply.parser';
 
 const RFC5321_CODES = 'https://www.rfc-editor.org/rfc/rfc5321#section-4.2.3';
 
+/** What decided the category, most specific first; callers holding more text may retry when weak. */
+export type ExplanationBasis = 'provider' | 'wording' | 'enhanced' | 'weak-wording' | 'generic-enhanced' | 'basic' | 'none';
+export const BASIS_RANK: Record<ExplanationBasis, number> = { provider: 6, wording: 5, enhanced: 4, 'weak-wording': 3, 'generic-enhanced': 2, basic: 1, none: 0 };
+
 interface Decision {
   category: Category;
   findingCode: string;
+  basis: ExplanationBasis;
   pattern?: ReplyPattern;
 }
 
@@ -39,27 +44,32 @@ function decide(p: ParsedReply, data: ReportsData, cls: ReplyClass | null): { de
       provider ??= pat.provider;
       continue;
     }
-    return { decision: { category: pat.category, findingCode: pat.findingCode, pattern: pat }, provider: pat.provider };
+    return { decision: { category: pat.category, findingCode: pat.findingCode, basis: 'provider', pattern: pat }, provider: pat.provider };
   }
   const enh = p.enhancedStatus ? data.enhanced.get(`X.${p.enhancedStatus.slice(2)}`) : undefined;
   const basic = p.code !== null ? data.basic.get(p.code) : undefined;
   if (cls === 'success') {
-    return { decision: { category: 'other', findingCode: 'SMTP_ACCEPTED' }, provider };
+    return { decision: { category: 'other', findingCode: 'SMTP_ACCEPTED', basis: enh ? 'enhanced' : 'basic' }, provider };
   }
   const strong = firstMatch(data.textPatterns, hay, 'strong');
-  if (strong) return { decision: { category: strong.category, findingCode: strong.findingCode, pattern: strong }, provider };
-  if (enh?.specific) return { decision: { category: enh.category, findingCode: enh.findingCode }, provider };
+  if (strong) return { decision: { category: strong.category, findingCode: strong.findingCode, basis: 'wording', pattern: strong }, provider };
+  if (enh?.specific) return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'enhanced' }, provider };
   const weak = firstMatch(data.textPatterns, hay, 'weak');
-  if (weak) return { decision: { category: weak.category, findingCode: weak.findingCode, pattern: weak }, provider };
-  if (enh) return { decision: { category: enh.category, findingCode: enh.findingCode }, provider };
-  if (basic) return { decision: { category: basic.category, findingCode: basic.findingCode }, provider };
-  return { decision: { category: 'other', findingCode: 'SMTP_UNCLASSIFIED' }, provider };
+  if (weak) return { decision: { category: weak.category, findingCode: weak.findingCode, basis: 'weak-wording', pattern: weak }, provider };
+  if (enh) return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'generic-enhanced' }, provider };
+  if (basic) return { decision: { category: basic.category, findingCode: basic.findingCode, basis: 'basic' }, provider };
+  return { decision: { category: 'other', findingCode: 'SMTP_UNCLASSIFIED', basis: 'none' }, provider };
 }
 
 const unique = (items: string[]): string[] => [...new Set(items.filter((s) => s.length > 0))];
 
 /** Explain an already parsed reply (bounce and log analysers parse first to keep the evidence). */
 export function explainParsed(p: ParsedReply): Explanation {
+  return explainWithBasis(p).explanation;
+}
+
+/** The explanation plus what decided it. */
+export function explainWithBasis(p: ParsedReply): { explanation: Explanation; basis: ExplanationBasis } {
   const data = reportsData();
   const codeClass = p.code !== null || p.enhancedStatus ? classOf(p, 'permanent') : null;
   const { decision, provider } = decide(p, data, codeClass);
@@ -83,7 +93,7 @@ export function explainParsed(p: ParsedReply): Explanation {
     .join(' ');
 
   const pat = decision.pattern;
-  return {
+  const explanation: Explanation = {
     code: p.code,
     enhancedStatus: p.enhancedStatus,
     class: cls,
@@ -98,6 +108,7 @@ export function explainParsed(p: ParsedReply): Explanation {
     references: unique([...(pat?.references ?? []), ...(enh?.references ?? []), basic ? RFC5321_CODES : '', ...(def.references ?? []), ...cat.references]),
     suggestedChecks: [...cat.suggestedChecks],
   };
+  return { explanation, basis: decision.basis };
 }
 
 /**

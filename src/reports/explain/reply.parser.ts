@@ -25,7 +25,7 @@ export interface ParsedReply {
 // RFC 3463 §2: class "." subject "." detail; subject and detail 1-3 digits. The look-arounds keep
 // IP addresses and version numbers (1.2.3.4) from being read as status codes.
 const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/;
-const REPLY_LINE = /^\s*(?:<<<\s*|[#'"(]\s*)?([2-5][0-5]\d)(?:[ -]+|$)(?:#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)[ -]*)?(.*)$/;
+const REPLY_LINE = /^\s*(?:<<<\s*|out:\s*|[#'"(]\s*)?([2-5][0-5]\d)(?:[ -]+|$)(?:#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)[ -]*)?(.*)$/;
 const INLINE_BOTH = /(?:^|[\s:;('"[#<>])([2-5][0-5]\d)[ -]+#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)/;
 const INLINE_BASIC = /(?:said|returned|reply|response|responded|error|failure|status|smtp;)\W{0,6}([2-5][0-5]\d)(?![\d.])/i;
 
@@ -74,6 +74,12 @@ export function parseReply(text: string): ParsedReply {
   let inReply = false;
   for (const line of lines) {
     const m = REPLY_LINE.exec(line);
+    // In a session transcript ("Out: 250 ... Out: 451 ..."), the first failure is the answer.
+    if (m && out.code !== null && out.code < 400 && Number(m[1]) >= 400) {
+      out.code = null;
+      out.enhancedStatus = null;
+      messageParts.length = 0;
+    }
     if (m && (out.code === null || Number(m[1]) === out.code)) {
       out.code ??= Number(m[1]);
       out.enhancedStatus ??= m[2] ?? null;
