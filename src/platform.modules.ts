@@ -1,4 +1,6 @@
 import type { Platform } from './platform';
+import { reportsPlatformModule } from './reports/api/reports.module';
+import { rateLimitModule } from './ratelimit/ratelimit.module';
 
 /**
  * Feature modules that hook into the platform at start (webhooks, domain history, rate limits...).
@@ -7,4 +9,4 @@ import type { Platform } from './platform';
  */
 export type PlatformModule = (platform: Platform) => Promise<void> | void;
 
-export const PLATFORM_MODULES: PlatformModule[] = [];
+export const PLATFORM_MODULES: PlatformModule[] = [rateLimitModule, reportsPlatformModule];

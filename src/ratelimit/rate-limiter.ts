@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { Principal } from '../auth/principal';
+import { DomainError } from '../common/errors/domain-error';
+import type { RateLimitConfig } from './ratelimit.config';
+import type { RateLimitStore } from './ratelimit.store';
+import type { UnfinishedRepository } from './unfinished.repository';
+
+/** What the RateLimit-* headers say (draft-ietf-httpapi-ratelimit-headers). */
+export interface RequestAllowance {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetS: number;
+  allowed: boolean;
+}
+
+/** Seconds a client is told to wait when its key has too many unfinished checks. */
+export const CONCURRENCY_RETRY_S = 5;
+
+function secondsToUtcMidnight(now: number): number {
+  const d = new Date(now);
+  return Math.max(1, Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - now) / 1000));
+}
+
+/**
+ * Per-key request rate, per-key unfinished checks and per-tenant daily quota, all counted in Redis
+ * so every API replica sees the same numbers.
+ *
+ * Redis down: FAIL OPEN. The limiter protects capacity, it does not guard data; while Redis is down
+ * submits fail with 503 anyway (the queue is in Redis) and reads are served from the database,
+ * which a fail-closed limiter would turn into 429/503 for no benefit. Each failure is counted in
+ * `smtp_doctor_rate_limit_store_errors_total` and logged (at most every 30 s).
+ */
+export class RateLimiter {
+  private readonly limited: Counter<'reason'>;
+  private readonly storeErrors: Counter;
+  private lastWarn = 0;
+
+  constructor(
+    readonly config: RateLimitConfig,
+    private readonly store: RateLimitStore,
+    private readonly unfinished: UnfinishedRepository,
+    private readonly log: Logger,
+    registry: Registry,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.limited = new Counter({ name: 'smtp_doctor_rate_limited_total', help: 'Requests refused with 429 by reason (rpm, concurrency, quota)', labelNames: ['reason'], registers: [registry] });
+    this.storeErrors = new Counter({ name: 'smtp_doctor_rate_limit_store_errors_total', help: 'Rate-limit decisions skipped (fail open) because Redis did not answer', registers: [registry] });
+  }
+
+  private storeDown(e: unknown): void {
+    this.storeErrors.inc();
+    const now = this.clock();
+    if (now - this.lastWarn > 30_000) {
+      this.lastWarn = now;
+      this.log.warn({ err: (e as Error).message }, 'rate limiter: Redis unavailable, limits not enforced (fail open)');
+    }
+  }
+
+  /** Count one request; undefined when the limit is off or Redis is down (fail open). */
+  async request(p: Principal): Promise<RequestAllowance | undefined> {
+    const limit = this.config.rpm;
+    if (!limit) return undefined;
+    try {
+      const { count, resetMs } = await this.store.hit(p.keyId);
+      const a = { limit, remaining: Math.max(0, limit - count), resetS: Math.max(1, Math.ceil(resetMs / 1000)), allowed: count <= limit };
+      if (!a.allowed) this.limited.inc({ reason: 'rpm' });
+      return a;
+    } catch (e) {
+      this.storeDown(e);
+      return undefined;
+    }
+  }
+
+  /** The 429 for a request over the per-minute limit. */
+  tooManyRequests(a: RequestAllowance): DomainError {
+    return new DomainError('RATE_LIMITED', `This API key made more than ${a.limit} requests in a minute; retry in ${a.resetS} s.`, undefined, { retryAfter: a.resetS });
+  }
+
+  /**
+   * Admit a submission of `n` checks, run it, then track what it created until the checks finish.
+   * `member` names the tracked work from the submission's result (check id, or `b:<batchId>`).
+   */
+  async admit<T>(p: Principal, n: number, submit: () => Promise<T>, member: (result: T) => string): Promise<T> {
+    const { concurrentChecks: conc, dailyChecks: quota } = this.config;
+    if ((!conc && !quota) || n <= 0) return submit();
+    // Bigger than the limit itself: no wait would help, so this is the request's fault (400), not a 429.
+    if (conc && n > conc) throw tooBig(n, `this API key may have at most ${conc} unfinished checks (RATE_LIMIT_CONCURRENT_CHECKS)`);
+    if (quota && n > quota) throw tooBig(n, `the tenant's daily quota is ${quota} checks (QUOTA_DAILY_CHECKS)`);
+
+    const now = this.clock();
+    const token = randomUUID();
+    const quotaKey = this.store.quotaKey(p.tenantId, new Date(now));
+    const args = { keyId: p.keyId, quotaKey, n, quotaLimit: quota, concLimit: conc, token, now };
+    let admitted;
+    try {
+      admitted = await this.store.admit(args);
+      if (!admitted.ok && admitted.reason === 'concurrency' && (await this.reconcile(p.keyId))) admitted = await this.store.admit(args);
+    } catch (e) {
+      this.storeDown(e);
+      return submit();
+    }
+    if (!admitted.ok) {
+      this.limited.inc({ reason: admitted.reason });
+      if (admitted.reason === 'quota') {
+        const retryAfter = secondsToUtcMidnight(now);
+        throw new DomainError('QUOTA_EXCEEDED', `The tenant's daily quota of ${quota} checks is used (${admitted.quotaUsed} so far today); it resets at 00:00 UTC, in ${retryAfter} s.`, undefined, {
+          retryAfter,
+        });
+      }
+      throw new DomainError('RATE_LIMITED', `This API key has ${admitted.inFlight} unfinished checks and may have at most ${conc}; retry when some have finished.`, undefined, {
+        retryAfter: CONCURRENCY_RETRY_S,
+      });
+    }
+
+    let result: T;
+    try {
+      result = await submit();
+    } catch (e) {
+      await this.store.release(p.keyId, quotaKey, token, quota ? n : 0).catch((err: unknown) => this.storeDown(err));
+      throw e;
+    }
+    if (conc) await this.store.commit(p.keyId, token, member(result), n).catch((err: unknown) => this.storeDown(err));
+    return result;
+  }
+
+  /** A check finished (worker side): it no longer counts against its key. */
+  async finished(check: { id: string; created_by: string; batch_id: string | null }): Promise<void> {
+    if (!this.config.concurrentChecks) return;
+    await this.store.finish(check.created_by, check.batch_id ? `b:${check.batch_id}` : check.id).catch((e: unknown) => this.storeDown(e));
+  }
+
+  /**
+   * At the limit, correct the key's counters from the database (finish hooks lost while Redis was
+   * down would otherwise block the key for good). At most one replica every 5 s per key.
+   * Returns true when something was released.
+   */
+  private async reconcile(keyId: string): Promise<boolean> {
+    if (!(await this.store.reconcileLock(keyId, 5000))) return false;
+    const tracked = await this.store.tracked(keyId);
+    const members = Object.keys(tracked);
+    if (!members.length) return false;
+    let counts;
+    try {
+      counts = await this.unfinished.counts(members);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'rate limiter: cannot reconcile with the database');
+      return false;
+    }
+    const before = Object.values(tracked).reduce((s, v) => s + Math.max(0, v), 0);
+    const after = await this.store.reconcile(keyId, counts);
+    if (after < before) this.log.info({ keyId, before, after }, 'rate limiter: released unfinished-check slots the database shows finished');
+    return after < before;
+  }
+}
+
+function tooBig(n: number, why: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', `checks: ${n} checks in one submission, but ${why}; split it`, [{ field: 'checks', message: `has ${n} items; ${why}` }]);
+}

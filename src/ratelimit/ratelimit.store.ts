@@ -1,0 +1,205 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The Redis side of rate limits and quotas. Every decision is one Lua script, so it is atomic
+ * across API replicas sharing the Redis (no read-then-write race between two processes).
+ *
+ * Keys, all under `<QUEUE_PREFIX>:rl:` (BullMQ's own keys are `<QUEUE_PREFIX>:<queue>:...`):
+ * - `rpm:<keyId>`         requests in the current one-minute window (fixed window, starts at
+ *                          the key's first request, expires with it);
+ * - `quota:<tenant>:<day>` checks admitted on that UTC day (expires after two days);
+ * - `conc:<keyId>:f`      hash of unfinished admitted work: checkId -> 1, `b:<batchId>` -> n
+ *                          (negative: finished before its submission committed, see COMMIT);
+ * - `conc:<keyId>:n`      sum of the positive fields (read in O(1) at admission);
+ * - `conc:<keyId>:p`      reservations of submissions in progress: token -> "n:startedMs";
+ * - `conc:<keyId>:r`      a short lock so only one replica reconciles a key with the database.
+ */
+
+const HIT = `
+local n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if n == 1 or ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+
+// KEYS: quota, total, pending. ARGV: n, quotaLimit, quotaTtlS, concLimit, nowMs, token, staleBeforeMs.
+// Returns {0, quotaUsed, inFlight} admitted; {1, quotaUsed} quota exceeded; {2, inFlight} too many unfinished.
+const ADMIT = `
+local n = tonumber(ARGV[1])
+local qlimit = tonumber(ARGV[2])
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if qlimit > 0 and used + n > qlimit then return {1, used} end
+local climit = tonumber(ARGV[4])
+local inflight = 0
+if climit > 0 then
+  local pend = redis.call('HGETALL', KEYS[3])
+  for i = 1, #pend, 2 do
+    local pn, ts = string.match(pend[i + 1], '^(%d+):(%d+)$')
+    if (not ts) or tonumber(ts) < tonumber(ARGV[7]) then
+      redis.call('HDEL', KEYS[3], pend[i])
+    else
+      inflight = inflight + tonumber(pn)
+    end
+  end
+  inflight = inflight + tonumber(redis.call('GET', KEYS[2]) or '0')
+  if inflight + n > climit then return {2, inflight} end
+  redis.call('HSET', KEYS[3], ARGV[6], n .. ':' .. ARGV[5])
+  redis.call('PEXPIRE', KEYS[3], 3600000)
+end
+if qlimit > 0 then
+  redis.call('INCRBY', KEYS[1], n)
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+return {0, used + n, inflight + n}`;
+
+// KEYS: fields, total, pending. ARGV: token, member, n, ttlS. The reservation becomes tracked work.
+// A fast check can finish before its submission commits: FINISH then leaves a negative tombstone
+// that this commit absorbs, so the total counts only what is still unfinished.
+const COMMIT = `
+redis.call('HDEL', KEYS[3], ARGV[1])
+local before = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0')
+local after = before + tonumber(ARGV[3])
+if after == 0 then redis.call('HDEL', KEYS[1], ARGV[2]) else redis.call('HSET', KEYS[1], ARGV[2], after) end
+local delta = math.max(after, 0) - math.max(before, 0)
+if delta ~= 0 then redis.call('INCRBY', KEYS[2], delta) end
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1`;
+
+// KEYS: quota, pending. ARGV: token, n (refund of the quota; 0 when quota is off).
+const RELEASE = `
+redis.call('HDEL', KEYS[2], ARGV[1])
+local n = tonumber(ARGV[2])
+if n > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+  local v = redis.call('DECRBY', KEYS[1], n)
+  if v < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
+end
+return 1`;
+
+// KEYS: fields, total. ARGV: member, ttlS. One check of that member finished. An untracked member
+// gets a tombstone (-1) in case its commit is still on the way (see COMMIT).
+const FINISH = `
+local v = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+if v == 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+if v >= 0 then
+  local t = redis.call('DECR', KEYS[2])
+  if t < 0 then redis.call('SET', KEYS[2], 0, 'KEEPTTL') end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return v`;
+
+// KEYS: fields, total. ARGV: member1, count1, member2, count2, ... (unfinished counts read from the
+// database). Each field only ever goes down (both numbers are upper bounds of the truth), then the
+// total is recomputed from the fields.
+const RECONCILE = `
+for i = 1, #ARGV, 2 do
+  local cur = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+  local want = tonumber(ARGV[i + 1])
+  if want <= 0 then redis.call('HDEL', KEYS[1], ARGV[i])
+  elseif want < cur then redis.call('HSET', KEYS[1], ARGV[i], want) end
+end
+local vals = redis.call('HVALS', KEYS[1])
+local sum = 0
+for _, v in ipairs(vals) do if tonumber(v) > 0 then sum = sum + tonumber(v) end end
+if sum > 0 then redis.call('SET', KEYS[2], sum, 'KEEPTTL') else redis.call('DEL', KEYS[2]) end
+return sum`;
+
+type Reply = (string | number)[];
+interface ScriptedRedis {
+  rlHit(k: string, windowMs: number): Promise<[number, number]>;
+  rlAdmit(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<Reply>;
+  rlCommit(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
+  rlRelease(k1: string, k2: string, ...argv: (string | number)[]): Promise<number>;
+  rlFinish(k1: string, k2: string, member: string, ttlS: number): Promise<number>;
+  rlReconcile(k1: string, k2: string, ...argv: (string | number)[]): Promise<number>;
+}
+
+export type AdmitResult = { ok: true; quotaUsed: number; inFlight: number } | { ok: false; reason: 'quota'; quotaUsed: number } | { ok: false; reason: 'concurrency'; inFlight: number };
+
+/** Tracked work lives a week at most without news (a key that stopped submitting cleans itself up). */
+const TRACK_TTL_S = 7 * 24 * 3600;
+/** A submission holds its reservation at most this long (a 10,000-check batch insert on a slow disk). */
+const RESERVATION_MS = 10 * 60_000;
+
+export class RateLimitStore {
+  private readonly r: Redis & ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    // defineCommand sends EVALSHA and falls back to EVAL after a Redis restart flushed the scripts.
+    const defs: [string, number, string][] = [
+      ['rlHit', 1, HIT],
+      ['rlAdmit', 3, ADMIT],
+      ['rlCommit', 3, COMMIT],
+      ['rlRelease', 2, RELEASE],
+      ['rlFinish', 2, FINISH],
+      ['rlReconcile', 2, RECONCILE],
+    ];
+    for (const [name, numberOfKeys, lua] of defs) if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
+    this.r = redis as Redis & ScriptedRedis;
+  }
+
+  private k(...parts: string[]): string {
+    return [this.prefix, 'rl', ...parts].join(':');
+  }
+
+  /** Count one request of a key; returns the count in the window and the window's remaining ms. */
+  async hit(keyId: string, windowMs = 60_000): Promise<{ count: number; resetMs: number }> {
+    const [count, resetMs] = await this.r.rlHit(this.k('rpm', keyId), windowMs);
+    return { count: Number(count), resetMs: Number(resetMs) };
+  }
+
+  quotaKey(tenantId: string, now: Date): string {
+    return this.k('quota', tenantId, now.toISOString().slice(0, 10));
+  }
+
+  async admit(a: { keyId: string; quotaKey: string; n: number; quotaLimit: number; concLimit: number; token: string; now: number }): Promise<AdmitResult> {
+    const reply = await this.r.rlAdmit(
+      a.quotaKey,
+      this.k('conc', a.keyId, 'n'),
+      this.k('conc', a.keyId, 'p'),
+      a.n,
+      a.quotaLimit,
+      2 * 24 * 3600,
+      a.concLimit,
+      a.now,
+      a.token,
+      a.now - RESERVATION_MS,
+    );
+    const [code, x, y] = reply.map(Number);
+    if (code === 1) return { ok: false, reason: 'quota', quotaUsed: x! };
+    if (code === 2) return { ok: false, reason: 'concurrency', inFlight: x! };
+    return { ok: true, quotaUsed: x!, inFlight: y! };
+  }
+
+  /** The submission was stored: track `member` (a check id, or `b:<batchId>` for n checks). */
+  async commit(keyId: string, token: string, member: string, n: number): Promise<void> {
+    await this.r.rlCommit(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), this.k('conc', keyId, 'p'), token, member, n, TRACK_TTL_S);
+  }
+
+  /** The submission failed: drop the reservation and give the quota back. */
+  async release(keyId: string, quotaKey: string, token: string, refund: number): Promise<void> {
+    await this.r.rlRelease(quotaKey, this.k('conc', keyId, 'p'), token, refund);
+  }
+
+  async finish(keyId: string, member: string): Promise<void> {
+    await this.r.rlFinish(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), member, TRACK_TTL_S);
+  }
+
+  async tracked(keyId: string): Promise<Record<string, number>> {
+    const h = await this.r.hgetall(this.k('conc', keyId, 'f'));
+    return Object.fromEntries(Object.entries(h).map(([m, v]) => [m, Number(v)]));
+  }
+
+  /** Only one replica reconciles a key at a time, and not more often than every `ms`. */
+  async reconcileLock(keyId: string, ms: number): Promise<boolean> {
+    return (await this.r.set(this.k('conc', keyId, 'r'), '1', 'PX', ms, 'NX')) === 'OK';
+  }
+
+  async reconcile(keyId: string, counts: Map<string, number>): Promise<number> {
+    const argv: (string | number)[] = [];
+    for (const [m, n] of counts) argv.push(m, n);
+    return Number(await this.r.rlReconcile(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), ...argv));
+  }
+}
