@@ -1,12 +1,13 @@
 import type { FindingDefinition } from '../common/finding';
 import { mxKind } from '../mx/mx.kind';
+import { healthKind } from '../reports/health/health.kind';
 import type { CheckKindDefinition } from './check-kind';
 
 /**
  * The one list of check kinds. REST, GraphQL, the workers and the CLI all read it; adding a kind
  * is one folder plus one line here.
  */
-export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind];
+export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, healthKind];
 
 const byName = new Map(CHECK_KINDS.map((k) => [k.name, k]));
 

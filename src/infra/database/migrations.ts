@@ -72,6 +72,58 @@ export const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('checks_status').on('checks').columns(['status', 'created_at']).execute();
     },
   },
+  {
+    // Reports platform (issue 6): domain health reports (history), webhooks and their deliveries.
+    name: '0002_reports',
+    async up(db) {
+      await db.schema
+        .createTable('health_reports')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('domain', 'varchar(400)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('children', 'text', (c) => c.notNull())
+        .addColumn('score', 'integer')
+        .addColumn('grade', 'varchar(2)')
+        .addColumn('formula', 'varchar(32)', (c) => c.notNull())
+        .addColumn('finding_codes', 'text')
+        .addColumn('report', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('completed_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('health_reports_domain').on('health_reports').columns(['tenant_id', 'domain', 'status', 'completed_at']).execute();
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('url', 'varchar(2048)', (c) => c.notNull())
+        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('secret_sealed', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('disabled_at', 'varchar(32)')
+        .addColumn('disabled_reason', 'text')
+        .execute();
+      await db.schema.createIndex('webhooks_tenant').on('webhooks').columns(['tenant_id', 'id']).execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('webhook_id', 'varchar(40)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('event', 'varchar(40)', (c) => c.notNull())
+        .addColumn('event_id', 'varchar(40)', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('response_status', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_hook').on('webhook_deliveries').columns(['webhook_id', 'id']).execute();
+    },
+  },
 ];
 
 export async function migrate(db: Kysely<Database>): Promise<string[]> {

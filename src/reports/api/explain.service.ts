@@ -1,0 +1,67 @@
+import type { Principal } from '../../auth/principal';
+import { getKind } from '../../checks/registry';
+import { DomainError } from '../../common/errors/domain-error';
+import { validateOrThrow } from '../../common/errors/validate-input';
+import type { Platform } from '../../platform';
+import { analyzeBounce } from '../bounces/bounce.engine';
+import type { BounceAnalysis } from '../bounces/bounce.types';
+import { explainReply } from '../explain/explain.engine';
+import type { Explanation, SuggestedCheck } from '../explain/explain.types';
+import { AnalyzeBounceInput, ExplainReplyInput } from './explain.input';
+import type { DiagnosisModel } from './explain.model';
+
+/** Which kind confirms each suggested check, when that kind is registered. */
+function kindFor(check: SuggestedCheck): { kind?: string; reason?: string } {
+  switch (check) {
+    case 'dns':
+      return getKind('dns') ? { kind: 'dns' } : getKind('mx') ? { kind: 'mx' } : { reason: 'no DNS audit kind is registered' };
+    case 'dnsbl':
+      // The blocklist lookups are a section of the dns audit.
+      return getKind('dns') ? { kind: 'dns' } : { reason: 'the blocklist lookup is part of kind dns, which is not registered' };
+    case 'mx':
+      return getKind('mx') ? { kind: 'mx' } : { reason: 'kind mx is not registered' };
+    case 'smtp':
+      return getKind('smtp') ? { kind: 'smtp' } : { reason: 'kind smtp is not registered' };
+    case 'content':
+      return { reason: 'a content check needs the message itself: submit kind content with the raw message' };
+  }
+}
+
+/** Reply explanations, optional live diagnosis, and bounce analysis (thin over the pure engines). */
+export class ExplainService {
+  constructor(private readonly platform: Platform) {}
+
+  async explain(p: Principal, body: unknown, diagnose?: string): Promise<Explanation & { diagnosis?: DiagnosisModel }> {
+    const input = await validateOrThrow(ExplainReplyInput, body);
+    const explanation = explainReply(input.reply);
+    if (diagnose === undefined || diagnose === '') return explanation;
+    if (diagnose !== 'domain') throw new DomainError('VALIDATION_FAILED', 'diagnose: must be "domain"', [{ field: 'diagnose', message: 'must be "domain"' }]);
+    if (!input.domain) throw new DomainError('VALIDATION_FAILED', 'domain: is required with ?diagnose=domain', [{ field: 'domain', message: 'is required with ?diagnose=domain' }]);
+    return { ...explanation, diagnosis: await this.diagnose(p, input.domain, explanation.suggestedChecks) };
+  }
+
+  /** Queue the suggested live checks for `domain` as one batch (all or nothing, tenant-owned). */
+  async diagnose(p: Principal, domain: string, suggested: SuggestedCheck[]): Promise<DiagnosisModel> {
+    const kinds: string[] = [];
+    const skipped: { check: string; reason: string }[] = [];
+    for (const s of suggested) {
+      const k = kindFor(s);
+      if (k.kind) {
+        if (!kinds.includes(k.kind)) kinds.push(k.kind);
+      } else skipped.push({ check: s, reason: k.reason! });
+    }
+    if (!kinds.length) return { domain, kinds, skipped };
+    const batch = await this.platform.checks.submitBatch(p, { checks: kinds.map((kind) => ({ kind, domain })) });
+    return { domain, batchId: batch.id, kinds, skipped };
+  }
+
+  async analyzeBounce(raw: string | Buffer): Promise<BounceAnalysis> {
+    if (!raw.length) throw new DomainError('VALIDATION_FAILED', 'message: the body is empty', [{ field: 'message', message: 'send the raw bounce message as the body' }]);
+    return analyzeBounce(raw);
+  }
+
+  async analyzeBounceJson(body: unknown): Promise<BounceAnalysis> {
+    const input = await validateOrThrow(AnalyzeBounceInput, body);
+    return analyzeBounce(input.message);
+  }
+}

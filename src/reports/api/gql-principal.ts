@@ -1,0 +1,13 @@
+import type { Principal } from '../../auth/principal';
+import type { GqlContext } from '../../checks/checks.resolver';
+import type { Platform } from '../../platform';
+
+/** The caller of a GraphQL operation, resolved once per request (as ChecksResolver does). */
+export function gqlPrincipal(platform: Platform, ctx: GqlContext): Promise<Principal> {
+  if (!ctx.principal) {
+    const cp = ctx.connectionParams ?? {};
+    const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
+    ctx.principal = platform.auth.authenticate(header);
+  }
+  return ctx.principal;
+}

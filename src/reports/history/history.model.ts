@@ -1,0 +1,60 @@
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FindingModel } from '../../checks/check.model';
+import { AREAS } from '../health/health.score';
+
+@ObjectType('HealthArea')
+export class HealthAreaModel {
+  @ApiProperty({ enum: AREAS }) @Field() area!: string;
+  @ApiProperty({ example: 'Sender authentication' }) @Field() label!: string;
+  @ApiProperty({ enum: ['pass', 'warn', 'fail', 'unknown'] }) @Field() status!: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Absent when the area could not be assessed.' }) @Field(() => Int, { nullable: true }) score?: number | null;
+  @ApiProperty({ description: 'Weight in the overall score (formula health-v1).' }) @Field(() => Int) weight!: number;
+  @ApiProperty() @Field(() => Int) findingCount!: number;
+}
+
+@ObjectType('HealthFinding')
+export class HealthFindingModel extends FindingModel {
+  @ApiProperty({ enum: AREAS }) @Field() area!: string;
+  @ApiProperty({ description: 'Points this finding costs the overall score (before caps); findings are ordered by it.' }) @Field(() => Float) impact!: number;
+}
+
+@ObjectType('HealthChildCheck')
+export class HealthChildCheckModel {
+  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field() kind!: string;
+  @ApiProperty() @Field() target!: string;
+  @ApiProperty() @Field() status!: string;
+  @ApiPropertyOptional() @Field(() => String, { nullable: true }) verdict?: string | null;
+}
+
+@ObjectType('HealthReport')
+export class HealthReportModel {
+  @ApiProperty({ example: 'health-v1', description: 'Version of the scoring formula (src/reports/health/health.score.ts).' }) @Field() formula!: string;
+  @ApiProperty() @Field() domain!: string;
+  @ApiProperty({ description: 'The health check this report belongs to.' }) @Field() checkId!: string;
+  @ApiProperty({ minimum: 0, maximum: 100 }) @Field(() => Int) score!: number;
+  @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'F'] }) @Field() grade!: string;
+  @ApiProperty({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field() verdict!: string;
+  @ApiProperty() @Field() generatedAt!: string;
+  @ApiProperty({ type: [HealthAreaModel] }) @Field(() => [HealthAreaModel]) areas!: HealthAreaModel[];
+  @ApiProperty({ type: [HealthFindingModel], description: 'Ordered by impact, highest first; `remediation` is the fix.' }) @Field(() => [HealthFindingModel]) findings!: HealthFindingModel[];
+  @ApiProperty({ type: [HealthChildCheckModel] }) @Field(() => [HealthChildCheckModel]) checks!: HealthChildCheckModel[];
+}
+
+@ObjectType('HealthHistoryPoint')
+export class HistoryPointModel {
+  @ApiProperty() @Field() checkId!: string;
+  @ApiProperty() @Field() at!: string;
+  @ApiProperty() @Field(() => Int) score!: number;
+  @ApiProperty() @Field() grade!: string;
+  @ApiProperty() @Field() formula!: string;
+  @ApiProperty({ type: [String], description: 'Finding codes present now but not in the previous run.' }) @Field(() => [String]) appeared!: string[];
+  @ApiProperty({ type: [String], description: 'Finding codes of the previous run that are gone ("did my fix work?").' }) @Field(() => [String]) disappeared!: string[];
+}
+
+@ObjectType('DomainHistory')
+export class DomainHistoryModel {
+  @ApiProperty() @Field() domain!: string;
+  @ApiProperty({ type: [HistoryPointModel], description: 'Oldest first.' }) @Field(() => [HistoryPointModel]) points!: HistoryPointModel[];
+}

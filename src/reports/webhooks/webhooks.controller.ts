@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
+import { PLATFORM } from '../../api/tokens';
+import type { Principal } from '../../auth/principal';
+import type { Platform } from '../../platform';
+import { reportsOf } from '../api/reports.feature';
+import { CreateWebhookInput } from './webhook.input';
+import { CreatedWebhookModel, WebhookDeliveryPageModel, WebhookModel, WebhookPageModel } from './webhook.model';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Register a webhook',
+    description: 'Events: check.completed, batch.completed, health.changed. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe\'s SSRF policy.',
+  })
+  @ApiBody({ type: CreateWebhookInput })
+  @ApiResponse({ status: 201, type: CreatedWebhookModel })
+  async create(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const created = await reportsOf(this.platform).webhooks.create(p, body);
+    res.setHeader('Location', `/v1/webhooks/${created.id}`);
+    return created;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List the tenant\'s webhooks' })
+  @ApiResponse({ status: 200, type: WebhookPageModel })
+  list(@CurrentPrincipal() p: Principal) {
+    return reportsOf(this.platform).webhooks.list(p);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a webhook' })
+  @ApiResponse({ status: 200, type: WebhookModel })
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return reportsOf(this.platform).webhooks.get(p, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook and its delivery records' })
+  @ApiResponse({ status: 204 })
+  async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    await reportsOf(this.platform).webhooks.remove(p, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: 'Delivery records of a webhook, newest first' })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, type: WebhookDeliveryPageModel })
+  deliveries(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    return reportsOf(this.platform).webhooks.deliveries(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
+  }
+}
