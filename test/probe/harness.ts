@@ -6,6 +6,7 @@ import { createSmtpConnector } from '../../src/infra/net/smtp-connector';
 import type { ProbeLimiter, ProbeResultCache } from '../../src/probe/politeness.port';
 import type { ProbeResult } from '../../src/probe/probe.engine';
 import { smtpKind } from '../../src/probe/probe.kind';
+import type { SmtpConnector } from '../../src/probe/smtp-connector.port';
 import { startDnsServer } from '../support/dns-server';
 
 /** The zone every probe test resolves through: a real fixture DNS server on loopback. */
@@ -36,6 +37,7 @@ export interface ProbeOpts {
   limiter?: ProbeLimiter;
   cache?: ProbeResultCache;
   secrets?: Record<string, string>;
+  connector?: SmtpConnector;
 }
 
 export function probeConfig(o: ProbeOpts): AppConfig {
@@ -60,7 +62,7 @@ export async function probe(input: Record<string, unknown>, o: ProbeOpts): Promi
       dns: createResolver(config),
       clock: { now: () => new Date() },
       log: { debug() {}, info() {}, warn() {} },
-      smtpConnector: createSmtpConnector(),
+      smtpConnector: o.connector ?? createSmtpConnector(),
       probeLimiter: o.limiter ?? new MemoryProbeLimiter(),
       probeCache: o.cache ?? new MemoryProbeCache(),
     },

@@ -66,7 +66,7 @@ function lineReader(socket: Socket): ScriptIO {
   };
 }
 
-export async function startScripted(script: (io: ScriptIO) => void | Promise<void>, opts: { tls?: TlsOptions } = {}): Promise<Running> {
+export async function startScripted(script: (io: ScriptIO) => void | Promise<void>, opts: { tls?: TlsOptions; host?: string } = {}): Promise<Running> {
   const sockets = new Set<Socket>();
   const onConn = (s: Socket) => {
     sockets.add(s);
@@ -75,7 +75,7 @@ export async function startScripted(script: (io: ScriptIO) => void | Promise<voi
   };
   const server: Server = opts.tls ? createTlsServer(opts.tls, onConn) : createServer(onConn);
   server.on('error', () => {});
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(0, opts.host ?? '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
     port,
