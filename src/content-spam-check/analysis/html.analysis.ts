@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { registrableDomain } from './url.analysis';
+import { isRawIpHost, registrableDomain } from './url.analysis';
 
 /**
  * One streaming pass over the HTML body: the text a reader sees, the text hidden from them (white
@@ -142,7 +142,9 @@ function checkMismatch(link: HtmlLink, rep: HtmlReport): void {
   const textDomain = registrableDomain(m[1]!);
   let hrefDomain: string | undefined;
   try {
-    hrefDomain = registrableDomain(new URL(link.href).hostname);
+    const host = new URL(link.href).hostname;
+    // A bare IP behind a domain-looking text is the same deception.
+    hrefDomain = isRawIpHost(host) ? host : registrableDomain(host);
   } catch {
     return;
   }

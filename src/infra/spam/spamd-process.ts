@@ -3,10 +3,10 @@ import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpamdClient } from '../../src/infra/spam/spamd.client';
+import { SpamdClient } from './spamd.client';
 
 /**
- * A real SpamAssassin spamd (Debian package `spamassassin`) on 127.0.0.1 and its own port, with a
+ * For tests and benches only (never started by the service): a real SpamAssassin spamd (Debian package `spamassassin`) on 127.0.0.1 and its own port, with a
  * private site config: network tests, Bayes and auto-learning off, so it needs no network and
  * gives repeatable scores. Started and stopped by the test that uses it.
  */
