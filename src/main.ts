@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { createHttpApp } from './api/http-app';
+import { startWorkerHttp } from './api/worker-http';
 import { ConfigError, loadConfig } from './config/config.schema';
 import { createLogger } from './common/logger';
 import { createPlatform, StartupError } from './platform';
@@ -32,12 +34,14 @@ async function main(): Promise<void> {
   }
 
   let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
+  let workerHttp: Server | undefined;
   if (config.role === 'api' || config.role === 'all') {
     app = await createHttpApp(platform);
     await app.listen(config.port, config.host);
     log.info({ port: config.port, host: config.host, database: platform.database.describe }, `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`);
   } else {
-    log.info({ database: platform.database.describe }, 'smtp-doctor worker started');
+    workerHttp = await startWorkerHttp(platform, config.port, config.host);
+    log.info({ database: platform.database.describe, port: config.port }, 'smtp-doctor worker started (health and metrics on PORT)');
   }
 
   // Graceful shutdown: the first SIGTERM stops taking work and lets running checks finish within
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
     hard.unref();
     try {
       await app?.close();
+      workerHttp?.close();
       await platform.close();
     } finally {
       process.exit(0);

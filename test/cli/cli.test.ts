@@ -98,4 +98,28 @@ describe('CLI and process start-up (built code)', () => {
       expect(code).toBe(0);
     }
   });
+
+  it('ROLE=worker serves /healthz, /readyz and /metrics only', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'wrk-'));
+    const child = spawn('node', [join(ROOT, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, ROLE: 'worker', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, QUEUE_PREFIX: `wrk-${port}`, LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    try {
+      let ready = 0;
+      for (let i = 0; i < 100 && ready !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
+      }
+      expect(ready).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('smtp_doctor_checks_total');
+      expect((await fetch(`http://127.0.0.1:${port}/v1/checks`)).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
+    }
+  });
 });
