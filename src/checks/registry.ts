@@ -1,4 +1,5 @@
 import type { FindingDefinition } from '../common/finding';
+import { contentKind } from '../content-spam-check/content.kind';
 import { mxKind } from '../mx/mx.kind';
 import { healthKind } from '../reports/health/health.kind';
 import type { CheckKindDefinition } from './check-kind';
@@ -7,7 +8,7 @@ import type { CheckKindDefinition } from './check-kind';
  * The one list of check kinds. REST, GraphQL, the workers and the CLI all read it; adding a kind
  * is one folder plus one line here.
  */
-export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, healthKind];
+export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, contentKind, healthKind];
 
 const byName = new Map(CHECK_KINDS.map((k) => [k.name, k]));
 

@@ -46,16 +46,20 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
       progress: (p, phase) => ctx.progress(p, phase),
     }, input.context);
     const indeterminate = findings.some((f) => f.code === 'AUTH_TEMPERROR');
-    return { verdict, score: result.score, findings, result, ...(indeterminate ? { transient: true } : {}) };
+    // The API's score is 0-100, higher is better: each SpamAssassin-like point costs 10, so the
+    // spam threshold (5 points) is 50 and 10+ points is 0. The points total stays in result.score.
+    const score = Math.max(0, Math.min(100, Math.round(100 - result.score * 10)));
+    return { verdict, score, findings, result, ...(indeterminate ? { transient: true } : {}) };
   },
   cli: {
     usage: 'content <message.eml|-> [--client-ip IP] [--helo HOST] [--mail-from ADDR]',
     toInput(target, flags) {
       const message = readFileSync(target === '-' ? 0 : target, 'utf8');
       const context = {
-        ...(typeof flags['client-ip'] === 'string' ? { clientIp: flags['client-ip'] } : {}),
+        // commander camel-cases option names (--client-ip -> clientIp)
+        ...(typeof flags.clientIp === 'string' ? { clientIp: flags.clientIp } : {}),
         ...(typeof flags.helo === 'string' ? { helo: flags.helo } : {}),
-        ...(typeof flags['mail-from'] === 'string' ? { mailFrom: flags['mail-from'] } : {}),
+        ...(typeof flags.mailFrom === 'string' ? { mailFrom: flags.mailFrom } : {}),
       };
       return { message, ...(Object.keys(context).length ? { context } : {}) };
     },
