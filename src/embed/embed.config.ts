@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { AppConfig } from '../config/config.schema';
+import { ConfigError, type AppConfig } from '../config/config.schema';
 
 /**
  * Settings of the browser-facing surface (CORS, publishable-key limits, static pages), read from
@@ -24,8 +24,6 @@ export interface EmbedConfig {
   webDir: string;
 }
 
-export class EmbedConfigError extends Error {}
-
 /** `https://App.example.com:443/` -> `https://app.example.com`; undefined when not an http(s) origin. */
 export function normalizeOrigin(raw: string): string | undefined {
   try {
@@ -42,7 +40,7 @@ function int(env: Record<string, string | undefined>, key: string, def: number, 
   const raw = env[key];
   if (raw === undefined || raw === '') return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new EmbedConfigError(`${key}: "${raw}" must be an integer between 0 and ${max}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError([`${key}: "${raw}" must be an integer between 0 and ${max}`]);
   return n;
 }
 
@@ -68,7 +66,7 @@ export function loadEmbedConfig(config: AppConfig): EmbedConfig {
     }
     const n = normalizeOrigin(o);
     // "*" is refused on purpose: publishable keys are per tenant, and a tenant lists its own sites.
-    if (!n) throw new EmbedConfigError(`CORS_ORIGINS: "${o}" is not an origin like https://app.example.com or https://*.example.com`);
+    if (!n) throw new ConfigError([`CORS_ORIGINS: "${o}" is not an origin like https://app.example.com or https://*.example.com`]);
     globalOrigins.push(n);
   }
   return {
