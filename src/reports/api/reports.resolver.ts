@@ -5,6 +5,7 @@ import type { GqlContext } from '../../checks/checks.resolver';
 import type { Platform } from '../../platform';
 import { gqlPrincipal } from './gql-principal';
 import { BounceAnalysisModel, ExplanationModel } from './explain.model';
+import { LogAnalysisModel } from './logs.model';
 import { reportsOf } from './reports.feature';
 
 /** Explain and analyse over GraphQL: the same service calls as REST. */
@@ -26,5 +27,11 @@ export class ReportsResolver {
   async analyzeBounce(@Args('message') message: string, @Context() ctx: GqlContext) {
     await gqlPrincipal(this.platform, ctx);
     return reportsOf(this.platform).explain.analyzeBounceJson({ message });
+  }
+
+  @Query(() => LogAnalysisModel, { description: 'Analyse Postfix, Exim or Sendmail log text (large logs: stream them to POST /v1/logs/analyze).' })
+  async analyzeLogs(@Args('text') text: string, @Context() ctx: GqlContext) {
+    await gqlPrincipal(this.platform, ctx);
+    return reportsOf(this.platform).logs.analyzeJson({ text });
   }
 }

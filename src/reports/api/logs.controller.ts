@@ -1,0 +1,32 @@
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ApiKeyGuard } from '../../api/auth.guard';
+import { PLATFORM } from '../../api/tokens';
+import type { Platform } from '../../platform';
+import { AnalyzeLogsInput, LogAnalysisModel } from './logs.model';
+import { isJsonBody } from './raw-body';
+import { reportsOf } from './reports.feature';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/logs')
+export class LogsController {
+  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+
+  @Post('analyze')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Analyse a Postfix, Exim or Sendmail log',
+    description: 'Stream the log as text/plain (any size up to LOG_MAX_BYTES; processed as it arrives, in bounded memory), or send JSON { text } for small logs. Returns sent/deferred/bounced counts and the top error patterns with an explanation each.',
+  })
+  @ApiConsumes('text/plain', 'application/json')
+  @ApiExtraModels(AnalyzeLogsInput)
+  @ApiBody({ schema: { oneOf: [{ type: 'string', description: 'Log lines' }, { $ref: getSchemaPath(AnalyzeLogsInput) }] } })
+  @ApiResponse({ status: 200, type: LogAnalysisModel })
+  analyze(@Req() req: Request) {
+    const logs = reportsOf(this.platform).logs;
+    return isJsonBody(req) ? logs.analyzeJson(req.body) : logs.analyzeStream(req);
+  }
+}
