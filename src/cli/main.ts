@@ -37,8 +37,10 @@ program
 
 for (const kind of CHECK_KINDS) {
   if (!kind.cli) continue;
+  // The usage string documents options too; commander only needs the name and the positional.
+  const positional = /<[^>]+>/.exec(kind.cli.usage)?.[0] ?? '<target>';
   const cmd = program
-    .command(kind.cli.usage)
+    .command(`${kind.name} ${positional}`)
     .description(kind.description)
     .option('--json', 'print the same JSON object the API returns')
     .option('--server <url>', 'run through a smtp-doctor server instead of in-process')
