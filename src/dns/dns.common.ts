@@ -51,3 +51,24 @@ export function parseTagList(text: string): { tags: Map<string, string>; errors:
   }
   return { tags, errors };
 }
+
+/**
+ * At most `max` queries of one audit in flight: the DKIM sweep alone asks ~40 names of the same
+ * authoritative servers, and bursts like that get rate-limited (or dropped, over UDP).
+ */
+export function limitInFlight(inner: DnsResolver, max: number): DnsResolver {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async query<T extends RRType>(name: string, type: T, opts?: Parameters<DnsResolver['query']>[2]): Promise<DnsLookup<T>> {
+      if (active >= max) await new Promise<void>((r) => waiting.push(r));
+      active++;
+      try {
+        return await inner.query(name, type, opts);
+      } finally {
+        active--;
+        waiting.shift()?.();
+      }
+    },
+  };
+}

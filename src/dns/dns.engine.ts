@@ -6,7 +6,7 @@ import type { HttpsFetcher } from '../infra/net/https-fetcher';
 import { auditMx, type MxResult } from '../mx/mx.engine';
 import { checkBimi, type BimiSection } from './bimi.check';
 import { checkDane, type DaneSection } from './dane.check';
-import { countingResolver, type SectionStatus } from './dns.common';
+import { countingResolver, limitInFlight, type SectionStatus } from './dns.common';
 import { checkDkim, type DkimSection } from './dkim.check';
 import { checkDmarc, orgDomainOf, type DmarcSection } from './dmarc.check';
 import { checkDnsbl, type DnsblSection } from './dnsbl.check';
@@ -35,6 +35,8 @@ export interface DnsAuditOptions {
   dnsblDomainZones: string[];
   /** Evaluate sending IPs with mailauth too, as a second opinion shown next to ours (default true). */
   mailauthCrossCheck?: boolean;
+  /** Queries of one audit in flight at once (default 16). */
+  maxInFlight?: number;
   /** Bound on MX addresses checked for PTR and blocklists. */
   maxMxAddresses?: number;
 }
@@ -64,7 +66,7 @@ function mxStatus(r: MxResult, findings: Finding[]): SectionStatus {
 }
 
 export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts: DnsAuditOptions): Promise<DnsAuditOutcome> {
-  const total = countingResolver(ports.dns);
+  const total = countingResolver(limitInFlight(ports.dns, opts.maxInFlight ?? 16));
   const dns: DnsResolver = total;
   const domain = input.domain.replace(/\.$/, '').toLowerCase();
   const orgDomain = orgDomainOf(domain);

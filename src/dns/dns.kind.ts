@@ -11,6 +11,14 @@ function list(v: string | boolean | string[] | undefined): string[] | undefined 
   return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
+/** DNS_AUDIT_MAX_INFLIGHT (default 16, 1..256): queries of one audit in flight at once. */
+function inFlight(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 16;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`DNS_AUDIT_MAX_INFLIGHT: "${raw}" must be an integer between 1 and 256`);
+  return n;
+}
+
 /** Kind `dns`: a full DNS and sender-authentication audit of a domain (issue 3). */
 export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
   name: 'dns',
@@ -29,6 +37,7 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
     const out = await auditDns(input, { dns: ctx.ports.dns, https }, {
       dnsblZones: ctx.config.dnsblZones,
       dnsblDomainZones: ctx.config.dnsblDomainZones,
+      maxInFlight: inFlight(ctx.config.env.DNS_AUDIT_MAX_INFLIGHT),
     });
     ctx.progress(100, 'done');
     return out;
