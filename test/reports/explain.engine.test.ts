@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reportsData } from '../../src/reports/data/data.loader';
 import { explainReply } from '../../src/reports/explain/explain.engine';
 import { parseReply } from '../../src/reports/explain/reply.parser';
 import { CATEGORIES, type Category } from '../../src/reports/explain/explain.types';
@@ -121,7 +122,8 @@ const CASES: Record<Category, Case[]> = {
     { text: '523 5.7.10 Encryption Needed', findingCode: 'TLS_REQUIRED' },
   ],
   dns: [
-    { text: 'Host or domain name not found. Name service error for name=example.invalid type=MX: Host not found, try again', findingCode: 'RECIPIENT_DOMAIN_NOT_FOUND' },
+    { text: 'Host or domain name not found. Name service error for name=example.invalid type=MX: Host not found', findingCode: 'RECIPIENT_DOMAIN_NOT_FOUND' },
+    { text: 'Name service error for name=example.com type=MX: Host not found, try again', findingCode: 'SMTP_ROUTING_FAILED', cls: 'transient' },
     { text: '556 5.1.10 Recipient address has null MX', findingCode: 'RECIPIENT_DOMAIN_NULL_MX' },
     { text: '553 5.1.8 <alice@nonexistent.example>: Sender address rejected: Domain not found', findingCode: 'SENDER_DOMAIN_INVALID' },
     { text: '550 5.7.27 Sender address has null MX', findingCode: 'SENDER_DOMAIN_NULL_MX' },
@@ -191,5 +193,29 @@ describe('reply parsing', () => {
     expect(explainReply('').category).toBe('other');
     expect(explainReply('\u0000\u0001 ### 999').findingCode).toBe('SMTP_UNCLASSIFIED');
     expect(explainReply('Mailbox full').class).toBe('transient');
+  });
+});
+
+describe('DNS failures: temporary versus permanent', () => {
+  it('tells a temporary lookup failure from a missing domain (Postfix wording)', () => {
+    expect(explainReply('Host or domain name not found. Name service error for name=example.invalid type=MX: Host not found, try again').findingCode).toBe('SMTP_ROUTING_FAILED');
+    expect(explainReply('Host or domain name not found. Name service error for name=example.invalid type=A: Host not found').findingCode).toBe('RECIPIENT_DOMAIN_NOT_FOUND');
+  });
+});
+
+describe('code tables from data files', () => {
+  it('knows every RFC 5321 reply code and the registry codes missing from the 2017 snapshot', () => {
+    const data = reportsData();
+    for (const code of [211, 214, 220, 221, 250, 251, 252, 354, 421, 450, 451, 452, 455, 500, 501, 502, 503, 504, 550, 551, 552, 553, 554, 555]) expect(data.basic.has(code), String(code)).toBe(true);
+    expect(data.enhanced.size).toBeGreaterThanOrEqual(81);
+    expect(data.enhanced.get('X.7.29')).toMatchObject({ sampleText: 'ARC validation failure', references: ['https://www.rfc-editor.org/rfc/rfc8617'] });
+    expect(data.enhanced.get('X.7.30')).toMatchObject({ sampleText: 'REQUIRETLS support required', references: ['https://www.rfc-editor.org/rfc/rfc8689'] });
+    // IANA quirk: X.7.28's description sits in the basic-code column of the snapshot.
+    expect(data.enhanced.get('X.7.28')?.description).toMatch(/mail flood|unsolicited|part of a mail/i);
+  });
+
+  it('explains ARC and REQUIRETLS failures with their RFCs', () => {
+    expect(explainReply('550 5.7.29 ARC validation failure')).toMatchObject({ category: 'sender_authentication', findingCode: 'SENDER_ARC_FAILED' });
+    expect(explainReply('550 5.7.29 ARC validation failure').references).toContain('https://www.rfc-editor.org/rfc/rfc8617');
   });
 });

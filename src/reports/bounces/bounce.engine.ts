@@ -4,7 +4,7 @@ import { parseReply } from '../explain/reply.parser';
 import { bouncePatterns } from './bounce-patterns';
 import type { BounceAction, BounceAnalysis, BounceFormat, BounceRecipient } from './bounce.types';
 import { dsnAddress, parseDeliveryStatus } from './dsn.parser';
-import { decodeEncodedWords, header, leaves, parseHeaders, parseMime, type MimePart } from './mime.parser';
+import { header, headerText, leaves, parseHeaders, parseMime, type MimePart } from './mime.parser';
 import { parseSesNotification } from './ses-notification.parser';
 import { errorSection, isAddress, normalizeAddress, parseTextBounce } from './text-bounce.parser';
 
@@ -46,7 +46,9 @@ function explainBest(candidates: string[]): { explanation: Explanation; basis: E
 }
 
 function statusFrom(explanation: Explanation, delayed: boolean): string {
-  const digit = explanation.code !== null ? String(explanation.code)[0] : null;
+  let digit = explanation.code !== null ? String(explanation.code)[0] : null;
+  // A returned (final) text bounce quoting a 4xx reply: the MTA gave up, so the outcome is permanent.
+  if (!delayed && digit === '4' && !explanation.enhancedStatus) digit = '5';
   if (explanation.enhancedStatus && (!digit || explanation.enhancedStatus[0] === digit)) return explanation.enhancedStatus;
   if (digit === '2' || digit === '4' || digit === '5') return `${digit}.0.0`;
   return delayed ? '4.0.0' : '5.0.0';
@@ -61,10 +63,15 @@ function statusFrom(explanation: Explanation, delayed: boolean): string {
  */
 function isHard(explanation: Explanation, status: string | null, stage: Stage, basis?: ExplanationBasis): boolean {
   if (!HARD_CODES.has(explanation.findingCode)) return false;
-  if (stage === 'content') return false;
+  // An explicit address status (5.1.x: unknown, moved, bad domain) pins the failure on the address.
+  const addressStatus = [explanation.enhancedStatus, status].some((s) => s !== null && s !== undefined && /^5\.1\.(1|2|6|10)$/.test(s));
+  if (stage === 'content' && !addressStatus) return false;
   // A transcript reply read after ">>> DATA" (pipelining) counts as content-stage unless the
   // reported status or a provider's own wording pins it on the address.
-  if (stage === 'transcript-data' && status !== '5.1.1' && basis !== 'provider') return false;
+  if (stage === 'transcript-data' && !addressStatus && basis !== 'provider') return false;
+  // X.7.x is "delivery not authorized": a policy refusal worded as "unknown user" (filters do
+  // this) says nothing reliable about the address.
+  if (stage !== 'rcpt' && (/^5\.7\./.test(explanation.enhancedStatus ?? '') || /^5\.7\./.test(status ?? ''))) return false;
   if (stage !== 'rcpt' && status) {
     const reported = explainWithBasis(parseReply(status));
     if (reported.basis === 'enhanced' && !HARD_CODES.has(reported.explanation.findingCode)) return false;
@@ -144,7 +151,7 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
   const input = typeof raw === 'string' ? raw.slice(0, MAX_INPUT) : raw.subarray(0, MAX_INPUT);
   const root = parseMime(input);
   const all = leaves(root);
-  const subject = decodeEncodedWords(header(root, 'subject') ?? '');
+  const subject = headerText(header(root, 'subject'));
   const from = header(root, 'from') ?? '';
   const original = originalHeaders(root);
   const originalMessageId = original?.get('message-id')?.[0] ?? null;

@@ -39,9 +39,10 @@ export function header(part: { headers: Map<string, string[]> }, name: string): 
 
 function parseContentType(value: string | undefined): { type: string; params: Record<string, string> } {
   if (!value) return { type: 'text/plain', params: {} };
-  const [typePart] = value.split(';', 1);
+  // Folded values sometimes lose their ';' ("text/plain\n   charset=..."): take the first token.
+  const typePart = /^\s*([\w.+-]+\/[\w.+-]+)/.exec(value)?.[1] ?? '';
   const params: Record<string, string> = {};
-  for (const m of value.matchAll(/;\s*([\w*.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)/g)) {
+  for (const m of value.matchAll(/(?:;|\s)\s*([\w*.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)/g)) {
     params[m[1].toLowerCase()] = m[2].replace(/^"|"$/g, '').replace(/\\(.)/g, '$1');
   }
   return { type: typePart.trim().toLowerCase() || 'text/plain', params };
@@ -57,7 +58,13 @@ export function decodeCharset(binary: string, charset: string | undefined): stri
   const cs = (charset ?? 'utf-8').toLowerCase().replace(/^(x-|cs)/, '');
   if (cs === 'us-ascii' || cs === 'ascii') return bytes.toString('latin1');
   try {
-    return new TextDecoder(cs).decode(bytes);
+    const text = new TextDecoder(cs).decode(bytes);
+    // Mislabelled parts (UTF-8 text declared as ISO-2022-JP, say): prefer a clean UTF-8 reading.
+    if (text.includes('\uFFFD') && cs !== 'utf-8' && cs !== 'utf8') {
+      const utf8 = new TextDecoder('utf-8').decode(bytes);
+      if (!utf8.includes('\uFFFD')) return utf8;
+    }
+    return text;
   } catch {
     return new TextDecoder('utf-8').decode(bytes);
   }
@@ -93,6 +100,11 @@ function parsePart(raw: string, depth: number, defaultType = 'text/plain'): Mime
   const headers = parseHeaders(head);
   const ctHeader = header({ headers }, 'content-type');
   const { type, params } = ctHeader ? parseContentType(ctHeader) : { type: defaultType, params: {} };
+  // A boundary parameter on an unindented line (broken folding) is lost by header parsing.
+  if (type.startsWith('multipart/') && !params.boundary) {
+    const b = /^\s*boundary\s*=\s*"?([^"\r\n;]+)"?/im.exec(head);
+    if (b) params.boundary = b[1];
+  }
   const part: MimePart = { headers, contentType: type, params, text: '', parts: [] };
   if (type.startsWith('multipart/') && params.boundary && depth < MAX_DEPTH) {
     part.text = body;
@@ -114,6 +126,7 @@ function parsePart(raw: string, depth: number, defaultType = 'text/plain'): Mime
     return part;
   }
   const cte = header({ headers }, 'content-transfer-encoding');
+  if (type.startsWith('multipart/')) part.contentType = 'text/plain';
   part.text = type === 'message/rfc822' ? decodeBody(body, cte, 'latin1') : decodeBody(body, cte, params.charset);
   return part;
 }
@@ -129,4 +142,15 @@ export function parseMime(raw: string | Buffer): MimePart {
 export function leaves(part: MimePart): MimePart[] {
   if (part.parts.length === 0) return [part];
   return part.parts.flatMap(leaves);
+}
+
+/** A raw header value (binary string) as text: 8-bit bytes read as UTF-8 when valid, then RFC 2047. */
+export function headerText(value: string | undefined): string {
+  if (!value) return '';
+  let text = value;
+  if (/[\x80-\xff]/.test(value)) {
+    const utf8 = Buffer.from(value, 'latin1').toString('utf8');
+    if (!utf8.includes('\uFFFD')) text = utf8;
+  }
+  return decodeEncodedWords(text);
 }

@@ -40,6 +40,9 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
   const section = errorSection(text.replace(/\r\n?/g, '\n'));
   const lines = section.split('\n');
   const usable = (a: string): boolean => isAddress(a) && !exclude.has(a.toLowerCase()) && !p.ignoreAddress.test(a);
+  // Formats that name the failed recipient unambiguously are trusted even for the sender's own address.
+  const trusted = new Set(['qmail', 'postfix-text', 'sendmail', 'exchange', 'bracketed-reason', 'address-colon']);
+  const usableFor = (id: string, a: string): boolean => (trusted.has(id) ? isAddress(a) && !p.ignoreAddress.test(a) : usable(a));
 
   const found: { address: string; line: number; rest: string }[] = [];
   const structured = p.recipientLines.filter((r) => r.id !== 'inline' && r.id !== 'bare');
@@ -50,7 +53,7 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
       const m = r.re.exec(line);
       if (!m) continue;
       const address = normalizeAddress(m[1]);
-      if (!usable(address)) continue;
+      if (!usableFor(r.id, address)) continue;
       if (!found.some((f) => f.address.toLowerCase() === address.toLowerCase())) found.push({ address, line: i, rest: m[2] ?? '' });
       break;
     }

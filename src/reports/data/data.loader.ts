@@ -42,6 +42,8 @@ export interface ReplyPattern {
   references?: string[];
   /** Provider recognised by host name only: names the provider, classification falls through. */
   detectOnly?: boolean;
+  /** Class assumed when the text has no reply code (e.g. "Host not found, try again"). */
+  defaultClass?: ReplyClass;
   /** Overrides "transient means retryable" (e.g. Yahoo's 421 [TSS09] "retrying will NOT succeed"). */
   retryable?: boolean;
 }
@@ -112,6 +114,7 @@ function loadPatterns(dir: string, file: string): ReplyPattern[] {
       ...(Array.isArray(p.references) ? { references: p.references.map(String) } : {}),
       ...(p.detectOnly === true ? { detectOnly: true } : {}),
       ...(typeof p.retryable === 'boolean' ? { retryable: p.retryable } : {}),
+      ...(p.defaultClass === 'transient' || p.defaultClass === 'permanent' ? { defaultClass: p.defaultClass } : {}),
     };
   });
 }

@@ -79,7 +79,7 @@ export function explainWithBasis(p: ParsedReply): { explanation: Explanation; ba
     findingCode = 'SMTP_BANNER_REJECTED';
   }
   const cat = data.categories[category];
-  const cls = codeClass ?? cat.defaultClass;
+  const cls = codeClass ?? decision.pattern?.defaultClass ?? cat.defaultClass;
   const def = REPORTS_FINDINGS[findingCode as keyof typeof REPORTS_FINDINGS];
   const enh = p.enhancedStatus ? data.enhanced.get(`X.${p.enhancedStatus.slice(2)}`) : undefined;
   const basic = p.code !== null ? data.basic.get(p.code) : undefined;

@@ -121,6 +121,6 @@ export function parseReply(text: string): ParsedReply {
     .replace(/^(?:#?[245]\.\d{1,3}\.\d{1,3}\s+)+/, '')
     .replace(/\s+/g, ' ')
     .trim();
-  out.normalized = [out.code ?? '', out.enhancedStatus ?? '', flat].join(' ').trim();
+  out.normalized = [out.code, out.enhancedStatus, flat].filter((x) => x !== null && x !== '').join(' ');
   return out;
 }

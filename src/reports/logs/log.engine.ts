@@ -177,7 +177,7 @@ export class LogAnalyzer {
  * Analyse a Postfix, Exim or Sendmail log from a stream (a Readable, or any async iterable of
  * string/Buffer chunks), line by line, in bounded memory. Lines of the three MTAs may be mixed.
  */
-export async function analyzeLog(source: AsyncIterable<string | Uint8Array>, options: LogAnalyzerOptions = {}): Promise<LogAnalysis> {
+export async function analyzeLog(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: LogAnalyzerOptions = {}): Promise<LogAnalysis> {
   const analyzer = new LogAnalyzer(options);
   for await (const chunk of source) analyzer.write(chunk);
   analyzer.end();
