@@ -29,7 +29,6 @@ export const STRINGS = {
   suggested: 'Suggested record',
   copy: 'Copy',
   copied: 'Copied',
-  copyLabel: 'Copy the suggested record',
   transcript: (/** @type {string} */ where) => `SMTP transcript${where ? ` (${where})` : ''}`,
   noFindings: 'Nothing to report.',
   errBadDomain: (/** @type {string} */ d) => `“${d}” is not a valid domain name. Enter a name like example.com.`,
@@ -48,26 +47,26 @@ const SEVERITIES = /** @type {const} */ (['critical', 'error', 'warning', 'info'
 
 const CSS = `
 :host{display:block;font:var(--sdc-font,15px/1.5 system-ui,sans-serif);color:var(--sdc-fg,#1b1b1b);background:var(--sdc-bg,#fff);border:1px solid var(--sdc-border,#c4c4c4);border-radius:var(--sdc-radius,8px);padding:var(--sdc-padding,1rem)}
-:host([hidden]){display:none}
+:host([hidden]),[hidden]{display:none!important}
 *{box-sizing:border-box}
 form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 label{flex-basis:100%;font-weight:600}
 input{flex:1 1 12rem;font:inherit;padding:.45rem .6rem;border:1px solid var(--sdc-border-strong,#6b6b6b);border-radius:calc(var(--sdc-radius,8px) - 2px);color:inherit;background:var(--sdc-input-bg,#fff)}
 button{font:inherit;cursor:pointer;padding:.45rem .9rem;border:1px solid var(--sdc-accent,#0b57d0);border-radius:calc(var(--sdc-radius,8px) - 2px);background:var(--sdc-accent,#0b57d0);color:var(--sdc-accent-fg,#fff)}
 button.copy{padding:.15rem .6rem;background:transparent;color:var(--sdc-accent,#0b57d0)}
-button:disabled{opacity:.6;cursor:progress}
+button[aria-disabled=true]{opacity:.6;cursor:progress}
 :focus-visible{outline:3px solid var(--sdc-focus,#0b57d0);outline-offset:2px}
-.status{margin:.6rem 0 0;min-height:1.5em;color:var(--sdc-muted,#4a4a4a)}
+.status{margin:.6rem 0 0;color:var(--sdc-muted,#4a4a4a)}
 progress{width:100%;height:.5rem;accent-color:var(--sdc-accent,#0b57d0)}
-.error{margin:.6rem 0 0;padding:.5rem .75rem;border-left:4px solid var(--sdc-error,#b3261e);background:var(--sdc-error-bg,#fdecea);color:var(--sdc-error-fg,#5f1410)}
-.error:empty{display:none}
+.alert{margin:.6rem 0 0;padding:.5rem .75rem;border-left:4px solid var(--sdc-error,#b3261e);background:var(--sdc-error-bg,#fdecea);color:var(--sdc-error-fg,#5f1410)}
+.alert:empty{display:none}
 h3,h4{margin:.9rem 0 .4rem;line-height:1.3}
 h3{font-size:1.1em}h4{font-size:1em}
 .badge{display:inline-block;padding:0 .5rem;border-radius:99px;color:#fff;font-size:.9em;margin-right:.4rem}
 .pass{background:var(--sdc-pass,#146c2e)}.warn{background:var(--sdc-warning,#8a4b00)}.fail{background:var(--sdc-error,#b3261e)}.indeterminate{background:var(--sdc-muted,#4a4a4a)}
 ul{list-style:none;margin:0;padding:0}
 li{margin:0 0 .6rem;padding:.5rem .75rem;border-left:4px solid var(--sdc-border,#c4c4c4);background:var(--sdc-finding-bg,#f6f6f6)}
-li.critical{border-color:var(--sdc-critical,#7a0012)}li.error{border-color:var(--sdc-error,#b3261e)}li.warning{border-color:var(--sdc-warning,#8a4b00)}li.info{border-color:var(--sdc-info,#1d5b9a)}
+li.sev-critical{border-color:var(--sdc-critical,#7a0012)}li.sev-error{border-color:var(--sdc-error,#b3261e)}li.sev-warning{border-color:var(--sdc-warning,#8a4b00)}li.sev-info{border-color:var(--sdc-info,#1d5b9a)}
 .title{font-weight:600;margin:0}
 p{margin:.25rem 0}
 .code{font:.8em ui-monospace,monospace;color:var(--sdc-muted,#4a4a4a)}
@@ -156,12 +155,12 @@ function subscribe(/** @type {string} */ endpoint, /** @type {string} */ key, /*
   return () => end(true);
 }
 
-/** `_dmarc.example.com. IN TXT "v=DMARC1; ..."`, or a quoted `"v=..."` value, from a remediation text. */
+/** The suggested record in a remediation text: `_dmarc.example.com. IN TXT "v=DMARC1; ..."`, a quoted whole record, or a quoted `"v=... ..."` value. */
 export function suggestedRecord(/** @type {string} */ text) {
-  const rr = /[\w.-]+\.\s+IN\s+[A-Z]+\s+"[^"]*"(?:\s+"[^"]*")*/.exec(text);
+  const rr = /[\w.-]+\.\s+(?:\d+\s+)?IN\s+[A-Z]+\s+"[^"]*"(?:\s+"[^"]*")*/.exec(text);
   if (rr) return rr[0];
-  // A whole record in quotes ("name. IN TLSA 3 1 1 ..."), or a tag list with content ("v=spf1 mx -all").
-  const q = /"([\w.-]+\.\s+IN\s[^"]+|v=[^"\s;]+[ ;][^"]+)"/.exec(text);
+  // A whole record in quotes ("name. 3600 IN MX 10 mx.name."), or a tag list with content ("v=spf1 mx -all").
+  const q = /"([\w.-]+\.\s+(?:\d+\s+)?IN\s[^"]+|v=[^"\s;]+[ ;][^"]+)"/.exec(text);
   return q ? q[1] : undefined;
 }
 
@@ -228,7 +227,7 @@ export class SmtpDoctorCheck extends HTMLElement {
     this.bar = /** @type {HTMLProgressElement} */ (h('progress', { part: 'progress', max: '100', 'aria-label': t.progressLabel, hidden: true }));
     // The status line is a polite live region: progress is announced without stealing focus.
     this.status = h('div', { class: 'status', part: 'status', role: 'status', 'aria-live': 'polite' }, this.statusText);
-    this.errorBox = h('div', { class: 'error', part: 'error', role: 'alert' });
+    this.errorBox = h('div', { class: 'alert', part: 'error', role: 'alert' });
     this.report = h('section', { part: 'report', 'aria-live': 'off' });
     this.shadowRoot?.append(this.form, this.status, this.bar, this.errorBox, this.report);
     if (this.hasAttribute('autorun') && this.field.value) queueMicrotask(() => this.run());
@@ -244,6 +243,7 @@ export class SmtpDoctorCheck extends HTMLElement {
 
   /** Submit the check and follow it to the end. Resolves with the final check (or undefined on error). */
   async run() {
+    if (this.getAttribute('aria-busy') === 'true') return undefined;
     const t = this.t;
     const script = new URL(import.meta.url);
     const endpoint = (this.getAttribute('endpoint') || script.origin).replace(/\/+$/, '');
@@ -297,7 +297,8 @@ export class SmtpDoctorCheck extends HTMLElement {
 
   busy(/** @type {boolean} */ on) {
     if (this.button) {
-      this.button.disabled = on;
+      // aria-disabled, not disabled: a disabled button drops keyboard focus to <body>.
+      this.button.setAttribute('aria-disabled', String(on));
       this.button.textContent = on ? this.t.running : this.t.run;
     }
     this.setAttribute('aria-busy', String(on));
@@ -376,9 +377,11 @@ export class SmtpDoctorCheck extends HTMLElement {
   renderFinding(f) {
     const t = this.t;
     const record = suggestedRecord(f.remediation || '');
+    const recId = `sdc-rec-${this.uid}-${++uid}`;
     let copyBtn;
     if (record) {
-      copyBtn = h('button', { class: 'copy', type: 'button', part: 'copy-button', 'aria-label': t.copyLabel }, t.copy);
+      // Named by its visible text (WCAG 2.5.3 label in name); the record is its description.
+      copyBtn = h('button', { class: 'copy', type: 'button', part: 'copy-button', 'aria-describedby': recId }, t.copy);
       copyBtn.addEventListener('click', async () => {
         try {
           await navigator.clipboard.writeText(record);
@@ -395,11 +398,11 @@ export class SmtpDoctorCheck extends HTMLElement {
     }
     return h(
       'li',
-      { class: f.severity, part: `finding finding-${f.severity}` },
+      { class: `sev-${f.severity}`, part: `finding finding-${f.severity}` },
       h('p', { class: 'title', part: 'finding-title' }, f.title, ' ', h('span', { class: 'code' }, f.code)),
       f.detail ? h('p', { part: 'finding-detail' }, f.detail) : null,
       f.remediation ? h('p', { part: 'finding-remediation' }, h('strong', {}, `${t.remediation}: `), f.remediation) : null,
-      record ? h('div', { class: 'record', part: 'record' }, h('span', {}, `${t.suggested}:`), h('code', {}, record), copyBtn) : null,
+      record ? h('div', { class: 'record', part: 'record' }, h('span', {}, `${t.suggested}:`), h('code', { id: recId }, record), copyBtn) : null,
     );
   }
 }

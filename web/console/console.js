@@ -43,7 +43,7 @@ async function loadKinds() {
   }
   const select = $('kind');
   select.replaceChildren(...kinds.map((k) => Object.assign(document.createElement('option'), { value: k, textContent: k })));
-  if (kinds.includes('dns')) select.value = 'dns';
+  select.value = ['dns', 'mx'].find((k) => kinds.includes(k)) ?? kinds[0];
   const describe = () => {
     const t = TARGETS[/** @type {keyof typeof TARGETS} */ (select.value)] || TARGETS.mx;
     $('target-label').textContent = t.label;
@@ -206,7 +206,7 @@ $('key-form').addEventListener('submit', (/** @type {Event} */ e) => {
   sessionStorage.setItem(STORE, $('key').value.trim());
   $('key').value = '';
   showKeyState();
-  $('target').focus();
+  $('kind').focus();
 });
 $('forget').addEventListener('click', () => {
   sessionStorage.removeItem(STORE);
