@@ -8,6 +8,7 @@ import { createLogger } from '../common/logger';
 import { ApiClient } from './api-client';
 import { formatReport, progressBar } from './report.format';
 import { runLocal } from './run-local';
+import { explainCommand } from '../reports/api/explain.cli';
 
 type Flags = Record<string, string | boolean | string[]>;
 
@@ -60,6 +61,12 @@ for (const kind of CHECK_KINDS) {
     print(check, Boolean(flags.json));
   });
 }
+
+program
+  .command('explain <reply...>')
+  .description('Explain an SMTP reply or bounce line: category, meaning, likely causes and the fix')
+  .option('--json', 'print the same object as POST /v1/explain')
+  .action((words: string[], flags: { json?: boolean }) => void process.stdout.write(explainCommand(words, flags)));
 
 program
   .command('batch <file>')
