@@ -78,7 +78,7 @@ describe('docker/Dockerfile: structure (hadolint-like assertions)', () => {
   });
 
   it('builds with the package build script and prunes devDependencies for the runtime', () => {
-    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json && node scripts/copy-assets.cjs');
     expect(ofKind(stages.get('build')!, 'RUN').map((r) => r.getArgumentsContent())).toEqual(['npm run build']);
     expect(ofKind(stages.get('prod-deps')!, 'RUN')[0]!.getArgumentsContent()).toMatch(/npm prune --omit=dev/);
     const fromOther = finalStage.filter((i) => i.getKeyword() === 'COPY' && (i as Copy).getFromFlag());
@@ -114,7 +114,7 @@ describe('docker/Dockerfile: structure (hadolint-like assertions)', () => {
 describe('docker/Dockerfile: the build context has what the build needs', () => {
   it('every COPY source from the context exists and is not excluded by .dockerignore', () => {
     expect(contextSources).toEqual([
-      'package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.build.json', 'src', 'package.json', 'docker/healthcheck.cjs',
+      'package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts/copy-assets.cjs', 'package.json', 'docker/healthcheck.cjs',
     ]);
     for (const src of contextSources) {
       expect(existsSync(join(root, src)), `${src} exists`).toBe(true);
