@@ -67,7 +67,8 @@ function makeDecorator(name: string, fn: (v: unknown) => string | null, message:
         target: target.constructor,
         propertyName: propertyName as string,
         options: { message, ...options },
-        validator: { validate: (value: unknown) => fn(value) === value },
+        // typeof: fn(null) is null, so `fn(value) === value` alone would accept null.
+        validator: { validate: (value: unknown) => typeof value === 'string' && fn(value) === value },
       });
     };
 }
