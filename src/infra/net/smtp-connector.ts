@@ -1,5 +1,5 @@
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import type {
   ConnectOptions, SmtpConnector, SmtpStream, StreamHandlers, TlsClientOptions, TlsSessionInfo,
 } from '../../probe/smtp-connector.port';
@@ -20,14 +20,29 @@ function errorWithCode(code: string, message: string): Error & { code: string } 
   return Object.assign(new Error(message), { code });
 }
 
+const PROTOCOL = { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' };
+
+// Parsing ~150 system roots plus the extra CA costs more than the handshake itself; build the
+// context once per CA set and reuse it.
+const contexts = new Map<string, SecureContext>();
+function contextFor(extraCa: string[] | undefined): SecureContext {
+  const key = (extraCa ?? []).join('\n');
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = createSecureContext({ ...PROTOCOL, ...(extraCa?.length ? { ca: [...rootCertificates, ...extraCa] } : {}) });
+    if (contexts.size > 16) contexts.clear();
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 function tlsOptions(opts: TlsClientOptions) {
   return {
     rejectUnauthorized: false,
     // RFC 6066 §3: literal IP addresses are not permitted in SNI.
     ...(opts.servername && !isIP(opts.servername) ? { servername: opts.servername } : {}),
-    ca: opts.extraCa?.length ? [...rootCertificates, ...opts.extraCa] : undefined,
-    minVersion: 'TLSv1' as const,
-    ciphers: 'DEFAULT:@SECLEVEL=0',
+    secureContext: contextFor(opts.extraCa),
+    ...PROTOCOL,
     checkServerIdentity: () => undefined,
   };
 }
