@@ -42,6 +42,7 @@ const looksPublishable = (bearer: string | undefined) => bearer?.startsWith('pk_
  *   (403): anyone can read a key that a page sends. Admin paths are refused outright.
  */
 export function corsMiddleware(platform: Platform, cfg: EmbedConfig, policy: OriginPolicy, limiter: BrowserLimiter) {
+  const trustProxy = platform.config.env.TRUST_PROXY === 'true';
   const allowHeaders = (res: Response, origin: string) => {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);
@@ -60,7 +61,7 @@ export function corsMiddleware(platform: Platform, cfg: EmbedConfig, policy: Ori
   const handle = async (req: Request, res: Response): Promise<boolean> => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const path = req.path;
-    const crossOrigin = origin !== undefined && origin !== 'null' ? !isSameOrigin(origin, req.headers.host) : origin === 'null';
+    const crossOrigin = origin !== undefined && origin !== 'null' ? !isSameOrigin(origin, req.headers, trustProxy) : origin === 'null';
     const bearer = AuthService.bearer(req.headers.authorization);
 
     if (!crossOrigin || !origin) {

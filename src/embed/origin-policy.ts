@@ -68,13 +68,19 @@ export class OriginPolicy {
 /**
  * Same-origin requests (the console served by this service at `/`) also carry an Origin header on
  * POST (Fetch standard, "append a request Origin header"); they are not cross-origin and get no
- * CORS treatment. The browser sets both Origin and Host, so a page cannot fake this pairing.
+ * CORS treatment. Signals, any of which suffices:
+ * - `Sec-Fetch-Site: same-origin` (Fetch Metadata; set by the browser, a page cannot forge it);
+ * - the Origin's host equals the Host header (both set by the browser);
+ * - behind a trusted proxy that rewrites Host, the Origin's host equals X-Forwarded-Host.
  */
-export function isSameOrigin(origin: string, host: string | undefined): boolean {
-  if (!host) return false;
+export function isSameOrigin(origin: string, headers: Record<string, string | string[] | undefined>, trustProxy = false): boolean {
+  if (headers['sec-fetch-site'] === 'same-origin') return true;
+  let host: string;
   try {
-    return new URL(origin).host.toLowerCase() === host.toLowerCase();
+    host = new URL(origin).host.toLowerCase();
   } catch {
     return false;
   }
+  const forwarded = trustProxy && typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'].split(',')[0]!.trim().toLowerCase() : undefined;
+  return host === String(headers.host ?? '').toLowerCase() || (forwarded !== undefined && host === forwarded);
 }

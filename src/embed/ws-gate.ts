@@ -22,11 +22,12 @@ function refuse(socket: Duplex, status: string, text: string): void {
  * our check runs first whatever the order listeners were added in (this runs before app.init()).
  */
 export function gateUpgrades(server: Server, platform: Platform, policy: OriginPolicy, limiter: BrowserLimiter): void {
+  const trustProxy = platform.config.env.TRUST_PROXY === 'true';
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const check = async (req: IncomingMessage, socket: Duplex): Promise<boolean> => {
     const path = (req.url ?? '').split('?')[0];
     const origin = req.headers.origin;
-    if (path !== '/graphql' || typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req.headers.host))) return true;
+    if (path !== '/graphql' || typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req.headers, trustProxy))) return true;
     if (!(await policy.allowedForSome(origin))) {
       refuse(socket, '403 Forbidden', `Origin ${origin} is not allowed to open GraphQL subscriptions.`);
       return false;
@@ -65,10 +66,11 @@ export interface WsConnectContext {
  * are left to the resolver (it answers UNAUTHENTICATED per operation).
  */
 export function embedWsOnConnect(platform: Platform, policy: OriginPolicy) {
+  const trustProxy = platform.config.env.TRUST_PROXY === 'true';
   return async (ctx: WsConnectContext): Promise<boolean> => {
     const req = ctx.extra?.request;
     const origin = req?.headers.origin;
-    if (typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req?.headers.host))) return true;
+    if (typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req?.headers ?? {}, trustProxy))) return true;
     const cp = ctx.connectionParams ?? {};
     const p = await platform.auth.authenticate(cp.authorization ?? cp.Authorization).catch(() => undefined);
     if (!p) return true;

@@ -109,6 +109,9 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     // The same secret key without Origin (a server) and from the service's own pages still works.
     expect((await submit(shop.sk!)).status).toBe(202);
     expect((await submit(TENANT_A_KEY, t.url)).status).toBe(202);
+    // Behind a proxy that rewrites Host, the browser's Fetch Metadata still says "same-origin".
+    expect((await submit(TENANT_A_KEY, 'https://doctor.example').set('Sec-Fetch-Site', 'same-origin')).status).toBe(202);
+    expect((await submit(TENANT_A_KEY, 'https://doctor.example').set('Sec-Fetch-Site', 'cross-site')).status).toBe(403);
   });
 
   it('limits publishable keys to the tenant\'s allowed kinds', async () => {

@@ -56,6 +56,10 @@ describe('publishable keys are rate-limited per key and per client address', () 
   it('secret keys are not counted by this limiter', async () => {
     const { sk } = await tenantWithKeys(t, 'backend', { secret: true, publishable: 0 });
     for (let i = 0; i < 7; i++) expect((await request(t.url).get('/v1/checks').set(auth(sk!)).set('X-Forwarded-For', '10.3.0.1')).status).toBe(200);
+    // With TRUST_PROXY, the console behind a Host-rewriting proxy is recognised by X-Forwarded-Host.
+    const viaProxy = await request(t.url).get('/v1/checks').set(auth(sk!)).set('Origin', 'https://doctor.example').set('X-Forwarded-Host', 'doctor.example');
+    expect(viaProxy.status).toBe(200);
+    expect((await request(t.url).get('/v1/checks').set(auth(sk!)).set('Origin', 'https://doctor.example')).status).toBe(403);
   });
 });
 

@@ -188,7 +188,7 @@ function chart(/** @type {{at:string,score:number,grade:string,appeared:string[]
 
 function table(/** @type {{at:string,score:number,grade:string,appeared:string[],disappeared:string[]}[]} */ points) {
   const t = document.createElement('table');
-  t.innerHTML = '<caption class="hint">Runs, newest first, with the findings that appeared or disappeared since the run before.</caption><thead><tr><th scope="col">When</th><th scope="col">Score</th><th scope="col">Appeared</th><th scope="col">Disappeared</th></tr></thead>';
+  t.innerHTML = '<caption class="hint">Runs, newest first, with the findings that appeared or disappeared since the run before. On the chart, red points mark runs where findings appeared, green ones runs where findings only disappeared.</caption><thead><tr><th scope="col">When</th><th scope="col">Score</th><th scope="col">Appeared</th><th scope="col">Disappeared</th></tr></thead>';
   const body = document.createElement('tbody');
   for (const p of [...points].reverse()) {
     const tr = document.createElement('tr');
