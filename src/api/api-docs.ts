@@ -12,7 +12,8 @@ import { createHttpApp, openApiDocument } from './http-app';
  */
 export async function generateApiDocs(): Promise<{ openapi: string; sdl: string }> {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const stub = { config, log: createLogger('silent'), metrics: new Metrics() } as unknown as Platform;
+  // Installers may capture handles at install time; none is used until a request arrives.
+  const stub = { config, log: createLogger('silent'), metrics: new Metrics(), redis: { producer: {}, publisher: {}, subscriber: {}, worker: {} }, features: {} } as unknown as Platform;
   const app = await createHttpApp(stub);
   await app.init();
   try {

@@ -1,5 +1,6 @@
 import type { FindingDefinition } from '../common/finding';
 import { contentKind } from '../content-spam-check/content.kind';
+import { dnsKind } from '../dns/dns.kind';
 import { mxKind } from '../mx/mx.kind';
 import { healthKind } from '../reports/health/health.kind';
 import type { CheckKindDefinition } from './check-kind';
@@ -8,7 +9,7 @@ import type { CheckKindDefinition } from './check-kind';
  * The one list of check kinds. REST, GraphQL, the workers and the CLI all read it; adding a kind
  * is one folder plus one line here.
  */
-export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, contentKind, healthKind];
+export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, dnsKind, contentKind, healthKind];
 
 const byName = new Map(CHECK_KINDS.map((k) => [k.name, k]));
 

@@ -20,7 +20,19 @@ describe('registered kinds end to end', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    dns = await startDnsServer({ zoneText: '$ORIGIN test.\n@ IN SOA ns1.test. h.test. 1 3600 600 86400 60\n' });
+    dns = await startDnsServer({
+      zoneText: [
+        '$ORIGIN test.',
+        '@ IN SOA ns1.test. h.test. 1 3600 600 86400 60',
+        'shop IN MX 10 mx.shop.test.',
+        'mx.shop IN A 192.0.2.25',
+        'shop IN TXT "v=spf1 ip4:192.0.2.0/24 -all"',
+        '_dmarc.shop IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@shop.test"',
+        'loose IN MX 10 mx.loose.test.',
+        'mx.loose IN A 192.0.2.26',
+        'loose IN TXT "v=spf1 +all"',
+      ].join('\n'),
+    });
     t = await startTestApp({ DNS_SERVERS: dns.address });
   });
   afterAll(async () => {
@@ -31,7 +43,7 @@ describe('registered kinds end to end', () => {
   it('registers each kind once, on a module queue, with a catalog', () => {
     const names = CHECK_KINDS.map((k) => k.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['mx', 'content']));
+    expect(names).toEqual(expect.arrayContaining(['mx', 'dns', 'content']));
     for (const k of CHECK_KINDS) {
       expect(['probe', 'dns', 'content', 'reports']).toContain(k.queue);
       expect(k.findings.length).toBeGreaterThan(0);
@@ -80,5 +92,27 @@ describe('registered kinds end to end', () => {
     expect(check.kind).toBe('content');
     expect(check.verdict).toBe('fail');
     expect(r.code).toBe(1);
+  });
+
+  it('dns: an audit over REST finds what is wrong with the SPF and DMARC records', async () => {
+    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'dns', domain: 'loose.test', sendingIps: ['192.0.2.26'] });
+    expect(res.status).toBe(200);
+    const codes = res.body.findings.map((f: { code: string }) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['SPF_PERMISSIVE_ALL', 'DMARC_MISSING']));
+    expect(res.body.verdict).toBe('fail');
+    expect(JSON.stringify(res.body.result)).toContain('v=spf1 +all');
+  });
+
+  it('dns: over GraphQL and the CLI', async () => {
+    const sub = await request(t.url)
+      .post('/graphql')
+      .set(auth(TENANT_A_KEY))
+      .send({ query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', variables: { i: { kind: 'dns', dns: { domain: 'shop.test', sendingIps: ['192.0.2.25'] } } } });
+    expect(sub.body.errors).toBeUndefined();
+    const r = (await run('node', [join(ROOT, 'bin/smtp-doctor.js'), 'dns', 'shop.test', '--ip', '192.0.2.25', '--json'], { env: { ...process.env, DNS_SERVERS: dns.address, DNSBL_ZONES: '', DNSBL_DOMAIN_ZONES: '', LOG_LEVEL: 'silent' } }).catch((e) => e)) as { stdout: string };
+    const check = JSON.parse(r.stdout);
+    expect(check.kind).toBe('dns');
+    expect(check.findings.map((f: { code: string }) => f.code)).not.toContain('SPF_MISSING');
+    expect(check.findings.map((f: { code: string }) => f.code)).not.toContain('DMARC_MISSING');
   });
 });
