@@ -4,6 +4,7 @@ import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, until, type TestApp } from '../support/app';
 import { verifySignature } from '../../src/reports/webhooks/webhook.signer';
 import { getKind } from '../../src/checks/registry';
+import { startSmtp } from '../support/smtp-servers';
 import { startReceiver } from './helpers';
 
 /**
@@ -33,16 +34,35 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
     let dns: FixtureDnsServer;
     let t: TestApp;
     let receiver: Awaited<ReturnType<typeof startReceiver>>;
+    // The MX answer here when kind smtp is registered (HEALTH_SMTP_PORT instead of 25).
+    let smtp: Awaited<ReturnType<typeof startSmtp>>;
     const SECRET = 'whsec_health_0123456789abcdef';
 
     beforeAll(async () => {
       dns = await startDnsServer({ zoneText: ZONE });
       receiver = await startReceiver();
-      t = await startTestApp({ DNS_SERVERS: dns.address, DNS_CACHE_MAX_ENTRIES: '0', HEALTH_FINALIZE_GRACE_MS: '3000', WEBHOOK_BACKOFF_MS: '50' }, { dialect });
+      smtp = await startSmtp({ banner: 'mx1.single.test ESMTP' });
+      t = await startTestApp(
+        {
+          DNS_SERVERS: dns.address,
+          DNS_CACHE_MAX_ENTRIES: '0',
+          DNSBL_ZONES: '',
+          DNSBL_DOMAIN_ZONES: '',
+          HEALTH_FINALIZE_GRACE_MS: '3000',
+          HEALTH_SMTP_PORT: String(smtp.port),
+          PROBE_ALLOWED_PORTS: `25,${smtp.port}`,
+          PROBE_MIN_INTERVAL_MS: '0',
+          PROBE_CACHE_TTL_MS: '0',
+          PROBE_MAX_PER_IP: '4',
+          WEBHOOK_BACKOFF_MS: '50',
+        },
+        { dialect },
+      );
     });
     afterAll(async () => {
       await t?.close();
       await receiver?.close();
+      await smtp?.close();
       await dns?.stop();
     });
 
