@@ -187,6 +187,26 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(r.received.length).toBe(before);
   });
 
+  it('resolves webhook hosts once at delivery, refuses private answers and connects to the vetted IP', async () => {
+    dns.load('$ORIGIN test.\nhooks.loop IN A 127.0.0.1\nhooks.private IN A 10.9.8.7\n');
+    const r = await receiver();
+    const port = new URL(r.url).port;
+    const good = await register(TENANT_A_KEY, `http://hooks.loop.test:${port}/hook`, ['check.completed'], SECRET_A);
+    const bad = await register(TENANT_A_KEY, `http://hooks.private.test:${port}/hook`, ['check.completed'], SECRET_A);
+    await submitMx(TENANT_A_KEY);
+    await until(async () => r.received.length >= 1);
+    // The name resolved to an allowed address (127.0.0.0/8 is allowed in tests); Host names it.
+    expect(r.received[0]!.headers.host).toBe(`hooks.loop.test:${port}`);
+    const refused = await until(async () => {
+      const d = await request(t.url).get(`/v1/webhooks/${bad.id}/deliveries`).set(auth(TENANT_A_KEY));
+      return d.body.items[0]?.status === 'failed' ? d.body.items[0] : undefined;
+    });
+    expect(refused.error).toMatch(/address policy.*10\.9\.8\.7/);
+    expect(refused.responseStatus).toBeUndefined();
+    expect(r.received).toHaveLength(1);
+    expect((await request(t.url).get(`/v1/webhooks/${good.id}/deliveries`).set(auth(TENANT_A_KEY))).body.items[0].status).toBe('succeeded');
+  });
+
   it('GraphQL: createWebhook, webhooks, webhook, webhookDeliveries, deleteWebhook; tenant-scoped', async () => {
     const r = await receiver();
     const c = await gql(t, TENANT_A_KEY, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id url events status secret } }', { i: { url: r.url, events: ['check.completed'], secret: SECRET_A } });
