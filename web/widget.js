@@ -159,6 +159,9 @@ function subscribe(/** @type {string} */ endpoint, /** @type {string} */ key, /*
 export function suggestedRecord(/** @type {string} */ text) {
   const rr = /[\w.-]+\.\s+(?:\d+\s+)?IN\s+[A-Z]+\s+"[^"]*"(?:\s+"[^"]*")*/.exec(text);
   if (rr) return rr[0];
+  // An unquoted record with a name as data, outside quotes ("publish: 25.2.0.192.in-addr.arpa. IN PTR mx.example.").
+  const named = /[\w.-]+\.\s+(?:\d+\s+)?IN\s+(?:PTR|CNAME|NS|MX\s+\d+)\s+[\w.-]+\./.exec(text.replace(/"[^"]*"/g, '""'));
+  if (named) return named[0];
   // A whole record in quotes ("name. 3600 IN MX 10 mx.name."), or a tag list with content ("v=spf1 mx -all").
   const q = /"([\w.-]+\.\s+(?:\d+\s+)?IN\s[^"]+|v=[^"\s;]+[ ;][^"]+)"/.exec(text);
   return q ? q[1] : undefined;

@@ -152,6 +152,21 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     await page.close();
   });
 
+  it('finds the suggested record in remediation texts', async () => {
+    const page = await open(allowed.origin);
+    const cases: [string, string | null][] = [
+      ['Start monitoring with: _dmarc.example.com. IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"', '_dmarc.example.com. IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"'],
+      ['Ask the owner of the address block to publish: 25.2.0.192.in-addr.arpa. IN PTR mx.shop.test. (and keep "mx.shop.test. IN A 192.0.2.25").', '25.2.0.192.in-addr.arpa. IN PTR mx.shop.test.'],
+      ['Publish an MX record, e.g. "example.com. 3600 IN MX 10 mx.example.com."', 'example.com. 3600 IN MX 10 mx.example.com.'],
+      ['Merge the records into a single "v=spf1" TXT record.', null],
+      ['End the record with "~all".', null],
+    ];
+    // A string expression: vitest would rewrite a dynamic import() inside a function body.
+    const got = await page.evaluate(`import('${t.url}/widget.js').then((m) => ${JSON.stringify(cases.map((c) => c[0]))}.map((x) => m.suggestedRecord(x) ?? null))`);
+    expect(got).toEqual(cases.map((c) => c[1]));
+    await page.close();
+  });
+
   it('is refused on an origin the tenant does not allow, and says so in words', async () => {
     const before = (await request(t.url).get('/v1/checks').set(auth(shop.sk!))).body.items.length;
     const page = await open(denied.origin);
