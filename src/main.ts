@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createHttpApp } from './api/http-app';
 import { startWorkerHttp } from './api/worker-http';
 import { ConfigError, loadConfig } from './config/config.schema';
+import { validateModuleSettings } from './config/module-settings';
 import { createLogger } from './common/logger';
 import { createPlatform, StartupError } from './platform';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    validateModuleSettings(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`smtp-doctor: ${e.message}\n`);
@@ -36,7 +38,17 @@ async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
   let workerHttp: Server | undefined;
   if (config.role === 'api' || config.role === 'all') {
-    app = await createHttpApp(platform);
+    try {
+      app = await createHttpApp(platform);
+    } catch (e) {
+      // HTTP-only settings (CORS, embed limits) are parsed when the app is built.
+      if (e instanceof ConfigError) {
+        process.stderr.write(`smtp-doctor: ${e.message}\n`);
+        await platform.close();
+        process.exit(78);
+      }
+      throw e;
+    }
     await app.listen(config.port, config.host);
     log.info({ port: config.port, host: config.host, database: platform.database.describe }, `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`);
   } else {

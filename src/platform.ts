@@ -133,7 +133,7 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
   for (const m of PLATFORM_MODULES) await m(platform);
 
   if (config.role === 'worker' || config.role === 'all') {
-    const ports = opts.ports ?? createEnginePorts(config, log);
+    const ports = opts.ports ?? createEnginePorts(config, log, publisher);
     const runner = new CheckRunner(config, checksRepo, events, secrets, ports, metrics.runnerObserver(), shutdown.signal, lifecycle, (e) =>
       log.warn({ err: (e as Error).message }, 'check lifecycle hook failed'),
     );

@@ -12,6 +12,8 @@ import { ApiKeyGuard, AdminGuard } from './auth.guard';
 import { formatGraphQLError } from './graphql-errors';
 import { HealthController } from './health.controller';
 import { PLATFORM } from './tokens';
+import type { EmbedFeature } from '../embed/embed.feature';
+import type { WsConnectContext } from '../embed/ws-gate';
 import { FEATURE_CONTROLLERS, FEATURE_RESOLVERS } from './api.features';
 
 /** The HTTP role: REST controllers and the GraphQL schema, all thin adapters over the platform. */
@@ -34,6 +36,9 @@ export class ApiModule {
             // graphql-ws does not go through Apollo's formatError: format its errors the same way.
             'graphql-ws': {
               path: '/graphql',
+              // Per-key browser rules (secret keys refused from pages, publishable keys only from
+              // their tenant's origins) for subscriptions, as for HTTP.
+              onConnect: (ctx: WsConnectContext) => (platform.features.embed as EmbedFeature | undefined)?.onConnect(ctx) ?? true,
               onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e)),
               onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
                 result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,

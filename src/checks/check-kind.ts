@@ -30,6 +30,9 @@ export interface EnginePorts {
 
 export interface EngineContext {
   config: AppConfig;
+  /** The stored check being run, and its tenant (absent when the CLI runs an engine in-process). */
+  checkId?: string;
+  tenantId?: string;
   ports: EnginePorts;
   /** Aborted when the job's total time bound passes or the process shuts down. */
   signal: AbortSignal;

@@ -67,6 +67,8 @@ export class CheckRunner {
     try {
       outcome = await def.run(input, {
         config: this.config,
+        checkId,
+        tenantId,
         ports: this.ports(checkId),
         signal: ac.signal,
         secrets: job.data.sealedSecrets ? this.secrets.open(job.data.sealedSecrets) : {},

@@ -1,7 +1,9 @@
 import type { FindingDefinition } from '../common/finding';
+import { REPORTS_FINDINGS } from '../reports/reports.findings';
 import { contentKind } from '../content-spam-check/content.kind';
 import { dnsKind } from '../dns/dns.kind';
 import { mxKind } from '../mx/mx.kind';
+import { smtpKind } from '../probe/probe.kind';
 import { healthKind } from '../reports/health/health.kind';
 import type { CheckKindDefinition } from './check-kind';
 
@@ -9,7 +11,7 @@ import type { CheckKindDefinition } from './check-kind';
  * The one list of check kinds. REST, GraphQL, the workers and the CLI all read it; adding a kind
  * is one folder plus one line here.
  */
-export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, dnsKind, contentKind, healthKind];
+export const CHECK_KINDS: readonly CheckKindDefinition[] = [mxKind, dnsKind, smtpKind, contentKind, healthKind];
 
 const byName = new Map(CHECK_KINDS.map((k) => [k.name, k]));
 
@@ -21,8 +23,8 @@ export function kindNames(): string[] {
   return CHECK_KINDS.map((k) => k.name);
 }
 
-/** Extra catalog entries from modules that are not check kinds (e.g. reports, platform). */
-const extraFindings: FindingDefinition[] = [];
+/** Extra catalog entries from modules that are not check kinds (e.g. reports' explanations). */
+const extraFindings: FindingDefinition[] = [...Object.values(REPORTS_FINDINGS)];
 export function registerFindings(defs: FindingDefinition[]): void {
   extraFindings.push(...defs);
 }

@@ -75,7 +75,9 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
     usage: 'smtp <host|domain> [--mx] [--port 25,587] [--rcpt user@example.com] [--from a@b] [--user U --password-env VAR] [--relay-test]',
     toInput(target, flags) {
       const ports = flagList(flags.port ?? flags.ports).map(Number);
-      const password = typeof flags['password-env'] === 'string' ? process.env[flags['password-env']] : typeof flags.password === 'string' ? flags.password : undefined;
+      // commander camel-cases option names (--password-env -> passwordEnv, --relay-test -> relayTest)
+      const passwordEnv = flags.passwordEnv ?? flags['password-env'];
+      const password = typeof passwordEnv === 'string' ? process.env[passwordEnv] : typeof flags.password === 'string' ? flags.password : undefined;
       return {
         ...(flags.mx ? { domain: target } : { host: target }),
         ...(ports.length ? { ports } : {}),
@@ -83,7 +85,7 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
         ...(typeof flags.from === 'string' ? { mailFrom: flags.from } : {}),
         ...(typeof flags.ehlo === 'string' ? { ehloName: flags.ehlo } : {}),
         ...(typeof flags.user === 'string' ? { auth: { username: flags.user, password: password ?? '' } } : {}),
-        ...(flags['relay-test'] ? { relayTest: true } : {}),
+        ...(flags.relayTest || flags['relay-test'] ? { relayTest: true } : {}),
         ...(typeof flags.timeout === 'string' ? { timeoutMs: Number(flags.timeout) } : {}),
       };
     },

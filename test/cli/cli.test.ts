@@ -62,6 +62,11 @@ describe('CLI and process start-up (built code)', () => {
     expect(err.stderr).toContain('ROLE: "both"');
     expect(err.stderr).toContain('PORT: "x"');
     expect(err.stderr).toContain('DNS_SERVERS: "nope"');
+    // Module settings are validated at boot too, not at the first check that reads them.
+    const mod = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], { env: { ...process.env, PROBE_CONNECT_TIMEOUT_MS: '-5', CONTENT_SPAM_THRESHOLD: 'x' } }).catch((e) => e)) as { code: number; stderr: string };
+    expect(mod.code).toBe(78);
+    expect(mod.stderr).toContain('PROBE_CONNECT_TIMEOUT_MS');
+    expect(mod.stderr).toContain('CONTENT_SPAM_THRESHOLD');
   });
 
   it('an unreachable Redis stops the server with one clear line', async () => {

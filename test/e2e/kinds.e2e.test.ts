@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_KINDS } from '../../src/checks/registry';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
+import { startSmtp, type Running } from '../support/smtp-servers';
 import { auth, startTestApp, TENANT_A_KEY, type TestApp } from '../support/app';
 
 const run = promisify(execFile);
@@ -18,6 +19,7 @@ const GTUBE = readFileSync(gtubeFile, 'utf8');
 describe('registered kinds end to end', () => {
   let dns: FixtureDnsServer;
   let t: TestApp;
+  let smtp: Running;
 
   beforeAll(async () => {
     dns = await startDnsServer({
@@ -33,9 +35,21 @@ describe('registered kinds end to end', () => {
         'loose IN TXT "v=spf1 +all"',
       ].join('\n'),
     });
-    t = await startTestApp({ DNS_SERVERS: dns.address });
+    // A real SMTP server on loopback that knows one user.
+    smtp = await startSmtp({
+      authOptional: true,
+      hideSTARTTLS: true,
+      onRcptTo(addr, _s, cb) {
+        if (addr.address === 'known@shop.test') return cb();
+        const e = new Error('5.1.1 <' + addr.address + '>: Recipient address rejected: User unknown in local recipient table') as Error & { responseCode: number };
+        e.responseCode = 550;
+        cb(e);
+      },
+    });
+    t = await startTestApp({ DNS_SERVERS: dns.address, PROBE_ALLOWED_PORTS: `25,587,${smtp.port}`, PROBE_MIN_INTERVAL_MS: '0' });
   });
   afterAll(async () => {
+    await smtp?.close();
     await t?.close();
     await dns?.stop();
   });
@@ -114,5 +128,33 @@ describe('registered kinds end to end', () => {
     expect(check.kind).toBe('dns');
     expect(check.findings.map((f: { code: string }) => f.code)).not.toContain('SPF_MISSING');
     expect(check.findings.map((f: { code: string }) => f.code)).not.toContain('DMARC_MISSING');
+  });
+
+  it('smtp: a probe over REST finds the unknown recipient, with the transcript, never sending DATA', async () => {
+    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'smtp', host: '127.0.0.1', ports: [smtp.port], recipient: 'nobody@shop.test' });
+    expect(res.status).toBe(200);
+    const codes = res.body.findings.map((f: { code: string }) => f.code);
+    expect(codes).toContain('SMTP_RECIPIENT_UNKNOWN');
+    const text = JSON.stringify(res.body.result);
+    expect(text).toContain('RCPT TO:<nobody@shop.test>');
+    expect(text).not.toMatch(/"DATA"/);
+  });
+
+  it('smtp: passwords are never stored; GraphQL and the CLI work', async () => {
+    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'smtp', host: '127.0.0.1', ports: [smtp.port], auth: { username: 'u', password: 'hunter2-secret' } });
+    expect(res.status).toBe(200);
+    const row = await t.platform.database.db.selectFrom('checks').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain('hunter2-secret');
+    const g = await request(t.url)
+      .post('/graphql')
+      .set(auth(TENANT_A_KEY))
+      .send({ query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', variables: { i: { kind: 'smtp', smtp: { host: '127.0.0.1', ports: [smtp.port], recipient: 'known@shop.test' } } } });
+    expect(g.body.errors).toBeUndefined();
+    const r = (await run('node', [join(ROOT, 'bin/smtp-doctor.js'), 'smtp', '127.0.0.1', '--port', String(smtp.port), '--rcpt', 'nobody@shop.test', '--json'], {
+      env: { ...process.env, DNS_SERVERS: dns.address, PROBE_ALLOWED_CIDRS: '127.0.0.0/8', PROBE_ALLOWED_PORTS: String(smtp.port), LOG_LEVEL: 'silent' },
+    }).catch((e) => e)) as { stdout: string };
+    const check = JSON.parse(r.stdout);
+    expect(check.kind).toBe('smtp');
+    expect(check.findings.map((f: { code: string }) => f.code)).toContain('SMTP_RECIPIENT_UNKNOWN');
   });
 });

@@ -114,7 +114,7 @@ describe('docker/Dockerfile: structure (hadolint-like assertions)', () => {
 describe('docker/Dockerfile: the build context has what the build needs', () => {
   it('every COPY source from the context exists and is not excluded by .dockerignore', () => {
     expect(contextSources).toEqual([
-      'package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts/copy-assets.cjs', 'package.json', 'docker/healthcheck.cjs',
+      'package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts/copy-assets.cjs', 'package.json', 'web', 'docker/healthcheck.cjs',
     ]);
     for (const src of contextSources) {
       expect(existsSync(join(root, src)), `${src} exists`).toBe(true);
