@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/infra/database/database.factory';
-import { migrate } from '../../src/infra/database/migrations';
+import { migrate, MIGRATIONS } from '../../src/infra/database/migrations';
 import { ChecksRepository, type CheckRow } from '../../src/infra/database/checks.repository';
 import { TenantsRepository } from '../../src/infra/database/tenants.repository';
 import { uuidv7 } from '../../src/common/ids';
@@ -24,7 +24,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     const db = freshDatabaseUrl(dialect);
     cleanup = db.cleanup;
     h = await openDatabase(db.url);
-    expect(await migrate(h.db)).toEqual(['0001_core']);
+    expect(await migrate(h.db)).toEqual(MIGRATIONS.map((m) => m.name));
     // Applying again is a no-op (migrations run at every boot).
     expect(await migrate(h.db)).toEqual([]);
     checks = new ChecksRepository(h.db);
