@@ -1,8 +1,9 @@
-import phraseData from '../data/spam-phrases.v1.json';
+import phraseData from '../data/spam-phrases.v2.json';
 
 /**
  * Text signals: share of capitals (subject and body), runs of "!!!" and "$$$", and weighted
- * phrases from data/spam-phrases.v1.json (versioned, weights in points).
+ * phrases from data/spam-phrases.v2.json (versioned, weights in points; an entry is a literal
+ * phrase or a regular-expression family of obfuscated spellings).
  */
 export interface PhraseHit { phrase: string; weight: number; where: 'subject' | 'body' }
 
@@ -19,10 +20,12 @@ export interface TextReport {
   phraseListVersion: string;
 }
 
-interface PhraseEntry { phrase: string; weight: number }
+interface PhraseEntry { phrase: string; weight: number; pattern?: string }
 const PHRASES: { entry: PhraseEntry; re: RegExp }[] = (phraseData.phrases as PhraseEntry[]).map((entry) => ({
   entry,
-  re: new RegExp(`(?:^|[^a-z0-9])${entry.phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')}(?![a-z0-9])`, 'i'),
+  re: entry.pattern !== undefined
+    ? new RegExp(entry.pattern, 'i')
+    : new RegExp(`(?:^|[^a-z0-9])${entry.phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')}(?![a-z0-9])`, 'i'),
 }));
 export const PHRASE_LIST_VERSION: string = phraseData.version;
 export const PHRASE_CAP: number = phraseData.cap;

@@ -2,12 +2,18 @@ import { defineFindings, type FindingDefinition } from '../../common/finding';
 import { ATTACHMENT_RULES } from './attachment.rules';
 import { AUTH_RULES } from './auth.rules';
 import { BULK_RULES, type ComplianceRule } from './bulk.rules';
+import { HEADER_FORGERY_RULES } from './header-forgery.rules';
+import { OBFUSCATION_RULES } from './obfuscation.rules';
+import { RECEIVED_RULES } from './received.rules';
+import { RECIPIENT_RULES } from './recipient.rules';
 import type { ContentRule } from './rule.types';
 import { STRUCTURE_RULES } from './structure.rules';
 import { LINK_RULES, TEXT_RULES } from './text.rules';
 
 /** The registry: every scoring rule, in report order. Adding a rule = adding an entry here. */
-export const CONTENT_RULES: readonly ContentRule[] = [...STRUCTURE_RULES, ...TEXT_RULES, ...LINK_RULES, ...ATTACHMENT_RULES, ...AUTH_RULES];
+export const CONTENT_RULES: readonly ContentRule[] = [
+  ...STRUCTURE_RULES, ...HEADER_FORGERY_RULES, ...RECEIVED_RULES, ...RECIPIENT_RULES, ...TEXT_RULES, ...OBFUSCATION_RULES, ...LINK_RULES, ...ATTACHMENT_RULES, ...AUTH_RULES,
+];
 export const COMPLIANCE_RULES: readonly ComplianceRule[] = BULK_RULES;
 
 /** Findings that are not scoring rules. */

@@ -37,7 +37,7 @@ export const TEXT_RULES: ContentRule[] = [
   {
     code: 'SPAM_PHRASES', area: 'text', points: 0, severity: 'warning',
     title: 'Phrases typical of spam',
-    remediation: 'Rephrase the listed wording; points add up per phrase (weights in data/spam-phrases.v1.json).',
+    remediation: 'Rephrase the listed wording; points add up per phrase (weights in data/spam-phrases.v2.json).',
     test: (f) => (f.textReport.phraseScore >= 0.5
       ? {
         detail: `${f.textReport.phraseHits.length} spam phrase(s): ${f.textReport.phraseHits.slice(0, 8).map((p) => `"${p.phrase}"`).join(', ')}.`,
