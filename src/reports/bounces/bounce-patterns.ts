@@ -12,6 +12,12 @@ export interface BouncePatterns {
   ignoreLines: RegExp;
   delayWording: RegExp;
   finalWording: RegExp;
+  /** Ends one recipient's diagnostic lines (the next Sendmail-style entry or transcript heading). */
+  diagnosticStop: RegExp;
+  /** The message was returned because its queue lifetime ran out. */
+  expiredWording: RegExp;
+  /** The reply came before any recipient was named (greeting, HELO, MAIL FROM). */
+  sessionStage: RegExp;
 }
 
 let cached: BouncePatterns | undefined;
@@ -27,6 +33,9 @@ export function bouncePatterns(): BouncePatterns {
     ignoreLines: string;
     delayWording: string;
     finalWording: string;
+    diagnosticStop: string;
+    expiredWording: string;
+    sessionStage: string;
   };
   cached = {
     bounceFrom: new RegExp(d.bounceFrom, 'i'),
@@ -37,6 +46,9 @@ export function bouncePatterns(): BouncePatterns {
     ignoreLines: new RegExp(d.ignoreLines, 'i'),
     delayWording: new RegExp(d.delayWording, 'i'),
     finalWording: new RegExp(d.finalWording, 'i'),
+    diagnosticStop: new RegExp(d.diagnosticStop, 'i'),
+    expiredWording: new RegExp(d.expiredWording, 'i'),
+    sessionStage: new RegExp(d.sessionStage, 'im'),
   };
   return cached;
 }

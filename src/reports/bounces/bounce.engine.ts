@@ -6,7 +6,7 @@ import type { BounceAction, BounceAnalysis, BounceFormat, BounceRecipient } from
 import { dsnAddress, parseDeliveryStatus } from './dsn.parser';
 import { header, headerText, leaves, parseHeaders, parseMime, type MimePart } from './mime.parser';
 import { parseSesNotification } from './ses-notification.parser';
-import { errorSection, isAddress, normalizeAddress, parseTextBounce } from './text-bounce.parser';
+import { copiedHeaders, errorSection, isAddress, normalizeAddress, parseTextBounce, unquoteForwarded } from './text-bounce.parser';
 
 /** Finding codes that mean the address itself will never work (remove it from lists). */
 const HARD_CODES = new Set(['SMTP_RECIPIENT_UNKNOWN', 'SMTP_RECIPIENT_MOVED', 'RECIPIENT_DOMAIN_NOT_FOUND', 'RECIPIENT_DOMAIN_NULL_MX', 'SMTP_RECIPIENT_SYNTAX_INVALID', 'SMTP_NOT_ACCEPTING_MAIL']);
@@ -36,22 +36,70 @@ function originalHeaders(root: MimePart): Map<string, string[]> | undefined {
 /** Explain a diagnostic; when it says too little, the bounce's own wording may say more. */
 function explainBest(candidates: string[]): { explanation: Explanation; basis: ExplanationBasis } {
   let best: { explanation: Explanation; basis: ExplanationBasis } | undefined;
+  let firstClass: string | undefined;
   for (const text of candidates) {
     if (!text || !text.trim()) continue;
-    const r = explainWithBasis(parseReply(text));
+    const parsed = parseReply(text);
+    // Later, vaguer texts may name the cause better, but never overturn the class of a reply
+    // already read (a transcript's "250 Ok" must not replace its "451" failure).
+    const cls = parsed.code !== null ? String(parsed.code)[0] : parsed.enhancedStatus?.[0];
+    if (firstClass && cls && cls !== firstClass) continue;
+    firstClass ??= cls;
+    const r = explainWithBasis(parsed);
     if (!best || BASIS_RANK[r.basis] > BASIS_RANK[best.basis]) best = r;
     if (BASIS_RANK[best.basis] >= BASIS_RANK.enhanced) break;
   }
   return best ?? explainWithBasis(parseReply(''));
 }
 
-function statusFrom(explanation: Explanation, delayed: boolean): string {
-  let digit = explanation.code !== null ? String(explanation.code)[0] : null;
-  // A returned (final) text bounce quoting a 4xx reply: the MTA gave up, so the outcome is permanent.
-  if (!delayed && digit === '4' && !explanation.enhancedStatus) digit = '5';
+/**
+ * The status of a recipient whose report carries none: the quoted reply's own codes, else the
+ * bounce's wording. A final bounce quoting a 4xx reply keeps class 4: the cause was transient and
+ * the MTA gave up (the action says "failed"), as Postfix reports it (Status 4.x.x, Action failed).
+ * A message returned because its queue lifetime ran out is X.4.7, which RFC 3463 §3.5 calls
+ * "useful only as a persistent transient error", hence 4.4.7.
+ */
+function statusFrom(explanation: Explanation, delayed: boolean, expired = false): string {
+  const digit = explanation.code !== null ? String(explanation.code)[0] : null;
   if (explanation.enhancedStatus && (!digit || explanation.enhancedStatus[0] === digit)) return explanation.enhancedStatus;
   if (digit === '2' || digit === '4' || digit === '5') return `${digit}.0.0`;
+  if (expired) return '4.4.7';
   return delayed ? '4.0.0' : '5.0.0';
+}
+
+/**
+ * A reply quoted inside another MTA's wrapper, e.g. Amazon SES's
+ * "5.1.0 - Unknown address error 550-'5.7.1 <...>... Access denied'": the inner reply is what the
+ * receiving server said, the wrapper only SES's summary of it.
+ */
+function innerReply(diag: string | null | undefined): string | null {
+  if (!diag) return null;
+  const m = /\b([245]\d\d)[ -]?(['"])((?:[245]\.\d{1,3}\.\d{1,3}\s)?[^'"]{3,}?)\2/.exec(diag);
+  return m ? `${m[1]} ${m[3]}` : null;
+}
+
+/**
+ * In a session transcript ("Out: 250 2.1.5 Ok" / "In: DATA" / "Out: 451 4.3.0 ...", or
+ * Sendmail's "<<<" lines) the first 4xx/5xx reply is the failure; earlier 2xx/3xx replies only
+ * show how far the session got.
+ */
+function transcriptFailure(diag: string | null | undefined): string | null {
+  if (!diag || !/^\s*(?:out:|<<<)\s*[2-5]\d\d/im.test(diag)) return null;
+  const lines = diag.split('\n');
+  const i = lines.findIndex((l) => /^\s*(?:out:|<<<)\s*[45]\d\d/i.test(l));
+  if (i < 0) return null;
+  const code = /[45]\d\d/.exec(lines[i])![0];
+  const reply = [lines[i]];
+  for (const l of lines.slice(i + 1)) {
+    if (!new RegExp(`^\\s*(?:out:|<<<)\\s*${code}[ -]`, 'i').test(l)) break;
+    reply.push(l);
+  }
+  return reply.map((l) => l.replace(/^\s*(?:out:|<<<)\s*/i, '')).join('\n');
+}
+
+/** The reply to explain for one diagnostic: the inner reply of a wrapper, the failing transcript line, or itself. */
+function replyOf(diag: string | null | undefined): string {
+  return innerReply(diag) ?? transcriptFailure(diag) ?? diag ?? '';
 }
 
 /**
@@ -63,6 +111,9 @@ function statusFrom(explanation: Explanation, delayed: boolean): string {
  */
 function isHard(explanation: Explanation, status: string | null, stage: Stage, basis?: ExplanationBasis): boolean {
   if (!HARD_CODES.has(explanation.findingCode)) return false;
+  // RFC 5321 §3.3: before RCPT TO no recipient has been named, so a refusal there (greeting,
+  // HELO, MAIL FROM) is about us; and a local program's output (x-unix) is a mailer error.
+  if (stage === 'session' || stage === 'program') return false;
   // An explicit address status (5.1.x: unknown, moved, bad domain) pins the failure on the address.
   const addressStatus = [explanation.enhancedStatus, status].some((s) => s !== null && s !== undefined && /^5\.1\.(1|2|6|10)$/.test(s));
   if (stage === 'content' && !addressStatus) return false;
@@ -79,13 +130,14 @@ function isHard(explanation: Explanation, status: string | null, stage: Stage, b
   return true;
 }
 
-type Stage = 'rcpt' | 'content' | 'transcript-data' | undefined;
+type Stage = 'session' | 'rcpt' | 'content' | 'transcript-data' | 'program' | undefined;
 
 function stageOf(...texts: (string | null | undefined)[]): Stage {
   for (const t of texts) {
     if (!t) continue;
     if (/in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]/i.test(t)) return 'content';
     if (/RCPT TO|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b/i.test(t)) return 'rcpt';
+    if (bouncePatterns().sessionStage.test(t)) return 'session';
     // Sendmail transcript: the failing reply was read after ">>> DATA".
     if (/^>>>\s*DATA\s*$/im.test(t)) return 'transcript-data';
   }
@@ -102,7 +154,9 @@ function recipient(
   stage?: Stage,
   basis?: ExplanationBasis,
 ): BounceRecipient {
-  const permanent = status ? status.startsWith('5') : explanation.class === 'permanent';
+  // A final failure with an address status (4.1.x: the MTA gave up on "user unknown" answered
+  // with a temporary code) condemns the address as much as 5.1.x does.
+  const permanent = status ? status.startsWith('5') || (action === 'failed' && /^4\.1\.\d+$/.test(status)) : explanation.class === 'permanent';
   let reason: BounceRecipient['reason'] = explanation.category;
   if (action === 'complaint') reason = 'feedback';
   else if (action === 'auto-replied') reason = 'auto_reply';
@@ -151,14 +205,17 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
   const input = typeof raw === 'string' ? raw.slice(0, MAX_INPUT) : raw.subarray(0, MAX_INPUT);
   const root = parseMime(input);
   const all = leaves(root);
+  for (const leaf of all) if (leaf.contentType === 'text/plain') leaf.text = unquoteForwarded(leaf.text);
   const subject = headerText(header(root, 'subject'));
   const from = header(root, 'from') ?? '';
-  const original = originalHeaders(root);
-  const originalMessageId = original?.get('message-id')?.[0] ?? null;
   const text = textOf(root);
+  const copied = copiedHeaders(text);
+  const original = originalHeaders(root) ?? (copied ? parseHeaders(copied) : undefined);
+  const originalMessageId = original?.get('message-id')?.[0] ?? null;
   const section = errorSection(text);
   const p = bouncePatterns();
   const delayed = p.delayWording.test(subject) || (p.delayWording.test(section) && !p.finalWording.test(subject));
+  const expired = !delayed && p.expiredWording.test(section);
 
   const feedback = all.find((x) => x.contentType === 'message/feedback-report');
   if (feedback) return analyzeArf(feedback, root);
@@ -205,10 +262,19 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
         const textDiag = (fromText ??= textRecipients()).find((t) => t.address.toLowerCase() === address.toLowerCase())?.diagnostic ?? '';
         const diag = r.diagnosticCode;
         const withStatus = diag && r.status && !ENHANCED.test(diag) ? `${diag} (#${r.status})` : diag;
-        const { explanation, basis } = explainBest([withStatus ?? '', textDiag, r.status ?? '', section]);
+        // A reply quoted inside a wrapper is the receiving server's word; the wrapper's summary
+        // (and the bounce text repeating it) must not relabel it.
+        const inner = innerReply(diag);
+        const { explanation, basis } = explainBest(inner ? [inner] : [transcriptFailure(diag) ?? withStatus ?? '', replyOf(textDiag), r.status ?? '', section]);
         const action = (['failed', 'delayed', 'delivered', 'relayed', 'expanded'].includes(r.action ?? '') ? r.action : delayed ? 'delayed' : 'failed') as BounceAction;
-        const status = r.status ?? statusFrom(explanation, action === 'delayed');
-        return recipient(address, action, status, r.remoteMta, diag, explanation, stageOf(diag, textDiag, section), basis);
+        let status = r.status ?? statusFrom(explanation, action === 'delayed', expired);
+        // The reporting MTA may downgrade a remote 5xx to 4.x.x (Postfix does at the greeting);
+        // when it then failed the message and the remote server gave its own permanent enhanced
+        // status (RFC 3463), that verdict is the status. A bare 5xx next to a 4.x.x is left alone.
+        const said = diag ? parseReply(diag) : null;
+        if (action === 'failed' && status.startsWith('4') && said?.enhancedStatus?.startsWith('5') && String(said.code ?? 5).startsWith('5')) status = said.enhancedStatus;
+        const stage = r.diagnosticType === 'x-unix' ? 'program' : stageOf(diag, textDiag, section);
+        return recipient(address, action, status, r.remoteMta, diag, explanation, stage, basis);
       });
       return { isBounce: true, format: 'rfc3464', reportingMta: dsn.find((d) => d.reportingMta)?.reportingMta ?? null, originalMessageId, recipients };
     }
@@ -228,8 +294,10 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
     if (found.length === 0) found = addressesIn(original?.get('to')?.join(', ')).slice(0, 1).map((a) => ({ address: a, diagnostic: '' }));
     if (found.length > 0) {
       const recipients = found.map((f) => {
-        const { explanation, basis } = explainBest([f.diagnostic, section, subject]);
-        const status = statusFrom(explanation, delayed);
+        // With several recipients, the error section and the subject mix their errors: explain
+        // each recipient from its own lines only.
+        const { explanation, basis } = explainBest(found.length > 1 ? [replyOf(f.diagnostic)] : [replyOf(f.diagnostic), section, subject]);
+        const status = statusFrom(explanation, delayed, expired);
         const diag = f.diagnostic ? f.diagnostic.replace(/\s+/g, ' ').slice(0, 1000) : null;
         return recipient(f.address, delayed && status.startsWith('4') ? 'delayed' : 'failed', status, parseReply(f.diagnostic || section).remoteHost ?? null, diag, explanation, stageOf(f.diagnostic, section), basis);
       });

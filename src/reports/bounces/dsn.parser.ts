@@ -8,6 +8,8 @@ export interface DsnRecipientFields {
   status: string | null;
   remoteMta: string | null;
   diagnosticCode: string | null;
+  /** RFC 3464 §2.3.6 diagnostic-type, lower-cased: "smtp", "x-unix" (a local program's output), ... */
+  diagnosticType: string | null;
 }
 
 export interface DsnFields {
@@ -64,6 +66,7 @@ export function parseDeliveryStatus(body: string): DsnFields {
         status: h.get('status')?.[0]?.match(/[245]\.\d{1,3}\.\d{1,3}/)?.[0] ?? null,
         remoteMta: typed(h.get('remote-mta')?.[0]),
         diagnosticCode: typed(h.get('diagnostic-code')?.[0]),
+        diagnosticType: /^\s*([\w-]+)\s*;/.exec(h.get('diagnostic-code')?.[0] ?? '')?.[1].toLowerCase() ?? null,
       });
     }
   }

@@ -18,8 +18,8 @@ export function normalizeAddress(s: string): string {
   return s.replace(/^["'<(]+|[>"'),.;:]+$/g, '').replace(/^mailto:/i, '').trim();
 }
 
-/** The human-readable part of a bounce: everything before the copy of the original message. */
-export function errorSection(text: string): string {
+/** Where the copy of the original message starts (its marker line), or the text's length. */
+function copyStart(text: string): number {
   const p = bouncePatterns();
   let end = text.length;
   for (const re of p.originalMessageMarkers) {
@@ -27,7 +27,24 @@ export function errorSection(text: string): string {
     // A marker on the very first lines is a heading, not the start of the copy.
     if (m && m.index > 40 && m.index < end) end = m.index;
   }
-  return text.slice(0, Math.min(end, MAX_ERROR_SECTION));
+  return end;
+}
+
+/** The human-readable part of a bounce: everything before the copy of the original message. */
+export function errorSection(text: string): string {
+  return text.slice(0, Math.min(copyStart(text), MAX_ERROR_SECTION));
+}
+
+/**
+ * The header block of the original message copied into a bounce's text (after "----- Unsent
+ * message follows -----" and the like), for bounces that carry no message/rfc822 part.
+ */
+export function copiedHeaders(text: string): string | null {
+  const start = copyStart(text);
+  if (start >= text.length) return null;
+  const after = text.slice(start).replace(/^[^\n]*\n/, '').replace(/^\s*\n/, '');
+  const block = after.split(/\r?\n\r?\n/, 1)[0];
+  return /^[\w-]+:/m.test(block) ? block : null;
 }
 
 /**
@@ -41,7 +58,8 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
   const lines = section.split('\n');
   const usable = (a: string): boolean => isAddress(a) && !exclude.has(a.toLowerCase()) && !p.ignoreAddress.test(a);
   // Formats that name the failed recipient unambiguously are trusted even for the sender's own address.
-  const trusted = new Set(['qmail', 'postfix-text', 'sendmail', 'exchange', 'bracketed-reason', 'address-colon']);
+  // "addr:" alone on its line is Exim's (and 1&1's) list of failed addresses, reason on the next line.
+  const trusted = new Set(['qmail', 'postfix-text', 'sendmail', 'exchange', 'bracketed-reason', 'address-colon', 'address-alone-colon']);
   const usableFor = (id: string, a: string): boolean => (trusted.has(id) ? isAddress(a) && !p.ignoreAddress.test(a) : usable(a));
 
   const found: { address: string; line: number; rest: string }[] = [];
@@ -59,8 +77,13 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
     }
   }
 
-  if (found.length === 0) {
+  // Then an address in a sentence, then any address. Role addresses (postmaster@, root@) are
+  // skipped first because they usually sign the bounce, and accepted last because mail to
+  // postmaster@ bounces too (RFC 5321 §4.5.1 requires the mailbox, not that it works).
+  for (const allowRole of [false, true]) {
+    const ok = (a: string): boolean => (allowRole ? isAddress(a) && !exclude.has(a.toLowerCase()) : usable(a));
     for (const id of ['inline', 'bare']) {
+      if (found.length > 0) break;
       const re = p.recipientLines.find((r) => r.id === id)?.re;
       if (!re) continue;
       for (let i = 0; i < lines.length && found.length === 0; i++) {
@@ -68,20 +91,41 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
         const g = new RegExp(re.source, 'gi');
         for (const m of lines[i].matchAll(g)) {
           const address = normalizeAddress(m[1]);
-          if (usable(address)) {
+          if (ok(address) && !/^(mailer-daemon|mailer_daemon|mail-daemon|double-bounce)@/i.test(address)) {
             found.push({ address, line: i, rest: '' });
             break;
           }
         }
       }
-      if (found.length > 0) break;
     }
   }
 
   return found.map((f, idx) => {
-    const stop = Math.min(found[idx + 1]?.line ?? lines.length, f.line + 1 + MAX_DIAG_LINES);
+    let stop = Math.min(found[idx + 1]?.line ?? lines.length, f.line + 1 + MAX_DIAG_LINES);
+    // Sendmail lists one entry per line ("550 host (smtp)... Host unknown"); the next entry or
+    // "While talking to" heading belongs to another recipient or host.
+    for (let j = f.line + 1; j < stop; j++) {
+      if (p.diagnosticStop.test(lines[j])) {
+        stop = j;
+        break;
+      }
+    }
     const following = lines.slice(f.line + 1, stop).filter((l) => l.trim().length > 0);
     const diagnostic = [f.rest, ...following].join('\n').trim();
     return { address: f.address, diagnostic };
   });
+}
+
+/**
+ * A bounce forwarded by a person ("Fwd: Returned mail", "Begin forwarded message:") quotes every
+ * line with "> ". Strip one level so the report inside reads as the MTA wrote it. Sendmail's own
+ * ">>> RCPT" transcript lines are not quoting and do not count.
+ */
+export function unquoteForwarded(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const nonEmpty = lines.filter((l) => l.trim().length > 0);
+  const quoted = nonEmpty.filter((l) => /^>/.test(l) && !/^>>>\s/.test(l));
+  const forwardMarker = /^\s*(?:-+\s*)?(?:begin forwarded message|forwarded message|original message)\b/im.test(text);
+  if (quoted.length < 5 || (quoted.length < nonEmpty.length * 0.6 && !forwardMarker)) return text;
+  return lines.map((l) => (/^>/.test(l) && !/^>>>\s/.test(l) ? l.replace(/^> ?/, '') : l)).join('\n');
 }
