@@ -99,7 +99,9 @@ function transcriptFailure(diag: string | null | undefined): string | null {
 
 /** The reply to explain for one diagnostic: the inner reply of a wrapper, the failing transcript line, or itself. */
 function replyOf(diag: string | null | undefined): string {
-  return innerReply(diag) ?? transcriptFailure(diag) ?? diag ?? '';
+  // Zoho writes the reply code as a field: "Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable."
+  const fielded = diag?.replace(/ERROR_CODE\s*:\s*([245]\d\d)\b,?/i, '$1');
+  return innerReply(fielded) ?? transcriptFailure(fielded) ?? fielded ?? '';
 }
 
 /**
