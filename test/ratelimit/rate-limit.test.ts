@@ -7,7 +7,9 @@ import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { freshDatabaseUrl } from '../support/database';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, until, type TestApp } from '../support/app';
+import pino from 'pino';
 import { parseRateLimitConfig } from '../../src/ratelimit/ratelimit.config';
+import { warnOnRedisSettings } from '../../src/ratelimit/redis-settings';
 
 const ZONE = readFileSync(join(__dirname, '../fixtures/mx/mx.zone'), 'utf8');
 const PREFIX = 'rl-test';
@@ -153,6 +155,26 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
     expect(ok.status).toBe(202);
     expect(await r.hget(`${PREFIX}:rl:conc:static:tenant-b:f`, '01900000-0000-7000-8000-000000000000')).toBeNull();
     r.disconnect();
+  });
+
+  it('warns at start when Redis may evict keys or does not persist, and is quiet when it is set up', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) });
+    const r = new Redis(redis.url);
+    try {
+      await r.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      await warnOnRedisSettings(r, log);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.level).toBe(40);
+      expect(lines[0]!.msg).toMatch(/maxmemory-policy is allkeys-lru, not noeviction.*persistence is off/);
+      await r.config('SET', 'maxmemory-policy', 'noeviction');
+      await r.config('SET', 'appendonly', 'yes');
+      await warnOnRedisSettings(r, log);
+      expect(lines).toHaveLength(1);
+    } finally {
+      await r.config('SET', 'appendonly', 'no');
+      r.disconnect();
+    }
   });
 
   it('Redis down: fails open (reads still served, without RateLimit headers), submits 503', async () => {
