@@ -154,8 +154,10 @@ describe('createResolver / createCheckResolver', () => {
   });
 
   it('reads module settings and names a bad one', () => {
-    expect(readDnsSettings({})).toMatchObject({ cacheMaxEntries: 10000, ednsUdpSize: 1232, queryBudget: 100 });
+    expect(readDnsSettings({})).toMatchObject({ cacheMaxEntries: 10000, ednsUdpSize: 1232, queryBudget: 100, udpSockets: 4, maxInFlight: 128 });
+    expect(readDnsSettings({ DNS_UDP_SOCKETS: '2', DNS_MAX_INFLIGHT: '16' })).toMatchObject({ udpSockets: 2, maxInFlight: 16 });
     expect(() => readDnsSettings({ DNS_EDNS_UDP_SIZE: 'big' })).toThrow(/DNS_EDNS_UDP_SIZE/);
+    expect(() => readDnsSettings({ DNS_MAX_INFLIGHT: '0' })).toThrow(/DNS_MAX_INFLIGHT/);
   });
 
   it('falls back to the nameservers of resolv.conf', () => {

@@ -18,10 +18,19 @@ export interface DnsStats {
   budgetExceeded: number;
   /** Transport failures and undecodable responses. */
   errors: number;
+  /** UDP exchanges that waited for a free in-flight place (DNS_MAX_INFLIGHT) before being sent. */
+  queued: number;
+  /** Datagrams dropped for answering nothing in flight: wrong id, wrong question or wrong source. */
+  foreignPackets: number;
+  /** UDP sockets opened (each on a fresh random port; they rotate, see udp-socket-pool.ts). */
+  socketsOpened: number;
+  /** UDP sockets closed (rotated, idle, or after an ICMP error); open = opened - closed. */
+  socketsClosed: number;
 }
 
 export function newDnsStats(): DnsStats {
-  return { queries: 0, cacheHits: 0, cacheMisses: 0, deduplicated: 0, timeouts: 0, tcpFallbacks: 0, budgetExceeded: 0, errors: 0 };
+  return { queries: 0, cacheHits: 0, cacheMisses: 0, deduplicated: 0, timeouts: 0, tcpFallbacks: 0, budgetExceeded: 0, errors: 0,
+    queued: 0, foreignPackets: 0, socketsOpened: 0, socketsClosed: 0 };
 }
 
 /** Process-wide counters, read by the metrics endpoint. */

@@ -1,10 +1,10 @@
-import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import type { DnsServer } from '../../config/config.schema';
 
 /**
- * One DNS exchange over UDP or TCP. Outcomes that are not a response become a `TransportFailure`
- * value, never an exception, so the resolver can turn them into `timeout`/`error` statuses.
+ * One DNS exchange over TCP (UDP exchanges share sockets: udp-socket-pool.ts). Outcomes that are
+ * not a response become a `TransportFailure` value, never an exception, so the resolver can turn
+ * them into `timeout`/`error` statuses.
  */
 export type TransportFailure = { failure: 'timeout' | 'network' | 'aborted' | 'malformed'; message: string };
 export type ExchangeResult = { response: Buffer } | TransportFailure;
@@ -13,11 +13,12 @@ export interface ExchangeOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /**
-   * Decides whether a datagram is the answer to our query (id and question match, RFC 5452 §4.1).
-   * 'match': done; 'foreign': ignore and keep waiting (a late or spoofed packet); 'malformed': our
-   * id but it does not decode: give up with an error instead of waiting for the timeout.
+   * Decides whether a message is the answer to our query sent with `id` (id and question match,
+   * RFC 5452 §4.1). 'match': done; 'foreign': ignore and keep waiting (a late or spoofed packet);
+   * 'malformed': our id but it does not decode: give up with an error instead of waiting.
+   * The transport picks the id (UDP: unique on its shared socket), so it passes it here.
    */
-  classify(msg: Buffer): 'match' | 'foreign' | 'malformed';
+  classify(msg: Buffer, id: number): 'match' | 'foreign' | 'malformed';
 }
 
 function withDeadline(
@@ -44,34 +45,6 @@ function withDeadline(
   });
 }
 
-/**
- * UDP: a fresh socket per exchange (random source port, RFC 5452 §9.2), connected to the server so
- * the kernel drops datagrams from other sources and reports ICMP port-unreachable as an error.
- */
-export function udpExchange(server: DnsServer, query: Buffer, opts: ExchangeOptions): Promise<ExchangeResult> {
-  return withDeadline(opts, (finish) => {
-    const sock = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
-    sock.on('error', (e) => finish({ failure: 'network', message: e.message }));
-    sock.on('message', (msg) => {
-      const verdict = opts.classify(msg);
-      if (verdict === 'match') finish({ response: msg });
-      else if (verdict === 'malformed') finish({ failure: 'malformed', message: 'malformed response' });
-    });
-    sock.connect(server.port, server.host, () => {
-      sock.send(query, (err) => {
-        if (err) finish({ failure: 'network', message: err.message });
-      });
-    });
-    return () => {
-      try {
-        sock.close();
-      } catch {
-        /* already closed */
-      }
-    };
-  });
-}
-
 const MAX_TCP_MESSAGE = 65535;
 
 /** TCP: two-byte length prefix (RFC 1035 §4.2.2); one query, the first framed reply decides. */
@@ -95,7 +68,7 @@ export function tcpExchange(server: DnsServer, query: Buffer, opts: ExchangeOpti
       if (buf.length < 2 + len) return;
       const msg = buf.subarray(2, 2 + len);
       // Over TCP the connection is ours alone: anything but our answer is an error, not noise.
-      if (opts.classify(msg) === 'match') finish({ response: msg });
+      if (opts.classify(msg, query.readUInt16BE(0)) === 'match') finish({ response: msg });
       else finish({ failure: 'malformed', message: 'TCP response does not match the query' });
     });
     return () => sock.destroy();

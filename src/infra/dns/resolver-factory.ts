@@ -5,6 +5,7 @@ import { CachedResolver } from './cached-resolver';
 import { BudgetResolver } from './budget-resolver';
 import { systemNameservers } from './resolv-conf';
 import type { DnsStats } from './dns-stats';
+import { DEFAULT_UDP_POOL } from './udp-socket-pool';
 
 /**
  * Module settings read from `config.env` (documented in the README):
@@ -13,7 +14,9 @@ import type { DnsStats } from './dns-stats';
  * - DNS_CACHE_MAX_NEGATIVE_TTL (900 s): cap on NXDOMAIN/NODATA caching (RFC 2308);
  * - DNS_CACHE_SERVFAIL_TTL (5 s): how long SERVFAIL/REFUSED are kept, 0 = never;
  * - DNS_EDNS_UDP_SIZE (1232): advertised EDNS0 payload size, 0 = no EDNS (and no DO bit);
- * - DNS_QUERY_BUDGET (100): default per-check lookup budget.
+ * - DNS_QUERY_BUDGET (100): default per-check lookup budget;
+ * - DNS_UDP_SOCKETS (4): long-lived UDP sockets per server, each on its own random port (rotated);
+ * - DNS_MAX_INFLIGHT (128): UDP queries in flight per server; more wait in a queue (not dropped).
  */
 export interface DnsSettings {
   cacheMaxEntries: number;
@@ -22,6 +25,8 @@ export interface DnsSettings {
   cacheServfailTtl: number;
   ednsUdpSize: number;
   queryBudget: number;
+  udpSockets: number;
+  maxInFlight: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -42,6 +47,8 @@ export function readDnsSettings(env: Env = {}): DnsSettings {
     cacheServfailTtl: intSetting(env, 'DNS_CACHE_SERVFAIL_TTL', 5, 0, 300),
     ednsUdpSize: intSetting(env, 'DNS_EDNS_UDP_SIZE', 1232, 0, 4096),
     queryBudget: intSetting(env, 'DNS_QUERY_BUDGET', 100, 1, 100_000),
+    udpSockets: intSetting(env, 'DNS_UDP_SOCKETS', DEFAULT_UDP_POOL.sockets, 1, 64),
+    maxInFlight: intSetting(env, 'DNS_MAX_INFLIGHT', DEFAULT_UDP_POOL.maxInFlight, 1, 10_000),
   };
 }
 
@@ -67,6 +74,7 @@ export function createResolver(config: ResolverConfig, opts: CreateResolverOptio
     retries: config.dnsRetries,
     ednsUdpSize: s.ednsUdpSize,
     stats: opts.stats,
+    udp: { sockets: s.udpSockets, maxInFlight: s.maxInFlight },
   });
   const cache = new CachedResolver(stub, {
     maxEntries: s.cacheMaxEntries,

@@ -1,7 +1,8 @@
 import type { DnsServer } from '../../config/config.schema';
 import type { DnsLookup, DnsQueryOptions, DnsResolver, DnsStatus, RRType } from './resolver.port';
 import { buildQuery, classifyResponse, mapResponse, validName, type MappedLookup, type WireMessage } from './dns-response';
-import { tcpExchange, udpExchange, type ExchangeResult } from './dns-transport';
+import { tcpExchange, type ExchangeResult } from './dns-transport';
+import { DEFAULT_UDP_POOL, UdpSocketPool, type UdpPoolOptions } from './udp-socket-pool';
 import { dnsStats as globalStats, type DnsStats } from './dns-stats';
 
 export interface StubResolverOptions {
@@ -14,6 +15,8 @@ export interface StubResolverOptions {
   /** EDNS0 UDP payload size advertised (RFC 6891 §6.2.5); 0 disables EDNS. 1232 avoids IP fragmentation. */
   ednsUdpSize?: number;
   stats?: DnsStats;
+  /** UDP sockets per server, in-flight bound and socket rotation (defaults: DEFAULT_UDP_POOL). */
+  udp?: Partial<UdpPoolOptions>;
 }
 
 /** A resolver that also reports what a cache needs (negative TTL from the SOA). */
@@ -32,10 +35,17 @@ const fmt = (s: DnsServer): string => (s.host.includes(':') ? `[${s.host}]:${s.p
  */
 export class StubResolver implements DetailedResolver {
   private readonly stats: DnsStats;
+  private readonly udp: UdpSocketPool;
 
   constructor(private readonly opts: StubResolverOptions) {
     if (!opts.servers.length && !(opts.fallbackServers ?? []).length) throw new Error('StubResolver needs at least one server');
     this.stats = opts.stats ?? globalStats;
+    this.udp = new UdpSocketPool({ ...DEFAULT_UDP_POOL, ...opts.udp }, this.stats);
+  }
+
+  /** Closes the UDP sockets; lookups in flight end as errors. The sockets never hold the process open. */
+  close(): void {
+    this.udp.close();
   }
 
   async query<T extends RRType>(name: string, type: T, opts?: DnsQueryOptions): Promise<DnsLookup<T>> {
@@ -102,15 +112,17 @@ export class StubResolver implements DetailedResolver {
     server: DnsServer, name: string, type: RRType, transport: 'udp' | 'tcp',
     edns: { udpSize: number } | undefined, timeoutMs: number, signal?: AbortSignal,
   ): Promise<{ msg: WireMessage } | { failure: DnsStatus; message: string }> {
-    const { id, bytes } = buildQuery(name, type, edns);
+    // Over UDP the socket pool replaces the id with one unique on its socket and passes it back.
+    const { bytes } = buildQuery(name, type, edns);
     let decoded: WireMessage | undefined;
-    const classify = (msg: Buffer): 'match' | 'foreign' | 'malformed' => {
+    const classify = (msg: Buffer, id: number): 'match' | 'foreign' | 'malformed' => {
       const c = classifyResponse(msg, id, name, type);
       if (c.verdict === 'match') decoded = c.decoded;
       return c.verdict;
     };
     this.stats.queries++;
-    const res: ExchangeResult = await (transport === 'udp' ? udpExchange : tcpExchange)(server, bytes, { timeoutMs, signal, classify });
+    const xo = { timeoutMs, signal, classify };
+    const res: ExchangeResult = await (transport === 'udp' ? this.udp.channel(server).exchange(bytes, xo) : tcpExchange(server, bytes, xo));
     if ('response' in res && decoded) return { msg: decoded };
     if ('failure' in res) {
       if (res.failure === 'timeout' || res.failure === 'aborted') {
