@@ -9,6 +9,7 @@ import { BUDGET_EXCEEDED } from '../../src/infra/dns/budget-resolver';
 import { createCheckResolver, createResolver, readDnsSettings } from '../../src/infra/dns/resolver-factory';
 import { systemNameservers } from '../../src/infra/dns/resolv-conf';
 import { newDnsStats, type DnsStats } from '../../src/infra/dns/dns-stats';
+import type { DnsResolver } from '../../src/infra/dns/resolver.port';
 
 const ZONE = `
 $ORIGIN cache.test.
@@ -115,6 +116,29 @@ describe('CachedResolver', () => {
     expect(dns.queries - q0).toBe(0);
     await cache.query('short.cache.test', 'A');
     expect(dns.queries - q0).toBe(1);
+  });
+});
+
+describe('CachedResolver bound', () => {
+  it('stays within maxEntries under churn and keeps the most recent entries', async () => {
+    let asked = 0;
+    // A resolver at the port: every name answers with a 300 s TTL.
+    const inner: DnsResolver = {
+      query: async (name, type) => {
+        asked++;
+        return { name, type, status: 'noerror', answers: ['192.0.2.1'] as never[], ttl: 300, authenticated: false };
+      },
+    };
+    const cache = new CachedResolver(inner, { maxEntries: 640, stats: newDnsStats() });
+    for (let i = 0; i < 2000; i++) {
+      await cache.query(`n${i}.test`, 'A');
+      expect(cache.size).toBeLessThanOrEqual(640);
+    }
+    const before = asked;
+    for (let i = 1990; i < 2000; i++) await cache.query(`n${i}.test`, 'A');
+    expect(asked).toBe(before);
+    await cache.query('n0.test', 'A');
+    expect(asked).toBe(before + 1);
   });
 });
 
