@@ -1,19 +1,34 @@
 /**
- * bench/dns-audit: the `dns` audit over many synthetic domains served by the fixture DNS server
- * on loopback. Prints domains per second, DNS queries per domain, and the achieved query rate as
- * a ratio to the fixture server's own maximum, measured in the same run with a raw UDP load
- * generator (so the ratio says how close the audit pipeline comes to saturating the server).
- * The engine runs in-process with the shared cached resolver (the MTA-STS policy fetch is off).
+ * bench/dns-audit: the `dns` audit of many synthetic domains served by the fixture DNS server on
+ * loopback, measured THROUGH THE RUNNING SERVICE (issue 3): the real app (HTTP API + BullMQ
+ * workers on the shared Redis, SQLite in a temp dir) starts in this process with DNS_SERVERS
+ * pointing at the fixture server, the domains go in as batches of kind `dns` (POST /v1/batches),
+ * and the clock runs from the first submit until every batch reports completed. Printed:
+ *   - domains per second through the service;
+ *   - queries per domain: the fixture server's own query counter over the run / domains;
+ *   - achieved queries per second as a ratio to the fixture server's own maximum, measured in the
+ *     same run with a raw dns-packet UDP flood (so the ratio says how close the audit pipeline
+ *     comes to saturating the server);
+ *   - for comparison, the same figures for the engine run in-process (no API, queue or storage).
+ * The fixture server runs in its own process, so it has a core of its own and its max-qps figure
+ * is the server's, not the shared event loop's. The last stdout line is one JSON object
+ * (`{"bench":"dns-audit","figures":{...},"ratios":{...}}`) for bench/run-all.
  *
- *   npm run build && node dist/bench/dns-audit.js [--domains 5000] [--concurrency 64]
+ *   npm run build && node dist/bench/dns-audit.js [--domains 5000] [--concurrency 64] [--batch 5000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
+import { cpus, loadavg } from 'node:os';
 import * as dnsPacket from 'dns-packet';
 import { auditDns } from '../src/dns/dns.engine';
-import { createCheckResolver, createResolver } from '../src/infra/dns';
+import { createCheckResolver, createResolver, dnsStats } from '../src/infra/dns';
 import { scenarioZone } from '../test/fixtures/dns/audit-zones';
 import { startDnsServer } from '../test/support/dns-server';
+import { startInProcessService } from './lib/service-app';
+
+/** The blocklists both runs query (all answered by the fixture server: nothing leaves loopback). */
+const DNSBL_ZONES = ['zen.spamhaus.org', 'bl.spamcop.net'];
+const DNSBL_DOMAIN_ZONES = ['dbl.spamhaus.org'];
 
 interface ServerHandle { host: string; port: number; received(): Promise<number>; stop(): void }
 
@@ -36,7 +51,7 @@ async function startServerProcess(domains: number): Promise<ServerHandle> {
 
 async function serve(domains: number): Promise<void> {
   const t0 = Date.now();
-  const server = await startDnsServer({ zoneText: buildZone(domains) });
+  const server = await startDnsServer({ zoneText: buildZone(domains), signedZones: ['bench.test'] });
   console.log(`fixture DNS server (pid ${process.pid}): ${domains} domains loaded in ${Date.now() - t0} ms at ${server.address}`);
   process.on('message', () => process.send!({ received: server.received }));
   process.send!({ host: server.host, port: server.port });
@@ -104,48 +119,135 @@ async function measureServerMax(server: { host: string; port: number }, names: s
   return rate;
 }
 
-export async function benchDnsAudit(domains = 5000, concurrency = 64): Promise<void> {
-  const server = await startServerProcess(domains);
+interface RunFigures { secs: number; wire: number; indeterminate: number; failed: number; verdicts: Record<string, number> }
 
-  const names = Array.from({ length: domains }, (_, n) => `d${n}.bench.test`);
-  let maxQps = 0;
-  let best = 0;
-  for (const window of [16, 64, 256]) {
-    const r = await measureServerMax(server, names, 2000, window);
-    if (r > maxQps) { maxQps = r; best = window; }
-  }
-  console.log(`fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best})`);
-
-  const shared = createResolver({
-    dnsServers: [{ host: server.host, port: server.port }], dnsTimeoutMs: 3000, dnsRetries: 1, dnsFallbackServers: [],
-    env: { DNS_CACHE_MAX_ENTRIES: '200000' },
+/** Submits the domains as `dns` batches to the running service and waits until all complete. */
+async function throughService(server: ServerHandle, names: string[], concurrency: number, batchSize: number): Promise<RunFigures & { codes: Record<string, number>; stats: Record<string, number> }> {
+  const svc = await startInProcessService({
+    DNS_SERVERS: `${server.host}:${server.port}`,
+    WORKER_CONCURRENCY: String(concurrency),
+    DNSBL_ZONES: DNSBL_ZONES.join(','),
+    DNSBL_DOMAIN_ZONES: DNSBL_DOMAIN_ZONES.join(','),
   });
+  const stats0 = { ...dnsStats };
+  try {
+    const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
+      const res = await fetch(`${svc.url}${path}`, { ...init, headers: svc.headers });
+      if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    const received0 = await server.received();
+    const start = process.hrtime.bigint();
+    const batches: string[] = [];
+    for (let i = 0; i < names.length; i += batchSize) {
+      const checks = names.slice(i, i + batchSize).map((domain) => ({ kind: 'dns', domain }));
+      batches.push((await api<{ id: string }>('/v1/batches', { method: 'POST', body: JSON.stringify({ checks }) })).id);
+    }
+    let failed = 0;
+    for (const id of batches) {
+      for (;;) {
+        const b = await api<{ status: string; total: number; completed: number; failed: number }>(`/v1/batches/${id}`);
+        if (b.status === 'completed' || b.completed + b.failed >= b.total) {
+          failed += b.failed;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const wire = (await server.received()) - received0;
+    const verdicts: Record<string, number> = {};
+    const codes: Record<string, number> = {};
+    for (const id of batches) {
+      let cursor: string | undefined;
+      do {
+        const page = await api<{ items: { verdict?: string; status: string; findings: { code: string }[] }[]; nextCursor?: string }>(`/v1/batches/${id}/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        for (const c of page.items) {
+          verdicts[c.verdict ?? c.status] = (verdicts[c.verdict ?? c.status] ?? 0) + 1;
+          for (const f of c.findings) codes[f.code] = (codes[f.code] ?? 0) + 1;
+        }
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    const stats = Object.fromEntries(Object.entries(dnsStats).map(([k, v]) => [k, v - stats0[k as keyof typeof stats0]] as const));
+    return { secs, wire, failed, indeterminate: verdicts.indeterminate ?? 0, verdicts, codes, stats };
+  } finally {
+    await svc.close();
+  }
+}
+
+/** The engine alone, in-process, `concurrency` audits in flight on one shared cached resolver. */
+async function inProcess(server: ServerHandle, names: string[], concurrency: number): Promise<RunFigures> {
+  const shared = createResolver({ dnsServers: [{ host: server.host, port: server.port }], dnsTimeoutMs: 3000, dnsRetries: 1, dnsFallbackServers: [] });
   const received0 = await server.received();
-  let engineQueries = 0;
-  let indeterminate = 0;
+  const verdicts: Record<string, number> = {};
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let n = next++; n < domains; n = next++) {
-      const out = await auditDns({ domain: `d${n}.bench.test` }, { dns: createCheckResolver(shared, 500) }, {
-        dnsblZones: ['zen.spamhaus.org', 'bl.spamcop.net'], dnsblDomainZones: ['dbl.spamhaus.org'], mailauthCrossCheck: false,
-      });
-      engineQueries += out.result.queries;
-      if (out.verdict === 'indeterminate') indeterminate++;
+    for (let n = next++; n < names.length; n = next++) {
+      const out = await auditDns({ domain: names[n]! }, { dns: createCheckResolver(shared) }, { dnsblZones: DNSBL_ZONES, dnsblDomainZones: DNSBL_DOMAIN_ZONES, mailauthCrossCheck: false });
+      verdicts[out.verdict] = (verdicts[out.verdict] ?? 0) + 1;
     }
   }));
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   const wire = (await server.received()) - received0;
-  const qps = wire / secs;
-  console.log(`audited ${domains} domains in ${secs.toFixed(1)} s with ${concurrency} in flight: ${(domains / secs).toFixed(1)} domains/s`);
-  console.log(`queries/domain: ${(wire / domains).toFixed(1)} on the wire (${(engineQueries / domains).toFixed(1)} asked by the engine; the shared cache answers the rest)`);
-  console.log(`achieved ${qps.toFixed(0)} queries/s = ${(qps / maxQps).toFixed(2)} x the fixture server's max (${maxQps.toFixed(0)}/s)`);
-  console.log(`indeterminate verdicts: ${indeterminate}`);
-  server.stop();
+  return { secs, wire, failed: 0, indeterminate: verdicts.indeterminate ?? 0, verdicts };
+}
+
+const r2 = (n: number): number => Number(n.toFixed(2));
+
+export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize = 5000): Promise<void> {
+  const server = await startServerProcess(domains);
+  try {
+    const names = Array.from({ length: domains }, (_, n) => `d${n}.bench.test`);
+    let maxQps = 0;
+    let best = 0;
+    for (const window of [16, 64, 256]) {
+      const r = await measureServerMax(server, names, 2000, window);
+      if (r > maxQps) { maxQps = r; best = window; }
+    }
+    console.log(`fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best})`);
+
+    const svc = await throughService(server, names, concurrency, batchSize);
+    const svcQps = svc.wire / svc.secs;
+    console.log(`service: ${domains} domains as ${Math.ceil(domains / batchSize)} batch(es) of kind dns, WORKER_CONCURRENCY=${concurrency}: ${svc.secs.toFixed(1)} s = ${(domains / svc.secs).toFixed(1)} domains/s, ` +
+      `${(svc.wire / domains).toFixed(1)} queries/domain, ${svcQps.toFixed(0)} queries/s = ${(svcQps / maxQps).toFixed(2)} x the server's max; verdicts ${JSON.stringify(svc.verdicts)}, failed ${svc.failed}`);
+    console.log(`  finding codes: ${JSON.stringify(svc.codes)}`);
+    console.log(`  resolver: ${svc.stats.queries} exchanges, ${svc.stats.timeouts} timeouts, ${svc.stats.queued} queued for an in-flight place, ${svc.stats.socketsOpened} sockets opened, ${svc.stats.cacheHits} cache hits`);
+
+    const eng = await inProcess(server, names, concurrency);
+    const engQps = eng.wire / eng.secs;
+    console.log(`engine in-process (for comparison): ${concurrency} audits in flight: ${eng.secs.toFixed(1)} s = ${(domains / eng.secs).toFixed(1)} domains/s, ` +
+      `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max; indeterminate ${eng.indeterminate}`);
+
+    process.stdout.write(`${JSON.stringify({
+      bench: 'dns-audit',
+      figures: {
+        domains, concurrency,
+        domainsPerSec: r2(domains / svc.secs),
+        queriesPerDomain: r2(svc.wire / domains),
+        achievedQps: Math.round(svcQps),
+        serverMaxQps: Math.round(maxQps),
+        indeterminate: svc.indeterminate,
+        failed: svc.failed,
+        engineDomainsPerSec: r2(domains / eng.secs),
+        engineQueriesPerDomain: r2(eng.wire / domains),
+        engineIndeterminate: eng.indeterminate,
+      },
+      ratios: { qpsToServerMax: r2(svcQps / maxQps), engineQpsToServerMax: r2(engQps / maxQps) },
+      notes: 'through the service: POST /v1/batches (kind dns) to all batches completed; engine: auditDns in-process on one shared resolver',
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1: r2(loadavg()[0]!), node: process.version },
+    })}\n`);
+  } finally {
+    server.stop();
+  }
 }
 
 if (require.main === module && process.argv[2] === '--serve') {
   serve(Number(process.argv[3])).catch((e) => { console.error(e); process.exit(1); });
 } else if (require.main === module) {
-  benchDnsAudit(arg('domains', 5000), arg('concurrency', 64)).catch((e) => { console.error(e); process.exit(1); });
+  benchDnsAudit(arg('domains', 5000), arg('concurrency', 64), arg('batch', 5000)).then(
+    () => process.exit(0), // the service's Redis connections are closed; exit without waiting for stragglers
+    (e) => { console.error(e); process.exit(1); },
+  );
 }
