@@ -36,7 +36,8 @@ async function bullmqBaseline(n: number, concurrency: number): Promise<number> {
   let done = 0;
   let resolveDone!: () => void;
   const finished = new Promise<void>((r) => (resolveDone = r));
-  const worker = new Worker('baseline', async () => undefined, { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix, concurrency });
+  const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const worker = new Worker('baseline', async () => undefined, { connection: workerConnection, prefix, concurrency });
   worker.on('completed', () => {
     if (++done === n) resolveDone();
   });
@@ -49,6 +50,7 @@ async function bullmqBaseline(n: number, concurrency: number): Promise<number> {
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   connection.disconnect();
+  workerConnection.disconnect();
   return n / secs;
 }
 

@@ -10,7 +10,7 @@
  *   BENCH_TIMEOUT_S=900           # per-bench bound (default 900 s)
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machine } from './lib/harness';
 
@@ -94,10 +94,12 @@ async function main(): Promise<void> {
     process.stderr.write(`bench ${f} ...\n`);
     outcomes.push(await runOne(f));
   }
-  const results = { startedAt, finishedAt: new Date().toISOString(), machine: machine(), benches: Object.fromEntries(outcomes.map((o) => [o.name, o])) };
   const file = join(ROOT, 'bench', 'results.json');
+  // A partial run (names given) updates its benches and keeps the others' last results.
+  const previous = only.length && existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { benches?: Record<string, Outcome> }).benches ?? {}) : {};
+  const results = { startedAt, finishedAt: new Date().toISOString(), machine: machine(), benches: { ...previous, ...Object.fromEntries(outcomes.map((o) => [o.name, { ...o, ranAt: startedAt }])) } };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${table(outcomes)}\n\nwritten ${file}\n`);
+  process.stdout.write(`${table(Object.values(results.benches))}\n\nwritten ${file}\n`);
   if (outcomes.some((o) => !o.ok)) process.exitCode = 1;
 }
 
