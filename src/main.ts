@@ -32,6 +32,11 @@ async function main(): Promise<void> {
       process.stderr.write(`smtp-doctor: ${e.message}\n`);
       process.exit(69);
     }
+    // Feature modules parse their own settings while the platform is built.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`smtp-doctor: ${e.message}\n`);
+      process.exit(78);
+    }
     throw e;
   }
 

@@ -121,8 +121,11 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
       return { redis: r, database: d, ok: r === 'ok' && d === 'ok' };
     },
     async close() {
-      shutdown.abort();
+      // Running checks get SHUTDOWN_GRACE_MS to finish; only then are they aborted.
+      const abortLater = setTimeout(() => shutdown.abort(), config.shutdownGraceMs);
       await platform.worker?.stop(config.shutdownGraceMs);
+      clearTimeout(abortLater);
+      shutdown.abort();
       await queues.close();
       for (const c of [producer, publisher, subscriber, workerConn]) c.disconnect();
       await database.close();

@@ -26,6 +26,7 @@ export function formatGraphQLError(log: Logger) {
         ...(p.errors ? { errors: p.errors } : {}),
         ...(p.errorId ? { errorId: p.errorId } : {}),
         ...(p.invalidIndexes ? { invalidIndexes: p.invalidIndexes } : {}),
+        ...(typeof p.retryAfter === 'number' ? { retryAfter: p.retryAfter } : {}),
       },
     };
   };

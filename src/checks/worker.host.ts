@@ -65,12 +65,18 @@ export class WorkerHost {
         if (!def) continue;
         const job = await this.queues.queues.get(def.queue)!.getJob(r.id);
         if (!job) missing.push({ queue: def.queue, kind: r.kind, data: { checkId: r.id, tenantId: r.tenant_id } });
+        // The job used up its attempts while a dependency was down (e.g. the database during a
+        // long outage) but no outcome was stored: run it again rather than leave the check stuck.
+        else if ((await job.getState()) === 'failed') {
+          await job.retry('failed');
+          requeued++;
+        }
       }
       if (missing.length) {
         await this.queues.enqueue(missing);
-        requeued = missing.length;
-        this.log.warn({ requeued }, 're-enqueued checks the queue had lost');
+        requeued += missing.length;
       }
+      if (requeued) this.log.warn({ requeued }, 're-enqueued unfinished checks whose job was lost or had failed');
     } catch (e) {
       // Redis or the database is down: try again at the next tick.
       this.log.warn({ err: (e as Error).message }, 'sweep skipped');
