@@ -229,6 +229,9 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
         achievedQps: Math.round(svcQps),
         serverMaxQps: Math.round(maxQps),
         indeterminate: svc.indeterminate,
+        // Sections that could not tell (a lookup timed out twice): indeterminate parts of a verdict.
+        lookupFailedFindings: Object.entries(svc.codes).filter(([c]) => c.endsWith('_LOOKUP_FAILED')).reduce((n, [, k]) => n + k, 0),
+        dnsTimeouts: svc.stats.timeouts ?? 0,
         failed: svc.failed,
         engineDomainsPerSec: r2(domains / eng.secs),
         engineQueriesPerDomain: r2(eng.wire / domains),

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Redis } from 'ioredis';
 import { createHttpApp } from '../../src/api/http-app';
 import { loadConfig, type AppConfig } from '../../src/config/config.schema';
 import { createLogger } from '../../src/common/logger';
@@ -47,10 +48,11 @@ export async function startInProcessService(env: Record<string, string>): Promis
     config,
     headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
     async close() {
-      const redis = platform.redis.producer.duplicate();
       await app.close();
       await platform.close();
+      const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
+        await redis.connect();
         let cursor = '0';
         do {
           const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);

@@ -128,20 +128,6 @@ export class ServerChannel {
     this.serverNorm = normalise(server.host);
   }
 
-  /** Queries waiting for a free in-flight place. */
-  get queued(): number {
-    return this.queue.length - this.queueHead;
-  }
-
-  get active(): number {
-    return this.inFlight;
-  }
-
-  /** Open sockets, including retired ones still waiting for answers. */
-  get socketCount(): number {
-    return this.slots.length + this.retiredOpen.size;
-  }
-
   exchange(query: Buffer, opts: ExchangeOptions): Promise<ExchangeResult> {
     return new Promise<ExchangeResult>((resolve) => {
       if (opts.signal?.aborted) return resolve({ failure: 'aborted', message: 'aborted' });
