@@ -10,7 +10,8 @@ import type { FixtureDnsServer } from '../support/dns-server';
 export function testResolver(server: FixtureDnsServer, opts: { cache?: boolean; timeoutMs?: number; retries?: number } = {}): DnsResolver {
   return createResolver({
     dnsServers: [{ host: server.host, port: server.port }],
-    dnsTimeoutMs: opts.timeoutMs ?? 250,
+    // 1 s rather than less: on a loaded 2-core CI machine an answer can take a few hundred ms.
+    dnsTimeoutMs: opts.timeoutMs ?? 1000,
     dnsRetries: opts.retries ?? 0,
     dnsFallbackServers: [],
     env: { DNS_CACHE_MAX_ENTRIES: opts.cache ? '10000' : '0' },
