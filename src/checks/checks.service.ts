@@ -74,6 +74,13 @@ export class ChecksService {
       input = x.input;
       if (Object.keys(x.secrets).length) sealed = this.secrets.seal(x.secrets);
     }
+    let target: string;
+    try {
+      target = def.target(value as never).slice(0, 400);
+    } catch {
+      // A shape the input class let through but the kind cannot read is still the caller's error.
+      return { errors: [{ field: prefix || '(body)', message: `is not a valid ${kind} check input` }] };
+    }
     const id = uuidv7();
     const now = new Date().toISOString();
     const row: CheckRow = {
@@ -82,7 +89,7 @@ export class ChecksService {
       batch_id: batchId,
       created_by: p.keyId,
       kind,
-      target: def.target(value as never).slice(0, 400),
+      target,
       status: 'queued',
       input: JSON.stringify(input),
       verdict: null,

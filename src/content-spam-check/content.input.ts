@@ -3,8 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, registerDecorator,
-  ValidateIf, ValidateNested, type ValidationArguments,
-} from 'class-validator';
+  ValidateIf, ValidateNested, type ValidationArguments, IsObject } from 'class-validator';
 import { IsHostOrIp, IsMailbox } from '../common/validation';
 import { readContentSettings } from './content.config';
 
@@ -160,6 +159,8 @@ export class ContentCheckInput {
   @ApiPropertyOptional({ type: ContentEmailInput, description: 'The message as parts, assembled with nodemailer. Give this or `message`.' })
   @Field(() => ContentEmailInput, { nullable: true })
   @ValidateIf((o: ContentCheckInput) => o.email !== undefined)
+  // An array here (`email: []`) passed ValidateNested and crashed target(): found by fuzzing.
+  @IsObject()
   @ValidateNested()
   @Type(() => ContentEmailInput)
   email?: ContentEmailInput;
@@ -167,6 +168,7 @@ export class ContentCheckInput {
   @ApiPropertyOptional({ type: ContentContextInput })
   @Field(() => ContentContextInput, { nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ContentContextInput)
   context?: ContentContextInput;

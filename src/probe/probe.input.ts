@@ -3,8 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
-  ValidateIf, ValidateNested,
-} from 'class-validator';
+  ValidateIf, ValidateNested, IsObject } from 'class-validator';
 import { IsDomainName, IsHostOrIp, IsMailbox } from '../common/validation';
 
 /** SMTP AUTH credentials. The password is pulled out before storage (probe.kind.ts extractSecrets). */
@@ -61,6 +60,8 @@ export class SmtpCheckInput {
   @ApiPropertyOptional({ type: () => SmtpAuthInput })
   @Field(() => SmtpAuthInput, { nullable: true })
   @IsOptional()
+  // An array or a string here must be a field error, not reach the engine (found by fuzzing).
+  @IsObject()
   @ValidateNested()
   @Type(() => SmtpAuthInput)
   auth?: SmtpAuthInput;

@@ -157,4 +157,16 @@ describe('registered kinds end to end', () => {
     expect(check.kind).toBe('smtp');
     expect(check.findings.map((f: { code: string }) => f.code)).toContain('SMTP_RECIPIENT_UNKNOWN');
   });
+
+  it('nested inputs of the wrong JSON type are 400s naming the field (found by fuzzing)', async () => {
+    for (const [body, field] of [
+      [{ kind: 'content', email: [] }, 'email'],
+      [{ kind: 'content', message: 'Subject: x\r\n\r\nhi', context: [] }, 'context'],
+      [{ kind: 'smtp', host: 'mx.shop.test', auth: ['u', 'p'] }, 'auth'],
+    ] as const) {
+      const r = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
 });
