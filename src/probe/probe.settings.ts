@@ -1,3 +1,4 @@
+import { envInt } from '../config/env-int';
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../config/config.schema';
 import type { ClientBounds } from './smtp-client';
@@ -32,13 +33,7 @@ export interface ProbeSettings extends ClientBounds {
 
 export class ProbeSettingsError extends Error {}
 
-function int(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ProbeSettingsError(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
-  return n;
-}
+const int = (env: Record<string, string | undefined>, key: string, def: number, min: number, max: number) => envInt(env, key, def, min, max, (m) => new ProbeSettingsError(m));
 
 const caCache = new Map<string, string[]>();
 

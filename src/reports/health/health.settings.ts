@@ -1,3 +1,4 @@
+import { envInt } from '../../config/env-int';
 /**
  * Settings of the health report, read from config.env (raw strings) and parsed here:
  * - HEALTH_SMTP_PORT (25): port the MX hosts are probed on (tests point it at a loopback server;
@@ -14,13 +15,7 @@ export interface HealthSettings {
   finalizeGraceMs: number;
 }
 
-function int(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
-  return n;
-}
+const int = envInt;
 
 export function healthSettings(env: Record<string, string | undefined>): HealthSettings {
   return {

@@ -1,3 +1,4 @@
+import { envInt } from '../../config/env-int';
 /**
  * Webhook settings, read from config.env and parsed here:
  * - WEBHOOK_MAX_ATTEMPTS (6): delivery attempts per event (BullMQ retries with exponential backoff);
@@ -14,13 +15,7 @@ export interface WebhookSettings {
   maxPerTenant: number;
 }
 
-function int(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
-  return n;
-}
+const int = envInt;
 
 export function webhookSettings(env: Record<string, string | undefined>): WebhookSettings {
   return {

@@ -1,0 +1,19 @@
+/**
+ * One integer setting from raw env strings, for modules that parse their own settings from
+ * `config.env`: absent or empty gives the default; anything else must be an integer in range, or
+ * the error (thrown with `makeError`, default Error) names the variable and the allowed range.
+ */
+export function envInt(
+  env: Record<string, string | undefined>,
+  key: string,
+  def: number,
+  min: number,
+  max: number,
+  makeError: (message: string) => Error = (m) => new Error(m),
+): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw makeError(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
+  return n;
+}
