@@ -1,6 +1,6 @@
+import { freePort } from '../../src/infra/net/free-port';
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,13 +45,6 @@ export function requirePostfix(): void {
   if (!postfixAvailable()) throw new Error(POSTFIX_INSTALL_HINT);
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 const MASTER_CF = (port: number) => `
 # service type private unpriv chroot wakeup maxproc command

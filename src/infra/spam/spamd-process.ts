@@ -1,6 +1,6 @@
+import { freePort } from '../net/free-port';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpamdClient } from './spamd.client';
@@ -16,16 +16,6 @@ export function spamdAvailable(): boolean {
   return spawnSync('spamd', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'content-spamd-'));
