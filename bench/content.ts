@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_CONTENT_SETTINGS } from '../src/content-spam-check/content.config';
 import { analyzeContent } from '../src/content-spam-check/content.engine';
-import { spamdAvailable, startSpamd, type SpamdHandle } from '../src/infra/spam/spamd-process';
+import { spamdAvailable, startSpamd, type SpamdHandle } from '../test/support/spamd-process';
 import { parseSpamdUrl, SpamdClient } from '../src/infra/spam/spamd.client';
 
 /** Run from the repository root (as npm scripts do). */

@@ -6,7 +6,7 @@ import { RspamdClient } from '../../src/infra/spam/rspamd.client';
 import { parseSpamdUrl, SpamdClient } from '../../src/infra/spam/spamd.client';
 import { createSpamEngines } from '../../src/infra/spam/spam-engines.factory';
 import { analyze, codes, SA_FIXTURES } from './helpers';
-import { spamdAvailable, startSpamd, type SpamdHandle } from '../../src/infra/spam/spamd-process';
+import { spamdAvailable, startSpamd, type SpamdHandle } from '../support/spamd-process';
 
 /**
  * A real spamd (Debian `spamassassin`, installed by .ci/run). In CI its absence is a failure;

@@ -1,4 +1,4 @@
-import { freePort } from '../../src/infra/net/free-port';
+import { freePort } from './free-port';
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { freePort } from '../../src/infra/net/free-port';
+import { freePort } from './free-port';
 
 export { freePort };
 import { spawn, type ChildProcess } from 'node:child_process';

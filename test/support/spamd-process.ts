@@ -1,9 +1,9 @@
-import { freePort } from '../net/free-port';
+import { freePort } from './free-port';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SpamdClient } from './spamd.client';
+import { SpamdClient } from '../../src/infra/spam/spamd.client';
 
 /**
  * For tests and benches only (never started by the service): a real SpamAssassin spamd (Debian package `spamassassin`) on 127.0.0.1 and its own port, with a
