@@ -19,7 +19,6 @@ import type { DnsResolver } from '../src/infra/dns/resolver.port';
 import { MemoryProbeCache, MemoryProbeLimiter } from '../src/infra/net/probe-politeness.memory';
 import { createSmtpConnector } from '../src/infra/net/smtp-connector';
 import { runProbe } from '../src/probe/probe.engine';
-import { probeSettings } from '../src/probe/probe.settings';
 import { createTestCa } from '../test/support/certs';
 
 const run = promisify(execFile);
@@ -85,10 +84,10 @@ export async function benchProbe(n: number): Promise<{ ours: number; swaks: numb
     child.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
   });
   try {
-    const settings = probeSettings(loadConfig({
+    const settings = loadConfig({
       PROBE_ALLOWED_CIDRS: '127.0.0.1/32', PROBE_ALLOWED_PORTS: String(port), PROBE_CACHE_TTL_MS: '0',
       PROBE_MIN_INTERVAL_MS: '0', PROBE_MAX_PER_IP: '100', PROBE_CA_FILE: caPath, PROBE_EHLO_NAME: 'probe.test',
-    }));
+    }).probe;
     const deps = { dns: noDns, clock: { now: () => new Date() }, connector: createSmtpConnector(), limiter: new MemoryProbeLimiter(), cache: new MemoryProbeCache() };
     const ours = async () => {
       const out = await runProbe({ host: '127.0.0.1', ports: [port], recipient: 'known@mx.test' }, settings, deps, AbortSignal.timeout(30_000));

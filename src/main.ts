@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import { createHttpApp } from './api/http-app';
 import { startWorkerHttp } from './api/worker-http';
 import { ConfigError, loadConfig } from './config/config.schema';
-import { validateModuleSettings } from './config/module-settings';
 import { createLogger } from './common/logger';
 import { createPlatform, StartupError } from './platform';
 
@@ -15,7 +14,6 @@ async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
-    validateModuleSettings(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`smtp-doctor: ${e.message}\n`);

@@ -21,6 +21,9 @@ import { pingRedis, redisConnection, waitForRedis } from './infra/queue/redis.fa
 import { createEnginePorts } from './infra/ports.factory';
 import { Metrics } from './common/metrics';
 import { PLATFORM_MODULES } from './platform.modules';
+import { StartupError } from './infra/startup-error';
+import { QUEUE_NAMES } from './checks/check-kind';
+import { setContentInputBound } from './content-spam-check/content.config';
 
 /**
  * The composition root: builds every long-lived object from config, once. Nest modules, the
@@ -50,10 +53,11 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export class StartupError extends Error {}
+export { StartupError };
 
 export async function createPlatform(config: AppConfig, opts: { log?: Logger; ports?: (checkId: string) => EnginePorts } = {}): Promise<Platform> {
   const log = opts.log ?? createLogger(config.logLevel, { role: config.role });
+  setContentInputBound(config.content.maxBytes);
 
   let database: DatabaseHandle;
   try {
@@ -84,7 +88,7 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
 
   const checksRepo = new ChecksRepository(database.db);
   const tenantsRepo = new TenantsRepository(database.db);
-  const queues = new CheckQueues(producer, config.queuePrefix, config.jobAttempts);
+  const queues = new CheckQueues(producer, config.queuePrefix, config.jobAttempts, QUEUE_NAMES);
   const events = new CheckEventBus(publisher, subscriber, config.queuePrefix);
   await events.start();
   const secrets = new SecretBox(config.secretKey);

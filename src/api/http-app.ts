@@ -27,7 +27,7 @@ export async function createHttpApp(platform: Platform, opts: { schemaFile?: str
     logger: new PinoNestLogger(platform.log),
     abortOnError: false,
   });
-  app.set('trust proxy', platform.config.env.TRUST_PROXY === 'true');
+  app.set('trust proxy', platform.config.trustProxy);
   app.disable('x-powered-by');
 
   // Request id + metrics, before anything else.

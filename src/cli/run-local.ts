@@ -5,6 +5,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { validateInput } from '../common/errors/validate-input';
 import type { AppConfig } from '../config/config.schema';
 import { createEnginePorts } from '../infra/ports.factory';
+import { setContentInputBound } from '../content-spam-check/content.config';
 
 let portsFor: ((id: string) => ReturnType<ReturnType<typeof createEnginePorts>>) | undefined;
 
@@ -13,6 +14,7 @@ let portsFor: ((id: string) => ReturnType<ReturnType<typeof createEnginePorts>>)
  * the worker, and the same output shape as GET /v1/checks/:id.
  */
 export async function runLocal(config: AppConfig, log: Logger, body: Record<string, unknown>): Promise<CheckModel> {
+  setContentInputBound(config.content.maxBytes);
   const { kind, ...rest } = body;
   const def = getKind(String(kind));
   if (!def) throw new DomainError('UNKNOWN_KIND', `unknown kind "${String(kind)}"`);

@@ -1,13 +1,29 @@
 import { readFileSync } from 'node:fs';
+import { readContentSettings, type ContentSettings } from '../content-spam-check/content.config';
+import { readDnsAuditSettings, type DnsAuditSettings } from '../dns/dns.settings';
+import { loadEmbedConfig, type EmbedConfig } from '../embed/embed.config';
+import { readDnsSettings, type DnsSettings } from '../infra/dns/dns.settings';
+import { readHttpsFetcherSettings, type HttpsFetcherSettings } from '../infra/net/https-fetcher.settings';
+import { readSpamSettings, type SpamSettings } from '../infra/spam/spam.settings';
+import { parseSpamdUrl } from '../infra/spam/spamd.client';
+import { parseProbeSettings, type ProbeSettings } from '../probe/probe.settings';
+import { parseRateLimitConfig, type RateLimitConfig } from '../ratelimit/ratelimit.config';
+import { healthSettings, type HealthSettings } from '../reports/health/health.settings';
+import { readReportsSettings, type ReportsSettings } from '../reports/reports.settings';
+import { webhookSettings, type WebhookSettings } from '../reports/webhooks/webhooks.settings';
+import { ConfigError } from './config-error';
+import type { DnsServer } from './dns-server';
+
+export { ConfigError, type DnsServer };
 
 /**
- * Every environment variable, parsed once at boot into a typed object. A bad or missing value
- * stops startup with a message naming every offending variable (STYLE habit 9).
- * `<KEY>_FILE` is accepted for secrets (ADMIN_TOKEN, API_KEYS, SECRET_KEY).
+ * Every environment variable, parsed once at boot into a typed object: the core settings, plus
+ * one typed slice per module, declared next to the module (its `*.settings.ts` / `*.config.ts`)
+ * and parsed here. A bad or missing value stops startup with one message naming every offending
+ * variable (STYLE habit 9); nothing reads process.env after this. `<KEY>_FILE` is accepted for
+ * secrets (ADMIN_TOKEN, API_KEYS, SECRET_KEY).
  */
 export type Role = 'api' | 'worker' | 'all';
-
-export interface DnsServer { host: string; port: number }
 
 export interface AppConfig {
   port: number;
@@ -40,14 +56,32 @@ export interface AppConfig {
   spamdUrl: string | undefined;
   rspamdUrl: string | undefined;
   corsOrigins: string[];
-  /** Extra, module-specific settings read as raw strings; modules parse their own. */
-  env: Record<string, string | undefined>;
-}
+  /** TRUST_PROXY=true: behind a reverse proxy (client IP and X-Forwarded-Host from its headers). */
+  trustProxy: boolean;
 
-export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  }
+  // Module slices (each parsed by its module's own parser, named in the comment).
+  /** Resolver and cache (src/infra/dns/dns.settings.ts: DNS_CACHE_*, DNS_QUERY_BUDGET, DNS_UDP_*...). */
+  dns: DnsSettings;
+  /** DNS audit (src/dns/dns.settings.ts: DNS_AUDIT_MAX_INFLIGHT). */
+  dnsAudit: DnsAuditSettings;
+  /** SMTP probe (src/probe/probe.settings.ts: PROBE_*). */
+  probe: ProbeSettings;
+  /** Content check (src/content-spam-check/content.config.ts: CONTENT_*). */
+  content: ContentSettings;
+  /** spamd/rspamd clients (src/infra/spam/spam.settings.ts: SPAM_ENGINE_TIMEOUT_MS, RSPAMD_PASSWORD). */
+  spam: SpamSettings;
+  /** HTTPS fetcher for MTA-STS (src/infra/net/https-fetcher.settings.ts: MTA_STS_*). */
+  mtaSts: HttpsFetcherSettings;
+  /** Health report (src/reports/health/health.settings.ts: HEALTH_*). */
+  health: HealthSettings;
+  /** Webhooks (src/reports/webhooks/webhooks.settings.ts: WEBHOOK_*). */
+  webhooks: WebhookSettings;
+  /** Reports endpoints (src/reports/reports.settings.ts: LOG_MAX_BYTES, BOUNCE_MAX_BYTES). */
+  reports: ReportsSettings;
+  /** Rate limits and quotas (src/ratelimit/ratelimit.config.ts: RATE_LIMIT_*, QUOTA_DAILY_CHECKS). */
+  rateLimit: RateLimitConfig;
+  /** Browser access (src/embed/embed.config.ts: CORS_MAX_AGE, PUBLISHABLE_*_RPM, WEB_DIR). */
+  embed: EmbedConfig;
 }
 
 export const DEFAULT_DNSBL_ZONES = ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org', 'psbl.surriel.com'];
@@ -111,6 +145,17 @@ function list(raw: string | undefined): string[] {
   return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** Run one slice parser; its problems (thrown or returned) join the others instead of stopping the parse. */
+function slice<T>(problems: string[], parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof ConfigError) problems.push(...e.problems);
+    else problems.push((e as Error).message);
+    return undefined as T;
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const problems: string[] = [];
   const role = (env.ROLE ?? 'all') as Role;
@@ -160,6 +205,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const queuePrefix = env.QUEUE_PREFIX || 'smtp-doctor';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) problems.push(`QUEUE_PREFIX: "${queuePrefix}" may hold letters, digits, _ . - only`);
 
+  const spamdUrl = env.SPAMD_URL || undefined;
+  if (spamdUrl) slice(problems, () => parseSpamdUrl(spamdUrl));
+  const corsOrigins = list(env.CORS_ORIGINS);
+  const content = readContentSettings(env);
+  problems.push(...content.problems);
+
   const config: AppConfig = {
     port: int(env, 'PORT', 3000, 0, 65535, problems),
     host: env.HOST || '0.0.0.0',
@@ -184,10 +235,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3, 1, 20, problems),
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 15000, 200, 3600000, problems),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000, 0, 600000, problems),
-    spamdUrl: env.SPAMD_URL || undefined,
+    spamdUrl,
     rspamdUrl: env.RSPAMD_URL || undefined,
-    corsOrigins: list(env.CORS_ORIGINS),
-    env: { ...env },
+    corsOrigins,
+    trustProxy: env.TRUST_PROXY === 'true',
+    dns: slice(problems, () => readDnsSettings(env)),
+    dnsAudit: slice(problems, () => readDnsAuditSettings(env)),
+    probe: slice(problems, () => parseProbeSettings(env, { probeAllowedCidrs: cidrs, probeAllowedPorts: ports })),
+    content: content.settings,
+    spam: readSpamSettings(env),
+    mtaSts: slice(problems, () => readHttpsFetcherSettings(env)),
+    health: slice(problems, () => healthSettings(env)),
+    webhooks: slice(problems, () => webhookSettings(env)),
+    reports: slice(problems, () => readReportsSettings(env)),
+    rateLimit: slice(problems, () => parseRateLimitConfig(env)),
+    embed: slice(problems, () => loadEmbedConfig(env, corsOrigins)),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -1,7 +1,7 @@
 /**
- * One integer setting from raw env strings, for modules that parse their own settings from
- * `config.env`: absent or empty gives the default; anything else must be an integer in range, or
- * the error (thrown with `makeError`, default Error) names the variable and the allowed range.
+ * One integer setting from raw env strings, for the settings parsers of each module (run once at
+ * boot by loadConfig): absent or empty gives the default; anything else must be an integer in
+ * range, or the error (thrown with `makeError`, default Error) names the variable and the range.
  */
 export function envInt(
   env: Record<string, string | undefined>,

@@ -1,7 +1,7 @@
 /**
- * Settings of the content module, read from `config.env` (raw strings) because the shared
- * AppConfig schema is owned elsewhere. Each has a default; bad values fall back to it and are
- * reported by `problems` so the boot check can name them.
+ * Settings of the content module (AppConfig slice `content`, parsed once at boot by loadConfig).
+ * Each has a default; bad values fall back to it and are reported by `problems` so the boot
+ * check can name them.
  *
  * CONTENT_MAX_BYTES          largest raw message accepted (default 10 MiB; larger -> 400)
  * CONTENT_LARGE_BYTES        size from which MESSAGE_LARGE fires (default 5 MiB)
@@ -74,4 +74,18 @@ export function readContentSettings(env: Record<string, string | undefined> = {}
     settings.warnThreshold = Math.min(d.warnThreshold, settings.spamThreshold);
   }
   return { settings, problems };
+}
+
+/**
+ * The bound the input validators apply to message text (CONTENT_MAX_BYTES as characters). Input
+ * classes are decorated at import time, before any config exists, so the validator reads it here
+ * at validation time; ContentSpamCheckModule (and the CLI) set it once at boot from the `content`
+ * slice. The engine re-checks bytes against the same setting.
+ */
+let inputMaxChars = DEFAULT_CONTENT_SETTINGS.maxBytes;
+export function setContentInputBound(maxChars: number): void {
+  inputMaxChars = maxChars;
+}
+export function contentInputBound(): number {
+  return inputMaxChars;
 }

@@ -2,13 +2,21 @@ import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, registerDecorator,
-  ValidateIf, ValidateNested, type ValidationArguments, IsObject } from 'class-validator';
+  ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, maxLength, registerDecorator,
+  ValidateBy, ValidateIf, ValidateNested, type ValidationArguments, IsObject } from 'class-validator';
 import { IsHostOrIp, IsMailbox } from '../common/validation';
-import { readContentSettings } from './content.config';
+import { contentInputBound } from './content.config';
 
-/** Static bound for the validators; the engine re-checks bytes against CONTENT_MAX_BYTES. */
-const MAX_CHARS = readContentSettings(process.env).settings.maxBytes;
+/** MaxLength with the CONTENT_MAX_BYTES bound read when validating (set at boot from the config). */
+function MaxContentLength() {
+  return ValidateBy({
+    name: 'maxLength',
+    validator: {
+      validate: (value: unknown) => maxLength(value, contentInputBound()),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must be shorter than or equal to ${contentInputBound()} characters`,
+    },
+  });
+}
 
 /** Exactly one of `message` / `email` (the two forms of the same input). */
 function ExactlyOneOf(other: string) {
@@ -62,7 +70,7 @@ export class ContentAttachmentInput {
   @Field()
   @IsString()
   @Matches(/^[A-Za-z0-9+/=\s]*$/, { message: 'content must be base64' })
-  @MaxLength(MAX_CHARS)
+  @MaxContentLength()
   content!: string;
 }
 
@@ -94,14 +102,14 @@ export class ContentEmailInput {
   @Field({ nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_CHARS)
+  @MaxContentLength()
   text?: string;
 
   @ApiPropertyOptional()
   @Field({ nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(MAX_CHARS)
+  @MaxContentLength()
   html?: string;
 
   @ApiPropertyOptional({ type: [ContentHeaderInput], description: 'Extra header fields, in order.' })
@@ -153,7 +161,7 @@ export class ContentCheckInput {
   @ExactlyOneOf('email')
   @IsString()
   @IsNotEmpty()
-  @MaxLength(MAX_CHARS)
+  @MaxContentLength()
   message?: string;
 
   @ApiPropertyOptional({ type: ContentEmailInput, description: 'The message as parts, assembled with nodemailer. Give this or `message`.' })

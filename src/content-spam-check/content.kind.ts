@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { CheckKindDefinition } from '../checks/check-kind';
 import { toMailauthResolver } from '../infra/dns/mailauth-adapter';
-import { createSpamEngines } from '../infra/spam/spam-engines.factory';
 import type { SpamEngine } from '../infra/spam/spam-engine.port';
 import { composeMessage } from './content.compose';
-import { readContentSettings } from './content.config';
 import { analyzeContent, ContentInputError, type ContentResult } from './content.engine';
 import { ContentCheckInput } from './content.input';
 import { CONTENT_FINDINGS } from './rules/rule.registry';
@@ -18,8 +16,9 @@ export async function rawMessageOf(input: ContentCheckInput): Promise<Buffer> {
 
 /**
  * Kind `content` (issue 5): score a message the way spam filters will, and say why.
- * Ports: `dns` (mailauth and iprev); optional `spamEngines: SpamEngine[]`, else built from
- * SPAMD_URL / RSPAMD_URL. `score` is on the SpamAssassin-like points scale (see ContentResult).
+ * Ports: `dns` (mailauth and iprev) and `spamEngines: SpamEngine[]` (SPAM_ENGINES: spamd/rspamd
+ * from SPAMD_URL / RSPAMD_URL, possibly none). `score` is on the SpamAssassin-like points scale
+ * (see ContentResult).
  */
 export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> = {
   name: 'content',
@@ -34,9 +33,9 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
   findings: CONTENT_FINDINGS,
   timeoutMs: () => 60_000,
   async run(input, ctx) {
-    const { settings } = readContentSettings(ctx.config.env);
+    const settings = ctx.config.content;
     const raw = await rawMessageOf(input);
-    const spamEngines = (ctx.ports.spamEngines as SpamEngine[] | undefined) ?? createSpamEngines(ctx.config);
+    const spamEngines = (ctx.ports.spamEngines as SpamEngine[] | undefined) ?? [];
     const { result, findings, verdict } = await analyzeContent(raw, {
       settings,
       mailauthResolver: toMailauthResolver(ctx.ports.dns),

@@ -1,6 +1,5 @@
 import type { CheckKindDefinition } from '../checks/check-kind';
 import type { HttpsFetcher } from '../infra/net/https-fetcher';
-import { createHttpsFetcher } from '../infra/net/https-fetcher';
 import { MX_FINDINGS } from '../mx/mx.findings';
 import { auditDns, type DnsAuditResult } from './dns.engine';
 import { DNS_FINDINGS } from './dns.findings';
@@ -9,14 +8,6 @@ import { DnsCheckInput } from './dns.input';
 function list(v: string | boolean | string[] | undefined): string[] | undefined {
   if (v === undefined || typeof v === 'boolean') return undefined;
   return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-}
-
-/** DNS_AUDIT_MAX_INFLIGHT (default 16, 1..256): queries of one audit in flight at once. */
-function inFlight(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 16;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`DNS_AUDIT_MAX_INFLIGHT: "${raw}" must be an integer between 1 and 256`);
-  return n;
 }
 
 /** Kind `dns`: a full DNS and sender-authentication audit of a domain (issue 3). */
@@ -30,14 +21,12 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
   timeoutMs: () => 60_000,
   async run(input, ctx) {
     ctx.progress(5, 'dns audit');
-    // A module port for the HTTPS fetch may be injected (ports.httpsFetcher); otherwise one is built
-    // on the same resolver and SSRF policy as the probe.
-    const https = (ctx.ports.httpsFetcher as HttpsFetcher | undefined)
-      ?? createHttpsFetcher({ resolver: ctx.ports.dns, allowedCidrs: ctx.config.probeAllowedCidrs, env: ctx.config.env });
+    // The HTTPS_FETCHER port (MTA-STS policies): the probe's SSRF policy, on this check's resolver.
+    const https = ctx.ports.httpsFetcher as HttpsFetcher | undefined;
     const out = await auditDns(input, { dns: ctx.ports.dns, https }, {
       dnsblZones: ctx.config.dnsblZones,
       dnsblDomainZones: ctx.config.dnsblDomainZones,
-      maxInFlight: inFlight(ctx.config.env.DNS_AUDIT_MAX_INFLIGHT),
+      maxInFlight: ctx.config.dnsAudit.maxInFlight,
     });
     ctx.progress(100, 'done');
     return out;

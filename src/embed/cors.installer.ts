@@ -42,7 +42,7 @@ const looksPublishable = (bearer: string | undefined) => bearer?.startsWith('pk_
  *   (403): anyone can read a key that a page sends. Admin paths are refused outright.
  */
 export function corsMiddleware(platform: Platform, cfg: EmbedConfig, policy: OriginPolicy, limiter: BrowserLimiter) {
-  const trustProxy = platform.config.env.TRUST_PROXY === 'true';
+  const trustProxy = platform.config.trustProxy;
   const allowHeaders = (res: Response, origin: string) => {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);

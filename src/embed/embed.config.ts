@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigError, type AppConfig } from '../config/config.schema';
+import { ConfigError } from '../config/config-error';
 
 /**
- * Settings of the browser-facing surface (CORS, publishable-key limits, static pages), read from
- * `config.env` so the shared config schema stays untouched. Bad values stop startup with the
- * variable's name, like the rest of the config.
+ * Settings of the browser-facing surface (CORS, publishable-key limits, static pages): AppConfig
+ * slice `embed`, parsed once at boot by loadConfig. Bad values stop startup with the variable's
+ * name, like the rest of the config.
  */
 export interface EmbedConfig {
   /** Origins allowed for every tenant (CORS_ORIGINS), normalised to `scheme://host[:port]`. */
@@ -55,10 +55,10 @@ function findWebDir(env: Record<string, string | undefined>): string {
   return join(process.cwd(), 'web');
 }
 
-export function loadEmbedConfig(config: AppConfig): EmbedConfig {
+export function loadEmbedConfig(env: Record<string, string | undefined>, corsOrigins: string[]): EmbedConfig {
   const globalOrigins: string[] = [];
   const globalPatterns: EmbedConfig['globalPatterns'] = [];
-  for (const o of config.corsOrigins) {
+  for (const o of corsOrigins) {
     const wild = /^(https?):\/\/\*\.([a-z0-9.-]+(?::\d{1,5})?)$/i.exec(o);
     if (wild) {
       globalPatterns.push({ scheme: wild[1]!.toLowerCase(), suffix: `.${wild[2]!.toLowerCase()}` });
@@ -72,10 +72,10 @@ export function loadEmbedConfig(config: AppConfig): EmbedConfig {
   return {
     globalOrigins,
     globalPatterns,
-    maxAgeS: int(config.env, 'CORS_MAX_AGE', 600, 86_400),
-    keyRpm: int(config.env, 'PUBLISHABLE_KEY_RPM', 120, 1_000_000),
-    ipRpm: int(config.env, 'PUBLISHABLE_IP_RPM', 30, 1_000_000),
+    maxAgeS: int(env, 'CORS_MAX_AGE', 600, 86_400),
+    keyRpm: int(env, 'PUBLISHABLE_KEY_RPM', 120, 1_000_000),
+    ipRpm: int(env, 'PUBLISHABLE_IP_RPM', 30, 1_000_000),
     tenantCacheMs: 5_000,
-    webDir: findWebDir(config.env),
+    webDir: findWebDir(env),
   };
 }

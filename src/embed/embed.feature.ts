@@ -4,7 +4,7 @@ import type { Platform } from '../platform';
 import { BrowserAccessService } from './browser-access.service';
 import { BrowserLimiter } from './browser-limiter';
 import { corsMiddleware } from './cors.installer';
-import { loadEmbedConfig, type EmbedConfig } from './embed.config';
+import type { EmbedConfig } from './embed.config';
 import { OriginPolicy } from './origin-policy';
 import { staticMiddleware } from './static.installer';
 import { embedWsOnConnect, gateUpgrades, type WsConnectContext } from './ws-gate';
@@ -31,7 +31,7 @@ export function embedOf(platform: Platform): EmbedFeature {
  * middleware (e.g. 429 from src/ratelimit) carry the CORS headers a page needs to read them.
  */
 export function installEmbed(app: NestExpressApplication, platform: Platform): void {
-  const config = loadEmbedConfig(platform.config);
+  const config = platform.config.embed;
   const policy = new OriginPolicy(config, platform.tenantsRepo);
   let lastWarn = 0;
   const limiter = new BrowserLimiter(platform.redis.producer, platform.config.queuePrefix, config.keyRpm, config.ipRpm, Date.now, (e) => {

@@ -22,7 +22,7 @@ function refuse(socket: Duplex, status: string, text: string): void {
  * our check runs first whatever the order listeners were added in (this runs before app.init()).
  */
 export function gateUpgrades(server: Server, platform: Platform, policy: OriginPolicy, limiter: BrowserLimiter): void {
-  const trustProxy = platform.config.env.TRUST_PROXY === 'true';
+  const trustProxy = platform.config.trustProxy;
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const check = async (req: IncomingMessage, socket: Duplex): Promise<boolean> => {
     const path = (req.url ?? '').split('?')[0];
@@ -66,7 +66,7 @@ export interface WsConnectContext {
  * are left to the resolver (it answers UNAUTHENTICATED per operation).
  */
 export function embedWsOnConnect(platform: Platform, policy: OriginPolicy) {
-  const trustProxy = platform.config.env.TRUST_PROXY === 'true';
+  const trustProxy = platform.config.trustProxy;
   return async (ctx: WsConnectContext): Promise<boolean> => {
     const req = ctx.extra?.request;
     const origin = req?.headers.origin;

@@ -6,7 +6,6 @@ import { PROBE_PORT_KEYS, type ProbeLimiter, type ProbeResultCache } from './pol
 import { runProbe, type ProbeResult } from './probe.engine';
 import { PROBE_FINDINGS } from './probe.findings';
 import { SmtpAuthInput, SmtpCheckInput } from './probe.input';
-import { probeSettings } from './probe.settings';
 import type { SmtpConnector } from './smtp-connector.port';
 
 const SECRET_PASSWORD = 'smtp.auth.password';
@@ -44,11 +43,11 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
 
   timeoutMs(input, config) {
     // The engine bounds itself; the worker's bound adds a margin for QUIT and cleanup.
-    return (input.timeoutMs ?? probeSettings(config).defaultTimeoutMs) + 5000;
+    return (input.timeoutMs ?? config.probe.defaultTimeoutMs) + 5000;
   },
 
   async run(input, ctx) {
-    const settings = probeSettings(ctx.config);
+    const settings = ctx.config.probe;
     const totalMs = Math.min(input.timeoutMs ?? settings.defaultTimeoutMs, settings.maxTimeoutMs);
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(totalMs)]);
     const password = input.auth ? ctx.secrets[SECRET_PASSWORD] ?? input.auth.password : undefined;

@@ -1,13 +1,19 @@
-import { envInt } from '../config/env-int';
 import { readFileSync } from 'node:fs';
-import type { AppConfig } from '../config/config.schema';
-import type { ClientBounds } from './smtp-client';
+import { envInt } from '../config/env-int';
 
 /**
- * Probe settings: the shared AppConfig (PROBE_ALLOWED_CIDRS / PROBE_ALLOWED_PORTS) plus the
- * module's own PROBE_* variables read from config.env (raw strings) and parsed here.
+ * Probe settings (AppConfig slice `probe`, parsed once at boot by loadConfig): the shared
+ * PROBE_ALLOWED_CIDRS / PROBE_ALLOWED_PORTS plus the module's own PROBE_* variables.
+ * The first six fields are the SMTP client's bounds (ClientBounds in smtp-client.ts), declared
+ * here rather than imported so that the config schema does not depend on the engine.
  */
-export interface ProbeSettings extends ClientBounds {
+export interface ProbeSettings {
+  bannerTimeoutMs: number;
+  commandTimeoutMs: number;
+  tlsTimeoutMs: number;
+  maxLineBytes: number;
+  maxReplyBytes: number;
+  maxReplyLines: number;
   allowedCidrs: string[];
   allowedPorts: number[];
   connectTimeoutMs: number;
@@ -54,14 +60,13 @@ function readCa(path: string | undefined): string[] {
   return pems;
 }
 
-export function probeSettings(config: AppConfig): ProbeSettings {
-  const env = config.env ?? {};
+export function parseProbeSettings(env: Record<string, string | undefined>, shared: { probeAllowedCidrs?: string[]; probeAllowedPorts?: number[] }): ProbeSettings {
   const implicitTlsPorts = (env.PROBE_IMPLICIT_TLS_PORTS || '465').split(',').map((x) => Number(x.trim()));
   if (implicitTlsPorts.some((n) => !Number.isInteger(n) || n < 1 || n > 65535)) throw new ProbeSettingsError(`PROBE_IMPLICIT_TLS_PORTS: "${env.PROBE_IMPLICIT_TLS_PORTS}" must be a comma-separated list of ports`);
   const maxTimeoutMs = int(env, 'PROBE_MAX_TIMEOUT_MS', 300_000, 1000, 3_600_000);
   return {
-    allowedCidrs: config.probeAllowedCidrs ?? [],
-    allowedPorts: config.probeAllowedPorts ?? [25, 465, 587, 2525],
+    allowedCidrs: shared.probeAllowedCidrs ?? [],
+    allowedPorts: shared.probeAllowedPorts ?? [25, 465, 587, 2525],
     connectTimeoutMs: int(env, 'PROBE_CONNECT_TIMEOUT_MS', 10_000, 50, 300_000),
     // RFC 5321 §4.5.3.2.1 lets a client wait 5 minutes for the greeting; a diagnosis needs less.
     bannerTimeoutMs: int(env, 'PROBE_BANNER_TIMEOUT_MS', 30_000, 50, 300_000),

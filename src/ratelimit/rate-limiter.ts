@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
 import type { RateLimitConfig } from './ratelimit.config';
 import type { RateLimitStore } from './ratelimit.store';
-import type { UnfinishedRepository } from './unfinished.repository';
+import type { UnfinishedRepository } from '../infra/database/unfinished.repository';
 
 /** What the RateLimit-* headers say (draft-ietf-httpapi-ratelimit-headers). */
 export interface RequestAllowance {

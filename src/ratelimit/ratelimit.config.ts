@@ -1,8 +1,8 @@
-import { ConfigError } from '../config/config.schema';
+import { ConfigError } from '../config/config-error';
 
 /**
- * Rate-limit and quota settings, read from the raw environment (`config.env`) because the shared
- * config schema belongs to the backbone. 0 turns a limit off.
+ * Rate-limit and quota settings (AppConfig slice `rateLimit`, parsed once at boot by loadConfig).
+ * 0 turns a limit off.
  */
 export interface RateLimitConfig {
   /** Requests per minute per API key, over REST (/v1) and GraphQL (/graphql). */

@@ -2,10 +2,9 @@ import type { Principal } from '../auth/principal';
 import { MAX_BATCH, type ChecksService } from '../checks/checks.service';
 import type { Platform } from '../platform';
 import { RateLimiter } from './rate-limiter';
-import { parseRateLimitConfig } from './ratelimit.config';
 import { RateLimitStore } from './ratelimit.store';
 import { warnOnRedisSettings } from './redis-settings';
-import { UnfinishedRepository } from './unfinished.repository';
+import { UnfinishedRepository } from '../infra/database/unfinished.repository';
 
 /**
  * Admission control around the one place every submission goes through, whatever the transport
@@ -30,7 +29,7 @@ export function limitSubmissions(checks: ChecksService, limiter: RateLimiter): v
  * the worker role releases a key's unfinished-check slot when a check finishes.
  */
 export async function rateLimitModule(platform: Platform): Promise<void> {
-  const config = parseRateLimitConfig(platform.config.env);
+  const config = platform.config.rateLimit;
   const limiter = new RateLimiter(
     config,
     new RateLimitStore(platform.redis.producer, platform.config.queuePrefix),

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import type { DnsServer } from '../../config/config.schema';
+import type { DnsServer } from '../../config/dns-server';
 
 /**
  * One DNS exchange over TCP (UDP exchanges share sockets: udp-socket-pool.ts). Outcomes that are

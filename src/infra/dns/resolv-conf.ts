@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { DnsServer } from '../../config/config.schema';
+import type { DnsServer } from '../../config/dns-server';
 
 /**
  * The system's nameservers, used when DNS_SERVERS is empty. resolv.conf(5): `nameserver ADDR` lines,

@@ -1,4 +1,4 @@
-import type { DnsServer } from '../../config/config.schema';
+import type { DnsServer } from '../../config/dns-server';
 import type { DnsLookup, DnsQueryOptions, DnsResolver, DnsStatus, RRType } from './resolver.port';
 import { buildQuery, classifyResponse, mapResponse, validName, type MappedLookup, type WireMessage } from './dns-response';
 import { tcpExchange, type ExchangeResult } from './dns-transport';

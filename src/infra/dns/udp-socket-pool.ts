@@ -2,7 +2,7 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { randomInt } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import type { DnsServer } from '../../config/config.schema';
+import type { DnsServer } from '../../config/dns-server';
 import type { ExchangeOptions, ExchangeResult } from './dns-transport';
 import type { DnsStats } from './dns-stats';
 

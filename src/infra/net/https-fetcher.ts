@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
 import type { DnsResolver } from '../dns/resolver.port';
 import { checkAddress } from './address-policy';
+import { readHttpsFetcherSettings, type HttpsFetcherSettings } from './https-fetcher.settings';
 
 /**
  * SSRF-safe HTTPS GET (used for MTA-STS policies, RFC 8461 §3.3). The name is resolved through
@@ -13,11 +12,7 @@ import { checkAddress } from './address-policy';
  * Redirects are not followed (RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"), the
  * certificate must be valid for the name, and size and time are bounded.
  *
- * Settings, read from config.env:
- * - MTA_STS_CA_FILE: PEM file of extra trusted CAs, added to Node's roots (tests, private PKI);
- * - MTA_STS_PORT: connect to this port instead of 443 (tests only);
- * - MTA_STS_TIMEOUT_MS (10000): whole-request bound;
- * - MTA_STS_MAX_BYTES (65536): body size bound.
+ * Settings: https-fetcher.settings.ts (MTA_STS_*).
  */
 export type HttpsFetchResult =
   | { ok: true; status: number; contentType: string | undefined; body: string; address: string; location?: string }
@@ -30,23 +25,13 @@ export interface HttpsFetcher {
 export interface HttpsFetcherOptions {
   resolver: DnsResolver;
   allowedCidrs: string[];
+  /** The parsed `mtaSts` slice of AppConfig; callers outside the app may pass raw `env` instead. */
+  settings?: HttpsFetcherSettings;
   env?: Record<string, string | undefined>;
 }
 
-function intEnv(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
-  return n;
-}
-
 export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
-  const env = o.env ?? {};
-  const timeoutMs = intEnv(env, 'MTA_STS_TIMEOUT_MS', 10_000, 100, 120_000);
-  const maxBytes = intEnv(env, 'MTA_STS_MAX_BYTES', 65_536, 1024, 10_485_760);
-  const portOverride = env.MTA_STS_PORT ? intEnv(env, 'MTA_STS_PORT', 443, 1, 65535) : undefined;
-  const ca = env.MTA_STS_CA_FILE ? [...rootCertificates, readFileSync(env.MTA_STS_CA_FILE, 'utf8')] : undefined;
+  const { timeoutMs, maxBytes, portOverride, ca } = o.settings ?? readHttpsFetcherSettings(o.env ?? {});
 
   async function addressesOf(host: string): Promise<{ addrs: string[]; error?: string }> {
     if (isIP(host)) return { addrs: [host] };

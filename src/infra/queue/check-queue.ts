@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, type QueueName } from '../../checks/check-kind';
 
 /** The only payload a check job carries: ids, and secrets sealed by SecretBox (never clear text). */
 export interface CheckJobData {
@@ -10,22 +9,27 @@ export interface CheckJobData {
 }
 
 export interface EnqueueItem {
-  queue: QueueName;
+  /** The kind's module queue (probe, dns, content, reports...). */
+  queue: string;
   kind: string;
   data: CheckJobData;
 }
 
-/** Producer side of the per-module queues. jobId = checkId makes every add idempotent. */
+/**
+ * Producer side of the module queues that carry checks (one per module that owns check kinds,
+ * named by its CheckQueueProcessor). jobId = checkId makes every add idempotent.
+ */
 export class CheckQueues {
-  readonly queues: Map<QueueName, Queue>;
+  readonly queues: Map<string, Queue>;
 
   constructor(
-    private readonly connection: Redis,
+    connection: Redis,
     readonly prefix: string,
     private readonly attempts: number,
+    names: readonly string[],
   ) {
     this.queues = new Map(
-      QUEUE_NAMES.map((q) => {
+      names.map((q) => {
         const queue = new Queue(q, { connection, prefix });
         // Connection errors surface as failed adds (503); without a listener they would be printed raw.
         queue.on('error', () => undefined);
@@ -44,15 +48,32 @@ export class CheckQueues {
     };
   }
 
+  private queue(name: string): Queue {
+    const q = this.queues.get(name);
+    if (!q) throw new Error(`no check queue "${name}" is registered`);
+    return q;
+  }
+
   async enqueue(items: EnqueueItem[]): Promise<void> {
-    const byQueue = new Map<QueueName, EnqueueItem[]>();
+    const byQueue = new Map<string, EnqueueItem[]>();
     for (const it of items) byQueue.set(it.queue, [...(byQueue.get(it.queue) ?? []), it]);
     for (const [q, list] of byQueue) {
-      const queue = this.queues.get(q)!;
+      const queue = this.queue(q);
       for (let i = 0; i < list.length; i += 1000) {
         await queue.addBulk(list.slice(i, i + 1000).map((it) => ({ name: it.kind, data: it.data, opts: this.jobOpts(it.data.checkId) })));
       }
     }
+  }
+
+  /** The state of a check's job ('missing' when Redis no longer has it). */
+  async jobState(queue: string, checkId: string): Promise<string> {
+    const job = await this.queue(queue).getJob(checkId);
+    return job ? await job.getState() : 'missing';
+  }
+
+  /** Run a job that used up its attempts again (the sweeper's rescue of a stuck check). */
+  async retryFailed(queue: string, checkId: string): Promise<void> {
+    await (await this.queue(queue).getJob(checkId))?.retry('failed');
   }
 
   /** Waiting + delayed + active jobs per queue, for /metrics and autoscaling. */

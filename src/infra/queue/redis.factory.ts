@@ -54,3 +54,55 @@ export async function waitForRedis(r: Redis, timeoutMs: number): Promise<void> {
     r.on('ready', onReady);
   });
 }
+
+/**
+ * The process's Redis connections: `producer` (commands, queue adds; fails fast), `publisher`
+ * (pub/sub publishing, probe politeness), `subscriber` (pub/sub) and `worker` (blocking BullMQ
+ * workers). Worker and subscriber connections wait for Redis forever.
+ */
+export class RedisConnections {
+  constructor(
+    readonly producer: Redis,
+    readonly publisher: Redis,
+    readonly subscriber: Redis,
+    readonly worker: Redis,
+  ) {}
+
+  disconnect(): void {
+    for (const c of [this.producer, this.publisher, this.subscriber, this.worker]) c.disconnect();
+  }
+}
+
+const redacted = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+
+/**
+ * Connect to REDIS_URL. With `wait`, the producer must answer within 3 s or this throws
+ * `unreachable(message)` (a StartupError at boot). Without it (generating API docs offline), the
+ * connections are created lazily and never used.
+ */
+export async function connectRedis(url: string, opts: { wait: boolean; unreachable: (message: string) => Error }): Promise<RedisConnections> {
+  if (!opts.wait) {
+    const lazy = (name: string) => {
+      const r = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null, connectionName: name });
+      r.on('error', () => undefined);
+      return r;
+    };
+    return new RedisConnections(lazy('smtp-doctor:producer'), lazy('smtp-doctor:publisher'), lazy('smtp-doctor:subscriber'), lazy('smtp-doctor:worker'));
+  }
+  const producer = redisConnection(url, 'producer', 'smtp-doctor:producer');
+  try {
+    await waitForRedis(producer, 3000);
+    await pingRedis(producer);
+  } catch (e) {
+    producer.disconnect();
+    throw opts.unreachable(
+      `Redis unreachable at ${redacted(url)}: ${(e as Error).message}; start it (e.g. redis-server --daemonize yes --port 6379) or fix REDIS_URL.`,
+    );
+  }
+  return new RedisConnections(
+    producer,
+    redisConnection(url, 'producer', 'smtp-doctor:publisher'),
+    redisConnection(url, 'subscriber', 'smtp-doctor:subscriber'),
+    redisConnection(url, 'worker', 'smtp-doctor:worker'),
+  );
+}

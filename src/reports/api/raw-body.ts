@@ -27,11 +27,3 @@ export async function readBoundedBody(req: Request, max: number): Promise<Buffer
 export function isJsonBody(req: Request): boolean {
   return Boolean(req.is('application/json') || req.is('application/*+json'));
 }
-
-export function intEnv(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
-  return n;
-}

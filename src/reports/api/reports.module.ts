@@ -2,17 +2,14 @@ import { createResolver } from '../../infra/dns';
 import type { DnsResolver } from '../../infra/dns/resolver.port';
 import type { Platform } from '../../platform';
 import { HealthFlow } from '../health/health.flow';
-import { healthSettings } from '../health/health.settings';
-import { HistoryRepository } from '../history/history.repository';
+import { HistoryRepository } from '../../infra/database/history.repository';
 import { HistoryService } from '../history/history.service';
-import { reportsDb } from '../reports.tables';
+import { reportsDb } from '../../infra/database/reports.tables';
 import { createWebhookSender } from '../webhooks/webhook.sender';
-import { WebhooksRepository } from '../webhooks/webhooks.repository';
+import { WebhooksRepository } from '../../infra/database/webhooks.repository';
 import { WebhooksService } from '../webhooks/webhooks.service';
-import { webhookSettings } from '../webhooks/webhooks.settings';
 import { ExplainService } from './explain.service';
 import { LogsService } from './logs.service';
-import { intEnv } from './raw-body';
 import type { ReportsFeature } from './reports.feature';
 
 /**
@@ -28,7 +25,7 @@ export async function reportsPlatformModule(platform: Platform): Promise<void> {
   const historyRepo = new HistoryRepository(db);
   let resolver: DnsResolver | undefined;
   const lazyResolver: DnsResolver = { query: (name, type) => (resolver ??= createResolver(config)).query(name, type) };
-  const wSettings = webhookSettings(config.env);
+  const wSettings = config.webhooks;
   const webhooks = new WebhooksService(
     platform,
     new WebhooksRepository(db),
@@ -36,14 +33,14 @@ export async function reportsPlatformModule(platform: Platform): Promise<void> {
     wSettings,
   );
   const history = new HistoryService(historyRepo, webhooks);
-  const health = new HealthFlow(platform, historyRepo, healthSettings(config.env));
+  const health = new HealthFlow(platform, historyRepo, config.health);
   const feature: ReportsFeature = {
     explain: new ExplainService(platform),
-    logs: new LogsService(intEnv(config.env, 'LOG_MAX_BYTES', 1024 ** 3, 1024, 1024 ** 4)),
+    logs: new LogsService(config.reports.logMaxBytes),
     history,
     webhooks,
     health,
-    bounceMaxBytes: intEnv(config.env, 'BOUNCE_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    bounceMaxBytes: config.reports.bounceMaxBytes,
   };
   platform.features.reports = feature;
 

@@ -6,7 +6,7 @@ import { finding } from '../../common/finding';
 import type { AppConfig } from '../../config/config.schema';
 import type { CheckRow } from '../../infra/database/checks.repository';
 import type { Platform } from '../../platform';
-import type { HistoryRepository, HealthReportRow } from '../history/history.repository';
+import type { HistoryRepository, HealthReportRow } from '../../infra/database/history.repository';
 import { planChildren } from './health.children';
 import { HEALTH_FINDINGS } from './health.findings';
 import { buildHealthReport, type ChildCheck, type HealthReport } from './health.report';

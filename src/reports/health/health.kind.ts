@@ -4,7 +4,6 @@ import { HEALTH_FINDINGS } from './health.findings';
 import { HealthCheckInput } from './health.input';
 import { runHealthLocally } from './health.local';
 import type { HealthReport } from './health.report';
-import { healthSettings } from './health.settings';
 
 /**
  * The id of the check being run. EngineContext has no check id yet, so it is read from where the
@@ -31,9 +30,9 @@ export const healthKind: CheckKindDefinition<HealthCheckInput, HealthReport> = {
   inputClass: HealthCheckInput,
   target: (input) => input.domain,
   findings: Object.values(HEALTH_FINDINGS),
-  timeoutMs: (_input, config) => healthSettings(config.env).timeoutMs,
+  timeoutMs: (_input, config) => config.health.timeoutMs,
   async run(input, ctx) {
-    const settings = healthSettings(ctx.config.env);
+    const settings = ctx.config.health;
     const flow = healthFlowFor(ctx.config);
     const checkId = checkIdOf(ctx);
     if (flow && checkId) return flow.run(checkId, input.domain, ctx);

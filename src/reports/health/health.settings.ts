@@ -1,6 +1,6 @@
 import { envInt } from '../../config/env-int';
 /**
- * Settings of the health report, read from config.env (raw strings) and parsed here:
+ * Settings of the health report (AppConfig slice `health`, parsed once at boot by loadConfig):
  * - HEALTH_SMTP_PORT (25): port the MX hosts are probed on (tests point it at a loopback server;
  *   it must also be in PROBE_ALLOWED_PORTS);
  * - HEALTH_MAX_MX (5): at most this many MX hosts are probed, in priority order;

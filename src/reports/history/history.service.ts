@@ -5,7 +5,7 @@ import type { CheckRow } from '../../infra/database/checks.repository';
 import type { HealthReport } from '../health/health.report';
 import type { WebhooksService } from '../webhooks/webhooks.service';
 import type { DomainHistoryModel, HistoryPointModel } from './history.model';
-import type { HealthReportRow, HistoryRepository } from './history.repository';
+import type { HealthReportRow, HistoryRepository } from '../../infra/database/history.repository';
 
 function diff(prev: string[], now: string[]): { appeared: string[]; disappeared: string[] } {
   const p = new Set(prev);

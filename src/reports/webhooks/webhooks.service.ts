@@ -11,7 +11,7 @@ import { signatureHeader, SIGNATURE_HEADER } from './webhook.signer';
 import { CreateWebhookInput, type WebhookEvent } from './webhook.input';
 import type { CreatedWebhookModel, WebhookDeliveryModel, WebhookDeliveryPageModel, WebhookModel } from './webhook.model';
 import { urlProblem, type WebhookSender } from './webhook.sender';
-import type { DeliveryRow, WebhookRow, WebhooksRepository } from './webhooks.repository';
+import type { DeliveryRow, WebhookRow, WebhooksRepository } from '../../infra/database/webhooks.repository';
 import type { WebhookSettings } from './webhooks.settings';
 
 export const WEBHOOK_QUEUE = 'webhooks';

@@ -1,6 +1,6 @@
 import { envInt } from '../../config/env-int';
 /**
- * Webhook settings, read from config.env and parsed here:
+ * Webhook settings (AppConfig slice `webhooks`, parsed once at boot by loadConfig):
  * - WEBHOOK_MAX_ATTEMPTS (6): delivery attempts per event (BullMQ retries with exponential backoff);
  * - WEBHOOK_BACKOFF_MS (5000): first retry delay; doubles each attempt;
  * - WEBHOOK_DISABLE_AFTER (20): consecutive failed attempts (across events) that disable a webhook;

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ReportsDatabase, WebhookDeliveriesTable, WebhooksTable } from '../reports.tables';
+import type { ReportsDatabase, WebhookDeliveriesTable, WebhooksTable } from './reports.tables';
 
 export type WebhookRow = Selectable<WebhooksTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../infra/database/database.types';
+import type { Database } from './database.types';
 
 /**
  * The database's view of "unfinished" work, used to correct the Redis counters when they drift

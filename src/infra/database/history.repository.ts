@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { CheckRow } from '../../infra/database/checks.repository';
-import type { HealthReportsTable, ReportsDatabase } from '../reports.tables';
+import type { CheckRow } from './checks.repository';
+import type { HealthReportsTable, ReportsDatabase } from './reports.tables';
 
 export type HealthReportRow = Selectable<HealthReportsTable>;
 

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../infra/database/database.types';
+import type { Database } from './database.types';
 
 /**
- * Tables of the reports platform (migration 0002_reports in src/infra/database/migrations.ts).
+ * Tables of the reports module (migration 0002_reports in src/infra/database/migrations.ts).
  * Same conventions as the core tables: JSON as text, ISO-8601 UTC timestamps, UUIDv7 ids.
  */
 export interface HealthReportsTable {
@@ -60,7 +60,7 @@ export interface ReportsDatabase extends Database {
   webhook_deliveries: WebhookDeliveriesTable;
 }
 
-/** The platform's Kysely handle, typed with the reports tables too. */
+/** The Kysely handle, typed with the reports tables too. */
 export function reportsDb(db: Kysely<Database>): Kysely<ReportsDatabase> {
   return db as unknown as Kysely<ReportsDatabase>;
 }
