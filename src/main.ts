@@ -1,14 +1,22 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { createHttpApp } from './api/http-app';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { startWorkerHttp } from './api/worker-http';
-import { ConfigError, loadConfig } from './config/config.schema';
+import { createApiApp, createWorkerContext } from './bootstrap';
 import { createLogger } from './common/logger';
-import { createPlatform, StartupError } from './platform';
+import { Metrics } from './common/metrics';
+import { ConfigError, loadConfig } from './config/config.schema';
+import type { DatabaseHandle } from './infra/database/database.factory';
+import { DATABASE } from './infra/database/storage.module';
+import { Readiness } from './infra/readiness';
+import { StartupError } from './infra/startup-error';
 
 /**
- * Boots the roles named by ROLE: `api` (HTTP + GraphQL, enqueues), `worker` (BullMQ processors,
- * no HTTP), `all` (both in one process: the embedded default with SQLite in ./data).
+ * Boots the roles named by ROLE, over one set of modules: `api` (AppModule: HTTP + GraphQL,
+ * enqueues), `worker` (WorkerModule in an application context: BullMQ processors, with health and
+ * metrics on PORT), `all` (AppModule with WorkerModule in one process: the embedded default with
+ * SQLite in ./data). Exit codes: 78 for a bad configuration, 69 for an unreachable dependency.
  */
 async function main(): Promise<void> {
   let config;
@@ -22,45 +30,31 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel, { role: config.role });
-  let platform;
+
+  let app: NestExpressApplication | undefined;
+  let context: INestApplicationContext | undefined;
+  let workerHttp: Server | undefined;
   try {
-    platform = await createPlatform(config, { log });
+    if (config.role === 'worker') {
+      context = await createWorkerContext(config, { log });
+      workerHttp = await startWorkerHttp({ readiness: context.get(Readiness), metrics: context.get(Metrics) }, config.port, config.host);
+      log.info({ database: context.get<DatabaseHandle>(DATABASE).describe, port: config.port }, 'smtp-doctor worker started (health and metrics on PORT)');
+    } else {
+      app = await createApiApp(config, { log });
+      await app.listen(config.port, config.host);
+      log.info({ port: config.port, host: config.host, database: app.get<DatabaseHandle>(DATABASE).describe }, `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`);
+    }
   } catch (e) {
     if (e instanceof StartupError) {
       process.stderr.write(`smtp-doctor: ${e.message}\n`);
       process.exit(69);
     }
-    // Feature modules parse their own settings while the platform is built.
-    if (e instanceof ConfigError) {
-      process.stderr.write(`smtp-doctor: ${e.message}\n`);
-      process.exit(78);
-    }
     throw e;
   }
 
-  let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
-  let workerHttp: Server | undefined;
-  if (config.role === 'api' || config.role === 'all') {
-    try {
-      app = await createHttpApp(platform);
-    } catch (e) {
-      // HTTP-only settings (CORS, embed limits) are parsed when the app is built.
-      if (e instanceof ConfigError) {
-        process.stderr.write(`smtp-doctor: ${e.message}\n`);
-        await platform.close();
-        process.exit(78);
-      }
-      throw e;
-    }
-    await app.listen(config.port, config.host);
-    log.info({ port: config.port, host: config.host, database: platform.database.describe }, `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`);
-  } else {
-    workerHttp = await startWorkerHttp(platform, config.port, config.host);
-    log.info({ database: platform.database.describe, port: config.port }, 'smtp-doctor worker started (health and metrics on PORT)');
-  }
-
-  // Graceful shutdown: the first SIGTERM stops taking work and lets running checks finish within
-  // SHUTDOWN_GRACE_MS; a second one exits at once.
+  // Graceful shutdown: the first SIGTERM stops taking work (no new connections, no new jobs) and
+  // lets running checks finish within SHUTDOWN_GRACE_MS (QueueWorkers, on module destroy); the
+  // connections close last. A second one exits at once.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -72,9 +66,9 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5000);
     hard.unref();
     try {
-      await app?.close();
+      (app?.getHttpServer() as Server | undefined)?.close();
       workerHttp?.close();
-      await platform.close();
+      await (app ?? context)?.close();
     } finally {
       process.exit(0);
     }

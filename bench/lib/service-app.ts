@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
-import { createHttpApp } from '../../src/api/http-app';
+import { createApiApp } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/config/config.schema';
 import { createLogger } from '../../src/common/logger';
-import { createPlatform, type Platform } from '../../src/platform';
+import type { ModuleImport } from '../../src/root.options';
 
 /** The API key the in-process service accepts (tenant `bench`). */
 export const SERVICE_KEY = 'bench-dns-key-0123456789abcdef';
 
 export interface InProcessService {
   url: string;
-  platform: Platform;
+  app: NestExpressApplication;
   config: AppConfig;
   headers: Record<string, string>;
   close(): Promise<void>;
@@ -27,7 +27,7 @@ export interface InProcessService {
  * a SQLite database in a temp directory. `env` overrides the defaults (DNS_SERVERS, WORKER_CONCURRENCY...).
  * On close, the Redis keys under the prefix are deleted so repeated runs leave nothing behind.
  */
-export async function startInProcessService(env: Record<string, string>): Promise<InProcessService> {
+export async function startInProcessService(env: Record<string, string>, opts: { imports?: ModuleImport[] } = {}): Promise<InProcessService> {
   const dir = mkdtempSync(join(tmpdir(), 'smtp-doctor-bench-'));
   const prefix = `bench-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({
@@ -38,18 +38,16 @@ export async function startInProcessService(env: Record<string, string>): Promis
     DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
     ...env,
   });
-  const platform = await createPlatform(config, { log: createLogger(config.logLevel) });
-  const app: NestExpressApplication = await createHttpApp(platform);
+  const app: NestExpressApplication = await createApiApp(config, { log: createLogger(config.logLevel), imports: opts.imports });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
-    platform,
+    app,
     config,
     headers: { authorization: `Bearer ${SERVICE_KEY}`, 'content-type': 'application/json' },
     async close() {
       await app.close();
-      await platform.close();
       const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
       try {
         await redis.connect();

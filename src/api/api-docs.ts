@@ -1,20 +1,17 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { printSchema } from 'graphql';
-import { loadConfig } from '../config/config.schema';
+import { createApiApp } from '../bootstrap';
 import { createLogger } from '../common/logger';
-import { Metrics } from '../common/metrics';
-import type { Platform } from '../platform';
-import { createHttpApp, openApiDocument } from './http-app';
+import { loadConfig } from '../config/config.schema';
+import { openApiDocument } from './http-app';
 
 /**
- * Generate the OpenAPI document and the GraphQL SDL from the code, without Redis or a database
- * (nothing is called at build time, so a platform with only config, log and metrics suffices).
+ * Generate the OpenAPI document and the GraphQL SDL from the code, without Redis (the app is
+ * built offline: lazy connections never used) and on an in-memory database.
  */
 export async function generateApiDocs(): Promise<{ openapi: string; sdl: string }> {
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
-  // Installers may capture handles at install time; none is used until a request arrives.
-  const stub = { config, log: createLogger('silent'), metrics: new Metrics(), redis: { producer: {}, publisher: {}, subscriber: {}, worker: {} }, features: {} } as unknown as Platform;
-  const app = await createHttpApp(stub);
+  const config = loadConfig({ LOG_LEVEL: 'silent', ROLE: 'api', DATABASE_URL: 'sqlite::memory:' });
+  const app = await createApiApp(config, { log: createLogger('silent'), offline: true });
   await app.init();
   try {
     const doc = openApiDocument(app);

@@ -1,32 +1,29 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { GraphQLError } from 'graphql';
-import { AdminController } from '../admin/admin.controller';
-import { BatchesController } from '../checks/batches.controller';
-import { ChecksController } from '../checks/checks.controller';
-import { ChecksResolver } from '../checks/checks.resolver';
-import { FindingsController } from '../checks/findings.controller';
-import type { Platform } from '../platform';
-import { ApiKeyGuard, AdminGuard } from './auth.guard';
+import type { Logger } from 'pino';
+import { LOGGER } from '../config/config.module';
+import { EMBED_WS_ON_CONNECT, EmbedModule, type WsOnConnect } from '../embed/embed.module';
+import type { WsConnectContext } from '../embed/ws-gate';
 import { formatGraphQLError } from './graphql-errors';
 import { HealthController } from './health.controller';
-import { PLATFORM } from './tokens';
-import type { EmbedFeature } from '../embed/embed.feature';
-import type { WsConnectContext } from '../embed/ws-gate';
-import { FEATURE_CONTROLLERS, FEATURE_RESOLVERS } from './api.features';
 
-/** The HTTP role: REST controllers and the GraphQL schema, all thin adapters over the platform. */
-@Module({})
-export class ApiModule {
-  static forRoot(platform: Platform, opts: { schemaFile?: string } = {}): DynamicModule {
-    const format = formatGraphQLError(platform.log);
-    return {
-      module: ApiModule,
-      imports: [
-        GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          autoSchemaFile: opts.schemaFile ?? true,
+/**
+ * The HTTP surface shared by every feature: GraphQL (Apollo, code-first, graphql-ws
+ * subscriptions; the resolvers live in the feature modules) and /healthz, /readyz, /metrics. The
+ * REST controllers live in their modules too; http-app.ts adds problem+json, middleware and docs.
+ */
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      imports: [EmbedModule],
+      inject: [LOGGER, EMBED_WS_ON_CONNECT],
+      useFactory: (log: Logger, onConnect: WsOnConnect): ApolloDriverConfig => {
+        const format = formatGraphQLError(log);
+        return {
+          autoSchemaFile: true,
           sortSchema: true,
           path: '/graphql',
           introspection: true,
@@ -38,7 +35,7 @@ export class ApiModule {
               path: '/graphql',
               // Per-key browser rules (secret keys refused from pages, publishable keys only from
               // their tenant's origins) for subscriptions, as for HTTP.
-              onConnect: (ctx: WsConnectContext) => (platform.features.embed as EmbedFeature | undefined)?.onConnect(ctx) ?? true,
+              onConnect: (ctx: WsConnectContext) => onConnect(ctx),
               onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e)),
               onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
                 result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
@@ -48,10 +45,10 @@ export class ApiModule {
             req: ctx.req,
             connectionParams: ctx.connectionParams ?? ctx.extra?.connectionParams,
           }),
-        }),
-      ],
-      controllers: [ChecksController, BatchesController, FindingsController, AdminController, HealthController, ...FEATURE_CONTROLLERS],
-      providers: [{ provide: PLATFORM, useValue: platform }, ApiKeyGuard, AdminGuard, ChecksResolver, ...FEATURE_RESOLVERS],
-    };
-  }
-}
+        };
+      },
+    }),
+  ],
+  controllers: [HealthController],
+})
+export class ApiModule {}

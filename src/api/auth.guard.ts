@@ -1,26 +1,25 @@
 import { createParamDecorator, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import type { Platform } from '../platform';
-import { PLATFORM } from './tokens';
 
 /** REST: resolve the bearer key to a tenant (401 otherwise) and attach it to the request. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    req.principal = await this.platform.auth.authenticate(req.headers.authorization);
+    req.principal = await this.auth.authenticate(req.headers.authorization);
     return true;
   }
 }
 
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<Request>();
-    this.platform.auth.checkAdmin(req.headers.authorization);
+    this.auth.checkAdmin(req.headers.authorization);
     return true;
   }
 }

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
+import type { DynamicModule } from '@nestjs/common';
+import { DiscoveryService, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
 import { PinoNestLogger } from '../common/logger';
-import type { Platform } from '../platform';
-import { ApiModule } from './api.module';
+import { Metrics } from '../common/metrics';
+import { APP_CONFIG, LOGGER } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { httpMiddlewares } from './http-middleware';
 import { ProblemFilter } from './problem.filter';
 import { toProblem } from './problem';
-import { HTTP_INSTALLERS } from './api.features';
 
 export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const cfg = new DocumentBuilder()
@@ -20,14 +23,22 @@ export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, cfg);
 }
 
-/** Build the HTTP application (REST + GraphQL + docs) on a platform; `listen` is the caller's. */
-export async function createHttpApp(platform: Platform, opts: { schemaFile?: string } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(platform, opts), {
+/**
+ * Build the HTTP application (REST + GraphQL + docs) from a root module (AppModule.forRoot);
+ * `listen` is the caller's. Express middleware runs in this order before any route: request id
+ * and metrics, the JSON body parser (and its errors as problem+json), then the @HttpMiddleware
+ * installers of the feature modules (CORS and static files, rate limits).
+ */
+export async function createHttpApp(root: DynamicModule, log: Logger): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     bodyParser: false,
-    logger: new PinoNestLogger(platform.log),
+    logger: new PinoNestLogger(log),
     abortOnError: false,
   });
-  app.set('trust proxy', platform.config.trustProxy);
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const appLog = app.get<Logger>(LOGGER);
+  const metrics = app.get(Metrics);
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
   // Request id + metrics, before anything else.
@@ -38,21 +49,21 @@ export async function createHttpApp(platform: Platform, opts: { schemaFile?: str
     res.on('finish', () => {
       const route = (req.route?.path as string | undefined) ?? (req.path.startsWith('/graphql') ? '/graphql' : 'unmatched');
       const labels = { method: req.method, route: `${req.baseUrl ?? ''}${route}` };
-      platform.metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
-      platform.metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-      if (res.statusCode >= 500) platform.log.warn({ requestId: id, method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode }, 'request failed');
+      metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
+      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      if (res.statusCode >= 500) appLog.warn({ requestId: id, method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode }, 'request failed');
     });
     next();
   });
-  app.useBodyParser('json', { limit: platform.config.bodyLimit, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
   // body-parser errors happen before any Nest handler: answer them as problem+json here.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
-    const p = toProblem(err, platform.log, req.originalUrl.split('?')[0]);
+    const p = toProblem(err, appLog, req.originalUrl.split('?')[0]);
     res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
   });
-  for (const install of HTTP_INSTALLERS) install(app, platform);
-  app.useGlobalFilters(new ProblemFilter(platform.log));
+  for (const m of httpMiddlewares(app.get(DiscoveryService))) m.install(app);
+  app.useGlobalFilters(new ProblemFilter(appLog));
 
   const doc = openApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json' });

@@ -2,19 +2,17 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGu
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
-import { PLATFORM } from '../api/tokens';
 import type { Principal } from '../auth/principal';
-import type { Platform } from '../platform';
 import { BatchModel, CheckPageModel } from './check.model';
-import { SUBMIT_SCHEMA } from './checks.controller';
-import { MAX_BATCH } from './checks.service';
+import { ChecksService, MAX_BATCH } from './checks.service';
+import { SUBMIT_SCHEMA } from './submit.schema';
 
 @ApiTags('batches')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/batches')
 export class BatchesController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(ChecksService) private readonly checksService: ChecksService) {}
 
   @Post()
   @HttpCode(202)
@@ -22,7 +20,7 @@ export class BatchesController {
   @ApiBody({ schema: { type: 'object', required: ['checks'], properties: { checks: { type: 'array', maxItems: MAX_BATCH, items: SUBMIT_SCHEMA } } } })
   @ApiResponse({ status: 202, schema: { type: 'object', properties: { id: { type: 'string' }, total: { type: 'integer' } } } })
   async submit(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const b = await this.platform.checks.submitBatch(p, body);
+    const b = await this.checksService.submitBatch(p, body);
     res.setHeader('Location', `/v1/batches/${b.id}`);
     return b;
   }
@@ -31,7 +29,7 @@ export class BatchesController {
   @ApiOperation({ summary: 'Progress of a batch' })
   @ApiResponse({ status: 200, type: BatchModel })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return this.platform.checks.getBatch(p, id);
+    return this.checksService.getBatch(p, id);
   }
 
   @Get(':id/checks')
@@ -40,6 +38,6 @@ export class BatchesController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: CheckPageModel })
   checks(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    return this.platform.checks.batchChecks(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
+    return this.checksService.batchChecks(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
   }
 }

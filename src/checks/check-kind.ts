@@ -2,9 +2,11 @@ import type { Finding, FindingDefinition, Verdict } from '../common/finding';
 import type { DnsResolver } from '../infra/dns/resolver.port';
 import type { AppConfig } from '../config/config.schema';
 
-/** One queue per diagnostic module (issue 2). */
-export type QueueName = 'probe' | 'dns' | 'content' | 'reports';
-export const QUEUE_NAMES: readonly QueueName[] = ['probe', 'dns', 'content', 'reports'];
+/**
+ * One queue per diagnostic module (issue 2): probe, dns, content, reports. The module that owns a
+ * kind registers its queue (CheckQueueProcessor); the registry refuses a kind whose queue is not.
+ */
+export type QueueName = string;
 
 export interface Clock { now(): Date }
 
@@ -28,8 +30,17 @@ export interface EnginePorts {
   [extra: string]: unknown;
 }
 
+/** Looks kinds up by name: the registry in the app, a static catalog in the CLI. */
+export interface KindLookup {
+  get(name: string): CheckKindDefinition | undefined;
+  names(): string[];
+  all(): readonly CheckKindDefinition[];
+}
+
 export interface EngineContext {
   config: AppConfig;
+  /** The registered kinds, for engines made of other kinds (health runs dns, mx and smtp). */
+  kinds?: KindLookup;
   /** The stored check being run, and its tenant (absent when the CLI runs an engine in-process). */
   checkId?: string;
   tenantId?: string;

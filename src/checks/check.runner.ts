@@ -4,8 +4,7 @@ import type { SecretBox } from '../common/secret-box';
 import type { ChecksRepository } from '../infra/database/checks.repository';
 import type { CheckEventBus } from '../infra/queue/event-bus';
 import type { CheckJobData } from '../infra/queue/check-queue';
-import type { EngineOutcome, EnginePorts } from './check-kind';
-import { getKind } from './registry';
+import type { EngineOutcome, EnginePorts, KindLookup } from './check-kind';
 import { CheckLifecycle } from './check-lifecycle';
 
 export interface JobLike {
@@ -28,6 +27,7 @@ export interface RunnerObserver {
 export class CheckRunner {
   constructor(
     private readonly config: AppConfig,
+    private readonly kinds: KindLookup,
     private readonly repo: ChecksRepository,
     private readonly events: CheckEventBus,
     private readonly secrets: SecretBox,
@@ -54,7 +54,7 @@ export class CheckRunner {
     await this.events.publish({ checkId, tenantId, status: 'running', progress: 0 });
 
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const def = getKind(row.kind);
+    const def = this.kinds.get(row.kind);
     if (!def) return this.fail(checkId, tenantId, row.batch_id, started, `No engine is registered for kind "${row.kind}".`, row.kind);
 
     const input = plainToInstance(def.inputClass, JSON.parse(row.input) as object);
@@ -67,6 +67,7 @@ export class CheckRunner {
     try {
       outcome = await def.run(input, {
         config: this.config,
+        kinds: this.kinds,
         checkId,
         tenantId,
         ports: this.ports(checkId),

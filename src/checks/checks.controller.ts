@@ -1,32 +1,19 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
-import { PLATFORM } from '../api/tokens';
 import type { Principal } from '../auth/principal';
-import type { Platform } from '../platform';
 import { CheckModel, CheckPageModel, SubmittedCheckModel } from './check.model';
-import { isFinished } from './checks.service';
-import { CHECK_KINDS } from './registry';
+import { ChecksService, isFinished } from './checks.service';
+import { SUBMIT_SCHEMA } from './submit.schema';
 
-/** `{ kind, ...input }`: one schema per registered kind, chosen by `kind`. */
-export const SUBMIT_SCHEMA = {
-  oneOf: CHECK_KINDS.map((k) => ({
-    title: `${k.name} check`,
-    allOf: [
-      { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: [k.name], description: k.description } } },
-      { $ref: getSchemaPath(k.inputClass) },
-    ],
-  })),
-};
-
+/** The kinds' input classes are added as OpenAPI models at boot (kind-contracts.ts). */
 @ApiTags('checks')
 @ApiBearerAuth()
-@ApiExtraModels(...CHECK_KINDS.map((k) => k.inputClass))
 @UseGuards(ApiKeyGuard)
 @Controller('v1/checks')
 export class ChecksController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(ChecksService) private readonly checks: ChecksService) {}
 
   @Post()
   @HttpCode(202)
@@ -36,11 +23,11 @@ export class ChecksController {
   @ApiResponse({ status: 202, type: SubmittedCheckModel })
   @ApiResponse({ status: 200, type: CheckModel, description: 'Finished within ?wait' })
   async submit(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Query('wait') wait: string | undefined, @Res({ passthrough: true }) res: Response) {
-    const submitted = await this.platform.checks.submit(p, body);
+    const submitted = await this.checks.submit(p, body);
     res.setHeader('Location', `/v1/checks/${submitted.id}`);
     const seconds = Number(wait);
     if (wait !== undefined && Number.isFinite(seconds) && seconds > 0) {
-      const check = await this.platform.checks.wait(p, submitted.id, seconds);
+      const check = await this.checks.wait(p, submitted.id, seconds);
       if (isFinished(check.status)) {
         res.status(200);
         return check;
@@ -53,7 +40,7 @@ export class ChecksController {
   @ApiOperation({ summary: 'Get a check with its verdict, findings and evidence' })
   @ApiResponse({ status: 200, type: CheckModel })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return this.platform.checks.get(p, id);
+    return this.checks.get(p, id);
   }
 
   @Get()
@@ -73,6 +60,6 @@ export class ChecksController {
     @Query('cursor') cursor?: string,
   ) {
     const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return this.platform.checks.list(p, { kind: s(kind), target: s(target), status: s(status), limit: limit ? Number(limit) : undefined, cursor: s(cursor) });
+    return this.checks.list(p, { kind: s(kind), target: s(target), status: s(status), limit: limit ? Number(limit) : undefined, cursor: s(cursor) });
   }
 }

@@ -1,11 +1,11 @@
 import { Args, Context, Field, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Inject } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { PLATFORM } from '../api/tokens';
-import type { Platform } from '../platform';
+import { AuthService } from '../auth/auth.service';
+import { CheckEventBus } from '../infra/queue/event-bus';
 import { BatchModel, CheckModel, CheckPageModel, FindingDefinitionModel, SubmittedCheckModel } from './check.model';
-import { isFinished } from './checks.service';
-import { findingCatalog } from './registry';
+import { ChecksService, isFinished } from './checks.service';
+import { KindRegistry } from './registry';
 import { SubmitBatchInput, SubmitCheckInput, toRestBody } from './submit-check.input';
 
 @ObjectType('SubmittedBatch')
@@ -23,25 +23,30 @@ export interface GqlContext {
 /** Thin adapter: every operation is one call into ChecksService, same as REST. */
 @Resolver(() => CheckModel)
 export class ChecksResolver {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ChecksService) private readonly checksService: ChecksService,
+    @Inject(CheckEventBus) private readonly events: CheckEventBus,
+    @Inject(KindRegistry) private readonly kinds: KindRegistry,
+  ) {}
 
   private principal(ctx: GqlContext): Promise<Principal> {
     if (!ctx.principal) {
       const cp = ctx.connectionParams ?? {};
       const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
-      ctx.principal = this.platform.auth.authenticate(header);
+      ctx.principal = this.auth.authenticate(header);
     }
     return ctx.principal;
   }
 
   @Mutation(() => SubmittedCheckModel)
   async submitCheck(@Args('input') input: SubmitCheckInput, @Context() ctx: GqlContext) {
-    return this.platform.checks.submit(await this.principal(ctx), toRestBody(input));
+    return this.checksService.submit(await this.principal(ctx), toRestBody(input));
   }
 
   @Query(() => CheckModel)
   async check(@Args('id') id: string, @Context() ctx: GqlContext) {
-    return this.platform.checks.get(await this.principal(ctx), id);
+    return this.checksService.get(await this.principal(ctx), id);
   }
 
   @Query(() => CheckPageModel)
@@ -53,22 +58,22 @@ export class ChecksResolver {
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('cursor', { nullable: true }) cursor?: string,
   ) {
-    return this.platform.checks.list(await this.principal(ctx), { kind, target, status, limit, cursor });
+    return this.checksService.list(await this.principal(ctx), { kind, target, status, limit, cursor });
   }
 
   @Mutation(() => SubmittedBatchModel)
   async submitBatch(@Args('input') input: SubmitBatchInput, @Context() ctx: GqlContext) {
-    return this.platform.checks.submitBatch(await this.principal(ctx), { checks: input.checks.map((c, i) => toRestBody(c, `input.checks[${i}]`)) });
+    return this.checksService.submitBatch(await this.principal(ctx), { checks: input.checks.map((c, i) => toRestBody(c, `input.checks[${i}]`)) });
   }
 
   @Query(() => BatchModel)
   async batch(@Args('id') id: string, @Context() ctx: GqlContext) {
-    return this.platform.checks.getBatch(await this.principal(ctx), id);
+    return this.checksService.getBatch(await this.principal(ctx), id);
   }
 
   @Query(() => [FindingDefinitionModel])
   findingCatalog() {
-    return findingCatalog();
+    return this.kinds.findingCatalog();
   }
 
   /**
@@ -78,19 +83,19 @@ export class ChecksResolver {
   @Subscription(() => CheckModel, { resolve: (v: CheckModel) => v })
   async checkUpdated(@Args('id') id: string, @Context() ctx: GqlContext) {
     const p = await this.principal(ctx);
-    await this.platform.checks.get(p, id);
+    await this.checksService.get(p, id);
     return this.stream(p, id);
   }
 
   private async *stream(p: Principal, id: string): AsyncGenerator<CheckModel> {
     const pending: { progress?: number; phase?: string }[] = [];
     let wake: (() => void) | undefined;
-    const off = this.platform.events.on(id, (e) => {
+    const off = this.events.on(id, (e) => {
       pending.push({ progress: e.progress, phase: e.phase });
       wake?.();
     });
     try {
-      let current = await this.platform.checks.get(p, id);
+      let current = await this.checksService.get(p, id);
       yield current;
       while (!isFinished(current.status)) {
         if (!pending.length) {
@@ -102,7 +107,7 @@ export class ChecksResolver {
           wake = undefined;
         }
         const live = pending.splice(0).pop();
-        const next = await this.platform.checks.get(p, id);
+        const next = await this.checksService.get(p, id);
         if (next.status !== current.status || live) {
           current = { ...next, ...(live?.progress !== undefined && !isFinished(next.status) ? { progress: live.progress } : {}), ...(live?.phase && !isFinished(next.status) ? { phase: live.phase } : {}) };
           yield current;

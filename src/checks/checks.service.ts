@@ -9,7 +9,7 @@ import type { CheckRow, ChecksRepository } from '../infra/database/checks.reposi
 import type { CheckEventBus } from '../infra/queue/event-bus';
 import type { CheckQueues, EnqueueItem } from '../infra/queue/check-queue';
 import type { BatchModel, CheckModel, CheckPageModel, SubmittedCheckModel } from './check.model';
-import { getKind, kindNames } from './registry';
+import type { KindLookup } from './check-kind';
 
 export const MAX_BATCH = 10_000;
 export const MAX_WAIT_SECONDS = 30;
@@ -54,6 +54,7 @@ export class ChecksService {
     private readonly queues: CheckQueues,
     private readonly events: CheckEventBus,
     private readonly secrets: SecretBox,
+    private readonly kinds: KindLookup,
   ) {}
 
   /** Validate one `{ kind, ...input }` object. Returns field errors instead of throwing. */
@@ -61,9 +62,9 @@ export class ChecksService {
     const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return { errors: [{ field: prefix || '(body)', message: 'must be a JSON object with a "kind"' }] };
     const { kind, ...rest } = body as Record<string, unknown>;
-    if (typeof kind !== 'string' || !kind) return { errors: [{ field: at('kind'), message: `is required; one of: ${kindNames().join(', ')}` }] };
-    const def = getKind(kind);
-    if (!def) return { errors: [{ field: at('kind'), message: `unknown kind "${kind.slice(0, 40)}"; one of: ${kindNames().join(', ')}` }] };
+    if (typeof kind !== 'string' || !kind) return { errors: [{ field: at('kind'), message: `is required; one of: ${this.kinds.names().join(', ')}` }] };
+    const def = this.kinds.get(kind);
+    if (!def) return { errors: [{ field: at('kind'), message: `unknown kind "${kind.slice(0, 40)}"; one of: ${this.kinds.names().join(', ')}` }] };
     if (p.allowedKinds && !p.allowedKinds.includes(kind)) return { errors: [{ field: at('kind'), message: `kind "${kind}" is not allowed for this key` }] };
     const { value, errors } = await validateInput(def.inputClass, rest, prefix);
     if (!value) return { errors };

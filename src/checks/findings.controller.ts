@@ -1,15 +1,17 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FindingDefinitionModel } from './check.model';
-import { findingCatalog } from './registry';
+import { KindRegistry } from './registry';
 
 @ApiTags('findings')
 @Controller('v1/findings')
 export class FindingsController {
+  constructor(@Inject(KindRegistry) private readonly kinds: KindRegistry) {}
+
   @Get()
   @ApiOperation({ summary: 'The catalog of finding codes', description: 'Stable codes clients can map to their own UI. Public: contains no tenant data.' })
   @ApiResponse({ status: 200, type: [FindingDefinitionModel] })
   list() {
-    return findingCatalog();
+    return this.kinds.findingCatalog();
   }
 }

@@ -1,6 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { DomainError } from '../common/errors/domain-error';
-import { CHECK_KINDS } from './registry';
 
 /** GraphQL field name for a kind's input: `mx`, `dns`, `smtp`, `content`, ... (camelCase). */
 export function kindField(name: string): string {
@@ -9,18 +8,15 @@ export function kindField(name: string): string {
 
 /**
  * GraphQL has no `{ kind, ...input }` spread, so SubmitCheckInput carries `kind` plus one optional
- * field per kind holding that kind's own input class (the same class REST validates with). Built
- * from the registry, so adding a kind adds its field here without touching this file.
+ * field per kind holding that kind's own input class (the same class REST validates with). The
+ * registry adds those fields at boot (kind-contracts.ts), so adding a kind adds its field here
+ * without touching this file.
  */
 @InputType('SubmitCheckInput')
 export class SubmitCheckInput {
   @Field({ description: 'The check kind; fill the field of the same name.' })
   kind!: string;
   [k: string]: unknown;
-}
-
-for (const k of CHECK_KINDS) {
-  Field(() => k.inputClass, { nullable: true, description: k.description })(SubmitCheckInput.prototype, kindField(k.name));
 }
 
 @InputType('SubmitBatchInput')

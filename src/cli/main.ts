@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CheckModel } from '../checks/check.model';
-import { CHECK_KINDS } from '../checks/registry';
+import { KindCatalog, kindsOf } from '../checks/kind-catalog';
+import { DIAGNOSTIC_MODULES } from '../diagnostic-modules';
 import { loadConfig } from '../config/config.schema';
 import { createLogger } from '../common/logger';
 import { ApiClient } from './api-client';
@@ -11,6 +12,10 @@ import { runLocal } from './run-local';
 import { explainCommand } from '../reports/api/explain.cli';
 
 type Flags = Record<string, string | boolean | string[]>;
+
+/** The kinds the diagnostic modules register, as the server sees them (no container needed). */
+const CHECK_KINDS = kindsOf(DIAGNOSTIC_MODULES);
+const kinds = new KindCatalog(CHECK_KINDS);
 
 async function runViaServer(server: string, key: string, body: Record<string, unknown>, waitSeconds: number): Promise<CheckModel> {
   const api = new ApiClient(server, key);
@@ -56,7 +61,7 @@ for (const kind of CHECK_KINDS) {
       if (!key) throw new Error('--server needs --api-key or SMTP_DOCTOR_API_KEY');
       check = await runViaServer(String(flags.server), key, body, Number(flags.wait) || 120);
     } else {
-      check = await runLocal(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'silent'), body);
+      check = await runLocal(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'silent'), body, kinds);
     }
     print(check, Boolean(flags.json));
   });
@@ -107,7 +112,7 @@ program
       const queue = [...checks];
       const workers = Array.from({ length: Math.min(config.workerConcurrency, 20) }, async () => {
         for (let c = queue.shift(); c; c = queue.shift()) {
-          results.push(await runLocal(config, log, c));
+          results.push(await runLocal(config, log, c, kinds));
           bar(++done);
         }
       });

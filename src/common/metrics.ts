@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { RunnerObserver } from '../checks/check.runner';
 import { dnsStats } from '../infra/dns/dns-stats';
 
-/** Prometheus metrics. One registry per platform so tests can build several apps in one process. */
+/** Prometheus metrics. One registry per application so tests can build several apps in one process. */
 export class Metrics {
   readonly registry = new Registry();
   readonly httpRequests = new Counter({ name: 'smtp_doctor_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });

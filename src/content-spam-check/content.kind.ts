@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CheckKindDefinition } from '../checks/check-kind';
+import { CheckKind } from '../checks/check-kind.decorator';
+import { DNS_RESOLVER, SPAM_ENGINES } from '../infra/ports.tokens';
 import { toMailauthResolver } from '../infra/dns/mailauth-adapter';
 import type { SpamEngine } from '../infra/spam/spam-engine.port';
 import { composeMessage } from './content.compose';
@@ -69,3 +71,7 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
     ],
   },
 };
+
+/** Registered by ContentSpamCheckModule (queue `content`). */
+@CheckKind(contentKind, { ports: [DNS_RESOLVER, SPAM_ENGINES] })
+export class ContentKind {}

@@ -1,4 +1,6 @@
 import type { CheckKindDefinition } from '../checks/check-kind';
+import { CheckKind } from '../checks/check-kind.decorator';
+import { DNS_RESOLVER, HTTPS_FETCHER } from '../infra/ports.tokens';
 import type { HttpsFetcher } from '../infra/net/https-fetcher';
 import { MX_FINDINGS } from '../mx/mx.findings';
 import { auditDns, type DnsAuditResult } from './dns.engine';
@@ -44,3 +46,7 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
     ],
   },
 };
+
+/** Registered by DnsModule (queue `dns`). */
+@CheckKind(dnsKind, { ports: [DNS_RESOLVER, HTTPS_FETCHER] })
+export class DnsKind {}

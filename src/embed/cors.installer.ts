@@ -2,10 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { problemFor, toProblem, type Problem } from '../api/problem';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import type { Platform } from '../platform';
 import type { BrowserLimiter } from './browser-limiter';
 import type { EmbedConfig } from './embed.config';
-import { isSameOrigin, type OriginPolicy } from './origin-policy';
+import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-policy';
 
 const METHODS = ['GET', 'POST'];
 const REQUEST_HEADERS = ['authorization', 'content-type', 'x-request-id'];
@@ -41,8 +40,8 @@ const looksPublishable = (bearer: string | undefined) => bearer?.startsWith('pk_
  *   origin is allowed for the key's tenant. A secret key with a cross-origin Origin is refused
  *   (403): anyone can read a key that a page sends. Admin paths are refused outright.
  */
-export function corsMiddleware(platform: Platform, cfg: EmbedConfig, policy: OriginPolicy, limiter: BrowserLimiter) {
-  const trustProxy = platform.config.trustProxy;
+export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy: OriginPolicy, limiter: BrowserLimiter) {
+  const trustProxy = platform.trustProxy;
   const allowHeaders = (res: Response, origin: string) => {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);

@@ -1,5 +1,15 @@
+import type { Logger } from 'pino';
+import type { AuthService } from '../auth/auth.service';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
 import { normalizeOrigin, type EmbedConfig } from './embed.config';
+
+/** What the browser-facing middleware needs from the application (EmbedModule provides it). */
+export interface EmbedContext {
+  auth: Pick<AuthService, 'authenticate'>;
+  log: Logger;
+  /** TRUST_PROXY: X-Forwarded-Host counts for same-origin detection. */
+  trustProxy: boolean;
+}
 
 /**
  * Which browser origins may call the API. An origin is allowed for a tenant when CORS_ORIGINS

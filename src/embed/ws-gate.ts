@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Platform } from '../platform';
 import type { BrowserLimiter } from './browser-limiter';
-import { isSameOrigin, type OriginPolicy } from './origin-policy';
+import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-policy';
 
 function refuse(socket: Duplex, status: string, text: string): void {
   // RFC 6455 §4.2.2: any status other than 101 means the handshake failed; the browser fires
@@ -21,8 +20,8 @@ function refuse(socket: Duplex, status: string, text: string): void {
  * How: Nest's subscription service listens for 'upgrade' on the HTTP server; we wrap `emit` so
  * our check runs first whatever the order listeners were added in (this runs before app.init()).
  */
-export function gateUpgrades(server: Server, platform: Platform, policy: OriginPolicy, limiter: BrowserLimiter): void {
-  const trustProxy = platform.config.trustProxy;
+export function gateUpgrades(server: Server, platform: EmbedContext, policy: OriginPolicy, limiter: BrowserLimiter): void {
+  const trustProxy = platform.trustProxy;
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const check = async (req: IncomingMessage, socket: Duplex): Promise<boolean> => {
     const path = (req.url ?? '').split('?')[0];
@@ -65,8 +64,8 @@ export interface WsConnectContext {
  * Returning false makes graphql-ws close with 4403 Forbidden. Errors of authentication itself
  * are left to the resolver (it answers UNAUTHENTICATED per operation).
  */
-export function embedWsOnConnect(platform: Platform, policy: OriginPolicy) {
-  const trustProxy = platform.config.trustProxy;
+export function embedWsOnConnect(platform: EmbedContext, policy: OriginPolicy) {
+  const trustProxy = platform.trustProxy;
   return async (ctx: WsConnectContext): Promise<boolean> => {
     const req = ctx.extra?.request;
     const origin = req?.headers.origin;

@@ -1,4 +1,6 @@
 import type { CheckKindDefinition } from '../checks/check-kind';
+import { CheckKind } from '../checks/check-kind.decorator';
+import { DNS_RESOLVER } from '../infra/ports.tokens';
 import { auditMx, mxOutcome, type MxResult } from './mx.engine';
 import { MX_FINDINGS } from './mx.findings';
 import { MxCheckInput } from './mx.input';
@@ -18,3 +20,7 @@ export const mxKind: CheckKindDefinition<MxCheckInput, MxResult> = {
   },
   cli: { usage: 'mx <domain>', toInput: (target) => ({ domain: target }) },
 };
+
+/** Registered by DnsModule (queue `dns`). */
+@CheckKind(mxKind, { ports: [DNS_RESOLVER] })
+export class MxKind {}

@@ -1,6 +1,6 @@
 import type { CheckKindDefinition, EngineContext } from '../checks/check-kind';
-import { createSmtpConnector } from '../infra/net/smtp-connector';
-import { MemoryProbeCache, MemoryProbeLimiter } from '../infra/net/probe-politeness.memory';
+import { CheckKind } from '../checks/check-kind.decorator';
+import { CLOCK, DNS_RESOLVER, PROBE_POLITENESS, SMTP_CONNECTOR } from '../infra/ports.tokens';
 import { MX_FINDINGS } from '../mx/mx.findings';
 import { PROBE_PORT_KEYS, type ProbeLimiter, type ProbeResultCache } from './politeness.port';
 import { runProbe, type ProbeResult } from './probe.engine';
@@ -10,14 +10,12 @@ import type { SmtpConnector } from './smtp-connector.port';
 
 const SECRET_PASSWORD = 'smtp.auth.password';
 
-// Fallbacks when the host process did not inject shared ports (e.g. a bare CLI run): one process only.
-let fallback: { connector: SmtpConnector; limiter: ProbeLimiter; cache: ProbeResultCache } | undefined;
+/** The probe's ports (SMTP_CONNECTOR, PROBE_POLITENESS), provided by the host: workers share them through Redis, the CLI in-process. */
 function ports(ctx: EngineContext) {
-  fallback ??= { connector: createSmtpConnector(), limiter: new MemoryProbeLimiter(), cache: new MemoryProbeCache() };
   return {
-    connector: (ctx.ports[PROBE_PORT_KEYS.connector] as SmtpConnector | undefined) ?? fallback.connector,
-    limiter: (ctx.ports[PROBE_PORT_KEYS.limiter] as ProbeLimiter | undefined) ?? fallback.limiter,
-    cache: (ctx.ports[PROBE_PORT_KEYS.cache] as ProbeResultCache | undefined) ?? fallback.cache,
+    connector: ctx.ports[PROBE_PORT_KEYS.connector] as SmtpConnector,
+    limiter: ctx.ports[PROBE_PORT_KEYS.limiter] as ProbeLimiter,
+    cache: ctx.ports[PROBE_PORT_KEYS.cache] as ProbeResultCache,
   };
 }
 
@@ -101,3 +99,7 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
     ],
   },
 };
+
+/** Registered by ProbeModule (queue `probe`). */
+@CheckKind(smtpKind, { ports: [DNS_RESOLVER, CLOCK, SMTP_CONNECTOR, PROBE_POLITENESS] })
+export class SmtpKind {}

@@ -1,8 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
 import { toProblem } from '../api/problem';
+import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import type { Platform } from '../platform';
 import type { RateLimiter } from './rate-limiter';
 
 /** Routes counted against a key's per-minute budget: the API-key routes (admin uses ADMIN_TOKEN). */
@@ -20,15 +21,14 @@ function counted(req: Request): boolean {
  * Why Express middleware and not a Nest guard: authentication is a guard on each controller
  * (ApiKeyGuard) and GraphQL authenticates in its resolver, so nothing runs "after auth" for both
  * transports. A middleware runs before both, so it authenticates on its own
- * (`platform.auth.authenticate`: for static keys a hash compare, for stored keys the same
+ * (`auth.authenticate`: for static keys a hash compare, for stored keys the same
  * indexed lookup the guard does) and only counts requests whose key is valid. A request whose key
  * is missing or wrong passes through untouched and gets its 401 from the guard, without headers.
  * The limits on submissions (unfinished checks, daily quota) are not here but around
  * ChecksService (see ratelimit.module.ts), so they hold for REST and GraphQL alike.
  */
-export function installRateLimit(app: NestExpressApplication, platform: Platform): void {
-  const limiter = platform.features.rateLimit as RateLimiter | undefined;
-  if (!limiter?.config.rpm) return;
+export function installRateLimit(app: NestExpressApplication, limiter: RateLimiter, platform: { auth: Pick<AuthService, 'authenticate'>; log: Logger }): void {
+  if (!limiter.config.rpm) return;
   app.use((req: Request & { principal?: Principal }, res: Response, next: NextFunction) => {
     if (!counted(req)) return next();
     void (async () => {

@@ -1,10 +1,23 @@
+import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middleware';
+import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import { MAX_BATCH, type ChecksService } from '../checks/checks.service';
-import type { Platform } from '../platform';
+import { CheckLifecycle } from '../checks/check-lifecycle';
+import { ChecksModule } from '../checks/checks.module';
+import { MAX_BATCH, ChecksService } from '../checks/checks.service';
+import { Metrics } from '../common/metrics';
+import { APP_CONFIG, LOGGER } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import type { DatabaseHandle } from '../infra/database/database.factory';
+import { DATABASE } from '../infra/database/storage.module';
+import { UnfinishedRepository } from '../infra/database/unfinished.repository';
+import { RedisConnections } from '../infra/queue/redis.factory';
 import { RateLimiter } from './rate-limiter';
+import { installRateLimit } from './ratelimit.http';
 import { RateLimitStore } from './ratelimit.store';
 import { warnOnRedisSettings } from './redis-settings';
-import { UnfinishedRepository } from '../infra/database/unfinished.repository';
 
 /**
  * Admission control around the one place every submission goes through, whatever the transport
@@ -24,21 +37,56 @@ export function limitSubmissions(checks: ChecksService, limiter: RateLimiter): v
 }
 
 /**
- * Platform module (all roles): rate limits and quotas, plus the start-up check of Redis's
- * production settings. The API role installs the per-minute limit over HTTP (ratelimit.http.ts);
- * the worker role releases a key's unfinished-check slot when a check finishes.
+ * All roles: wraps submissions (limitSubmissions), releases a key's unfinished-check slot when a
+ * check finishes (before the slower hooks: webhooks, history), and warns at start when Redis is
+ * not set up for production.
  */
-export async function rateLimitModule(platform: Platform): Promise<void> {
-  const config = platform.config.rateLimit;
-  const limiter = new RateLimiter(
-    config,
-    new RateLimitStore(platform.redis.producer, platform.config.queuePrefix),
-    new UnfinishedRepository(platform.database.db),
-    platform.log,
-    platform.metrics.registry,
-  );
-  platform.features.rateLimit = limiter;
-  limitSubmissions(platform.checks, limiter);
-  platform.lifecycle.onCheckFinished((check) => limiter.finished(check));
-  await warnOnRedisSettings(platform.redis.producer, platform.log);
+@Injectable()
+export class RateLimitWiring implements OnModuleInit {
+  constructor(
+    @Inject(RateLimiter) private readonly limiter: RateLimiter,
+    @Inject(ChecksService) private readonly checks: ChecksService,
+    @Inject(CheckLifecycle) private readonly lifecycle: CheckLifecycle,
+    @Inject(RedisConnections) private readonly redis: RedisConnections,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    limitSubmissions(this.checks, this.limiter);
+    this.lifecycle.onCheckFinished((check) => this.limiter.finished(check), -10);
+    await warnOnRedisSettings(this.redis.producer, this.log);
+  }
 }
+
+/** API role: per-key requests per minute with RateLimit-* headers (ratelimit.http.ts), after CORS. */
+@HttpMiddleware(20)
+export class RateLimitHttp implements HttpMiddlewareInstaller {
+  constructor(
+    @Inject(RateLimiter) private readonly limiter: RateLimiter,
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  install(app: NestExpressApplication): void {
+    installRateLimit(app, this.limiter, { auth: this.auth, log: this.log });
+  }
+}
+
+/**
+ * Rate limits and quotas: per-key requests per minute and concurrent checks, per-tenant daily
+ * quotas, Redis-backed so they hold across replicas. Settings: the `rateLimit` slice.
+ */
+@Module({
+  imports: [ChecksModule],
+  providers: [
+    {
+      provide: RateLimiter,
+      useFactory: (config: AppConfig, redis: RedisConnections, database: DatabaseHandle, log: Logger, metrics: Metrics) =>
+        new RateLimiter(config.rateLimit, new RateLimitStore(redis.producer, config.queuePrefix), new UnfinishedRepository(database.db), log, metrics.registry),
+      inject: [APP_CONFIG, RedisConnections, DATABASE, LOGGER, Metrics],
+    },
+    RateLimitWiring,
+    RateLimitHttp,
+  ],
+})
+export class RateLimitModule {}

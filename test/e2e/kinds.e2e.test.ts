@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_KINDS } from '../../src/checks/registry';
+import { CHECK_KINDS } from '../support/kinds';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { startSmtp, type Running } from '../support/smtp-servers';
 import { auth, startTestApp, TENANT_A_KEY, type TestApp } from '../support/app';

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config.schema';
-import { createPlatform, StartupError } from '../../src/platform';
+import { createWorkerContext } from '../../src/bootstrap';
+import { StartupError } from '../../src/infra/startup-error';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { freshDatabaseUrl } from '../support/database';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
@@ -67,10 +68,10 @@ describe('Redis outage', () => {
   });
 
   it('refuses to start with one clear line when Redis or the database is unreachable', async () => {
-    await expect(createPlatform(loadConfig({ REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }))).rejects.toThrow(
+    await expect(createWorkerContext(loadConfig({ REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' }))).rejects.toThrow(
       /^Redis unreachable at redis:\/\/127\.0\.0\.1:1: .*start it/,
     );
-    const err = await createPlatform(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', LOG_LEVEL: 'silent' })).catch((e: Error) => e);
+    const err = await createWorkerContext(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', LOG_LEVEL: 'silent' })).catch((e: Error) => e);
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toMatch(/^Database unreachable \(postgres:\/\/.*\).*start it/);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getKind } from '../../src/checks/registry';
+import { getKind } from '../support/kinds';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { launchBrowser, screenshotPath, seriousA11yViolations } from '../support/browser';
 import { startTestApp, TENANT_A_KEY, type TestApp } from '../support/app';

@@ -4,7 +4,7 @@ import request from 'supertest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embedOf } from '../../src/embed/embed.feature';
+import { EMBED_WS_ON_CONNECT, type WsOnConnect } from '../../src/embed/embed.module';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { ADMIN_TOKEN, auth, startTestApp, TENANT_A_KEY, until, type TestApp } from '../support/app';
 import { corsHeadersOf, tenantWithKeys } from './helpers';
@@ -190,7 +190,7 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
   });
 
   it('per-key WebSocket rules (graphql-ws onConnect): secret keys and foreign origins refused', async () => {
-    const gate = embedOf(t.platform).onConnect;
+    const gate = t.platform.get<WsOnConnect>(EMBED_WS_ON_CONNECT);
     const ctx = (origin: string | undefined, key: string) => ({ connectionParams: { authorization: `Bearer ${key}` }, extra: { request: { headers: { ...(origin ? { origin } : {}), host: 'doctor.example' } } as never } });
     expect(await gate(ctx(SHOP, shop.pks[0]!))).toBe(true);
     expect(await gate(ctx(GLOBAL, shop.pks[0]!))).toBe(true);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getKind } from '../../src/checks/registry';
+import { getKind } from '../support/kinds';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { launchBrowser, screenshotPath, seriousA11yViolations, startPageServer } from '../support/browser';
 import { auth, startTestApp, type TestApp } from '../support/app';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
-import { CHECK_KINDS } from '../../src/checks/registry';
+import { CHECK_KINDS } from '../support/kinds';
 import { kindField } from '../../src/checks/submit-check.input';
 import { CreateKeyInput, CreateTenantInput } from '../../src/admin/admin.input';
 import { ADMIN_TOKEN, startTestApp, TENANT_A_KEY, type TestApp } from '../support/app';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getKind } from '../../src/checks/registry';
+import { getKind } from '../support/kinds';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { startSmtp } from '../support/smtp-servers';
 import { auth, startTestApp, TENANT_A_KEY, type TestApp } from '../support/app';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, until, type TestApp } from '../support/app';
 import { verifySignature } from '../../src/reports/webhooks/webhook.signer';
-import { getKind } from '../../src/checks/registry';
+import { getKind } from '../support/kinds';
 import { startSmtp } from '../support/smtp-servers';
 import { startReceiver } from './helpers';
 

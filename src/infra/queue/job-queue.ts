@@ -33,42 +33,56 @@ export interface FlowSpec<T = unknown> extends JobSpec<T> {
   children?: FlowSpec[];
 }
 
-/** Producer side of one named queue (not a check queue: those are CheckQueues). */
+/** Producer side of one named queue (not a check queue: those are CheckQueues). Connects on first use. */
 export class JobQueue<T> {
-  private readonly queue: Queue;
+  private queue?: Queue;
 
-  constructor(connection: Redis, prefix: string, readonly name: string) {
-    this.queue = new Queue(name, { connection, prefix });
-    this.queue.on('error', () => undefined);
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    readonly name: string,
+  ) {}
+
+  private get q(): Queue {
+    if (!this.queue) {
+      this.queue = new Queue(this.name, { connection: this.connection, prefix: this.prefix });
+      // Connection errors surface through the calls that fail; without a listener they would be printed raw.
+      this.queue.on('error', () => undefined);
+    }
+    return this.queue;
   }
 
   async addBulk(jobs: JobSpec<T>[]): Promise<void> {
-    await this.queue.addBulk(jobs);
+    await this.q.addBulk(jobs);
   }
 
   async has(jobId: string): Promise<boolean> {
-    return Boolean(await this.queue.getJob(jobId));
+    return Boolean(await this.q.getJob(jobId));
   }
 
-  close(): Promise<void> {
-    return this.queue.close().catch(() => undefined);
+  async close(): Promise<void> {
+    await this.queue?.close().catch(() => undefined);
   }
 }
 
 /** Adds flows (BullMQ FlowProducer): children on their queues, the parent released when they are done. */
 export class JobFlows {
-  private readonly producer: FlowProducer;
+  private producer?: FlowProducer;
 
-  constructor(connection: Redis, prefix: string) {
-    this.producer = new FlowProducer({ connection, prefix });
-    this.producer.on('error', () => undefined);
-  }
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async add(flow: FlowSpec): Promise<void> {
+    if (!this.producer) {
+      this.producer = new FlowProducer({ connection: this.connection, prefix: this.prefix });
+      this.producer.on('error', () => undefined);
+    }
     await this.producer.add(flow);
   }
 
-  close(): Promise<void> {
-    return this.producer.close().catch(() => undefined);
+  async close(): Promise<void> {
+    await this.producer?.close().catch(() => undefined);
   }
 }

@@ -2,20 +2,23 @@ import { Body, Controller, HttpCode, Inject, Post, Query, Req, UseGuards } from 
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
-import { PLATFORM } from '../../api/tokens';
 import type { Principal } from '../../auth/principal';
-import type { Platform } from '../../platform';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/config.schema';
 import { AnalyzeBounceInput, ExplainReplyInput } from './explain.input';
 import { BounceAnalysisModel, ExplanationModel } from './explain.model';
+import { ExplainService } from './explain.service';
 import { isJsonBody, readBoundedBody } from './raw-body';
-import { reportsOf } from './reports.feature';
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class ExplainController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(ExplainService) private readonly explainer: ExplainService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post('explain')
   @HttpCode(200)
@@ -27,7 +30,7 @@ export class ExplainController {
   @ApiQuery({ name: 'diagnose', required: false, enum: ['domain'] })
   @ApiResponse({ status: 200, type: ExplanationModel })
   explain(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Query('diagnose') diagnose?: string) {
-    return reportsOf(this.platform).explain.explain(p, body, typeof diagnose === 'string' ? diagnose : undefined);
+    return this.explainer.explain(p, body, typeof diagnose === 'string' ? diagnose : undefined);
   }
 
   @Post('bounces/analyze')
@@ -41,8 +44,7 @@ export class ExplainController {
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(AnalyzeBounceInput) }, { type: 'string', description: 'The raw message' }] } })
   @ApiResponse({ status: 200, type: BounceAnalysisModel })
   async analyzeBounce(@Req() req: Request) {
-    const reports = reportsOf(this.platform);
-    if (isJsonBody(req)) return reports.explain.analyzeBounceJson(req.body);
-    return reports.explain.analyzeBounce(await readBoundedBody(req, reports.bounceMaxBytes));
+    if (isJsonBody(req)) return this.explainer.analyzeBounceJson(req.body);
+    return this.explainer.analyzeBounce(await readBoundedBody(req, this.config.reports.bounceMaxBytes));
   }
 }

@@ -1,8 +1,8 @@
 import type { Principal } from '../../auth/principal';
-import { getKind } from '../../checks/registry';
+import type { KindLookup } from '../../checks/check-kind';
+import type { ChecksService } from '../../checks/checks.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { validateOrThrow } from '../../common/errors/validate-input';
-import type { Platform } from '../../platform';
 import { analyzeBounce } from '../bounces/bounce.engine';
 import type { BounceAnalysis } from '../bounces/bounce.types';
 import { explainReply } from '../explain/explain.engine';
@@ -11,17 +11,17 @@ import { AnalyzeBounceInput, ExplainReplyInput } from './explain.input';
 import type { DiagnosisModel } from './explain.model';
 
 /** Which kind confirms each suggested check, when that kind is registered. */
-function kindFor(check: SuggestedCheck): { kind?: string; reason?: string } {
+function kindFor(check: SuggestedCheck, kinds: KindLookup): { kind?: string; reason?: string } {
   switch (check) {
     case 'dns':
-      return getKind('dns') ? { kind: 'dns' } : getKind('mx') ? { kind: 'mx' } : { reason: 'no DNS audit kind is registered' };
+      return kinds.get('dns') ? { kind: 'dns' } : kinds.get('mx') ? { kind: 'mx' } : { reason: 'no DNS audit kind is registered' };
     case 'dnsbl':
       // The blocklist lookups are a section of the dns audit.
-      return getKind('dns') ? { kind: 'dns' } : { reason: 'the blocklist lookup is part of kind dns, which is not registered' };
+      return kinds.get('dns') ? { kind: 'dns' } : { reason: 'the blocklist lookup is part of kind dns, which is not registered' };
     case 'mx':
-      return getKind('mx') ? { kind: 'mx' } : { reason: 'kind mx is not registered' };
+      return kinds.get('mx') ? { kind: 'mx' } : { reason: 'kind mx is not registered' };
     case 'smtp':
-      return getKind('smtp') ? { kind: 'smtp' } : { reason: 'kind smtp is not registered' };
+      return kinds.get('smtp') ? { kind: 'smtp' } : { reason: 'kind smtp is not registered' };
     case 'content':
       return { reason: 'a content check needs the message itself: submit kind content with the raw message' };
   }
@@ -29,7 +29,10 @@ function kindFor(check: SuggestedCheck): { kind?: string; reason?: string } {
 
 /** Reply explanations, optional live diagnosis, and bounce analysis (thin over the pure engines). */
 export class ExplainService {
-  constructor(private readonly platform: Platform) {}
+  constructor(
+    private readonly checks: Pick<ChecksService, 'submitBatch'>,
+    private readonly kinds: KindLookup,
+  ) {}
 
   async explain(p: Principal, body: unknown, diagnose?: string): Promise<Explanation & { diagnosis?: DiagnosisModel }> {
     const input = await validateOrThrow(ExplainReplyInput, body);
@@ -45,13 +48,13 @@ export class ExplainService {
     const kinds: string[] = [];
     const skipped: { check: string; reason: string }[] = [];
     for (const s of suggested) {
-      const k = kindFor(s);
+      const k = kindFor(s, this.kinds);
       if (k.kind) {
         if (!kinds.includes(k.kind)) kinds.push(k.kind);
       } else skipped.push({ check: s, reason: k.reason! });
     }
     if (!kinds.length) return { domain, kinds, skipped };
-    const batch = await this.platform.checks.submitBatch(p, { checks: kinds.map((kind) => ({ kind, domain })) });
+    const batch = await this.checks.submitBatch(p, { checks: kinds.map((kind) => ({ kind, domain })) });
     return { domain, batchId: batch.id, kinds, skipped };
   }
 

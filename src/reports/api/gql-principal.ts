@@ -1,13 +1,13 @@
+import type { AuthService } from '../../auth/auth.service';
 import type { Principal } from '../../auth/principal';
 import type { GqlContext } from '../../checks/checks.resolver';
-import type { Platform } from '../../platform';
 
 /** The caller of a GraphQL operation, resolved once per request (as ChecksResolver does). */
-export function gqlPrincipal(platform: Platform, ctx: GqlContext): Promise<Principal> {
+export function gqlPrincipal(auth: Pick<AuthService, 'authenticate'>, ctx: GqlContext): Promise<Principal> {
   if (!ctx.principal) {
     const cp = ctx.connectionParams ?? {};
     const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
-    ctx.principal = platform.auth.authenticate(header);
+    ctx.principal = auth.authenticate(header);
   }
   return ctx.principal;
 }

@@ -2,18 +2,16 @@ import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/comm
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiKeyGuard } from '../../api/auth.guard';
-import { PLATFORM } from '../../api/tokens';
-import type { Platform } from '../../platform';
 import { AnalyzeLogsInput, LogAnalysisModel } from './logs.model';
+import { LogsService } from './logs.service';
 import { isJsonBody } from './raw-body';
-import { reportsOf } from './reports.feature';
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/logs')
 export class LogsController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(LogsService) private readonly logs: LogsService) {}
 
   @Post('analyze')
   @HttpCode(200)
@@ -26,7 +24,6 @@ export class LogsController {
   @ApiBody({ schema: { oneOf: [{ type: 'string', description: 'Log lines' }, { $ref: getSchemaPath(AnalyzeLogsInput) }] } })
   @ApiResponse({ status: 200, type: LogAnalysisModel })
   analyze(@Req() req: Request) {
-    const logs = reportsOf(this.platform).logs;
-    return isJsonBody(req) ? logs.analyzeJson(req.body) : logs.analyzeStream(req);
+    return isJsonBody(req) ? this.logs.analyzeJson(req.body) : this.logs.analyzeStream(req);
   }
 }

@@ -2,17 +2,15 @@ import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/c
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
-import { PLATFORM } from '../../api/tokens';
 import type { Principal } from '../../auth/principal';
-import type { Platform } from '../../platform';
-import { exportCheck } from './export.service';
+import { ExportService } from './export.service';
 
 @ApiTags('reports')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/checks')
 export class ExportController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(ExportService) private readonly exports: ExportService) {}
 
   @Get(':id/report')
   @ApiOperation({
@@ -24,7 +22,7 @@ export class ExportController {
   @ApiProduces('application/json', 'text/markdown', 'text/html')
   @ApiResponse({ status: 200, description: 'The report in the requested format.' })
   async report(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Res() res: Response, @Query('format') format?: string, @Query('download') download?: string) {
-    const r = await exportCheck(this.platform, p, id, typeof format === 'string' ? format : undefined);
+    const r = await this.exports.exportCheck(p, id, typeof format === 'string' ? format : undefined);
     res.setHeader('Content-Type', r.contentType);
     // The page needs nothing but its inline styles; forbid everything else.
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");

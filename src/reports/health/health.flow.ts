@@ -1,12 +1,11 @@
-import { FlowProducer, Queue, Worker, type FlowJob } from 'bullmq';
-import type { EngineContext, EngineOutcome } from '../../checks/check-kind';
-import { getKind } from '../../checks/registry';
+import type { Logger } from 'pino';
+import type { EngineContext, EngineOutcome, KindLookup } from '../../checks/check-kind';
+import type { ChecksService } from '../../checks/checks.service';
 import type { Finding } from '../../common/finding';
 import { finding } from '../../common/finding';
-import type { AppConfig } from '../../config/config.schema';
-import type { CheckRow } from '../../infra/database/checks.repository';
-import type { Platform } from '../../platform';
+import type { CheckRow, ChecksRepository } from '../../infra/database/checks.repository';
 import type { HistoryRepository, HealthReportRow } from '../../infra/database/history.repository';
+import type { FlowSpec, JobFlows, JobQueue } from '../../infra/queue/job-queue';
 import { planChildren } from './health.children';
 import { HEALTH_FINDINGS } from './health.findings';
 import { buildHealthReport, type ChildCheck, type HealthReport } from './health.report';
@@ -15,10 +14,16 @@ import type { HealthSettings } from './health.settings';
 
 export const HEALTH_REPORT_QUEUE = 'health-report';
 
-/** The flow of each platform, found by its config object (the one the runner hands engines). */
-const flows = new WeakMap<AppConfig, HealthFlow>();
-export function healthFlowFor(config: AppConfig): HealthFlow | undefined {
-  return flows.get(config);
+/** What the flow needs from the rest of the application (HealthModule provides it). */
+export interface HealthFlowDeps {
+  checksRepo: ChecksRepository;
+  checks: Pick<ChecksService, 'prepare'>;
+  kinds: KindLookup;
+  /** The parent jobs' queue (HEALTH_REPORT_QUEUE) and the flow producer. */
+  reportQueue: JobQueue<{ checkId: string; tenantId: string }>;
+  flows: JobFlows;
+  log: Logger;
+  jobAttempts: number;
 }
 
 const finished = (s: string) => s === 'completed' || s === 'failed';
@@ -47,37 +52,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * and re-adds the flow only if Redis lost it (jobIds are the check ids). Should the parent never
  * come (the sweeper re-enqueued a lost child outside the flow), the waiting engine writes the
  * report itself once every child has finished, so a run cannot hang on a lost flow.
+ * The parent jobs are processed by HealthReportProcessor (worker role).
  */
 export class HealthFlow {
-  private producer?: FlowProducer;
-  private queue?: Queue;
-  private worker?: Worker;
-
   constructor(
-    private readonly platform: Platform,
+    private readonly deps: HealthFlowDeps,
     private readonly repo: HistoryRepository,
     private readonly settings: HealthSettings,
-  ) {
-    flows.set(platform.config, this);
-  }
-
-  /** Worker role: process parent jobs (write the report once the children are done). */
-  startWorker(): void {
-    this.worker = new Worker<{ checkId: string }>(HEALTH_REPORT_QUEUE, async (job) => void (await this.finalize(job.data.checkId)), {
-      connection: this.platform.redis.worker,
-      prefix: this.platform.config.queuePrefix,
-      concurrency: 5,
-    });
-    this.worker.on('error', (err) => this.platform.log.warn({ err: err.message }, 'health-report worker error'));
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.worker?.close(), this.producer?.close(), this.queue?.close()].map((p) => p?.catch(() => undefined)));
-  }
+  ) {}
 
   /** The engine side of kind `health`, run by the check runner for check `checkId`. */
   async run(checkId: string, domain: string, ctx: EngineContext): Promise<EngineOutcome<HealthReport>> {
-    const row = await this.platform.checksRepo.findById(checkId);
+    const row = await this.deps.checksRepo.findById(checkId);
     if (!row) throw new Error(`health check ${checkId} is not stored`);
     let h = await this.repo.find(checkId);
     if (!h) h = await this.createChildren(row, domain, ctx);
@@ -130,7 +116,7 @@ export class HealthFlow {
 
   private async childRows(h: HealthReportRow): Promise<CheckRow[]> {
     const ids = (JSON.parse(h.children) as { id: string }[]).map((c) => c.id);
-    const rows = await Promise.all(ids.map((id) => this.platform.checksRepo.findById(id)));
+    const rows = await Promise.all(ids.map((id) => this.deps.checksRepo.findById(id)));
     return rows.filter((r): r is CheckRow => Boolean(r));
   }
 
@@ -139,9 +125,9 @@ export class HealthFlow {
     const principal = { tenantId: row.tenant_id, keyId: row.created_by, type: 'secret' as const, allowedKinds: null };
     const rows: CheckRow[] = [];
     for (const spec of specs) {
-      const r = await this.platform.checks.prepare(principal, { kind: spec.kind, ...spec.body }, null);
+      const r = await this.deps.checks.prepare(principal, { kind: spec.kind, ...spec.body }, null);
       if (r.prepared) rows.push(r.prepared.row);
-      else this.platform.log.warn({ checkId: row.id, kind: spec.kind, errors: r.errors }, 'health child skipped: invalid input');
+      else this.deps.log.warn({ checkId: row.id, kind: spec.kind, errors: r.errors }, 'health child skipped: invalid input');
     }
     const h: HealthReportRow = {
       id: row.id,
@@ -162,15 +148,11 @@ export class HealthFlow {
   }
 
   private async ensureFlow(h: HealthReportRow): Promise<void> {
-    const { config } = this.platform;
-    this.queue ??= new Queue(HEALTH_REPORT_QUEUE, { connection: this.platform.redis.producer, prefix: config.queuePrefix });
     const parentId = `health-${h.id}`;
-    if (await this.queue.getJob(parentId)) return;
-    this.producer ??= new FlowProducer({ connection: this.platform.redis.producer, prefix: config.queuePrefix });
-    this.producer.on('error', () => undefined);
-    const children: FlowJob[] = [];
+    if (await this.deps.reportQueue.has(parentId)) return;
+    const children: FlowSpec[] = [];
     for (const c of JSON.parse(h.children) as { id: string; kind: string }[]) {
-      const def = getKind(c.kind);
+      const def = this.deps.kinds.get(c.kind);
       if (!def) continue;
       children.push({
         name: c.kind,
@@ -178,7 +160,7 @@ export class HealthFlow {
         data: { checkId: c.id, tenantId: h.tenant_id },
         opts: {
           jobId: c.id,
-          attempts: config.jobAttempts,
+          attempts: this.deps.jobAttempts,
           backoff: { type: 'exponential', delay: 2000 },
           removeOnComplete: true,
           removeOnFail: { count: 1000 },
@@ -187,7 +169,7 @@ export class HealthFlow {
         },
       });
     }
-    await this.producer.add({
+    await this.deps.flows.add({
       name: 'health-report',
       queueName: HEALTH_REPORT_QUEUE,
       data: { checkId: h.id, tenantId: h.tenant_id },

@@ -1,27 +1,17 @@
-import type { CheckKindDefinition, EngineContext } from '../../checks/check-kind';
-import { healthFlowFor } from './health.flow';
+import { Inject } from '@nestjs/common';
+import type { CheckKindDefinition, EngineContext, EngineOutcome } from '../../checks/check-kind';
+import { CheckKind, type CheckKindProvider } from '../../checks/check-kind.decorator';
+import { CLOCK, DNS_RESOLVER } from '../../infra/ports.tokens';
+import { HealthFlow } from './health.flow';
 import { HEALTH_FINDINGS } from './health.findings';
 import { HealthCheckInput } from './health.input';
 import { runHealthLocally } from './health.local';
 import type { HealthReport } from './health.report';
 
 /**
- * The id of the check being run. EngineContext has no check id yet, so it is read from where the
- * platform puts it: a `checkId` on the context or the ports if a later contract adds one, else the
- * bindings of the per-check logger (createEnginePorts binds { checkId }).
- */
-function checkIdOf(ctx: EngineContext): string | undefined {
-  const direct = (ctx as { checkId?: unknown }).checkId ?? ctx.ports.checkId;
-  if (typeof direct === 'string') return direct;
-  const log = ctx.ports.log as { bindings?: () => Record<string, unknown> };
-  const bound = typeof log.bindings === 'function' ? log.bindings().checkId : undefined;
-  return typeof bound === 'string' ? bound : undefined;
-}
-
-/**
  * Kind `health` (issue 6): the DNS audit plus an SMTP probe of each MX on port 25, run as one
- * BullMQ flow, graded by the versioned formula of health.score.ts. Without a platform (the CLI)
- * the same children run in-process.
+ * BullMQ flow, graded by the versioned formula of health.score.ts. The definition's engine runs
+ * the same children in-process (the CLI); in the app, HealthKind runs them as a flow.
  */
 export const healthKind: CheckKindDefinition<HealthCheckInput, HealthReport> = {
   name: 'health',
@@ -31,12 +21,16 @@ export const healthKind: CheckKindDefinition<HealthCheckInput, HealthReport> = {
   target: (input) => input.domain,
   findings: Object.values(HEALTH_FINDINGS),
   timeoutMs: (_input, config) => config.health.timeoutMs,
-  async run(input, ctx) {
-    const settings = ctx.config.health;
-    const flow = healthFlowFor(ctx.config);
-    const checkId = checkIdOf(ctx);
-    if (flow && checkId) return flow.run(checkId, input.domain, ctx);
-    return runHealthLocally(input.domain, ctx, settings);
-  },
+  run: (input, ctx) => runHealthLocally(input.domain, ctx, ctx.config.health),
   cli: { usage: 'health <domain>', toInput: (target) => ({ domain: target }) },
 };
+
+/** Registered by HealthModule (queue `reports`): a stored check runs as a flow of stored child checks. */
+@CheckKind(healthKind, { ports: [DNS_RESOLVER, CLOCK] })
+export class HealthKind implements CheckKindProvider {
+  constructor(@Inject(HealthFlow) private readonly flow: HealthFlow) {}
+
+  run(input: HealthCheckInput, ctx: EngineContext): Promise<EngineOutcome<HealthReport>> {
+    return ctx.checkId ? this.flow.run(ctx.checkId, input.domain, ctx) : healthKind.run(input, ctx);
+  }
+}

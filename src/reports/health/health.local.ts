@@ -1,5 +1,4 @@
 import type { EngineContext, EngineOutcome } from '../../checks/check-kind';
-import { getKind } from '../../checks/registry';
 import { validateInput } from '../../common/errors/validate-input';
 import { planChildren } from './health.children';
 import { buildHealthReport, type ChildCheck, type HealthReport } from './health.report';
@@ -13,7 +12,7 @@ export async function runHealthLocally(domain: string, ctx: EngineContext, s: He
   const specs = await planChildren(domain, ctx, s);
   const children = await Promise.all(
     specs.map(async (spec, i): Promise<ChildCheck> => {
-      const def = getKind(spec.kind)!;
+      const def = ctx.kinds!.get(spec.kind)!;
       const id = `local-${i + 1}`;
       const target = String(spec.body.host ?? spec.body.domain ?? '');
       const { value, errors } = await validateInput(def.inputClass, spec.body);

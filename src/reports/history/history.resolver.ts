@@ -1,30 +1,33 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Int, Query, Resolver } from '@nestjs/graphql';
-import { PLATFORM } from '../../api/tokens';
+import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
-import type { Platform } from '../../platform';
 import { gqlPrincipal } from '../api/gql-principal';
-import { reportsOf } from '../api/reports.feature';
-import { exportCheck } from '../export/export.service';
+import { ExportService } from '../export/export.service';
 import { DomainHistoryModel, HealthReportModel } from './history.model';
+import { HistoryService } from './history.service';
 
 /** Domain reports, history and check exports over GraphQL: the same service calls as REST. */
 @Resolver(() => HealthReportModel)
 export class HistoryResolver {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(HistoryService) private readonly history: HistoryService,
+    @Inject(ExportService) private readonly exports: ExportService,
+  ) {}
 
   @Query(() => HealthReportModel, { description: 'The latest health report of a domain.' })
   async domainReport(@Args('domain') domain: string, @Context() ctx: GqlContext) {
-    return reportsOf(this.platform).history.latest(await gqlPrincipal(this.platform, ctx), domain);
+    return this.history.latest(await gqlPrincipal(this.auth, ctx), domain);
   }
 
   @Query(() => DomainHistoryModel, { description: 'Health scores of a domain, oldest first, with finding codes that appeared or disappeared.' })
   async domainHistory(@Args('domain') domain: string, @Context() ctx: GqlContext, @Args('limit', { type: () => Int, nullable: true }) limit?: number) {
-    return reportsOf(this.platform).history.history(await gqlPrincipal(this.platform, ctx), domain, limit);
+    return this.history.history(await gqlPrincipal(this.auth, ctx), domain, limit);
   }
 
   @Query(() => String, { description: 'A check rendered as a report: format json, md or html (a self-contained page).' })
   async checkReport(@Args('id') id: string, @Context() ctx: GqlContext, @Args('format', { nullable: true }) format?: string) {
-    return (await exportCheck(this.platform, await gqlPrincipal(this.platform, ctx), id, format)).body;
+    return (await this.exports.exportCheck(await gqlPrincipal(this.auth, ctx), id, format)).body;
   }
 }

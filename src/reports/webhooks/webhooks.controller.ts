@@ -2,19 +2,17 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Re
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
-import { PLATFORM } from '../../api/tokens';
 import type { Principal } from '../../auth/principal';
-import type { Platform } from '../../platform';
-import { reportsOf } from '../api/reports.feature';
 import { CreateWebhookInput } from './webhook.input';
 import { CreatedWebhookModel, WebhookDeliveryPageModel, WebhookModel, WebhookPageModel } from './webhook.model';
+import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(@Inject(WebhooksService) private readonly webhooks: WebhooksService) {}
 
   @Post()
   @HttpCode(201)
@@ -25,7 +23,7 @@ export class WebhooksController {
   @ApiBody({ type: CreateWebhookInput })
   @ApiResponse({ status: 201, type: CreatedWebhookModel })
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const created = await reportsOf(this.platform).webhooks.create(p, body);
+    const created = await this.webhooks.create(p, body);
     res.setHeader('Location', `/v1/webhooks/${created.id}`);
     return created;
   }
@@ -34,14 +32,14 @@ export class WebhooksController {
   @ApiOperation({ summary: 'List the tenant\'s webhooks' })
   @ApiResponse({ status: 200, type: WebhookPageModel })
   list(@CurrentPrincipal() p: Principal) {
-    return reportsOf(this.platform).webhooks.list(p);
+    return this.webhooks.list(p);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a webhook' })
   @ApiResponse({ status: 200, type: WebhookModel })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    return reportsOf(this.platform).webhooks.get(p, id);
+    return this.webhooks.get(p, id);
   }
 
   @Delete(':id')
@@ -49,7 +47,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Delete a webhook and its delivery records' })
   @ApiResponse({ status: 204 })
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
-    await reportsOf(this.platform).webhooks.remove(p, id);
+    await this.webhooks.remove(p, id);
   }
 
   @Get(':id/deliveries')
@@ -58,6 +56,6 @@ export class WebhooksController {
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: WebhookDeliveryPageModel })
   deliveries(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    return reportsOf(this.platform).webhooks.deliveries(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
+    return this.webhooks.deliveries(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
   }
 }

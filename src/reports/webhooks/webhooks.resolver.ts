@@ -1,36 +1,38 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { PLATFORM } from '../../api/tokens';
+import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
-import type { Platform } from '../../platform';
 import { gqlPrincipal } from '../api/gql-principal';
-import { reportsOf } from '../api/reports.feature';
 import { CreateWebhookInput } from './webhook.input';
 import { CreatedWebhookModel, WebhookDeliveryPageModel, WebhookModel } from './webhook.model';
+import { WebhooksService } from './webhooks.service';
 
 /** Thin adapter over WebhooksService, the same operations as REST. */
 @Resolver(() => WebhookModel)
 export class WebhooksResolver {
-  constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(WebhooksService) private readonly webhooksService: WebhooksService,
+  ) {}
 
   @Mutation(() => CreatedWebhookModel)
   async createWebhook(@Args('input') input: CreateWebhookInput, @Context() ctx: GqlContext) {
-    return reportsOf(this.platform).webhooks.create(await gqlPrincipal(this.platform, ctx), { ...input });
+    return this.webhooksService.create(await gqlPrincipal(this.auth, ctx), { ...input });
   }
 
   @Query(() => [WebhookModel])
   async webhooks(@Context() ctx: GqlContext) {
-    return (await reportsOf(this.platform).webhooks.list(await gqlPrincipal(this.platform, ctx))).items;
+    return (await this.webhooksService.list(await gqlPrincipal(this.auth, ctx))).items;
   }
 
   @Query(() => WebhookModel)
   async webhook(@Args('id') id: string, @Context() ctx: GqlContext) {
-    return reportsOf(this.platform).webhooks.get(await gqlPrincipal(this.platform, ctx), id);
+    return this.webhooksService.get(await gqlPrincipal(this.auth, ctx), id);
   }
 
   @Mutation(() => Boolean)
   async deleteWebhook(@Args('id') id: string, @Context() ctx: GqlContext) {
-    await reportsOf(this.platform).webhooks.remove(await gqlPrincipal(this.platform, ctx), id);
+    await this.webhooksService.remove(await gqlPrincipal(this.auth, ctx), id);
     return true;
   }
 
@@ -41,6 +43,6 @@ export class WebhooksResolver {
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('cursor', { nullable: true }) cursor?: string,
   ) {
-    return reportsOf(this.platform).webhooks.deliveries(await gqlPrincipal(this.platform, ctx), id, { limit, cursor });
+    return this.webhooksService.deliveries(await gqlPrincipal(this.auth, ctx), id, { limit, cursor });
   }
 }

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
 import type { Principal } from '../../auth/principal';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { validateOrThrow } from '../../common/errors/validate-input';
 import { uuidv7, UUID_RE } from '../../common/ids';
+import type { SecretBox } from '../../common/secret-box';
+import type { AppConfig } from '../../config/config.schema';
 import { checkAddress } from '../../infra/net/address-policy';
-import type { Platform } from '../../platform';
+import { UnrecoverableError, type JobQueue, type QueueJob } from '../../infra/queue/job-queue';
 import { signatureHeader, SIGNATURE_HEADER } from './webhook.signer';
 import { CreateWebhookInput, type WebhookEvent } from './webhook.input';
 import type { CreatedWebhookModel, WebhookDeliveryModel, WebhookDeliveryPageModel, WebhookModel } from './webhook.model';
@@ -15,6 +17,15 @@ import type { DeliveryRow, WebhookRow, WebhooksRepository } from '../../infra/da
 import type { WebhookSettings } from './webhooks.settings';
 
 export const WEBHOOK_QUEUE = 'webhooks';
+
+/** What the service needs from the rest of the application (WebhooksModule provides it). */
+export interface WebhooksDeps {
+  config: Pick<AppConfig, 'probeAllowedCidrs' | 'secretKey'>;
+  secrets: SecretBox;
+  log: Logger;
+  /** The delivery queue (WEBHOOK_QUEUE), processed by WebhookDeliveryProcessor in the worker role. */
+  queue: JobQueue<{ deliveryId: string }>;
+}
 
 function toModel(r: WebhookRow): WebhookModel {
   return {
@@ -53,23 +64,12 @@ function toDelivery(d: DeliveryRow): WebhookDeliveryModel {
  * unsigned) and the webhook has to be re-created; set SECRET_KEY in production.
  */
 export class WebhooksService {
-  private queue?: Queue;
-  private worker?: Worker;
-
   constructor(
-    private readonly platform: Platform,
+    private readonly deps: WebhooksDeps,
     private readonly repo: WebhooksRepository,
     private readonly sender: WebhookSender,
     private readonly settings: WebhookSettings,
   ) {}
-
-  private get q(): Queue {
-    if (!this.queue) {
-      this.queue = new Queue(WEBHOOK_QUEUE, { connection: this.platform.redis.producer, prefix: this.platform.config.queuePrefix });
-      this.queue.on('error', () => undefined);
-    }
-    return this.queue;
-  }
 
   private secretOnly(p: Principal): void {
     if (p.type === 'publishable') throw new DomainError('FORBIDDEN', 'Publishable keys cannot manage webhooks; use a secret key.');
@@ -82,7 +82,7 @@ export class WebhooksService {
     if (problem) throw new DomainError('VALIDATION_FAILED', `url: ${problem}`, [{ field: 'url', message: problem }]);
     const host = new URL(input.url).hostname.replace(/^\[|\]$/g, '');
     if (isIP(host)) {
-      const v = checkAddress(host, this.platform.config.probeAllowedCidrs);
+      const v = checkAddress(host, this.deps.config.probeAllowedCidrs);
       if (!v.allowed) throw new DomainError('TARGET_NOT_ALLOWED', `url: ${v.reason}`, [{ field: 'url', message: v.reason ?? 'address not allowed' }]);
     }
     if ((await this.repo.count(p.tenantId)) >= this.settings.maxPerTenant) {
@@ -94,7 +94,7 @@ export class WebhooksService {
       tenant_id: p.tenantId,
       url: input.url,
       events: JSON.stringify(input.events),
-      secret_sealed: this.platform.secrets.seal({ secret }),
+      secret_sealed: this.deps.secrets.seal({ secret }),
       status: 'active',
       consecutive_failures: 0,
       created_at: new Date().toISOString(),
@@ -102,7 +102,7 @@ export class WebhooksService {
       disabled_reason: null,
     };
     await this.repo.insert(row);
-    const warning = this.platform.config.secretKey ? undefined : 'SECRET_KEY is not set: this signing secret is sealed with a per-process key and will not survive a restart.';
+    const warning = this.deps.config.secretKey ? undefined : 'SECRET_KEY is not set: this signing secret is sealed with a per-process key and will not survive a restart.';
     return { ...toModel(row), secret, ...(warning ? { warning } : {}) };
   }
 
@@ -154,7 +154,7 @@ export class WebhooksService {
       updated_at: now,
     }));
     await this.repo.insertDeliveries(rows);
-    await this.q.addBulk(
+    await this.deps.queue.addBulk(
       rows.map((r) => ({
         name: event,
         // Ids only: the payload and the secret stay in the database (no secrets in job data).
@@ -165,21 +165,8 @@ export class WebhooksService {
     return rows.length;
   }
 
-  startWorker(): void {
-    this.worker = new Worker<{ deliveryId: string }>(WEBHOOK_QUEUE, (job) => this.deliver(job), {
-      connection: this.platform.redis.worker,
-      prefix: this.platform.config.queuePrefix,
-      concurrency: 10,
-    });
-    this.worker.on('error', (err) => this.platform.log.warn({ err: err.message }, 'webhook worker error'));
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.worker?.close(), this.queue?.close()].map((p) => p?.catch(() => undefined)));
-  }
-
-  /** One attempt of one delivery (the queue's processor). Throws to have BullMQ retry. */
-  async deliver(job: Pick<Job<{ deliveryId: string }>, 'data' | 'attemptsMade' | 'opts'>): Promise<string> {
+  /** One attempt of one delivery (WebhookDeliveryProcessor). Throws to have BullMQ retry. */
+  async deliver(job: QueueJob<{ deliveryId: string }>): Promise<string> {
     const d = await this.repo.findDelivery(job.data.deliveryId);
     if (!d || d.status !== 'pending') return 'skipped';
     const hook = await this.repo.findById(d.webhook_id);
@@ -190,7 +177,7 @@ export class WebhooksService {
     }
     let secret: string;
     try {
-      secret = this.platform.secrets.open(hook.secret_sealed).secret!;
+      secret = this.deps.secrets.open(hook.secret_sealed).secret!;
     } catch {
       // Never send unsigned: the receiver could not tell us from anyone else.
       await this.repo.updateDelivery(d.id, { status: 'failed', attempts: d.attempts + 1, error: 'the signing secret cannot be decrypted (SECRET_KEY changed or unset since the webhook was created); re-create the webhook', updated_at: now() });
@@ -212,7 +199,7 @@ export class WebhooksService {
     const disabled = await this.repo.recordFailure(hook.id, this.settings.disableAfter, now(), `${this.settings.disableAfter} consecutive failed deliveries; last: ${r.error}`);
     const final = isLast || disabled;
     await this.repo.updateDelivery(d.id, { status: final ? 'failed' : 'pending', attempts, response_status: r.status ?? null, error: r.error.slice(0, 500), updated_at: now() });
-    if (disabled) this.platform.log.warn({ webhookId: hook.id }, 'webhook disabled after consecutive failures');
+    if (disabled) this.deps.log.warn({ webhookId: hook.id }, 'webhook disabled after consecutive failures');
     if (final) return 'failed';
     throw new Error(`delivery failed: ${r.error}`);
   }

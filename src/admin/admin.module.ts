@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TenantsRepository } from '../infra/database/tenants.repository';
+import { AdminController } from './admin.controller';
+import { AdminService } from './admin.service';
+
+/** Tenants and keys, behind ADMIN_TOKEN (API role). */
+@Module({
+  controllers: [AdminController],
+  providers: [{ provide: AdminService, useFactory: (tenants: TenantsRepository) => new AdminService(tenants), inject: [TenantsRepository] }],
+})
+export class AdminModule {}

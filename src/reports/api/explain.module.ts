@@ -1,0 +1,34 @@
+import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { ChecksModule } from '../../checks/checks.module';
+import { ChecksService } from '../../checks/checks.service';
+import { KindRegistry } from '../../checks/registry';
+import { REPORTS_FINDINGS } from '../reports.findings';
+import { ExplainController } from './explain.controller';
+import { ExplainService } from './explain.service';
+import { LogsModule } from './logs.module';
+import { ReportsResolver } from './reports.resolver';
+
+/** The explanation codes (REPLY_*, BOUNCE_*) join GET /v1/findings, though no kind emits them. */
+@Injectable()
+export class ReportsFindings implements OnModuleInit {
+  constructor(@Inject(KindRegistry) private readonly kinds: KindRegistry) {}
+  onModuleInit(): void {
+    this.kinds.registerFindings(Object.values(REPORTS_FINDINGS));
+  }
+}
+
+/**
+ * Explain and bounces (part of ReportsModule): reply explanations with optional live diagnosis
+ * (queued as a batch of the suggested kinds), bounce analysis bounded by BOUNCE_MAX_BYTES, and the
+ * GraphQL queries of explain, bounces and logs.
+ */
+@Module({
+  imports: [ChecksModule, LogsModule],
+  controllers: [ExplainController],
+  providers: [
+    { provide: ExplainService, useFactory: (checks: ChecksService, kinds: KindRegistry) => new ExplainService(checks, kinds), inject: [ChecksService, KindRegistry] },
+    ReportsResolver,
+    ReportsFindings,
+  ],
+})
+export class ExplainModule {}
