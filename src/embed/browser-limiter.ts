@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../infra/queue/redis.factory';
 
 export interface LimitDecision {
   allowed: boolean;

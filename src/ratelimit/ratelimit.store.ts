@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../infra/queue/redis.factory';
 
 /**
  * The Redis side of rate limits and quotas. Every decision is one Lua script, so it is atomic

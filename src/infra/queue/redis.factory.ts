@@ -1,5 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
+/** The Redis client type, for stores outside src/infra that keep their data in Redis (rate limits, browser limits). */
+export type RedisClient = Redis;
+
 /**
  * Two kinds of Redis connection (BullMQ's going-to-production guide):
  * - producer/command connections fail fast while Redis is down (no offline queue), so the API can
