@@ -19,6 +19,9 @@ export interface AppConfig {
   /** tenant -> keys */
   apiKeys: { tenant: string; key: string }[];
   adminToken: string | undefined;
+  /** Failed authentications (bad API key or admin token) one client address may make per window; 0 disables. */
+  authFailLimit: number;
+  authFailWindowS: number;
   /** Empty means "the system's resolvers" (from /etc/resolv.conf). */
   dnsServers: DnsServer[];
   dnsTimeoutMs: number;
@@ -49,6 +52,8 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
+
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 export const DEFAULT_DNSBL_ZONES = ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org', 'psbl.surriel.com'];
 export const DEFAULT_DNSBL_DOMAIN_ZONES = ['dbl.spamhaus.org', 'multi.surbl.org'];
@@ -146,6 +151,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const ports = list(env.PROBE_ALLOWED_PORTS || '25,465,587,2525').map(Number);
   for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`PROBE_ALLOWED_PORTS: "${p}" is not a port`);
 
+  // A guessable admin token opens every tenant: at least 32 characters (e.g. openssl rand -base64 24).
+  const adminToken = readSecret(env, 'ADMIN_TOKEN', problems);
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(`${env.ADMIN_TOKEN_FILE ? 'ADMIN_TOKEN_FILE' : 'ADMIN_TOKEN'}: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${adminToken.length}); generate one with: openssl rand -base64 24`);
+  }
+
   const secretKey = readSecret(env, 'SECRET_KEY', problems);
   if (secretKey !== undefined && !(/^[0-9a-fA-F]{64}$/.test(secretKey) || Buffer.from(secretKey, 'base64').length === 32)) {
     problems.push('SECRET_KEY: must be 32 bytes as 64 hex characters or base64');
@@ -168,7 +179,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl,
     queuePrefix,
     apiKeys,
-    adminToken: readSecret(env, 'ADMIN_TOKEN', problems),
+    adminToken,
+    authFailLimit: int(env, 'AUTH_FAIL_LIMIT', 20, 0, 1_000_000, problems),
+    authFailWindowS: int(env, 'AUTH_FAIL_WINDOW_S', 60, 1, 86_400, problems),
     dnsServers: parseDnsServers(env.DNS_SERVERS ?? '', 'DNS_SERVERS', problems),
     dnsTimeoutMs: int(env, 'DNS_TIMEOUT_MS', 3000, 50, 60000, problems),
     dnsRetries: int(env, 'DNS_RETRIES', 1, 0, 5, problems),

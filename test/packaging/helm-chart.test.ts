@@ -61,6 +61,7 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
     ['a misspelt top-level key', { ingres: { enabled: true } }, "must NOT have additional properties"],
     ['a SQLite database URL', { database: { url: 'sqlite:./data/x.db' } }, '/database/url must match pattern'],
     ['a short secret key', { secrets: { secretKey: 'abc123' } }, '/secrets/secretKey must match pattern'],
+    ['an admin token under 32 characters', { secrets: { adminToken: 'admin-token-0123456789' } }, '/secrets/adminToken must match pattern'],
     ['an unknown log level', { config: { LOG_LEVEL: 'verbose' } }, '/config/LOG_LEVEL must be equal to one of the allowed values'],
     ['a chart-owned variable in config', { config: { REDIS_URL: 'redis://x:6379' } }, '/config must NOT be valid'],
     ['a string replica count', { api: { replicaCount: 'two' } }, '/api/replicaCount must be integer'],

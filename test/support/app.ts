@@ -19,7 +19,7 @@ export interface TestApp {
 
 export const TENANT_A_KEY = 'key-tenant-a-0123456789';
 export const TENANT_B_KEY = 'key-tenant-b-0123456789';
-export const ADMIN_TOKEN = 'admin-token-0123456789';
+export const ADMIN_TOKEN = 'admin-token-0123456789-abcdefghijklm';
 
 /**
  * Start the real service (HTTP + workers unless role says otherwise) against real Redis and a real
