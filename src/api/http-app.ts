@@ -9,6 +9,7 @@ import { ApiModule } from './api.module';
 import { ProblemFilter } from './problem.filter';
 import { toProblem } from './problem';
 import { HTTP_INSTALLERS } from './api.features';
+import { securityHeaders } from './security-headers';
 
 export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const cfg = new DocumentBuilder()
@@ -44,6 +45,8 @@ export async function createHttpApp(platform: Platform, opts: { schemaFile?: str
     });
     next();
   });
+  // Cache-Control: no-store on API answers (errors included, so before any installer answers), docs CSP.
+  app.use(securityHeaders());
   app.useBodyParser('json', { limit: platform.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   // body-parser errors happen before any Nest handler: answer them as problem+json here.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -55,6 +58,7 @@ export async function createHttpApp(platform: Platform, opts: { schemaFile?: str
   app.useGlobalFilters(new ProblemFilter(platform.log));
 
   const doc = openApiDocument(app);
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json' });
+  // BaseLayout: no top bar, whose logo is an SVG with an inline <style> the page CSP would refuse.
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json', swaggerOptions: { layout: 'BaseLayout' } });
   return app;
 }
