@@ -42,6 +42,6 @@ export function installEmbed(app: NestExpressApplication, platform: Platform): v
   const feature: EmbedFeature = { config, policy, limiter, access: new BrowserAccessService(platform.tenantsRepo, policy), onConnect: embedWsOnConnect(platform, policy) };
   platform.features.embed = feature;
   app.use(staticMiddleware(config.webDir, platform.log));
-  app.use(corsMiddleware(platform, config, policy, limiter));
+  app.use(corsMiddleware(platform, config, policy));
   gateUpgrades(app.getHttpServer() as Server, platform, policy, limiter);
 }
