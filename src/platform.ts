@@ -88,7 +88,7 @@ export async function createPlatform(config: AppConfig, opts: { log?: Logger; po
   const events = new CheckEventBus(publisher, subscriber, config.queuePrefix);
   await events.start();
   const secrets = new SecretBox(config.secretKey);
-  const auth = new AuthService(config, tenantsRepo);
+  const auth = new AuthService(config, tenantsRepo, { redis: producer, log });
   await auth.bootstrapStaticTenants();
   const metrics = new Metrics();
   const lifecycle = new CheckLifecycle();

@@ -4,13 +4,16 @@ import type { Principal } from '../auth/principal';
 import type { Platform } from '../platform';
 import { PLATFORM } from './tokens';
 
-/** REST: resolve the bearer key to a tenant (401 otherwise) and attach it to the request. */
+/**
+ * REST: resolve the bearer key to a tenant (401 otherwise) and attach it to the request. The
+ * client address goes along, so failed attempts are throttled per address (429 once blocked).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    req.principal = await this.platform.auth.authenticate(req.headers.authorization);
+    req.principal = await this.platform.auth.authenticate(req.headers.authorization, req.ip ?? req.socket.remoteAddress);
     return true;
   }
 }
@@ -18,9 +21,9 @@ export class ApiKeyGuard implements CanActivate {
 @Injectable()
 export class AdminGuard implements CanActivate {
   constructor(@Inject(PLATFORM) private readonly platform: Platform) {}
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request>();
-    this.platform.auth.checkAdmin(req.headers.authorization);
+    await this.platform.auth.checkAdmin(req.headers.authorization, req.ip ?? req.socket.remoteAddress);
     return true;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -10,6 +11,7 @@ import { ProblemFilter } from './problem.filter';
 import { toProblem } from './problem';
 import { HTTP_INSTALLERS } from './api.features';
 import { securityHeaders } from './security-headers';
+import { refuseBlockedUpgrades } from '../auth/auth-throttle.ws';
 
 export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const cfg = new DocumentBuilder()
@@ -47,6 +49,8 @@ export async function createHttpApp(platform: Platform, opts: { schemaFile?: str
   });
   // Cache-Control: no-store on API answers (errors included, so before any installer answers), docs CSP.
   app.use(securityHeaders());
+  // An address blocked for failed authentication cannot open a graphql-ws socket either.
+  refuseBlockedUpgrades(app.getHttpServer() as Server, platform);
   app.useBodyParser('json', { limit: platform.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   // body-parser errors happen before any Nest handler: answer them as problem+json here.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,5 @@
 import type { Principal } from '../../auth/principal';
+import { gqlClientAddress } from '../../auth/auth-throttle';
 import type { GqlContext } from '../../checks/checks.resolver';
 import type { Platform } from '../../platform';
 
@@ -7,7 +8,7 @@ export function gqlPrincipal(platform: Platform, ctx: GqlContext): Promise<Princ
   if (!ctx.principal) {
     const cp = ctx.connectionParams ?? {};
     const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
-    ctx.principal = platform.auth.authenticate(header);
+    ctx.principal = platform.auth.authenticate(header, gqlClientAddress(ctx));
   }
   return ctx.principal;
 }
