@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /**
  * Every environment variable, parsed once at boot into a typed object. A bad or missing value
@@ -43,6 +44,12 @@ export interface AppConfig {
   spamdUrl: string | undefined;
   rspamdUrl: string | undefined;
   corsOrigins: string[];
+  /** Worker threads parsing bounces, logs and replies off the event loop (see src/infra/cpu/). */
+  analysisThreads: number;
+  /** Time budget of one analysis (of each MiB of a streamed log), in ms of worker time. */
+  analysisTimeoutMs: number;
+  /** Analyses that may wait for a thread; beyond that, 503 ANALYSIS_BUSY. */
+  analysisMaxQueue: number;
   /** Extra, module-specific settings read as raw strings; modules parse their own. */
   env: Record<string, string | undefined>;
 }
@@ -200,6 +207,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     spamdUrl: env.SPAMD_URL || undefined,
     rspamdUrl: env.RSPAMD_URL || undefined,
     corsOrigins: list(env.CORS_ORIGINS),
+    // One core is left to the event loop: the point of the threads is that /healthz never waits.
+    analysisThreads: int(env, 'ANALYSIS_THREADS', Math.max(1, Math.min(2, availableParallelism() - 1)), 1, 64, problems),
+    analysisTimeoutMs: int(env, 'ANALYSIS_TIMEOUT_MS', 10000, 1, 600000, problems),
+    analysisMaxQueue: int(env, 'ANALYSIS_MAX_QUEUE', 32, 0, 10000, problems),
     env: { ...env },
   };
   if (problems.length) throw new ConfigError(problems);

@@ -1,3 +1,5 @@
+import { AnalysisPool } from '../../infra/cpu/analysis-pool';
+import { workerFile } from '../../infra/cpu/worker-file';
 import { createResolver } from '../../infra/dns';
 import type { DnsResolver } from '../../infra/dns/resolver.port';
 import type { Platform } from '../../platform';
@@ -20,7 +22,7 @@ import type { ReportsFeature } from './reports.feature';
  * the lifecycle hooks that fire webhooks (check.completed, batch.completed, health.changed), and in
  * the worker role starts the webhook delivery and health-report workers.
  * Settings: BOUNCE_MAX_BYTES, LOG_MAX_BYTES, WEBHOOK_* (webhooks.settings.ts), HEALTH_*
- * (health.settings.ts).
+ * (health.settings.ts); the analysis pool's ANALYSIS_* are in the typed config.
  */
 export async function reportsPlatformModule(platform: Platform): Promise<void> {
   const { config } = platform;
@@ -37,9 +39,17 @@ export async function reportsPlatformModule(platform: Platform): Promise<void> {
   );
   const history = new HistoryService(historyRepo, webhooks);
   const health = new HealthFlow(platform, historyRepo, healthSettings(config.env));
+  // Explain, bounce and log parsing run in worker threads (threads start on first use).
+  const pool = new AnalysisPool({
+    filename: () => workerFile(__filename, 'analysis.worker'),
+    threads: config.analysisThreads,
+    timeoutMs: config.analysisTimeoutMs,
+    maxQueue: config.analysisMaxQueue,
+    onError: (e) => platform.log.error({ err: (e as Error).message }, 'analysis pool error'),
+  });
   const feature: ReportsFeature = {
-    explain: new ExplainService(platform),
-    logs: new LogsService(intEnv(config.env, 'LOG_MAX_BYTES', 1024 ** 3, 1024, 1024 ** 4)),
+    explain: new ExplainService(platform, pool),
+    logs: new LogsService(intEnv(config.env, 'LOG_MAX_BYTES', 1024 ** 3, 1024, 1024 ** 4), pool),
     history,
     webhooks,
     health,
@@ -75,7 +85,7 @@ export async function reportsPlatformModule(platform: Platform): Promise<void> {
   // Stop our workers and queues before the platform disconnects Redis under them.
   const closePlatform = platform.close;
   platform.close = async () => {
-    await Promise.all([webhooks.close(), health.close()]);
+    await Promise.all([webhooks.close(), health.close(), pool.close()]);
     await closePlatform();
   };
 }

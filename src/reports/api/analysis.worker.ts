@@ -1,0 +1,42 @@
+import { analysisWorker } from '../../infra/cpu/analysis-worker';
+import { analyzeBounce } from '../bounces/bounce.engine';
+import { explainReply } from '../explain/explain.engine';
+import { LogAnalyzer } from '../logs/log.engine';
+
+/**
+ * The module each analysis worker thread loads (AnalysisPool, src/infra/cpu/): the same pure
+ * engines the CLI runs, called off the API's event loop. Jobs: `explain` (a reply), `bounce` (a
+ * raw message, string or bytes); stream `log` (a mail log, batch by batch).
+ */
+
+// Load the data tables and compile the patterns while the thread starts (before Piscina marks it
+// ready), so that a job's time budget is spent on its own input.
+explainReply('550 5.1.1 <warm-up@example.com>: Recipient address rejected: User unknown');
+analyzeBounce(
+  'From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: text/plain\r\n\r\n' +
+    '<warm-up@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n',
+);
+const warm = new LogAnalyzer();
+warm.write('Mar  4 10:00:01 mail postfix/smtp[1]: 4B2C1: to=<warm-up@example.net>, relay=mx.example.net[192.0.2.2]:25, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.2] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\n');
+warm.end();
+warm.result();
+
+export default analysisWorker(
+  {
+    explain: (reply: string) => explainReply(reply),
+    // Bytes arrive as a Uint8Array (structured clone drops the Buffer class).
+    bounce: (raw: string | Uint8Array) => analyzeBounce(typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)),
+  },
+  {
+    log: () => {
+      const analyzer = new LogAnalyzer();
+      return {
+        write: (chunk) => analyzer.write(chunk),
+        end: () => {
+          analyzer.end();
+          return analyzer.result();
+        },
+      };
+    },
+  },
+);
