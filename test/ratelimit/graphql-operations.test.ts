@@ -1,6 +1,7 @@
 import { buildSchema, parse, validate, specifiedRules } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { maxMutationFieldsRule, operationCost } from '../../src/ratelimit/graphql-operations';
+import { parseOperationLimitConfig } from '../../src/ratelimit/ratelimit.config';
 
 const schema = buildSchema(`
   type Query { check(id: String!): String }
@@ -39,5 +40,13 @@ describe('GraphQL operation cost and the mutation-field cap (pure)', () => {
     expect((hidden[0]!.originalError as { code?: string }).code).toBe('VALIDATION_FAILED');
     // Queries are not capped by this rule.
     expect(errs(`{ a: check(id: "1") b: check(id: "2") c: check(id: "3") d: check(id: "4") }`)).toEqual([]);
+  });
+
+  it('reads PUBLISHABLE_VISITOR_CONCURRENT_CHECKS and GRAPHQL_MAX_MUTATION_FIELDS, naming every bad one', () => {
+    expect(parseOperationLimitConfig({})).toEqual({ visitorConcurrentChecks: 5, maxMutationFields: 20 });
+    expect(parseOperationLimitConfig({ PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '0', GRAPHQL_MAX_MUTATION_FIELDS: '50' })).toEqual({ visitorConcurrentChecks: 0, maxMutationFields: 50 });
+    expect(() => parseOperationLimitConfig({ PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '-1', GRAPHQL_MAX_MUTATION_FIELDS: 'many' })).toThrow(
+      /PUBLISHABLE_VISITOR_CONCURRENT_CHECKS.*\n.*GRAPHQL_MAX_MUTATION_FIELDS/,
+    );
   });
 });
