@@ -6,7 +6,7 @@ import { ACK, STARTED, type Batch, type JobEnvelope, type StreamMessage } from '
 /**
  * A worker-thread pool for CPU-heavy analysis of untrusted input (bounces, mail logs, replies), so
  * the API's event loop, and with it /healthz and every other tenant's request, stays free while
- * one analysis runs. Piscina does the pooling, the bounded queue and the terminate-and-replace of
+ * one analysis runs. Piscina does the pooling, the queueing and the terminate-and-replace of
  * an aborted thread; this file adds what it has no notion of:
  *
  * - A time budget that counts only the time a worker spends on a job, not the time the job waits
@@ -14,16 +14,18 @@ import { ACK, STARTED, type Batch, type JobEnvelope, type StreamMessage } from '
  *   the job's own MessagePort when it picks the job up; the timer runs from then until the result
  *   (one-shot jobs), or from each batch sent until the worker acknowledges it (streams). Over
  *   budget the job is aborted: Piscina terminates that thread and starts a fresh one.
- * - Coded errors: over budget (or out of worker memory) is ANALYSIS_TOO_EXPENSIVE (422); a full
- *   queue is ANALYSIS_BUSY (503, Retry-After). Anything else stays as thrown.
+ * - Coded errors: over budget (or out of worker memory) is ANALYSIS_TOO_EXPENSIVE (422); more
+ *   than `maxQueue` jobs waiting is ANALYSIS_BUSY (503, Retry-After), at once, so a flood costs
+ *   no memory. Anything else stays as thrown.
  * - Streams. A log request stays one job on one thread for its whole length (the analyser's tables
- *   are its state, which cannot move between threads cheaply), fed in batches of about
+ *   are its state, which cannot move between threads cheaply, and merging partial results would
+ *   change the counts of messages whose lines fall in different parts), fed in batches of about
  *   `batchBytes` over the job's MessagePort; the next batch is read from the socket only after the
- *   worker has acknowledged the previous one. That keeps streaming semantics (memory bounded by
- *   two batches, backpressure to the client) with no merging of partial results. The budget
- *   applies to each batch, so a log may be as long as LOG_MAX_BYTES allows while no single part
- *   of it may be pathologically slow. The price: a slow uploader holds its thread while it
- *   trickles; queued jobs wait for it (the queue is bounded, so a flood still gets 503).
+ *   worker has acknowledged the previous one. That keeps the streaming semantics (memory bounded
+ *   by one batch, backpressure to the client). The budget applies to each batch, so a log may be
+ *   as long as LOG_MAX_BYTES allows while no part of it may be pathologically slow. The price: a
+ *   slow uploader holds its thread while it trickles, and waiting jobs wait for it (the wait is
+ *   bounded by maxQueue, so a flood still gets 503).
  *
  * The pool starts its threads on first use, so a worker-role process never starts any.
  */
@@ -36,7 +38,7 @@ export interface AnalysisPoolOptions {
   threads: number;
   /** Budget of one job, or of one batch of a stream, in ms of worker time. */
   timeoutMs: number;
-  /** Jobs that may wait for a thread; beyond that, ANALYSIS_BUSY. */
+  /** Jobs that may wait for a thread; beyond that, ANALYSIS_BUSY at once. */
   maxQueue: number;
   /** Called with errors the pool raises outside any job (a thread that fails to start...). */
   onError?: (e: unknown) => void;
@@ -44,8 +46,6 @@ export interface AnalysisPoolOptions {
 
 /** A body: a Readable, an async generator, or simply [text]. */
 export type Source = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
-
-const QUEUE_FULL = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
 
 /** A stopwatch that aborts the job when the time it ran exceeds the budget. */
 class Budget {
@@ -124,12 +124,10 @@ class Job<T> {
 export class AnalysisPool {
   private pool: Piscina | undefined;
   private closed = false;
+  /** Jobs submitted and not settled: running or waiting for a thread. */
+  private active = 0;
 
   constructor(private readonly opts: AnalysisPoolOptions) {}
-
-  get timeoutMs(): number {
-    return this.opts.timeoutMs;
-  }
 
   private piscina(): Piscina {
     if (this.closed) throw new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.');
@@ -141,21 +139,29 @@ export class AnalysisPool {
         this.opts.onError?.(e);
         throw new DomainError('SERVICE_UNAVAILABLE', `The analysis threads cannot start: ${(e as Error).message}`);
       }
-      this.pool = new Piscina({
-        filename,
-        minThreads: this.opts.threads,
-        maxThreads: this.opts.threads,
-        maxQueue: this.opts.maxQueue,
-        idleTimeout: 60_000,
-      });
+      // No maxQueue here: Piscina parks a task that has an AbortSignal in a side queue that its
+      // maxQueue does not count (piscina 5.3.2, _returnUndistributedTask), so submit() bounds it.
+      this.pool = new Piscina({ filename, minThreads: this.opts.threads, maxThreads: this.opts.threads });
       this.pool.on('error', (e: unknown) => this.opts.onError?.(e));
     }
     return this.pool;
   }
 
+  private submit<T>(name: string, input: unknown, transfer: Transferable[]): Job<T> {
+    const pool = this.piscina();
+    if (this.active >= this.opts.threads + this.opts.maxQueue) {
+      throw new DomainError('ANALYSIS_BUSY', `All ${this.opts.threads} analysis threads are busy and ${this.opts.maxQueue} analyses are waiting (ANALYSIS_MAX_QUEUE); retry shortly.`, undefined, { retryAfter: 1 });
+    }
+    const job = new Job<T>(pool, name, input, transfer, this.opts.timeoutMs);
+    this.active++;
+    const settled = () => void this.active--;
+    job.result.then(settled, settled);
+    return job;
+  }
+
   /** Run the worker's job `name` on `input` within one budget. */
   async run<T>(name: string, input: unknown, transfer: Transferable[] = []): Promise<T> {
-    const job = new Job<T>(this.piscina(), name, input, transfer, this.opts.timeoutMs);
+    const job = this.submit<T>(name, input, transfer);
     try {
       if (await job.waitStarted()) job.budget.start();
       return await job.result;
@@ -172,7 +178,7 @@ export class AnalysisPool {
    * thread, and one batch at a time.
    */
   async stream<T>(name: string, source: Source, batchBytes = 1024 * 1024): Promise<T> {
-    const job = new Job<T>(this.piscina(), name, undefined, [], this.opts.timeoutMs);
+    const job = this.submit<T>(name, undefined, []);
     let sourceError: { e: unknown } | undefined;
     try {
       if (await job.waitStarted()) {
@@ -212,9 +218,6 @@ export class AnalysisPool {
     const err = e as { message?: string; code?: string } | null;
     if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return new DomainError('ANALYSIS_TOO_EXPENSIVE', `${what} needed more memory than an analysis thread has and was stopped; send a smaller input.`);
-    }
-    if (err?.message && QUEUE_FULL.has(err.message)) {
-      return new DomainError('ANALYSIS_BUSY', `All ${this.opts.threads} analysis threads are busy and ${this.opts.maxQueue} jobs are waiting (ANALYSIS_MAX_QUEUE); retry shortly.`, undefined, { retryAfter: 1 });
     }
     if (this.closed) return new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.');
     return e;
