@@ -119,7 +119,7 @@ const ANALYSERS: Analyser[] = [
         Buffer.from(`From: a@example.com\r\nTo: b@example.org\r\nSubject: ${s.replace(/\n/g, ' ')}\r\nReceived: from ${s.replace(/\n/g, ' ')}\r\nMessage-ID: <x@example.com>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nContent-Type: text/html\r\n\r\n<p>${s}</p>\r\n${s}\r\n`),
         { settings: DEFAULT_CONTENT_SETTINGS },
       ),
-    hostile: [...DELIMITERS, '<a', '<!--', '(', '>', 'v1', '$'],
+    hostile: [...DELIMITERS, '<a', '<!--', 'a<!--', '<!--<', '<!--a-->', '(', '>', 'v1', '$', '!important '],
   },
   {
     name: 'probe reply classifier',
