@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { auth, startTestApp, TENANT_A_KEY, until } from '../support/app';
 import { DSN, graphql, healthz, hostileBounce, hostileLog, hostileReply, largeLog, logBlock, MB, median, percentile, pollHealth, post, type Answer } from './cpu-load';
@@ -190,5 +193,15 @@ describe('analysis runs off the event loop, within a time budget', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('a bad ANALYSIS_* value stops the server at boot with exit 78, naming it', async () => {
+    const main = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+    const env = { ...process.env, ANALYSIS_THREADS: '0', ANALYSIS_TIMEOUT_MS: 'soon', ANALYSIS_MAX_QUEUE: '-1' };
+    const err = (await promisify(execFile)('node', [main], { env }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(78);
+    expect(err.stderr).toContain('ANALYSIS_THREADS: "0"');
+    expect(err.stderr).toContain('ANALYSIS_TIMEOUT_MS: "soon"');
+    expect(err.stderr).toContain('ANALYSIS_MAX_QUEUE: "-1"');
   });
 });
