@@ -53,9 +53,9 @@ async function timesOf(a: () => unknown, b: () => unknown): Promise<[number, num
   return [Math.max(ta, 0.001), Math.max(tb, 0.001)];
 }
 
-/** Plain words of the same size: what a normal line of that length looks like. */
+/** Plain words of the same size, with the punctuation of a normal line ("said: ..."). */
 function plain(size: number): string {
-  const words = 'the quick brown fox jumps over a lazy dog while mail flows to its destination ';
+  const words = 'the quick brown fox jumps over a lazy dog, and the server said: mail flows to its destination. ';
   return words.repeat(Math.ceil(size / words.length)).slice(0, size);
 }
 

@@ -69,8 +69,10 @@ export function parseReply(text: string): ParsedReply {
     out.remoteIp = host[2];
   }
 
+  // Runs of blank lines go in the split itself (they are dropped below anyway): a text of
+  // thousands of newlines is not turned into thousands of strings.
   const lines = raw
-    .split('\n')
+    .split(/\n(?:[ \t]*\n)*/)
     .filter((l) => l.trim().length > 0 && !/^\s*>>>/.test(l))
     .map(cleanLine)
     .filter((l) => l.length > 0);
