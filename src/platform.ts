@@ -13,6 +13,7 @@ import { createLogger } from './common/logger';
 import { SecretBox } from './common/secret-box';
 import { ChecksRepository } from './infra/database/checks.repository';
 import { openDatabase, type DatabaseHandle } from './infra/database/database.factory';
+import { isConnectionFailure } from './infra/database/database-errors';
 import { migrate, ping } from './infra/database/migrations';
 import { TenantsRepository } from './infra/database/tenants.repository';
 import { CheckQueues } from './infra/queue/check-queue';
@@ -55,16 +56,30 @@ export class StartupError extends Error {}
 export async function createPlatform(config: AppConfig, opts: { log?: Logger; ports?: (checkId: string) => EnginePorts } = {}): Promise<Platform> {
   const log = opts.log ?? createLogger(config.logLevel, { role: config.role });
 
-  let database: DatabaseHandle;
-  try {
-    database = await openDatabase(config.databaseUrl);
-    await ping(database.db);
-    await migrate(database.db);
-  } catch (e) {
+  // Only a database that cannot be reached or opened gets the "start it" advice; one that answered
+  // and refused (a failed migration, a held lock) is reported as what it is.
+  const databaseError = (e: unknown, what: string) => {
+    const url = config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+    const message = e instanceof Error ? e.message : String(e);
+    if (!isConnectionFailure(e)) return new StartupError(`${what} (${url}): ${message}.`);
     const how = config.databaseUrl.startsWith('sqlite:')
       ? 'check that the folder of DATABASE_URL is writable'
       : 'start it (e.g. pg_ctlcluster 15 main start) or fix DATABASE_URL';
-    throw new StartupError(`Database unreachable (${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}): ${(e as Error).message}; ${how}.`);
+    return new StartupError(`Database unreachable (${url}): ${message}; ${how}.`);
+  };
+  let database: DatabaseHandle | undefined;
+  try {
+    database = await openDatabase(config.databaseUrl);
+    await ping(database.db);
+  } catch (e) {
+    await database?.close().catch(() => undefined);
+    throw databaseError(e, 'Database could not be opened');
+  }
+  try {
+    await migrate(database.db);
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    throw databaseError(e, 'Database migration failed');
   }
 
   const producer = redisConnection(config.redisUrl, 'producer', 'smtp-doctor:producer');
