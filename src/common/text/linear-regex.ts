@@ -9,8 +9,11 @@ import { RE2JS } from 're2js';
  *
  * Patterns are written in JavaScript syntax, as in the data files, and translated so they match
  * what V8 would: `\s` and `\S` keep JavaScript's wider set of white space (RE2's `\s` is ASCII
- * only) and `.` keeps excluding every JavaScript line terminator. Look-aheads and back-references
- * do not exist in RE2: such a pattern fails to compile, at load time, with its name.
+ * only) and `.` keeps excluding every JavaScript line terminator. One difference is left: under
+ * the m flag, `^` and `$` see a line break at "\n" only (JavaScript also at a lone "\r", U+2028
+ * and U+2029); the analysers read text whose line breaks are "\n" or "\r\n".
+ * Look-aheads and back-references do not exist in RE2: such a pattern fails to compile, at load
+ * time. test/security/linear-regex.test.ts compares both engines on the Sisimai corpus.
  */
 
 // ECMAScript WhiteSpace and LineTerminator (ECMA-262 §22.2.2.9, CharacterClassEscape \s).
