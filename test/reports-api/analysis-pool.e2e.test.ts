@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { auth, startTestApp, TENANT_A_KEY, until } from '../support/app';
-import { DSN, graphql, healthz, hostileBounce, hostileLog, hostileReply, largeLog, logBlock, MB, median, percentile, pollHealth, post, type Answer } from './cpu-load';
+import { DSN, graphql, healthz, hostileBounce, hostileLog, hostileReply, largeLog, logBlock, MB, median, percentile, pollHealth, post, wordyLog, type Answer } from './cpu-load';
 
 /**
  * "No request can stall the service": bounce, log and reply parsing run in the analysis pool's
@@ -85,13 +85,13 @@ describe('analysis runs off the event loop, within a time budget', () => {
   });
 
   it('stops an analysis over its budget with a coded error; the service answers and the pool recovers', { timeout: 300_000 }, async () => {
-    // An ordinary 4 MB text bounce and a 1 MiB log (one batch) take far longer to parse than a
-    // normal bounce or a few log lines; the budget is set between the two, as measured here.
-    const heavyBounce = DSN.replace('--B--', `--B\r\nContent-Type: text/plain\r\n\r\n${'An ordinary line of the returned message, nothing hostile in it.\r\n'.repeat(4 * MB / 66)}--B--`);
-    let heavyLogText = '';
-    for (let i = 0; heavyLogText.length < 0.9 * MB; i++) heavyLogText += logBlock(i);
+    // An ordinary 2 MB text bounce and a log of just under 1 MiB (one batch) take far longer to
+    // parse than a normal bounce or a few log lines; the budget is set between the two (their
+    // geometric mean), as measured here, so each side has a margin of sqrt(heavy / normal).
+    const heavyBounce = DSN.replace('--B--', `--B\r\nContent-Type: text/plain\r\n\r\n${'An ordinary line of the returned message, nothing hostile in it.\r\n'.repeat(2 * MB / 66)}--B--`);
+    const heavyLogText = wordyLog(0.95 * MB);
     const smallLog = logBlock(1);
-    const cal = await startTestApp({ ANALYSIS_THREADS: '1' });
+    const cal = await startTestApp({ ANALYSIS_THREADS: '1', ANALYSIS_TIMEOUT_MS: '600000' });
     let normalMs: number;
     let heavyMs: number;
     try {
@@ -103,7 +103,9 @@ describe('analysis runs off the event loop, within a time budget', () => {
         expect([b.status, l.status]).toEqual([200, 200]);
         normal.push(b.ms, l.ms);
       }
-      normalMs = median(normal);
+      // The fastest of ten: load on a shared machine only adds to it, and a normal job's own time
+      // in the worker is a small part of it (the rest is HTTP).
+      normalMs = Math.min(...normal);
       const hb = await post(cal.url, '/v1/bounces/analyze', { message: heavyBounce });
       const hl = await post(cal.url, '/v1/logs/analyze', { text: heavyLogText });
       expect([hb.status, hl.status]).toEqual([200, 200]);
@@ -111,8 +113,9 @@ describe('analysis runs off the event loop, within a time budget', () => {
     } finally {
       await cal.close();
     }
-    // The inputs really are heavy next to normal ones, so a budget fits between them.
-    expect(heavyMs).toBeGreaterThan(20 * normalMs);
+    // The inputs really are heavy next to normal ones, so a budget fits between them with a
+    // margin of at least 3x on each side.
+    expect(heavyMs).toBeGreaterThan(10 * normalMs);
     const budget = Math.round(Math.sqrt(heavyMs * normalMs));
     console.log(`budget test: normal ${normalMs.toFixed(1)} ms, heavy ${heavyMs.toFixed(1)} ms, ANALYSIS_TIMEOUT_MS=${budget}`);
 
@@ -133,12 +136,13 @@ describe('analysis runs off the event loop, within a time budget', () => {
       expect(gql.json.data).toBeNull();
       expect(gql.json.errors[0].extensions).toMatchObject({ code: 'ANALYSIS_TOO_EXPENSIVE', status: 422 });
       const gqlOk = await graphql(t.url, BOUNCE_Q, { m: DSN });
-      expect(gqlOk.json.errors).toBeUndefined();
+      expect(gqlOk.json.errors?.[0]).toBeUndefined();
       expect(gqlOk.json.data.analyzeBounce.isBounce).toBe(true);
 
       // A streamed log: one batch over budget stops it, while the client is still sending.
-      const big = largeLog(8 * MB);
-      const log = await post(t.url, '/v1/logs/analyze', big.body);
+      const wordy = wordyLog(4 * MB);
+      const chunks = Array.from({ length: Math.ceil(wordy.length / 65536) }, (_, i) => wordy.slice(i * 65536, (i + 1) * 65536));
+      const log = await post(t.url, '/v1/logs/analyze', Readable.from(chunks));
       expect(log.status).toBe(422);
       expect(log.json.code).toBe('ANALYSIS_TOO_EXPENSIVE');
       await healthz(t.url);

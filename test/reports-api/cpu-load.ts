@@ -46,6 +46,24 @@ export function logBlock(i: number): string {
   ].join('\n') + '\n';
 }
 
+const WORDS = ['mailbox', 'quota', 'policy', 'spam', 'reputation', 'blocked', 'listed', 'greylist', 'temporarily', 'rejected', 'denied', 'unavailable', 'exceeded', 'content', 'virus', 'relay', 'access'];
+
+/**
+ * About `size` bytes of ordinary deferral lines, each with a long reply of its own wording: every
+ * line is normalised and classified anew (no cache hit), the costliest legitimate kind of line.
+ */
+export function wordyLog(size: number): string {
+  const lines: string[] = [];
+  for (let i = 0, n = 0; n < size; i++) {
+    const words: string[] = [];
+    for (let k = 0; k < 120; k++) words.push(WORDS[(i * 7 + k * 13 + (i >> 3) * k) % WORDS.length]!);
+    const line = `Mar  4 10:00:02 mail postfix/smtp[1]: ${(0x100000 + i).toString(16).toUpperCase()}: to=<u${i}@example.com>, relay=mx.example.com[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred (host mx.example.com[198.51.100.9] said: 451 4.7.1 ${words.join(' ')} (in reply to RCPT TO command))\n`;
+    lines.push(line);
+    n += line.length;
+  }
+  return lines.join('');
+}
+
 /** `size` bytes of ordinary log lines, generated lazily in chunks of about 256 KB. */
 export function largeLog(size: number): { body: Readable; blocks: () => number } {
   let blocks = 0;

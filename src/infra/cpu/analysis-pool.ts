@@ -184,9 +184,10 @@ export class AnalysisPool {
   async stream<T>(name: string, source: Source, batchBytes = 1024 * 1024): Promise<T> {
     const job = this.submit<T>(name, undefined, []);
     let sourceError: { e: unknown } | undefined;
+    let it: AsyncGenerator<Batch> | undefined;
     try {
       if (await job.waitStarted()) {
-        const it = batches(source, batchBytes);
+        it = batches(source, batchBytes);
         for (;;) {
           let next: IteratorResult<Batch>;
           try {
@@ -198,8 +199,6 @@ export class AnalysisPool {
             throw e;
           }
           if (next.done) break;
-          // Over budget, the body is left unread (not destroyed): the HTTP server discards the
-          // rest after the error response, which the client can still read.
           await job.send(next.value);
         }
         job.post({ type: 'end' });
@@ -210,6 +209,8 @@ export class AnalysisPool {
       if (sourceError) throw sourceError.e;
       throw this.translate(e, job, 'A part of the log');
     } finally {
+      // Stopped early (over budget): let go of the source, so that its owner can discard the rest.
+      await it?.return(undefined).catch(() => undefined);
       job.close();
     }
   }

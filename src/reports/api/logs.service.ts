@@ -29,10 +29,16 @@ export class LogsService {
   ) {}
 
   async analyzeStream(source: AsyncIterable<string | Uint8Array>): Promise<LogAnalysis> {
-    // Leaving a request body early must not destroy it: the error response still has to go out
-    // on that socket (the HTTP server discards the unread rest).
-    const body = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
-    return this.pool.stream<LogAnalysis>('log', bounded(body, this.maxBytes));
+    if (!(source instanceof Readable)) return this.pool.stream<LogAnalysis>('log', bounded(source, this.maxBytes));
+    // Stopping early (413, over budget) must not destroy the request: the error response goes out
+    // on its socket, and a socket closed with unread data resets, losing that response. The rest
+    // of the body is read and discarded instead, as readBoundedBody does.
+    try {
+      return await this.pool.stream<LogAnalysis>('log', bounded(source.iterator({ destroyOnReturn: false }), this.maxBytes));
+    } catch (e) {
+      source.resume();
+      throw e;
+    }
   }
 
   async analyzeJson(body: unknown): Promise<LogAnalysis> {
