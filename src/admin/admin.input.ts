@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiKindsProperty, IsKnownKinds } from '../checks/known-kinds.validator';
 
 @InputType('CreateTenantInput')
 export class CreateTenantInput {
@@ -16,12 +17,13 @@ export class CreateTenantInput {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Kinds publishable keys of this tenant may submit (default: all).' })
+  @ApiKindsProperty({ description: 'Kinds publishable keys of this tenant may submit (default: all).' })
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @IsKnownKinds()
   allowedKinds?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Browser origins allowed to call the API with this tenant\'s publishable keys.' })

@@ -8,6 +8,8 @@ import { EMBED_WS_ON_CONNECT, EmbedModule, type WsOnConnect } from '../embed/emb
 import type { WsConnectContext } from '../embed/ws-gate';
 import { formatGraphQLError } from './graphql-errors';
 import { HealthController } from './health.controller';
+import { RateLimitModule } from '../ratelimit/ratelimit.module';
+import { GraphqlRateLimit, WS_CLIENT_IP } from '../ratelimit/ratelimit.ws';
 
 /**
  * The HTTP surface shared by every feature: GraphQL (Apollo, code-first, graphql-ws
@@ -18,9 +20,9 @@ import { HealthController } from './health.controller';
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      imports: [EmbedModule],
-      inject: [LOGGER, EMBED_WS_ON_CONNECT],
-      useFactory: (log: Logger, onConnect: WsOnConnect): ApolloDriverConfig => {
+      imports: [EmbedModule, RateLimitModule],
+      inject: [LOGGER, EMBED_WS_ON_CONNECT, GraphqlRateLimit],
+      useFactory: (log: Logger, onConnect: WsOnConnect, rateLimit: GraphqlRateLimit): ApolloDriverConfig => {
         const format = formatGraphQLError(log);
         return {
           autoSchemaFile: true,
@@ -29,6 +31,8 @@ import { HealthController } from './health.controller';
           introspection: true,
           includeStacktraceInErrorResponses: false,
           formatError: format,
+          // At most GRAPHQL_MAX_MUTATION_FIELDS mutation fields per operation (src/ratelimit).
+          validationRules: rateLimit.validationRules(),
           subscriptions: {
             // graphql-ws does not go through Apollo's formatError: format its errors the same way.
             'graphql-ws': {
@@ -36,6 +40,8 @@ import { HealthController } from './health.controller';
               // Per-key browser rules (secret keys refused from pages, publishable keys only from
               // their tenant's origins) for subscriptions, as for HTTP.
               onConnect: (ctx: WsConnectContext) => onConnect(ctx),
+              // Each operation on the socket counts like an HTTP request (onSubscribe, validate, execute).
+              ...rateLimit.wsOptions(),
               onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e)),
               onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
                 result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
@@ -44,6 +50,7 @@ import { HealthController } from './health.controller';
           context: (ctx: { req?: unknown; connectionParams?: unknown; extra?: { connectionParams?: unknown } }) => ({
             req: ctx.req,
             connectionParams: ctx.connectionParams ?? ctx.extra?.connectionParams,
+            [WS_CLIENT_IP]: rateLimit.wsClientIp(ctx as Parameters<GraphqlRateLimit['wsClientIp']>[0]),
           }),
         };
       },

@@ -3,13 +3,16 @@ import type { Request } from 'express';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 
-/** REST: resolve the bearer key to a tenant (401 otherwise) and attach it to the request. */
+/**
+ * REST: resolve the bearer key to a tenant (401 otherwise) and attach it to the request. The
+ * client address goes along, so failed attempts are throttled per address (429 once blocked).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    req.principal = await this.auth.authenticate(req.headers.authorization);
+    req.principal = await this.auth.authenticate(req.headers.authorization, req.ip ?? req.socket.remoteAddress);
     return true;
   }
 }
@@ -17,9 +20,9 @@ export class ApiKeyGuard implements CanActivate {
 @Injectable()
 export class AdminGuard implements CanActivate {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
-  canActivate(ctx: ExecutionContext): boolean {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request>();
-    this.auth.checkAdmin(req.headers.authorization);
+    await this.auth.checkAdmin(req.headers.authorization, req.ip ?? req.socket.remoteAddress);
     return true;
   }
 }

@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/config.schema';
 import { httpMiddlewares } from './http-middleware';
 import { ProblemFilter } from './problem.filter';
 import { toProblem } from './problem';
+import { securityHeaders } from './security-headers';
 
 export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
   const cfg = new DocumentBuilder()
@@ -26,8 +27,9 @@ export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
 /**
  * Build the HTTP application (REST + GraphQL + docs) from a root module (AppModule.forRoot);
  * `listen` is the caller's. Express middleware runs in this order before any route: request id
- * and metrics, the JSON body parser (and its errors as problem+json), then the @HttpMiddleware
- * installers of the feature modules (CORS and static files, rate limits).
+ * and metrics, security headers, the JSON body parser (and its errors as problem+json), then the
+ * @HttpMiddleware installers of the feature modules (the failed-auth upgrade gate, CORS and static
+ * files, rate limits).
  */
 export async function createHttpApp(root: DynamicModule, log: Logger): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, {
@@ -55,6 +57,8 @@ export async function createHttpApp(root: DynamicModule, log: Logger): Promise<N
     });
     next();
   });
+  // Cache-Control: no-store on API answers (errors included, so before any installer answers), docs CSP.
+  app.use(securityHeaders());
   app.useBodyParser('json', { limit: config.bodyLimit, type: ['application/json', 'application/*+json'] });
   // body-parser errors happen before any Nest handler: answer them as problem+json here.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
@@ -66,6 +70,7 @@ export async function createHttpApp(root: DynamicModule, log: Logger): Promise<N
   app.useGlobalFilters(new ProblemFilter(appLog));
 
   const doc = openApiDocument(app);
-  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json' });
+  // BaseLayout: no top bar, whose logo is an SVG with an inline <style> the page CSP would refuse.
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'openapi.json', swaggerOptions: { layout: 'BaseLayout' } });
   return app;
 }

@@ -1,26 +1,51 @@
-import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG } from '../config/config.module';
+import type { Server } from 'node:http';
+import { Global, Inject, Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
+import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middleware';
+import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { TenantsRepository } from '../infra/database/tenants.repository';
+import { RedisConnections } from '../infra/queue/redis.factory';
+import { refuseBlockedUpgrades } from './auth-throttle.ws';
 import { AuthService } from './auth.service';
 
 /**
- * Authentication: API keys (API_KEYS and stored keys) to tenants, and the admin token. Global,
- * because the guards of every module's controllers use it. The static tenants of API_KEYS are
- * created at boot.
+ * API role: an address blocked for failed authentication cannot open a graphql-ws socket either.
+ * Installed first (order 5), so its `upgrade` wrapper sits inside the embed gate's (order 10),
+ * as the HTTP checks run: origin and browser budget first, then the throttle.
+ */
+@HttpMiddleware(5)
+export class AuthUpgradeGate implements HttpMiddlewareInstaller {
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  install(app: NestExpressApplication): void {
+    refuseBlockedUpgrades(app.getHttpServer() as Server, this.auth.throttle, this.config.trustProxy);
+  }
+}
+
+/**
+ * Authentication: API keys (API_KEYS and stored keys) to tenants, and the admin token, with the
+ * failed-authentication throttle per client address (auth-throttle.ts, in Redis; the `auth`
+ * slice: AUTH_FAIL_LIMIT, AUTH_FAIL_WINDOW_S). Global, because the guards of every module's
+ * controllers and the resolvers use it. The static tenants of API_KEYS are created at boot.
  */
 @Global()
 @Module({
   providers: [
     {
       provide: AuthService,
-      useFactory: async (config: AppConfig, tenants: TenantsRepository) => {
-        const auth = new AuthService(config, tenants);
+      useFactory: async (config: AppConfig, tenants: TenantsRepository, redis: RedisConnections, log: Logger) => {
+        const auth = new AuthService(config, tenants, { redis: redis.producer, log });
         await auth.bootstrapStaticTenants();
         return auth;
       },
-      inject: [APP_CONFIG, TenantsRepository],
+      inject: [APP_CONFIG, TenantsRepository, RedisConnections, LOGGER],
     },
+    AuthUpgradeGate,
   ],
   exports: [AuthService],
 })

@@ -1,8 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { DomainError } from '../common/errors/domain-error';
 import { isDependencyDown, unavailable } from '../common/errors/domain-error';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
+import { AuthThrottle } from './auth-throttle';
 import type { Principal } from './principal';
 
 export function hashKey(key: string): string {
@@ -19,12 +22,36 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
-/** Resolves `Authorization: Bearer <key>` to a tenant. No key, a wrong or revoked key: 401. */
+/**
+ * Resolves `Authorization: Bearer <key>` to a tenant. No key, a wrong or revoked key: 401.
+ * The transport that answers the request (REST guards, GraphQL resolvers over HTTP and
+ * WebSocket) passes the client address: its failed attempts are throttled (auth-throttle.ts).
+ * Other callers (CORS, rate-limit middleware that peek at the key) pass none and count nothing,
+ * so one request counts once.
+ */
 export class AuthService {
+  readonly throttle: AuthThrottle | undefined;
+
   constructor(
     private readonly config: AppConfig,
     private readonly tenants: TenantsRepository,
-  ) {}
+    deps: { redis?: Redis; log?: Logger } = {},
+  ) {
+    let lastWarn = 0;
+    this.throttle = deps.redis && config.auth.failLimit > 0
+      ? new AuthThrottle({
+        redis: deps.redis,
+        prefix: config.queuePrefix,
+        limit: config.auth.failLimit,
+        windowS: config.auth.failWindowS,
+        onRedisError: (e) => {
+          if (Date.now() - lastWarn < 30_000) return;
+          lastWarn = Date.now();
+          deps.log?.warn({ err: (e as Error).message }, 'auth: failed-attempt throttle skipped, Redis unavailable (fail open)');
+        },
+      })
+      : undefined;
+  }
 
   async bootstrapStaticTenants(): Promise<void> {
     const at = new Date().toISOString();
@@ -37,9 +64,23 @@ export class AuthService {
     return m?.[1];
   }
 
-  async authenticate(authorization: unknown): Promise<Principal> {
+  /**
+   * @param client the caller's address when this call answers the request (throttled), else undefined.
+   * @throws UNAUTHENTICATED, RATE_LIMITED (the address is blocked), SERVICE_UNAVAILABLE (database down).
+   */
+  async authenticate(authorization: unknown, client?: string): Promise<Principal> {
     const key = AuthService.bearer(authorization);
     if (!key) throw new DomainError('UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>".');
+    const principal = await this.lookup(key);
+    if (!principal) {
+      await this.throttle?.failed(client);
+      throw new DomainError('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    }
+    await this.throttle?.passed(client);
+    return principal;
+  }
+
+  private async lookup(key: string): Promise<Principal | undefined> {
     for (const s of this.config.apiKeys) {
       if (safeEqual(s.key, key)) return { tenantId: s.tenant, keyId: `static:${s.tenant}`, type: 'secret', allowedKinds: null };
     }
@@ -50,7 +91,7 @@ export class AuthService {
       if (isDependencyDown(e)) throw unavailable('The database is unreachable; cannot check the API key. Retry shortly.');
       throw e;
     }
-    if (!row || row.revoked_at) throw new DomainError('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    if (!row || row.revoked_at) return undefined;
     let allowedKinds: string[] | null = null;
     if (row.type === 'publishable') {
       const t = await this.tenants.find(row.tenant_id);
@@ -59,9 +100,16 @@ export class AuthService {
     return { tenantId: row.tenant_id, keyId: row.id, type: row.type, allowedKinds };
   }
 
-  checkAdmin(authorization: unknown): void {
+  /** The admin API's bearer token; failures are throttled like API keys (same counter per address). */
+  async checkAdmin(authorization: unknown, client?: string): Promise<void> {
     const token = AuthService.bearer(authorization);
     if (!this.config.adminToken) throw new DomainError('FORBIDDEN', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
-    if (!token || !safeEqual(token, this.config.adminToken)) throw new DomainError('UNAUTHENTICATED', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".');
+    const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".');
+    if (!token) throw unauthenticated();
+    if (!safeEqual(token, this.config.adminToken)) {
+      await this.throttle?.failed(client);
+      throw unauthenticated();
+    }
+    await this.throttle?.passed(client);
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Context, Field, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Inject } from '@nestjs/common';
+import { gqlClientAddress } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
 import { AuthService } from '../auth/auth.service';
 import { CheckEventBus } from '../infra/queue/event-bus';
@@ -15,8 +16,10 @@ class SubmittedBatchModel {
 }
 
 export interface GqlContext {
-  req?: { headers?: Record<string, unknown> };
+  req?: { headers?: Record<string, unknown>; ip?: string };
   connectionParams?: Record<string, unknown>;
+  /** The client address of a graphql-ws connection (set by the context in api.module.ts). */
+  wsClientIp?: string;
   principal?: Promise<Principal>;
 }
 
@@ -34,7 +37,7 @@ export class ChecksResolver {
     if (!ctx.principal) {
       const cp = ctx.connectionParams ?? {};
       const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
-      ctx.principal = this.auth.authenticate(header);
+      ctx.principal = this.auth.authenticate(header, gqlClientAddress(ctx));
     }
     return ctx.principal;
   }

@@ -23,6 +23,16 @@ function parseJson<T>(s: string | null): T | undefined {
   return s === null ? undefined : (JSON.parse(s) as T);
 }
 
+/**
+ * Publishable keys sit in web pages, so anyone can use them: they submit one check per request,
+ * never batches (one request could otherwise queue thousands of checks on the tenant's behalf).
+ */
+export function assertMayBatch(p: Principal): void {
+  if (p.type === 'publishable') {
+    throw new DomainError('FORBIDDEN', 'Publishable keys cannot submit batches: submit one check per request, or submit batches from your server with a secret key.');
+  }
+}
+
 export function toCheckModel(r: CheckRow): CheckModel {
   return {
     id: r.id,
@@ -169,6 +179,7 @@ export class ChecksService {
   }
 
   async submitBatch(p: Principal, body: unknown): Promise<{ id: string; total: number }> {
+    assertMayBatch(p);
     const checks = (body as { checks?: unknown } | null)?.checks;
     if (!Array.isArray(checks) || checks.length === 0) {
       throw new DomainError('VALIDATION_FAILED', 'checks: must be a non-empty array', [{ field: 'checks', message: 'must be a non-empty array of { kind, ...input }' }]);

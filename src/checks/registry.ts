@@ -6,6 +6,7 @@ import type { CheckKindDefinition, KindLookup } from './check-kind';
 import { checkKindMeta, type CheckKindProvider } from './check-kind.decorator';
 import { findingCatalog } from './kind-catalog';
 import { applyKindContracts } from './kind-contracts';
+import { publishKindNames } from './known-kinds.validator';
 
 /** A kind registration the registry cannot accept; boot stops with every problem named. */
 export class KindRegistrationError extends Error {
@@ -65,6 +66,8 @@ export class KindRegistry implements KindLookup, OnModuleInit {
     }
     if (problems.length) throw new KindRegistrationError(problems);
     applyKindContracts(this.registered.map((r) => r.definition));
+    // allowedKinds inputs validate against, and document, the kinds found here.
+    publishKindNames(this.names());
   }
 
   /** Kinds whose provider runs the engine with injected services use that instead of `definition.run`. */

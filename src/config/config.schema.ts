@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { readAuthSettings, type AuthSettings } from '../auth/auth.settings';
 import { readContentSettings, type ContentSettings } from '../content-spam-check/content.config';
 import { readDnsAuditSettings, type DnsAuditSettings } from '../dns/dns.settings';
 import { loadEmbedConfig, type EmbedConfig } from '../embed/embed.config';
 import { readDnsSettings, type DnsSettings } from '../infra/dns/dns.settings';
+import { readAnalysisSettings, type AnalysisSettings } from '../infra/cpu/analysis.settings';
 import { readHttpsFetcherSettings, type HttpsFetcherSettings } from '../infra/net/https-fetcher.settings';
 import { readSpamSettings, type SpamSettings } from '../infra/spam/spam.settings';
 import { parseSpamdUrl } from '../infra/spam/spamd.client';
 import { parseProbeSettings, type ProbeSettings } from '../probe/probe.settings';
-import { parseRateLimitConfig, type RateLimitConfig } from '../ratelimit/ratelimit.config';
+import { parseOperationLimitConfig, parseRateLimitConfig, type OperationLimitConfig, type RateLimitConfig } from '../ratelimit/ratelimit.config';
 import { healthSettings, type HealthSettings } from '../reports/health/health.settings';
 import { readReportsSettings, type ReportsSettings } from '../reports/reports.settings';
 import { webhookSettings, type WebhookSettings } from '../reports/webhooks/webhooks.settings';
@@ -82,7 +84,18 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   /** Browser access (src/embed/embed.config.ts: CORS_MAX_AGE, PUBLISHABLE_*_RPM, WEB_DIR). */
   embed: EmbedConfig;
+  /** Failed-authentication throttle (src/auth/auth.settings.ts: AUTH_FAIL_LIMIT, AUTH_FAIL_WINDOW_S). */
+  auth: AuthSettings;
+  /** Analysis worker threads (src/infra/cpu/analysis.settings.ts: ANALYSIS_THREADS, ANALYSIS_TIMEOUT_MS, ANALYSIS_MAX_QUEUE). */
+  analysis: AnalysisSettings;
+  /**
+   * Per-visitor and per-operation limits (src/ratelimit/ratelimit.config.ts:
+   * PUBLISHABLE_VISITOR_CONCURRENT_CHECKS, GRAPHQL_MAX_MUTATION_FIELDS).
+   */
+  operationLimits: OperationLimitConfig;
 }
+
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 export const DEFAULT_DNSBL_ZONES = ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org', 'psbl.surriel.com'];
 export const DEFAULT_DNSBL_DOMAIN_ZONES = ['dbl.spamhaus.org', 'multi.surbl.org'];
@@ -191,6 +204,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const ports = list(env.PROBE_ALLOWED_PORTS || '25,465,587,2525').map(Number);
   for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`PROBE_ALLOWED_PORTS: "${p}" is not a port`);
 
+  // A guessable admin token opens every tenant: at least 32 characters (e.g. openssl rand -base64 24).
+  const adminToken = readSecret(env, 'ADMIN_TOKEN', problems);
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push(`${env.ADMIN_TOKEN_FILE ? 'ADMIN_TOKEN_FILE' : 'ADMIN_TOKEN'}: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${adminToken.length}); generate one with: openssl rand -base64 24`);
+  }
+
   const secretKey = readSecret(env, 'SECRET_KEY', problems);
   if (secretKey !== undefined && !(/^[0-9a-fA-F]{64}$/.test(secretKey) || Buffer.from(secretKey, 'base64').length === 32)) {
     problems.push('SECRET_KEY: must be 32 bytes as 64 hex characters or base64');
@@ -219,7 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl,
     queuePrefix,
     apiKeys,
-    adminToken: readSecret(env, 'ADMIN_TOKEN', problems),
+    adminToken,
     dnsServers: parseDnsServers(env.DNS_SERVERS ?? '', 'DNS_SERVERS', problems),
     dnsTimeoutMs: int(env, 'DNS_TIMEOUT_MS', 3000, 50, 60000, problems),
     dnsRetries: int(env, 'DNS_RETRIES', 1, 0, 5, problems),
@@ -250,6 +269,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reports: slice(problems, () => readReportsSettings(env)),
     rateLimit: slice(problems, () => parseRateLimitConfig(env)),
     embed: slice(problems, () => loadEmbedConfig(env, corsOrigins)),
+    auth: slice(problems, () => readAuthSettings(env)),
+    analysis: slice(problems, () => readAnalysisSettings(env)),
+    operationLimits: slice(problems, () => parseOperationLimitConfig(env)),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -87,7 +87,7 @@ export async function expandMacros(s: string, ctx: MacroContext): Promise<string
     if (next === '_') { out += ' '; i++; continue; }
     if (next === '-') { out += '%20'; i++; continue; }
     const end = s.indexOf('}', i);
-    const m = /^([a-z])(\d*)(r?)(.*)$/i.exec(s.slice(i + 2, end))!;
+    const m = /^([a-z])(\d*)(r?)([^]*)$/i.exec(s.slice(i + 2, end))!;
     const letter = m[1]!;
     let value = await letterValue(letter.toLowerCase(), ctx);
     const delims = m[4] || '.';

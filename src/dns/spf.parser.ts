@@ -75,14 +75,15 @@ export function macroStringError(s: string, allowExpOnly = false): string | null
   return null;
 }
 
-const TOPLABEL = /^(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])$/i;
+// RFC 7208 §7.1 toplabel; [0-9]* (not [a-z0-9]*) before the first letter reads each label once.
+const TOPLABEL = /^(?:[0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])$/i;
 
 /** domain-spec = macro-string domain-end; domain-end = ( "." toplabel [ "." ] ) / macro-expand (§7.1). */
 export function domainSpecError(spec: string): string | null {
   if (!spec) return 'empty domain-spec';
   const macroErr = macroStringError(spec);
   if (macroErr) return macroErr;
-  if (/%\{[^}]*\}$/.test(spec)) return null;
+  if (/%\{[^{}]*\}$/.test(spec)) return null;
   const trimmed = spec.endsWith('.') ? spec.slice(0, -1) : spec;
   const dot = trimmed.lastIndexOf('.');
   if (dot < 0) return `"${spec}" is not a fully qualified domain name`;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiKindsProperty, IsKnownKinds } from '../checks/known-kinds.validator';
 
 /** What browser pages of a tenant may do: from which origins, and which kinds publishable keys may submit. */
 export class BrowserAccessInput {
@@ -11,11 +12,12 @@ export class BrowserAccessInput {
   @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { each: true, message: 'each origin must look like https://app.example.com' })
   corsOrigins?: string[];
 
-  @ApiPropertyOptional({ type: [String], nullable: true, example: ['dns', 'mx'], description: 'Kinds publishable keys may submit; null allows all. Absent: unchanged.' })
+  @ApiKindsProperty({ nullable: true, example: ['dns', 'mx'], description: 'Kinds publishable keys may submit; null allows all. Absent: unchanged.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @MaxLength(40, { each: true })
+  @IsKnownKinds()
   allowedKinds?: string[] | null;
 }

@@ -1,6 +1,5 @@
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { notFound } from '../common/errors/domain-error';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
-import type { KindLookup } from '../checks/check-kind';
 import { normalizeOrigin } from './embed.config';
 import type { BrowserAccessInput } from './browser-access.input';
 import type { OriginPolicy } from './origin-policy';
@@ -12,7 +11,6 @@ export class BrowserAccessService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly policy: OriginPolicy,
-    private readonly kinds: KindLookup,
   ) {}
 
   async get(tenantId: string): Promise<BrowserAccessView> {
@@ -23,8 +21,6 @@ export class BrowserAccessService {
 
   async update(tenantId: string, input: BrowserAccessInput): Promise<BrowserAccessView> {
     if (!(await this.tenants.find(tenantId))) throw notFound('Tenant', tenantId);
-    const unknown = (input.allowedKinds ?? []).filter((k) => !this.kinds.names().includes(k));
-    if (unknown.length) throw new DomainError('VALIDATION_FAILED', `allowedKinds: unknown kind ${unknown[0]}`, [{ field: 'allowedKinds', message: `unknown kind(s) ${unknown.join(', ')}; one of ${this.kinds.names().join(', ')}` }]);
     const patch: { cors_origins?: string; allowed_kinds?: string | null } = {};
     // Stored normalised (lower-case host, no default port) so it compares equal to the Origin header.
     if (input.corsOrigins) patch.cors_origins = JSON.stringify([...new Set(input.corsOrigins.map((o) => normalizeOrigin(o)!))]);

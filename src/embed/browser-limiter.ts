@@ -15,7 +15,8 @@ export interface LimitDecision {
  * client address. This is deliberately NOT the general per-key limiter (src/ratelimit/, which
  * applies to every key): a publishable key is public by design (it sits in a web page's source),
  * so besides its own budget it needs a per-visitor budget, or one visitor could spend the whole
- * key's allowance. Keys live under `<QUEUE_PREFIX>:embed:rl:` so instances sharing a Redis do not
+ * key's allowance. src/ratelimit's RateLimiter.admitRequest calls this for every request and
+ * GraphQL operation of a publishable key, over HTTP and graphql-ws alike. Keys live under `<QUEUE_PREFIX>:embed:rl:` so instances sharing a Redis do not
  * count each other's traffic.
  *
  * Redis down: fail open, like src/ratelimit: the limiter protects capacity, not data, and
@@ -31,8 +32,11 @@ export class BrowserLimiter {
     private readonly onStoreError: (e: unknown) => void = () => undefined,
   ) {}
 
-  /** Count one request of `keyId` (undefined: count the address only) from `ip`. */
-  async hit(keyId: string | undefined, ip: string | undefined): Promise<LimitDecision> {
+  /**
+   * Count `cost` requests of `keyId` (undefined: count the address only) from `ip`. The cost is
+   * more than 1 for a GraphQL operation creating several checks (src/ratelimit/graphql-operations.ts).
+   */
+  async hit(keyId: string | undefined, ip: string | undefined, cost = 1): Promise<LimitDecision> {
     const now = this.clock();
     const window = Math.floor(now / 60_000);
     const retryAfterS = Math.max(1, Math.ceil(((window + 1) * 60_000 - now) / 1000));
@@ -44,7 +48,7 @@ export class BrowserLimiter {
       const m = this.redis.multi();
       for (const b of budgets) {
         const k = `${this.prefix}:embed:rl:${b.scope}:${b.id}:${window}`;
-        m.incr(k).pexpire(k, 120_000);
+        m.incrby(k, cost).pexpire(k, 120_000);
       }
       const res = (await m.exec()) ?? [];
       for (let i = 0; i < budgets.length; i++) {

@@ -1,8 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { problemFor, toProblem, type Problem } from '../api/problem';
-import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import type { BrowserLimiter } from './browser-limiter';
 import type { EmbedConfig } from './embed.config';
 import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-policy';
 
@@ -24,14 +22,13 @@ function send(res: Response, p: Problem, extraHeaders: Record<string, string> = 
   res.status(p.status).type('application/problem+json').send(JSON.stringify(p));
 }
 
-/** Publishable keys have this prefix (AuthService.newKey); only those are looked up here when no Origin is sent. */
-const looksPublishable = (bearer: string | undefined) => bearer?.startsWith('pk_') ?? false;
-
 /**
  * CORS for the API (Fetch standard §3.2, "CORS protocol"), publishable-key rules and the refusal
- * of secret keys from browser pages. Rules:
+ * of secret keys from browser pages. The publishable keys' per-key and per-address budgets are
+ * counted after this, by src/ratelimit's one admission for every transport (ratelimit.http.ts),
+ * so its 429s carry the CORS headers set here. Rules:
  * - Same-origin requests (the console at `/`) and requests without Origin (servers, curl) are not
- *   CORS requests and pass untouched, except that publishable keys are rate-limited everywhere.
+ *   CORS requests and pass untouched.
  * - A preflight (OPTIONS + Access-Control-Request-Method) is answered 204 with Allow-Methods,
  *   Allow-Headers and Max-Age when the origin is allowed for some tenant and asks only for GET/POST
  *   and our headers; anything else gets 403 and no CORS headers, so the browser stops there.
@@ -40,35 +37,20 @@ const looksPublishable = (bearer: string | undefined) => bearer?.startsWith('pk_
  *   origin is allowed for the key's tenant. A secret key with a cross-origin Origin is refused
  *   (403): anyone can read a key that a page sends. Admin paths are refused outright.
  */
-export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy: OriginPolicy, limiter: BrowserLimiter) {
+export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy: OriginPolicy) {
   const trustProxy = platform.trustProxy;
   const allowHeaders = (res: Response, origin: string) => {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);
   };
 
-  const limit = async (req: Request, res: Response, p: Principal): Promise<boolean> => {
-    const d = await limiter.hit(p.keyId, req.ip ?? req.socket.remoteAddress);
-    if (d.allowed) return true;
-    const who = d.scope === 'ip' ? 'from your network address' : 'for this publishable key';
-    send(res, problemFor('RATE_LIMITED', `Too many requests ${who} (at most ${d.limit} a minute). Retry in ${d.retryAfterS} s.`, { retryAfter: d.retryAfterS, scope: d.scope }), {
-      'Retry-After': String(d.retryAfterS),
-    });
-    return false;
-  };
-
   const handle = async (req: Request, res: Response): Promise<boolean> => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const path = req.path;
     const crossOrigin = origin !== undefined && origin !== 'null' ? !isSameOrigin(origin, req.headers, trustProxy) : origin === 'null';
-    const bearer = AuthService.bearer(req.headers.authorization);
 
-    if (!crossOrigin || !origin) {
-      // Not a browser cross-origin call; still count publishable keys (they are public).
-      if (!isApiPath(path) || !looksPublishable(bearer)) return false;
-      const p = await platform.auth.authenticate(req.headers.authorization).catch(() => undefined);
-      return p?.type === 'publishable' ? !(await limit(req, res, p)) : false;
-    }
+    // Not a browser cross-origin call (publishable keys are still counted, by src/ratelimit).
+    if (!crossOrigin || !origin) return false;
     if (!isApiPath(path) && !isAdminPath(path)) return false; // docs, health, static: no CORS
     res.vary('Origin');
     if (isAdminPath(path)) {
@@ -122,7 +104,7 @@ export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy:
       return true;
     }
     allowHeaders(res, origin);
-    return !(await limit(req, res, principal));
+    return false;
   };
 
   return (req: Request, res: Response, next: NextFunction) => {

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middleware';
 import { AuthService } from '../auth/auth.service';
 import { ChecksModule } from '../checks/checks.module';
-import { KindRegistry } from '../checks/registry';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { TenantsRepository } from '../infra/database/tenants.repository';
@@ -40,7 +39,7 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
 
   install(app: NestExpressApplication): void {
     app.use(staticMiddleware(this.config.embed.webDir, this.context.log));
-    app.use(corsMiddleware(this.context, this.config.embed, this.policy, this.limiter));
+    app.use(corsMiddleware(this.context, this.config.embed, this.policy));
     gateUpgrades(app.getHttpServer() as Server, this.context, this.policy, this.limiter);
   }
 }
@@ -73,8 +72,8 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
     },
     {
       provide: BrowserAccessService,
-      useFactory: (tenants: TenantsRepository, policy: OriginPolicy, kinds: KindRegistry) => new BrowserAccessService(tenants, policy, kinds),
-      inject: [TenantsRepository, OriginPolicy, KindRegistry],
+      useFactory: (tenants: TenantsRepository, policy: OriginPolicy) => new BrowserAccessService(tenants, policy),
+      inject: [TenantsRepository, OriginPolicy],
     },
     { provide: EMBED_WS_ON_CONNECT, useFactory: (context: EmbedContext, policy: OriginPolicy): WsOnConnect => embedWsOnConnect(context, policy), inject: [EMBED_CONTEXT, OriginPolicy] },
     EmbedHttp,

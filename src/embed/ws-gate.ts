@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { clientAddress } from '../ratelimit/client-scope';
 import type { BrowserLimiter } from './browser-limiter';
 import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-policy';
 
@@ -15,7 +16,8 @@ function refuse(socket: Duplex, status: string, text: string): void {
  * later in `connection_init`. So at the handshake we refuse origins no tenant allows, and count
  * the upgrade against the client address's publishable-key budget. Same-origin and non-browser
  * clients pass. Per-key rules (secret key from a browser, the key's own tenant's origins) need the
- * key: `embedWsOnConnect` below checks them when wired as graphql-ws `onConnect`.
+ * key: `embedWsOnConnect` below checks them when wired as graphql-ws `onConnect`. Each operation
+ * on the socket is then counted like an HTTP request (src/ratelimit/ratelimit.ws.ts).
  *
  * How: Nest's subscription service listens for 'upgrade' on the HTTP server; we wrap `emit` so
  * our check runs first whatever the order listeners were added in (this runs before app.init()).
@@ -31,7 +33,8 @@ export function gateUpgrades(server: Server, platform: EmbedContext, policy: Ori
       refuse(socket, '403 Forbidden', `Origin ${origin} is not allowed to open GraphQL subscriptions.`);
       return false;
     }
-    const d = await limiter.hit(undefined, req.socket.remoteAddress);
+    // The same client address HTTP uses (X-Forwarded-For with TRUST_PROXY), so one budget per visitor.
+    const d = await limiter.hit(undefined, clientAddress(req, trustProxy));
     if (!d.allowed) {
       refuse(socket, '429 Too Many Requests', `Too many connections from your address; retry in ${d.retryAfterS} s.`);
       return false;

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
-import type { RateLimitConfig } from './ratelimit.config';
+import { clientBucket, type BrowserLimiter } from '../embed/browser-limiter';
+import { currentClient } from './client-scope';
+import { OPERATION_LIMIT_DEFAULTS, type OperationLimitConfig, type RateLimitConfig } from './ratelimit.config';
 import type { RateLimitStore } from './ratelimit.store';
 import type { UnfinishedRepository } from '../infra/database/unfinished.repository';
 
@@ -19,6 +21,13 @@ export interface RequestAllowance {
 /** Seconds a client is told to wait when its key has too many unfinished checks. */
 export const CONCURRENCY_RETRY_S = 5;
 
+/** The answer to one request or GraphQL operation: the allowance for the RateLimit-* headers, and the refusal if any. */
+export interface RequestDecision {
+  allowance?: RequestAllowance;
+  /** A coded RATE_LIMITED error with `retryAfter` (seconds); undefined when admitted. */
+  refusal?: DomainError;
+}
+
 function secondsToUtcMidnight(now: number): number {
   const d = new Date(now);
   return Math.max(1, Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - now) / 1000));
@@ -26,7 +35,13 @@ function secondsToUtcMidnight(now: number): number {
 
 /**
  * Per-key request rate, per-key unfinished checks and per-tenant daily quota, all counted in Redis
- * so every API replica sees the same numbers.
+ * so every API replica sees the same numbers; for publishable keys also the per-key and
+ * per-address minute budgets (BrowserLimiter) and a per-visitor unfinished-check cap.
+ *
+ * Two entry points, whatever the transport (REST, GraphQL over HTTP, graphql-ws):
+ * - `admitRequest(principal, ip, cost)` for every request or GraphQL operation (cost: 1, or the
+ *   number of checks it creates when more; see graphql-operations.ts);
+ * - `admit(principal, n, submit, member)` around every submission of n checks (ratelimit.module.ts).
  *
  * Redis down: FAIL OPEN. The limiter protects capacity, it does not guard data; while Redis is down
  * submits fail with 503 anyway (the queue is in Redis) and reads are served from the database,
@@ -37,6 +52,8 @@ export class RateLimiter {
   private readonly limited: Counter<'reason'>;
   private readonly storeErrors: Counter;
   private lastWarn = 0;
+  /** Publishable keys' per-key and per-address minute budgets, attached by the HTTP role (embed). */
+  private browser: BrowserLimiter | undefined;
 
   constructor(
     readonly config: RateLimitConfig,
@@ -45,8 +62,14 @@ export class RateLimiter {
     private readonly log: Logger,
     registry: Registry,
     private readonly clock: () => number = Date.now,
+    readonly operations: OperationLimitConfig = OPERATION_LIMIT_DEFAULTS,
   ) {
-    this.limited = new Counter({ name: 'smtp_doctor_rate_limited_total', help: 'Requests refused with 429 by reason (rpm, concurrency, quota)', labelNames: ['reason'], registers: [registry] });
+    this.limited = new Counter({
+      name: 'smtp_doctor_rate_limited_total',
+      help: 'Requests refused with 429 by reason (rpm, concurrency, quota, visitor, publishable_key, publishable_ip)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
     this.storeErrors = new Counter({ name: 'smtp_doctor_rate_limit_store_errors_total', help: 'Rate-limit decisions skipped (fail open) because Redis did not answer', registers: [registry] });
   }
 
@@ -59,12 +82,17 @@ export class RateLimiter {
     }
   }
 
-  /** Count one request; undefined when the limit is off or Redis is down (fail open). */
-  async request(p: Principal): Promise<RequestAllowance | undefined> {
+  /** Count publishable keys against these minute budgets too (per key and per client address). */
+  useBrowserLimiter(browser: BrowserLimiter | undefined): void {
+    this.browser = browser;
+  }
+
+  /** Count one request (`cost` of them); undefined when the limit is off or Redis is down (fail open). */
+  async request(p: Principal, cost = 1): Promise<RequestAllowance | undefined> {
     const limit = this.config.rpm;
     if (!limit) return undefined;
     try {
-      const { count, resetMs } = await this.store.hit(p.keyId);
+      const { count, resetMs } = await this.store.hit(p.keyId, 60_000, cost);
       const a = { limit, remaining: Math.max(0, limit - count), resetS: Math.max(1, Math.ceil(resetMs / 1000)), allowed: count <= limit };
       if (!a.allowed) this.limited.inc({ reason: 'rpm' });
       return a;
@@ -72,6 +100,29 @@ export class RateLimiter {
       this.storeDown(e);
       return undefined;
     }
+  }
+
+  /**
+   * The one admission of a request or GraphQL operation, for every transport: `cost` counts
+   * against the key's per-minute budget and, for a publishable key, against that key's and the
+   * client address's browser budgets. Every budget is counted even when one refuses (as HTTP did).
+   */
+  async admitRequest(p: Principal, ip: string | undefined, cost = 1): Promise<RequestDecision> {
+    const [allowance, browser] = await Promise.all([
+      this.request(p, cost),
+      p.type === 'publishable' && this.browser ? this.browser.hit(p.keyId, ip, cost) : undefined,
+    ]);
+    if (allowance && !allowance.allowed) return { allowance, refusal: this.tooManyRequests(allowance) };
+    if (browser && !browser.allowed) {
+      this.limited.inc({ reason: browser.scope === 'ip' ? 'publishable_ip' : 'publishable_key' });
+      const who = browser.scope === 'ip' ? 'from your network address' : 'for this publishable key';
+      const refusal = new DomainError('RATE_LIMITED', `Too many requests ${who} (at most ${browser.limit} a minute). Retry in ${browser.retryAfterS} s.`, undefined, {
+        retryAfter: browser.retryAfterS,
+        scope: browser.scope,
+      });
+      return { allowance, refusal };
+    }
+    return { allowance };
   }
 
   /** The 429 for a request over the per-minute limit. */
@@ -85,19 +136,25 @@ export class RateLimiter {
    */
   async admit<T>(p: Principal, n: number, submit: () => Promise<T>, member: (result: T) => string): Promise<T> {
     const { concurrentChecks: conc, dailyChecks: quota } = this.config;
-    if ((!conc && !quota) || n <= 0) return submit();
+    // A visitor of a publishable key: its client address (IPv6: the /64), scoped to the tenant.
+    const vcap = this.operations.visitorConcurrentChecks;
+    const ip = p.type === 'publishable' && vcap ? currentClient()?.ip : undefined;
+    const visitor = ip ? this.store.visitorKey(p.tenantId, clientBucket(ip)) : undefined;
+    if ((!conc && !quota && !visitor) || n <= 0) return submit();
     // Bigger than the limit itself: no wait would help, so this is the request's fault (400), not a 429.
     if (conc && n > conc) throw tooBig(n, `this API key may have at most ${conc} unfinished checks (RATE_LIMIT_CONCURRENT_CHECKS)`);
     if (quota && n > quota) throw tooBig(n, `the tenant's daily quota is ${quota} checks (QUOTA_DAILY_CHECKS)`);
+    if (visitor && n > vcap) throw tooBig(n, `one visitor may have at most ${vcap} unfinished checks (PUBLISHABLE_VISITOR_CONCURRENT_CHECKS)`);
 
     const now = this.clock();
     const token = randomUUID();
     const quotaKey = this.store.quotaKey(p.tenantId, new Date(now));
-    const args = { keyId: p.keyId, quotaKey, n, quotaLimit: quota, concLimit: conc, token, now };
+    const args = { keyId: p.keyId, quotaKey, n, quotaLimit: quota, concLimit: conc, token, now, visitor, visitorLimit: vcap };
     let admitted;
     try {
       admitted = await this.store.admit(args);
       if (!admitted.ok && admitted.reason === 'concurrency' && (await this.reconcile(p.keyId))) admitted = await this.store.admit(args);
+      if (!admitted.ok && admitted.reason === 'visitor' && visitor && (await this.reconcileVisitor(visitor))) admitted = await this.store.admit(args);
     } catch (e) {
       this.storeDown(e);
       return submit();
@@ -110,6 +167,14 @@ export class RateLimiter {
           retryAfter,
         });
       }
+      if (admitted.reason === 'visitor') {
+        throw new DomainError(
+          'RATE_LIMITED',
+          `Your address has ${admitted.inFlight} unfinished checks with this site and may have at most ${vcap} at a time; retry when one has finished.`,
+          undefined,
+          { retryAfter: CONCURRENCY_RETRY_S, scope: 'visitor' },
+        );
+      }
       throw new DomainError('RATE_LIMITED', `This API key has ${admitted.inFlight} unfinished checks and may have at most ${conc}; retry when some have finished.`, undefined, {
         retryAfter: CONCURRENCY_RETRY_S,
       });
@@ -119,11 +184,32 @@ export class RateLimiter {
     try {
       result = await submit();
     } catch (e) {
-      await this.store.release(p.keyId, quotaKey, token, quota ? n : 0).catch((err: unknown) => this.storeDown(err));
+      await this.store.release(p.keyId, quotaKey, token, quota ? n : 0, visitor).catch((err: unknown) => this.storeDown(err));
       throw e;
     }
     if (conc) await this.store.commit(p.keyId, token, member(result), n).catch((err: unknown) => this.storeDown(err));
+    if (visitor) await this.store.commitVisitor(visitor, token, member(result)).catch((err: unknown) => this.storeDown(err));
     return result;
+  }
+
+  /**
+   * A visitor at the cap: drop the checks the database shows finished (the database is the source
+   * of truth; at most `cap` ids, looked up by primary key). Returns true when something was freed.
+   * No finish hook keeps visitors' sets: the worker does not know the client address.
+   */
+  private async reconcileVisitor(visitor: string): Promise<boolean> {
+    const ids = await this.store.visitorChecks(visitor);
+    if (!ids.length) return false;
+    let counts;
+    try {
+      counts = await this.unfinished.counts(ids);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'rate limiter: cannot reconcile a visitor with the database');
+      return false;
+    }
+    const done = ids.filter((id) => !counts.get(id));
+    await this.store.dropVisitorChecks(visitor, done);
+    return done.length > 0;
   }
 
   /** A check finished (worker side): it no longer counts against its key. */

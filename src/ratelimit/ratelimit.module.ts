@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middleware';
@@ -6,7 +7,7 @@ import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import { CheckLifecycle } from '../checks/check-lifecycle';
 import { ChecksModule } from '../checks/checks.module';
-import { MAX_BATCH, ChecksService } from '../checks/checks.service';
+import { assertMayBatch, MAX_BATCH, ChecksService } from '../checks/checks.service';
 import { Metrics } from '../common/metrics';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -14,8 +15,10 @@ import type { DatabaseHandle } from '../infra/database/database.factory';
 import { DATABASE } from '../infra/database/storage.module';
 import { UnfinishedRepository } from '../infra/database/unfinished.repository';
 import { RedisConnections } from '../infra/queue/redis.factory';
+import { BrowserLimiter } from '../embed/browser-limiter';
 import { RateLimiter } from './rate-limiter';
 import { installRateLimit } from './ratelimit.http';
+import { GraphqlRateLimit } from './ratelimit.ws';
 import { RateLimitStore } from './ratelimit.store';
 import { warnOnRedisSettings } from './redis-settings';
 
@@ -29,6 +32,8 @@ export function limitSubmissions(checks: ChecksService, limiter: RateLimiter): v
   const submitBatch = checks.submitBatch.bind(checks);
   checks.submit = (p: Principal, body: unknown) => limiter.admit(p, 1, () => submit(p, body), (r) => r.id);
   checks.submitBatch = (p: Principal, body: unknown) => {
+    // Refused before admission, so a publishable key's batch is 403 whatever its size (not a 400 or 429).
+    assertMayBatch(p);
     const items = (body as { checks?: unknown } | null)?.checks;
     // Malformed or oversized batches are not counted: the service rejects them with a 400.
     const n = Array.isArray(items) && items.length <= MAX_BATCH ? items.length : 0;
@@ -65,16 +70,28 @@ export class RateLimitHttp implements HttpMiddlewareInstaller {
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(ModuleRef) private readonly modules: ModuleRef,
   ) {}
 
   install(app: NestExpressApplication): void {
-    installRateLimit(app, this.limiter, { auth: this.auth, log: this.log });
+    installRateLimit(app, this.limiter, { auth: this.auth, log: this.log, browser: this.browserLimiter() });
+  }
+
+  /** EmbedModule's publishable-key limiter, when the application has EmbedModule (the API role does). */
+  private browserLimiter(): BrowserLimiter | undefined {
+    try {
+      return this.modules.get(BrowserLimiter, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 }
 
 /**
  * Rate limits and quotas: per-key requests per minute and concurrent checks, per-tenant daily
- * quotas, Redis-backed so they hold across replicas. Settings: the `rateLimit` slice.
+ * quotas, publishable keys' visitor caps, one admission for every transport (HTTP middleware here,
+ * graphql-ws hooks and the mutation-field rule through GraphqlRateLimit, wired by ApiModule),
+ * Redis-backed so they hold across replicas. Settings: the `rateLimit` and `operationLimits` slices.
  */
 @Module({
   imports: [ChecksModule],
@@ -82,11 +99,25 @@ export class RateLimitHttp implements HttpMiddlewareInstaller {
     {
       provide: RateLimiter,
       useFactory: (config: AppConfig, redis: RedisConnections, database: DatabaseHandle, log: Logger, metrics: Metrics) =>
-        new RateLimiter(config.rateLimit, new RateLimitStore(redis.producer, config.queuePrefix), new UnfinishedRepository(database.db), log, metrics.registry),
+        new RateLimiter(
+          config.rateLimit,
+          new RateLimitStore(redis.producer, config.queuePrefix),
+          new UnfinishedRepository(database.db),
+          log,
+          metrics.registry,
+          Date.now,
+          config.operationLimits,
+        ),
       inject: [APP_CONFIG, RedisConnections, DATABASE, LOGGER, Metrics],
+    },
+    {
+      provide: GraphqlRateLimit,
+      useFactory: (limiter: RateLimiter, auth: AuthService, config: AppConfig) => new GraphqlRateLimit(limiter, auth, config.trustProxy),
+      inject: [RateLimiter, AuthService, APP_CONFIG],
     },
     RateLimitWiring,
     RateLimitHttp,
   ],
+  exports: [GraphqlRateLimit],
 })
 export class RateLimitModule {}

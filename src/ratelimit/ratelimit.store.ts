@@ -12,38 +12,60 @@ import type { RedisClient as Redis } from '../infra/queue/redis.factory';
  *                          (negative: finished before its submission committed, see COMMIT);
  * - `conc:<keyId>:n`      sum of the positive fields (read in O(1) at admission);
  * - `conc:<keyId>:p`      reservations of submissions in progress: token -> "n:startedMs";
- * - `conc:<keyId>:r`      a short lock so only one replica reconciles a key with the database.
+ * - `conc:<keyId>:r`      a short lock so only one replica reconciles a key with the database;
+ * - `vis:<tenant>:<client>:f` set of unfinished check ids one visitor of a publishable key
+ *                          submitted (client: IPv4 address or IPv6 /64);
+ * - `vis:<tenant>:<client>:p` that visitor's reservations in progress, like `conc:<keyId>:p`.
+ * A visitor's set is not kept by finish hooks: when the visitor is at the cap, the limiter asks
+ * the database which of its (at most cap) checks are still unfinished and drops the others.
  */
 
+// KEYS: window. ARGV: windowMs, cost.
 const HIT = `
-local n = redis.call('INCR', KEYS[1])
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if n == 1 or ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-// KEYS: quota, total, pending. ARGV: n, quotaLimit, quotaTtlS, concLimit, nowMs, token, staleBeforeMs.
-// Returns {0, quotaUsed, inFlight} admitted; {1, quotaUsed} quota exceeded; {2, inFlight} too many unfinished.
+// KEYS: quota, total, pending, visitor pending, visitor set. ARGV: n, quotaLimit, quotaTtlS,
+// concLimit, nowMs, token, staleBeforeMs, visitorLimit (0: no visitor cap).
+// Returns {0, quotaUsed, inFlight} admitted; {1, quotaUsed} quota exceeded; {2, inFlight} too many
+// unfinished for the key; {3, visitorInFlight} too many unfinished for the visitor.
 const ADMIT = `
 local n = tonumber(ARGV[1])
 local qlimit = tonumber(ARGV[2])
+local stale = tonumber(ARGV[7])
+local function reserved(key)
+  local sum = 0
+  local pend = redis.call('HGETALL', key)
+  for i = 1, #pend, 2 do
+    local pn, ts = string.match(pend[i + 1], '^(%d+):(%d+)$')
+    if (not ts) or tonumber(ts) < stale then
+      redis.call('HDEL', key, pend[i])
+    else
+      sum = sum + tonumber(pn)
+    end
+  end
+  return sum
+end
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 if qlimit > 0 and used + n > qlimit then return {1, used} end
+local vlimit = tonumber(ARGV[8])
+if vlimit > 0 then
+  local visitor = reserved(KEYS[4]) + redis.call('SCARD', KEYS[5])
+  if visitor + n > vlimit then return {3, visitor} end
+end
 local climit = tonumber(ARGV[4])
 local inflight = 0
 if climit > 0 then
-  local pend = redis.call('HGETALL', KEYS[3])
-  for i = 1, #pend, 2 do
-    local pn, ts = string.match(pend[i + 1], '^(%d+):(%d+)$')
-    if (not ts) or tonumber(ts) < tonumber(ARGV[7]) then
-      redis.call('HDEL', KEYS[3], pend[i])
-    else
-      inflight = inflight + tonumber(pn)
-    end
-  end
-  inflight = inflight + tonumber(redis.call('GET', KEYS[2]) or '0')
+  inflight = reserved(KEYS[3]) + tonumber(redis.call('GET', KEYS[2]) or '0')
   if inflight + n > climit then return {2, inflight} end
   redis.call('HSET', KEYS[3], ARGV[6], n .. ':' .. ARGV[5])
   redis.call('PEXPIRE', KEYS[3], 3600000)
+end
+if vlimit > 0 then
+  redis.call('HSET', KEYS[4], ARGV[6], n .. ':' .. ARGV[5])
+  redis.call('PEXPIRE', KEYS[4], 3600000)
 end
 if qlimit > 0 then
   redis.call('INCRBY', KEYS[1], n)
@@ -65,14 +87,23 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 return 1`;
 
-// KEYS: quota, pending. ARGV: token, n (refund of the quota; 0 when quota is off).
+// KEYS: quota, pending, visitor pending. ARGV: token, n (refund of the quota; 0 when quota is off).
 const RELEASE = `
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
 local n = tonumber(ARGV[2])
 if n > 0 and redis.call('EXISTS', KEYS[1]) == 1 then
   local v = redis.call('DECRBY', KEYS[1], n)
   if v < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
 end
+return 1`;
+
+// KEYS: visitor pending, visitor set. ARGV: token, checkId, ttlS. The visitor's reservation becomes
+// a tracked check.
+const VISITOR_COMMIT = `
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1`;
 
 // KEYS: fields, total. ARGV: member, ttlS. One check of that member finished. An untracked member
@@ -105,15 +136,20 @@ return sum`;
 
 type Reply = (string | number)[];
 interface ScriptedRedis {
-  rlHit(k: string, windowMs: number): Promise<[number, number]>;
-  rlAdmit(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<Reply>;
+  rlHit(k: string, windowMs: number, cost: number): Promise<[number, number]>;
+  rlAdmit(k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: (string | number)[]): Promise<Reply>;
   rlCommit(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
-  rlRelease(k1: string, k2: string, ...argv: (string | number)[]): Promise<number>;
+  rlRelease(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
+  rlVisitorCommit(k1: string, k2: string, token: string, checkId: string, ttlS: number): Promise<number>;
   rlFinish(k1: string, k2: string, member: string, ttlS: number): Promise<number>;
   rlReconcile(k1: string, k2: string, ...argv: (string | number)[]): Promise<number>;
 }
 
-export type AdmitResult = { ok: true; quotaUsed: number; inFlight: number } | { ok: false; reason: 'quota'; quotaUsed: number } | { ok: false; reason: 'concurrency'; inFlight: number };
+export type AdmitResult =
+  | { ok: true; quotaUsed: number; inFlight: number }
+  | { ok: false; reason: 'quota'; quotaUsed: number }
+  | { ok: false; reason: 'concurrency'; inFlight: number }
+  | { ok: false; reason: 'visitor'; inFlight: number };
 
 /** Tracked work lives a week at most without news (a key that stopped submitting cleans itself up). */
 const TRACK_TTL_S = 7 * 24 * 3600;
@@ -130,9 +166,10 @@ export class RateLimitStore {
     // defineCommand sends EVALSHA and falls back to EVAL after a Redis restart flushed the scripts.
     const defs: [string, number, string][] = [
       ['rlHit', 1, HIT],
-      ['rlAdmit', 3, ADMIT],
+      ['rlAdmit', 5, ADMIT],
       ['rlCommit', 3, COMMIT],
-      ['rlRelease', 2, RELEASE],
+      ['rlRelease', 3, RELEASE],
+      ['rlVisitorCommit', 2, VISITOR_COMMIT],
       ['rlFinish', 2, FINISH],
       ['rlReconcile', 2, RECONCILE],
     ];
@@ -144,9 +181,9 @@ export class RateLimitStore {
     return [this.prefix, 'rl', ...parts].join(':');
   }
 
-  /** Count one request of a key; returns the count in the window and the window's remaining ms. */
-  async hit(keyId: string, windowMs = 60_000): Promise<{ count: number; resetMs: number }> {
-    const [count, resetMs] = await this.r.rlHit(this.k('rpm', keyId), windowMs);
+  /** Count `cost` requests of a key; returns the count in the window and the window's remaining ms. */
+  async hit(keyId: string, windowMs = 60_000, cost = 1): Promise<{ count: number; resetMs: number }> {
+    const [count, resetMs] = await this.r.rlHit(this.k('rpm', keyId), windowMs, cost);
     return { count: Number(count), resetMs: Number(resetMs) };
   }
 
@@ -154,11 +191,20 @@ export class RateLimitStore {
     return this.k('quota', tenantId, now.toISOString().slice(0, 10));
   }
 
-  async admit(a: { keyId: string; quotaKey: string; n: number; quotaLimit: number; concLimit: number; token: string; now: number }): Promise<AdmitResult> {
+  /** The key of one visitor's unfinished checks: a tenant and a client bucket (see clientBucket). */
+  visitorKey(tenantId: string, client: string): string {
+    return this.k('vis', tenantId, client);
+  }
+
+  async admit(a: { keyId: string; quotaKey: string; n: number; quotaLimit: number; concLimit: number; token: string; now: number; visitor?: string; visitorLimit?: number }): Promise<AdmitResult> {
+    // Without a visitor the script never touches its two keys; it still needs names to declare.
+    const visitor = a.visitor ?? this.k('vis', '-');
     const reply = await this.r.rlAdmit(
       a.quotaKey,
       this.k('conc', a.keyId, 'n'),
       this.k('conc', a.keyId, 'p'),
+      `${visitor}:p`,
+      `${visitor}:f`,
       a.n,
       a.quotaLimit,
       2 * 24 * 3600,
@@ -166,10 +212,12 @@ export class RateLimitStore {
       a.now,
       a.token,
       a.now - RESERVATION_MS,
+      a.visitor ? (a.visitorLimit ?? 0) : 0,
     );
     const [code, x, y] = reply.map(Number);
     if (code === 1) return { ok: false, reason: 'quota', quotaUsed: x! };
     if (code === 2) return { ok: false, reason: 'concurrency', inFlight: x! };
+    if (code === 3) return { ok: false, reason: 'visitor', inFlight: x! };
     return { ok: true, quotaUsed: x!, inFlight: y! };
   }
 
@@ -178,9 +226,23 @@ export class RateLimitStore {
     await this.r.rlCommit(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), this.k('conc', keyId, 'p'), token, member, n, TRACK_TTL_S);
   }
 
-  /** The submission failed: drop the reservation and give the quota back. */
-  async release(keyId: string, quotaKey: string, token: string, refund: number): Promise<void> {
-    await this.r.rlRelease(quotaKey, this.k('conc', keyId, 'p'), token, refund);
+  /** The submission failed: drop the reservations and give the quota back. */
+  async release(keyId: string, quotaKey: string, token: string, refund: number, visitor?: string): Promise<void> {
+    await this.r.rlRelease(quotaKey, this.k('conc', keyId, 'p'), `${visitor ?? this.k('vis', '-')}:p`, token, refund);
+  }
+
+  /** A visitor's submission was stored: its reservation becomes the tracked check `checkId`. */
+  async commitVisitor(visitor: string, token: string, checkId: string): Promise<void> {
+    await this.r.rlVisitorCommit(`${visitor}:p`, `${visitor}:f`, token, checkId, TRACK_TTL_S);
+  }
+
+  async visitorChecks(visitor: string): Promise<string[]> {
+    return this.r.smembers(`${visitor}:f`);
+  }
+
+  /** Forget a visitor's checks that the database shows finished. */
+  async dropVisitorChecks(visitor: string, checkIds: string[]): Promise<void> {
+    if (checkIds.length) await this.r.srem(`${visitor}:f`, ...checkIds);
   }
 
   async finish(keyId: string, member: string): Promise<void> {

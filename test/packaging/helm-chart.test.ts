@@ -61,6 +61,7 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
     ['a misspelt top-level key', { ingres: { enabled: true } }, "must NOT have additional properties"],
     ['a SQLite database URL', { database: { url: 'sqlite:./data/x.db' } }, '/database/url must match pattern'],
     ['a short secret key', { secrets: { secretKey: 'abc123' } }, '/secrets/secretKey must match pattern'],
+    ['an admin token under 32 characters', { secrets: { adminToken: 'admin-token-0123456789' } }, '/secrets/adminToken must match pattern'],
     ['an unknown log level', { config: { LOG_LEVEL: 'verbose' } }, '/config/LOG_LEVEL must be equal to one of the allowed values'],
     ['a chart-owned variable in config', { config: { REDIS_URL: 'redis://x:6379' } }, '/config must NOT be valid'],
     ['a string replica count', { api: { replicaCount: 'two' } }, '/api/replicaCount must be integer'],
@@ -73,8 +74,12 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
   });
 
   it('types every setting the application reads, and reserves the ones the chart sets itself', () => {
-    // Variable names read by src/config/config.schema.ts, the single place the app parses env.
-    const source = readFileSync(join(root, 'src/config/config.schema.ts'), 'utf8');
+    // Variable names read by src/config/config.schema.ts (loadConfig, the single place the app
+    // parses env) and by the settings slices it calls for the failed-auth throttle and the
+    // analysis pool (core settings before the typed slices).
+    const source = ['src/config/config.schema.ts', 'src/auth/auth.settings.ts', 'src/infra/cpu/analysis.settings.ts']
+      .map((f) => readFileSync(join(root, f), 'utf8'))
+      .join('\n');
     const appVars = new Set([
       ...[...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!),
       ...[...source.matchAll(/\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!),

@@ -47,7 +47,7 @@ export interface TestApp {
 
 export const TENANT_A_KEY = 'key-tenant-a-0123456789';
 export const TENANT_B_KEY = 'key-tenant-b-0123456789';
-export const ADMIN_TOKEN = 'admin-token-0123456789';
+export const ADMIN_TOKEN = 'admin-token-0123456789-abcdefghijklm';
 
 export function platformOf(ctx: INestApplicationContext, config: AppConfig, log: Logger): TestPlatform {
   const get = <T>(token: unknown) => ctx.get(token as never) as T;

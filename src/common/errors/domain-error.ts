@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'QUOTA_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
   | 'TARGET_NOT_ALLOWED'
+  | 'ANALYSIS_TOO_EXPENSIVE'
+  | 'ANALYSIS_BUSY'
   | 'INTERNAL';
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -28,6 +30,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   QUOTA_EXCEEDED: 429,
   SERVICE_UNAVAILABLE: 503,
   TARGET_NOT_ALLOWED: 400,
+  ANALYSIS_TOO_EXPENSIVE: 422,
+  ANALYSIS_BUSY: 503,
   INTERNAL: 500,
 };
 
@@ -43,6 +47,8 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   QUOTA_EXCEEDED: 'Quota exceeded',
   SERVICE_UNAVAILABLE: 'Service temporarily unavailable',
   TARGET_NOT_ALLOWED: 'Target not allowed',
+  ANALYSIS_TOO_EXPENSIVE: 'The input is too expensive to analyse',
+  ANALYSIS_BUSY: 'The analysis threads are busy',
   INTERNAL: 'Internal error',
 };
 

@@ -31,7 +31,11 @@ function styleOf(attribs: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const decl of (attribs.style ?? '').split(';').slice(0, 50)) {
     const i = decl.indexOf(':');
-    if (i > 0) out[decl.slice(0, i).trim().toLowerCase()] = decl.slice(i + 1).trim().toLowerCase().replace(/\s*!important$/, '');
+    if (i > 0) {
+      // Not /\s*!important$/: from every offset of a long run of blanks that regex rescans the run.
+      const value = decl.slice(i + 1).trim().toLowerCase();
+      out[decl.slice(0, i).trim().toLowerCase()] = value.endsWith('!important') ? value.slice(0, -'!important'.length).trimEnd() : value;
+    }
   }
   return out;
 }

@@ -25,8 +25,11 @@ const MAX_SAMPLES = 5;
  * (or, when no letter follows, a bogus comment that renders nothing), "<!" and "<?" bogus comments;
  * "<" followed by a space or ">" is plain text, so "OPPO< >RTUNITY" is not a split.
  */
-const SPLIT = /([A-Za-z0-9])((?:<(?:!--[^]{0,300}?--|[!?][^<>]{0,200}|\/[^<>]{0,200}|[A-Za-z][^<>]{0,200})>)+)(?=[A-Za-z0-9])/g;
-const TAG = /<(?:!--[^]*?--|[!?][^<>]*|(\/)?([A-Za-z][A-Za-z0-9:-]*)?[^<>]*)>/g;
+// Each tag of a run has one reading only (a comment ends at its first "-->", "<!" that is not
+// "<!--" is a bogus comment), so a run of many tags is not re-read in every grouping
+// (exponential); the name of a tag is taken whole before the rest of it (quadratic otherwise).
+const SPLIT = /([A-Za-z0-9])((?:<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]{0,200}|\?[^<>]{0,200}|\/[^<>]{0,200}|[A-Za-z][^<>]{0,200})>)+)(?=[A-Za-z0-9])/g;
+const TAG = /<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]*|\?[^<>]*|(\/)?(?:([A-Za-z][A-Za-z0-9:-]*)(?![A-Za-z0-9:-]))?[^<>]*)>/g;
 
 function invisible(run: string): boolean {
   const opened: string[] = [];

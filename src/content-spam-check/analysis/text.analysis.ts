@@ -27,6 +27,8 @@ const PHRASES: { entry: PhraseEntry; re: RegExp }[] = (phraseData.phrases as Phr
     ? new RegExp(entry.pattern, 'i')
     : new RegExp(`(?:^|[^a-z0-9])${entry.phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')}(?![a-z0-9])`, 'i'),
 }));
+/** The compiled phrase patterns (V8): test/security/regex-scan.test.ts proves each one linear. */
+export const PHRASE_PATTERNS: readonly RegExp[] = PHRASES.map((p) => p.re);
 export const PHRASE_LIST_VERSION: string = phraseData.version;
 export const PHRASE_CAP: number = phraseData.cap;
 

@@ -1,4 +1,5 @@
 import { getDomain } from 'tldts';
+import { trimTrailing } from '../../common/text/trim-chars';
 import shortenersData from '../data/url-shorteners.v1.json';
 
 /**
@@ -30,7 +31,7 @@ export function collectUrls(text: string, hrefs: string[]): UrlReport {
   for (const h of hrefs) if (/^https?:/i.test(h) && set.size < MAX_URLS) set.add(h);
   for (const m of text.matchAll(URL_RE)) {
     if (set.size >= MAX_URLS) break;
-    set.add(m[0].replace(/[.,;:!?]+$/, ''));
+    set.add(trimTrailing(m[0], '.,;:!?'));
   }
   const rep: UrlReport = { urls: [...set], shorteners: [], rawIp: [] };
   for (const u of rep.urls) {

@@ -104,7 +104,7 @@ export const BULK_RULES: ComplianceRule[] = [
       const lu = h(f, 'list-unsubscribe')[0];
       const post = h(f, 'list-unsubscribe-post')[0];
       if (!lu) return { status: 'fail', detail: 'no List-Unsubscribe header' };
-      if (!/<https:\/\/[^>]+>/i.test(lu)) return { status: 'fail', detail: 'List-Unsubscribe has no https URI (RFC 8058 §3.1)' };
+      if (!/<https:\/\/[^<>]+>/i.test(lu)) return { status: 'fail', detail: 'List-Unsubscribe has no https URI (RFC 8058 §3.1)' };
       if (!post || parseParams(`x; ${post}`).params['list-unsubscribe']?.toLowerCase() !== 'one-click') {
         return { status: 'fail', detail: 'List-Unsubscribe-Post: List-Unsubscribe=One-Click is missing' };
       }

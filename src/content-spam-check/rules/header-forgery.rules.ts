@@ -56,7 +56,7 @@ export const HEADER_FORGERY_RULES: ContentRule[] = [
     remediation: 'Mail clients show the name, so "billing@bank.example" <x@other.example> reads as the bank. Use a plain name, or the real address.',
     test: (f) => {
       const hit = f.from.find((a) => {
-        const shown = /[^\s<>"@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i.exec(a.name)?.[1];
+        const shown = /(?<![^\s<>"@])[^\s<>"@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i.exec(a.name)?.[1];
         const real = domainOf(a.address);
         return shown && real && registrableDomain(shown) !== registrableDomain(real);
       });

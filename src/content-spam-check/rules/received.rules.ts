@@ -1,3 +1,4 @@
+import { linearRegex } from '../../common/text/linear-regex';
 import providerData from '../data/mail-providers.v1.json';
 import { isIpv4, isPrivateIpv4, isSmtpHop, receivedHops, type ReceivedHop } from '../analysis/received.analysis';
 import { registrableDomain } from '../analysis/url.analysis';
@@ -16,7 +17,8 @@ const FAKE_HELO = new Set([...providerData.providers, ...providerData.placeholde
  * followed by digit groups, as in cm-104-67.cable.example or dsl-10-2.example. A keyword without
  * digit groups ("pop.cable.example.com") is a static host.
  */
-const DYNAMIC = /(?:^|[.-])(?:cm|catv|docsis|cable|dsl|adsl|dhcp|cpe|node|ppp|pppoe|dialup|dial|dyn|dynamic|pool)[a-z]*\d*[.-]\S*?\d+[^\d\s]+\d+/i;
+// Linear-time engine: as a backtracking search this is cubic on a long name of "-cm-" and digits.
+const DYNAMIC = linearRegex(/(?:^|[.-])(?:cm|catv|docsis|cable|dsl|adsl|dhcp|cpe|node|ppp|pppoe|dialup|dial|dyn|dynamic|pool)[a-z]*\d*[.-]\S*?\d+[^\d\s]+\d+/i);
 
 function smtpHops(f: MessageFacts): ReceivedHop[] {
   return receivedHops(h(f, 'received')).filter((x) => isSmtpHop(x) && !x.authenticated);

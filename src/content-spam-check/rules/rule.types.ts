@@ -1,4 +1,5 @@
 import type { Severity } from '../../common/finding';
+import { isSpace, trimTrailing } from '../../common/text/trim-chars';
 import type { AttachmentReport } from '../analysis/attachment.analysis';
 import type { HtmlReport } from '../analysis/html.analysis';
 import type { TextReport } from '../analysis/text.analysis';
@@ -67,5 +68,5 @@ export function h(f: MessageFacts, key: string): string[] {
 
 export function domainOf(address: string | undefined): string | undefined {
   const at = address?.lastIndexOf('@') ?? -1;
-  return at > 0 ? address!.slice(at + 1).toLowerCase().replace(/[>\s]+$/, '') : undefined;
+  return at > 0 ? trimTrailing(address!.slice(at + 1).toLowerCase(), (c) => c === '>' || isSpace(c)) : undefined;
 }

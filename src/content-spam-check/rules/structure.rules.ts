@@ -29,7 +29,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     test: (f) => {
       const raw = h(f, 'from')[0];
       if (raw === undefined) return null;
-      const bad = f.from.length === 0 || f.from.some((a) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(a.address));
+      const bad = f.from.length === 0 || f.from.some((a) => !/^[^@\s]+@(?=[^@\s]*$)[^@\s]+\.[^@\s]+$/.test(a.address));
       return bad ? { detail: `From "${raw.slice(0, 200)}" does not hold a valid mailbox.`, evidence: { from: raw.slice(0, 500) } } : null;
     },
   },
@@ -57,7 +57,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     references: ['https://www.rfc-editor.org/rfc/rfc5322#section-3.3'],
     test: (f) => {
       const d = h(f, 'date')[0];
-      return d !== undefined && Number.isNaN(Date.parse(d.replace(/\([^)]*\)/g, ''))) ? { detail: `Date "${d.slice(0, 100)}" is not a valid date.` } : null;
+      return d !== undefined && Number.isNaN(Date.parse(d.replace(/\([^()]*\)/g, ''))) ? { detail: `Date "${d.slice(0, 100)}" is not a valid date.` } : null;
     },
   },
   {
@@ -100,7 +100,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     title: 'Subject starts with RE:/FWD: but the message is not a reply',
     remediation: 'Only use RE:/FWD: on real replies/forwards, which carry In-Reply-To or References (RFC 5322 §3.6.4); filters treat fake ones as deceptive.',
     references: ['https://www.rfc-editor.org/rfc/rfc5322#section-3.6.4'],
-    test: (f) => (/^\s*(re|fwd?|aw|wg|sv|tr)\s*(\[\d+\])?\s*:/i.test(f.subject) && h(f, 'in-reply-to').length === 0 && h(f, 'references').length === 0
+    test: (f) => (/^\s*(re|fwd?|aw|wg|sv|tr)\s*(?:\[\d+\]\s*)?:/i.test(f.subject) && h(f, 'in-reply-to').length === 0 && h(f, 'references').length === 0
       ? { detail: `Subject "${f.subject.slice(0, 80)}" looks like a reply but there is no In-Reply-To or References.` } : null),
   },
   {

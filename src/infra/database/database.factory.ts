@@ -35,6 +35,7 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL: schema "${schema}" is not a plain identifier`);
   const { Pool } = await import('pg');
   const pool = new Pool({
     connectionString: parsed.toString(),
@@ -42,13 +43,18 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
     connectionTimeoutMillis: 3000,
     // Keep the pool usable across a database restart: idle clients are dropped on error.
     idleTimeoutMillis: 10000,
+    // search_path is part of the session's start-up packet, so it holds for every query, whatever
+    // happens to the CREATE SCHEMA below.
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A pool error (server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   if (schema) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL: schema "${schema}" is not a plain identifier`);
+    // Replicas starting together race to create it: the loser's error (duplicate key) comes once
+    // the winner has committed, so the schema exists either way and the error is ignored. It is
+    // queued before any other query of this new connection.
     pool.on('connect', (client) => {
-      client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`).catch(() => undefined);
+      client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(() => undefined);
     });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

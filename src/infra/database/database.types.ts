@@ -58,6 +58,7 @@ export interface BatchesTable {
   completed_at: string | null;
 }
 
+/** Written by the migration runner before Kysely's Migrator; now only read, once, to adopt such databases. */
 export interface MigrationsTable {
   name: string;
   applied_at: string;

@@ -1,10 +1,14 @@
-import { sql, type Kysely } from 'kysely';
+import { Migrator, PostgresAdapter, SqliteAdapter, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { Database } from './database.types';
 
 /**
- * Migrations, applied in order at boot, each once (recorded in schema_migrations).
- * Written with Kysely's schema builder so the same code runs on SQLite and PostgreSQL.
- * Append new migrations; never edit an applied one.
+ * Migrations, applied in order at boot by every process, each once. Written with Kysely's schema
+ * builder so the same code runs on SQLite and PostgreSQL. Append new migrations with a name that
+ * sorts after the last one (Kysely's Migrator applies them in name order and refuses a database
+ * whose applied migrations are not a prefix of this list); never edit an applied one.
+ *
+ * They are run by Kysely's own Migrator (records in `kysely_migration`) inside a lock of ours that
+ * spans the whole step, because Kysely's lock alone does not cover it (see {@link migrate}).
  */
 export interface Migration {
   name: string;
@@ -126,24 +130,109 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
+/** The in-code migrations, as Kysely's Migrator reads them (name -> migration). */
+const provider: MigrationProvider = {
+  async getMigrations() {
+    return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: m.up }]));
+  },
+};
+
+/**
+ * Our PostgreSQL advisory lock key (any constant; Kysely's Migrator uses another one of its own).
+ * Every process that migrates this database takes it, whatever the schema.
+ */
+const PG_LOCK_KEY = 7_311_146_993_755_570_019n;
+
+/** How long a process waits for SQLite's write lock while another migrates (the Helm chart's start-up allowance). */
+const SQLITE_LOCK_WAIT_MS = 300_000;
+
+/**
+ * Apply the pending migrations; returns the names applied by this call. Safe when several
+ * processes (API replicas, workers) start together on an empty database.
+ *
+ * Why a lock of our own around Kysely's Migrator, on one connection for the whole step:
+ * - Kysely takes its lock only around running the migrations. Before that it creates its
+ *   `kysely_migration` tables outside any lock, and our upgrade step (below) must see and seed
+ *   them atomically, or a second process could find an empty `kysely_migration` that the first
+ *   has just created and re-apply every migration of an existing database.
+ * - On SQLite Kysely's lock does nothing (it assumes one connection, and two processes on one
+ *   file have two) and it runs migrations outside transactions. `BEGIN IMMEDIATE` takes SQLite's
+ *   write lock at once, so a second process waits (busy_timeout) until the first commits, then
+ *   finds everything applied; and a failed migration rolls back whole.
+ * - On PostgreSQL `pg_advisory_lock` is held by this session until unlocked (or the session ends,
+ *   so a crashed process cannot leave it held); Kysely's migrations run inside it, on the same
+ *   connection, in one transaction (transactional DDL).
+ *
+ * Upgrade from the runner before Kysely's Migrator (it recorded names in `schema_migrations`): when
+ * that table exists and `kysely_migration` does not, its names are copied into `kysely_migration`
+ * under the lock, so nothing is re-applied. `schema_migrations` is left as it was and no longer
+ * written.
+ */
 export async function migrate(db: Kysely<Database>): Promise<string[]> {
-  await db.schema
-    .createTable('schema_migrations')
-    .ifNotExists()
-    .addColumn('name', 'varchar(100)', (c) => c.primaryKey())
-    .addColumn('applied_at', 'varchar(32)', (c) => c.notNull())
-    .execute();
-  const done = new Set((await db.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name));
-  const applied: string[] = [];
-  for (const m of MIGRATIONS) {
-    if (done.has(m.name)) continue;
-    await db.transaction().execute(async (trx) => {
-      await m.up(trx as unknown as Kysely<any>);
-      await trx.insertInto('schema_migrations').values({ name: m.name, applied_at: new Date().toISOString() }).execute();
-    });
-    applied.push(m.name);
+  const adapter = db.getExecutor().adapter;
+  const dialect = adapter instanceof PostgresAdapter ? 'postgres' : adapter instanceof SqliteAdapter ? 'sqlite' : undefined;
+  if (!dialect) throw new Error('migrate: only SQLite and PostgreSQL are supported');
+  return db.connection().execute(async (conn) => {
+    let busyTimeout: unknown;
+    if (dialect === 'postgres') {
+      // Waits as long as another process migrates (no timeout, like a migration's own DDL).
+      await sql`select pg_advisory_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+    } else {
+      // The connection's busy_timeout (seconds) is too short to wait for a long migration elsewhere.
+      busyTimeout = (await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn)).rows[0]?.timeout;
+      await sql`pragma busy_timeout = ${sql.lit(SQLITE_LOCK_WAIT_MS)}`.execute(conn);
+      await sql`begin immediate`.execute(conn);
+    }
+    let done = false;
+    try {
+      const applied = await migrateLocked(conn, dialect);
+      done = true;
+      return applied;
+    } finally {
+      // An error here (the connection is gone) must not hide the migration's own error; a lost
+      // PostgreSQL session releases its advisory lock, a lost SQLite transaction is rolled back.
+      const release =
+        dialect === 'postgres' ? sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})` : done ? sql`commit` : sql`rollback`;
+      await release.execute(conn).catch((e: unknown) => {
+        if (done) throw e;
+      });
+      if (typeof busyTimeout === 'number') await sql`pragma busy_timeout = ${sql.lit(busyTimeout)}`.execute(conn);
+    }
+  });
+}
+
+async function migrateLocked(conn: Kysely<Database>, dialect: 'postgres' | 'sqlite'): Promise<string[]> {
+  // PostgreSQL: Kysely looks its tables up across every schema of the database, so it is told
+  // which one is ours (the first of search_path: `public`, or DATABASE_URL's ?schema=).
+  let schema: string | undefined;
+  if (dialect === 'postgres') {
+    schema = (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s ?? undefined;
+    if (!schema) throw new Error('no schema to migrate: none of the search_path schemas exists');
   }
-  return applied;
+  // The old runner created schema_migrations unqualified, so in that same first search_path schema.
+  const exists = async (table: string): Promise<boolean> => {
+    if (dialect === 'sqlite') {
+      return (await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(conn)).rows.length > 0;
+    }
+    return (await sql<{ t: string | null }>`select to_regclass(quote_ident(${schema}) || '.' || quote_ident(${table}))::text as t`.execute(conn)).rows[0]?.t != null;
+  };
+
+  if ((await exists('schema_migrations')) && !(await exists('kysely_migration'))) {
+    // Let Kysely create its own tables (no migrations given, so it runs none), then seed them.
+    const none = await new Migrator({ db: conn, provider: { getMigrations: async () => ({}) }, migrationTableSchema: schema }).migrateToLatest();
+    if (none.error) throw none.error;
+    const legacy = await conn.selectFrom('schema_migrations').select(['name', 'applied_at']).orderBy('name').execute();
+    const target = schema ? (conn.withSchema(schema) as unknown as Kysely<any>) : (conn as unknown as Kysely<any>);
+    if (legacy.length) await target.insertInto('kysely_migration').values(legacy.map((r) => ({ name: r.name, timestamp: r.applied_at }))).execute();
+  }
+
+  const { error, results = [] } = await new Migrator({ db: conn, provider, migrationTableSchema: schema }).migrateToLatest();
+  if (error) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(failed ? `migration ${failed}: ${message}` : message, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 export async function ping(db: Kysely<Database>): Promise<void> {

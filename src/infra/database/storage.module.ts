@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
 import { StartupError } from '../startup-error';
 import { ChecksRepository } from './checks.repository';
+import { isConnectionFailure } from './database-errors';
 import { openDatabase, type DatabaseHandle } from './database.factory';
 import { migrate, ping } from './migrations';
 import { TenantsRepository } from './tenants.repository';
@@ -10,19 +11,34 @@ import { TenantsRepository } from './tenants.repository';
 /** The database handle (Kysely over better-sqlite3 or pg), open, reachable and migrated. */
 export const DATABASE = Symbol('DATABASE');
 
-/** Open DATABASE_URL, check it answers and migrate it; an unreachable database is a StartupError (exit 69). */
+/**
+ * Open DATABASE_URL, check it answers and migrate it; a failure is a StartupError (exit 69). Only
+ * a database that cannot be reached or opened gets the "start it" advice; one that answered and
+ * refused (a failed migration, a held lock) is reported as what it is.
+ */
 export async function connectDatabase(url: string): Promise<DatabaseHandle> {
+  const databaseError = (e: unknown, what: string) => {
+    const redacted = url.replace(/\/\/[^@/]*@/, '//***@');
+    const message = e instanceof Error ? e.message : String(e);
+    if (!isConnectionFailure(e)) return new StartupError(`${what} (${redacted}): ${message}.`);
+    const how = url.startsWith('sqlite:') ? 'check that the folder of DATABASE_URL is writable' : 'start it (e.g. pg_ctlcluster 15 main start) or fix DATABASE_URL';
+    return new StartupError(`Database unreachable (${redacted}): ${message}; ${how}.`);
+  };
   let database: DatabaseHandle | undefined;
   try {
     database = await openDatabase(url);
     await ping(database.db);
-    await migrate(database.db);
-    return database;
   } catch (e) {
     await database?.close().catch(() => undefined);
-    const how = url.startsWith('sqlite:') ? 'check that the folder of DATABASE_URL is writable' : 'start it (e.g. pg_ctlcluster 15 main start) or fix DATABASE_URL';
-    throw new StartupError(`Database unreachable (${url.replace(/\/\/[^@/]*@/, '//***@')}): ${(e as Error).message}; ${how}.`);
+    throw databaseError(e, 'Database could not be opened');
   }
+  try {
+    await migrate(database.db);
+  } catch (e) {
+    await database.close().catch(() => undefined);
+    throw databaseError(e, 'Database migration failed');
+  }
+  return database;
 }
 
 /** Closes the database last, after the workers and the HTTP server have stopped. */

@@ -2,7 +2,9 @@ import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ChecksModule } from '../../checks/checks.module';
 import { ChecksService } from '../../checks/checks.service';
 import { KindRegistry } from '../../checks/registry';
+import { AnalysisPool } from '../../infra/cpu/analysis-pool';
 import { REPORTS_FINDINGS } from '../reports.findings';
+import { AnalysisModule } from './analysis.module';
 import { ExplainController } from './explain.controller';
 import { ExplainService } from './explain.service';
 import { LogsModule } from './logs.module';
@@ -20,13 +22,17 @@ export class ReportsFindings implements OnModuleInit {
 /**
  * Explain and bounces (part of ReportsModule): reply explanations with optional live diagnosis
  * (queued as a batch of the suggested kinds), bounce analysis bounded by BOUNCE_MAX_BYTES, and the
- * GraphQL queries of explain, bounces and logs.
+ * GraphQL queries of explain, bounces and logs. Parsing runs in the analysis pool (AnalysisModule).
  */
 @Module({
-  imports: [ChecksModule, LogsModule],
+  imports: [ChecksModule, AnalysisModule, LogsModule],
   controllers: [ExplainController],
   providers: [
-    { provide: ExplainService, useFactory: (checks: ChecksService, kinds: KindRegistry) => new ExplainService(checks, kinds), inject: [ChecksService, KindRegistry] },
+    {
+      provide: ExplainService,
+      useFactory: (checks: ChecksService, kinds: KindRegistry, pool: AnalysisPool) => new ExplainService(checks, kinds, pool),
+      inject: [ChecksService, KindRegistry, AnalysisPool],
+    },
     ReportsResolver,
     ReportsFindings,
   ],

@@ -3,9 +3,8 @@ import type { KindLookup } from '../../checks/check-kind';
 import type { ChecksService } from '../../checks/checks.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { validateOrThrow } from '../../common/errors/validate-input';
-import { analyzeBounce } from '../bounces/bounce.engine';
+import type { AnalysisPool } from '../../infra/cpu/analysis-pool';
 import type { BounceAnalysis } from '../bounces/bounce.types';
-import { explainReply } from '../explain/explain.engine';
 import type { Explanation, SuggestedCheck } from '../explain/explain.types';
 import { AnalyzeBounceInput, ExplainReplyInput } from './explain.input';
 import type { DiagnosisModel } from './explain.model';
@@ -27,16 +26,21 @@ function kindFor(check: SuggestedCheck, kinds: KindLookup): { kind?: string; rea
   }
 }
 
-/** Reply explanations, optional live diagnosis, and bounce analysis (thin over the pure engines). */
+/**
+ * Reply explanations, optional live diagnosis, and bounce analysis (thin over the pure engines).
+ * The engines run in the analysis pool's worker threads (analysis.worker.ts) within a time
+ * budget, never on the API's event loop: a reply or a bounce may be slow to parse.
+ */
 export class ExplainService {
   constructor(
     private readonly checks: Pick<ChecksService, 'submitBatch'>,
     private readonly kinds: KindLookup,
+    private readonly pool: AnalysisPool,
   ) {}
 
   async explain(p: Principal, body: unknown, diagnose?: string): Promise<Explanation & { diagnosis?: DiagnosisModel }> {
     const input = await validateOrThrow(ExplainReplyInput, body);
-    const explanation = explainReply(input.reply);
+    const explanation = await this.pool.run<Explanation>('explain', input.reply);
     if (diagnose === undefined || diagnose === '') return explanation;
     if (diagnose !== 'domain') throw new DomainError('VALIDATION_FAILED', 'diagnose: must be "domain"', [{ field: 'diagnose', message: 'must be "domain"' }]);
     if (!input.domain) throw new DomainError('VALIDATION_FAILED', 'domain: is required with ?diagnose=domain', [{ field: 'domain', message: 'is required with ?diagnose=domain' }]);
@@ -60,11 +64,13 @@ export class ExplainService {
 
   async analyzeBounce(raw: string | Buffer): Promise<BounceAnalysis> {
     if (!raw.length) throw new DomainError('VALIDATION_FAILED', 'message: the body is empty', [{ field: 'message', message: 'send the raw bounce message as the body' }]);
-    return analyzeBounce(raw);
+    // A body buffer that owns its memory moves to the worker instead of being copied.
+    const own = typeof raw !== 'string' && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+    return this.pool.run<BounceAnalysis>('bounce', raw, own ? [raw.buffer as ArrayBuffer] : []);
   }
 
   async analyzeBounceJson(body: unknown): Promise<BounceAnalysis> {
     const input = await validateOrThrow(AnalyzeBounceInput, body);
-    return analyzeBounce(input.message);
+    return this.pool.run<BounceAnalysis>('bounce', input.message);
   }
 }

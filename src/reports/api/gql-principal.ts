@@ -1,5 +1,6 @@
 import type { AuthService } from '../../auth/auth.service';
 import type { Principal } from '../../auth/principal';
+import { gqlClientAddress } from '../../auth/auth-throttle';
 import type { GqlContext } from '../../checks/checks.resolver';
 
 /** The caller of a GraphQL operation, resolved once per request (as ChecksResolver does). */
@@ -7,7 +8,7 @@ export function gqlPrincipal(auth: Pick<AuthService, 'authenticate'>, ctx: GqlCo
   if (!ctx.principal) {
     const cp = ctx.connectionParams ?? {};
     const header = ctx.req?.headers?.authorization ?? cp.authorization ?? cp.Authorization;
-    ctx.principal = auth.authenticate(header);
+    ctx.principal = auth.authenticate(header, gqlClientAddress(ctx));
   }
   return ctx.principal;
 }

@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import { DomainError } from '../../common/errors/domain-error';
 import { validateOrThrow } from '../../common/errors/validate-input';
-import { analyzeLog } from '../logs/log.engine';
+import type { AnalysisPool } from '../../infra/cpu/analysis-pool';
 import type { LogAnalysis } from '../logs/log.types';
 import { AnalyzeLogsInput } from './logs.model';
 
@@ -15,21 +16,33 @@ async function* bounded(source: AsyncIterable<string | Uint8Array>, max: number)
 }
 
 /**
- * Mail log analysis. A text/plain request body is piped chunk by chunk into the streaming
- * analyser (for-await applies backpressure to the socket), so memory is bounded by the analyser's
- * tables, not by the size of the log.
+ * Mail log analysis. A text/plain request body is piped batch by batch into the streaming
+ * analyser, which runs in a worker thread of the analysis pool (the next batch is read from the
+ * socket only when the worker has taken the previous one, so backpressure reaches the client), so
+ * memory is bounded by the analyser's tables, not by the size of the log, and the API's event loop
+ * stays free. Each batch has the pool's time budget (ANALYSIS_TIMEOUT_MS).
  */
 export class LogsService {
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    private readonly pool: AnalysisPool,
+  ) {}
 
   async analyzeStream(source: AsyncIterable<string | Uint8Array>): Promise<LogAnalysis> {
-    return analyzeLog(bounded(source, this.maxBytes));
+    if (!(source instanceof Readable)) return this.pool.stream<LogAnalysis>('log', bounded(source, this.maxBytes));
+    // Stopping early (413, over budget) must not destroy the request: the error response goes out
+    // on its socket, and a socket closed with unread data resets, losing that response. The rest
+    // of the body is read and discarded instead, as readBoundedBody does.
+    try {
+      return await this.pool.stream<LogAnalysis>('log', bounded(source.iterator({ destroyOnReturn: false }), this.maxBytes));
+    } catch (e) {
+      source.resume();
+      throw e;
+    }
   }
 
   async analyzeJson(body: unknown): Promise<LogAnalysis> {
     const input = await validateOrThrow(AnalyzeLogsInput, body);
-    return analyzeLog((async function* () {
-      yield input.text;
-    })());
+    return this.pool.stream<LogAnalysis>('log', [input.text]);
   }
 }

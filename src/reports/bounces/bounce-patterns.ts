@@ -1,23 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { linearRegex, type LinearRegex } from '../../common/text/linear-regex';
 import { reportsDataDir } from '../data/data.loader';
 
-/** bounce-patterns.json compiled once. */
+/**
+ * bounce-patterns.json compiled once, for the linear-time engine: these patterns run on every
+ * line of a stranger's bounce, where a backtracking engine can take cubic time
+ * (common/text/linear-regex.ts).
+ */
 export interface BouncePatterns {
-  bounceFrom: RegExp;
-  bounceSubject: RegExp;
-  originalMessageMarkers: RegExp[];
-  recipientLines: { id: string; re: RegExp }[];
-  ignoreAddress: RegExp;
-  ignoreLines: RegExp;
-  delayWording: RegExp;
-  finalWording: RegExp;
+  bounceFrom: LinearRegex;
+  bounceSubject: LinearRegex;
+  originalMessageMarkers: LinearRegex[];
+  recipientLines: { id: string; re: LinearRegex }[];
+  ignoreAddress: LinearRegex;
+  ignoreLines: LinearRegex;
+  delayWording: LinearRegex;
+  finalWording: LinearRegex;
   /** Ends one recipient's diagnostic lines (the next Sendmail-style entry or transcript heading). */
-  diagnosticStop: RegExp;
+  diagnosticStop: LinearRegex;
   /** The message was returned because its queue lifetime ran out. */
-  expiredWording: RegExp;
+  expiredWording: LinearRegex;
   /** The reply came before any recipient was named (greeting, HELO, MAIL FROM). */
-  sessionStage: RegExp;
+  sessionStage: LinearRegex;
 }
 
 let cached: BouncePatterns | undefined;
@@ -37,18 +42,21 @@ export function bouncePatterns(): BouncePatterns {
     expiredWording: string;
     sessionStage: string;
   };
+  // text-bounce.parser.ts skips lines without "@" before trying these.
+  const noAt = d.recipientLines.find((r) => !r.pattern.includes('@'));
+  if (noAt) throw new Error(`bounce-patterns.json: recipient pattern ${noAt.id} must require an "@"`);
   cached = {
-    bounceFrom: new RegExp(d.bounceFrom, 'i'),
-    bounceSubject: new RegExp(d.bounceSubject, 'i'),
-    originalMessageMarkers: d.originalMessageMarkers.map((m) => new RegExp(m, 'im')),
-    recipientLines: d.recipientLines.map((r) => ({ id: r.id, re: new RegExp(r.pattern, 'i') })),
-    ignoreAddress: new RegExp(d.ignoreAddress, 'i'),
-    ignoreLines: new RegExp(d.ignoreLines, 'i'),
-    delayWording: new RegExp(d.delayWording, 'i'),
-    finalWording: new RegExp(d.finalWording, 'i'),
-    diagnosticStop: new RegExp(d.diagnosticStop, 'i'),
-    expiredWording: new RegExp(d.expiredWording, 'i'),
-    sessionStage: new RegExp(d.sessionStage, 'im'),
+    bounceFrom: linearRegex(d.bounceFrom, 'i'),
+    bounceSubject: linearRegex(d.bounceSubject, 'i'),
+    originalMessageMarkers: d.originalMessageMarkers.map((m) => linearRegex(m, 'im')),
+    recipientLines: d.recipientLines.map((r) => ({ id: r.id, re: linearRegex(r.pattern, 'i') })),
+    ignoreAddress: linearRegex(d.ignoreAddress, 'i'),
+    ignoreLines: linearRegex(d.ignoreLines, 'i'),
+    delayWording: linearRegex(d.delayWording, 'i'),
+    finalWording: linearRegex(d.finalWording, 'i'),
+    diagnosticStop: linearRegex(d.diagnosticStop, 'i'),
+    expiredWording: linearRegex(d.expiredWording, 'i'),
+    sessionStage: linearRegex(d.sessionStage, 'im'),
   };
   return cached;
 }

@@ -1,6 +1,7 @@
 import { BASIS_RANK, explainWithBasis, type ExplanationBasis } from '../explain/explain.engine';
 import type { Explanation } from '../explain/explain.types';
 import { parseReply } from '../explain/reply.parser';
+import { linearRegex } from '../../common/text/linear-regex';
 import { bouncePatterns } from './bounce-patterns';
 import type { BounceAction, BounceAnalysis, BounceFormat, BounceRecipient } from './bounce.types';
 import { dsnAddress, parseDeliveryStatus } from './dsn.parser';
@@ -12,17 +13,19 @@ import { copiedHeaders, errorSection, isAddress, normalizeAddress, parseTextBoun
 const HARD_CODES = new Set(['SMTP_RECIPIENT_UNKNOWN', 'SMTP_RECIPIENT_MOVED', 'RECIPIENT_DOMAIN_NOT_FOUND', 'RECIPIENT_DOMAIN_NULL_MX', 'SMTP_RECIPIENT_SYNTAX_INVALID', 'SMTP_NOT_ACCEPTING_MAIL']);
 const ENHANCED = /(?<![\d.])[245]\.\d{1,3}\.\d{1,3}(?!\.?\d)/;
 const MAX_INPUT = 10 * 1024 * 1024;
+// Linear engine: as a backtracking search this is quadratic on a long word without "@".
+const ADDRESS = linearRegex(/[^\s<>"',;:()]+@[^\s<>"',;:()]+/g);
 
 function addressesIn(value: string | undefined): string[] {
   if (!value) return [];
-  return [...value.matchAll(/[^\s<>"',;:()]+@[^\s<>"',;:()]+/g)].map((m) => normalizeAddress(m[0])).filter(isAddress);
+  return [...ADDRESS.matchAll(value)].map((m) => normalizeAddress(m[0])).filter(isAddress);
 }
 
 function textOf(root: MimePart): string {
   const texts = leaves(root)
     .filter((p) => p.contentType === 'text/plain' || p.contentType === 'text/html' || p.contentType === 'message/delivery-status')
     .filter((p) => p.contentType !== 'text/html' || !leaves(root).some((q) => q.contentType === 'text/plain'))
-    .map((p) => (p.contentType === 'text/html' ? p.text.replace(/<br\s*\/?>|<\/p>|<\/div>|<\/tr>/gi, '\n').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : p.text));
+    .map((p) => (p.contentType === 'text/html' ? p.text.replace(/<br\s*\/?>|<\/p>|<\/div>|<\/tr>/gi, '\n').replace(/<[^<>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : p.text));
   return texts.join('\n');
 }
 
@@ -84,7 +87,8 @@ function innerReply(diag: string | null | undefined): string | null {
  * show how far the session got.
  */
 function transcriptFailure(diag: string | null | undefined): string | null {
-  if (!diag || !/^\s*(?:out:|<<<)\s*[2-5]\d\d/im.test(diag)) return null;
+  // [ \t], not \s: under the m flag "^\s*" rescans a run of blank lines from every line start.
+  if (!diag || !/^[ \t]*(?:out:|<<<)[ \t]*[2-5]\d\d/im.test(diag)) return null;
   const lines = diag.split('\n');
   const i = lines.findIndex((l) => /^\s*(?:out:|<<<)\s*[45]\d\d/i.test(l));
   if (i < 0) return null;

@@ -62,7 +62,7 @@ export function parseDeliveryStatus(body: string): DsnFields {
       out.recipients.push({
         finalRecipient: final,
         originalRecipient: original,
-        action: h.get('action')?.[0]?.toLowerCase().replace(/\s.*$/, '') ?? null,
+        action: h.get('action')?.[0]?.toLowerCase().replace(/\s[^]*$/, '') ?? null,
         status: h.get('status')?.[0]?.match(/[245]\.\d{1,3}\.\d{1,3}/)?.[0] ?? null,
         remoteMta: typed(h.get('remote-mta')?.[0]),
         diagnosticCode: typed(h.get('diagnostic-code')?.[0]),

@@ -1,3 +1,5 @@
+import { linearRegex } from '../../common/text/linear-regex';
+
 /**
  * A small, forgiving MIME walker for bounce messages (RFC 2045/2046). Bounces are often
  * malformed (missing boundaries, wrong charsets, 8-bit text in 7-bit parts), so this never
@@ -16,6 +18,10 @@ export interface MimePart {
 }
 
 const MAX_DEPTH = 8;
+// Linear engine for the header scans: header values are a stranger's, and as backtracking
+// searches these are quadratic on a long run of blanks.
+const CT_PARAM = linearRegex(/(?:;|\s)\s*([\w*.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)/g);
+const LOST_BOUNDARY = linearRegex(/^\s*boundary\s*=\s*"?([^"\r\n;]+)"?/im);
 const MAX_PARTS = 200;
 
 export function parseHeaders(block: string): Map<string, string[]> {
@@ -42,7 +48,7 @@ function parseContentType(value: string | undefined): { type: string; params: Re
   // Folded values sometimes lose their ';' ("text/plain\n   charset=..."): take the first token.
   const typePart = /^\s*([\w.+-]+\/[\w.+-]+)/.exec(value)?.[1] ?? '';
   const params: Record<string, string> = {};
-  for (const m of value.matchAll(/(?:;|\s)\s*([\w*.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]+)/g)) {
+  for (const m of CT_PARAM.matchAll(value)) {
     params[m[1].toLowerCase()] = m[2].replace(/^"|"$/g, '').replace(/\\(.)/g, '$1');
   }
   return { type: typePart.trim().toLowerCase() || 'text/plain', params };
@@ -102,7 +108,7 @@ function parsePart(raw: string, depth: number, defaultType = 'text/plain'): Mime
   const { type, params } = ctHeader ? parseContentType(ctHeader) : { type: defaultType, params: {} };
   // A boundary parameter on an unindented line (broken folding) is lost by header parsing.
   if (type.startsWith('multipart/') && !params.boundary) {
-    const b = /^\s*boundary\s*=\s*"?([^"\r\n;]+)"?/im.exec(head);
+    const b = LOST_BOUNDARY.exec(head);
     if (b) params.boundary = b[1];
   }
   const part: MimePart = { headers, contentType: type, params, text: '', parts: [] };

@@ -8,14 +8,31 @@ export interface TextBounceRecipient {
 
 const MAX_DIAG_LINES = 12;
 const MAX_ERROR_SECTION = 16 * 1024;
+/**
+ * Longest line the recipient patterns read. No MTA writes a bounce line this long (RFC 5322
+ * §2.1.1 caps lines at 998 characters); a longer one is matched on its first 4 KB only, and its
+ * full text is still kept as evidence in the recipient's diagnostic.
+ */
+export const MAX_MATCHED_LINE = 4 * 1024;
 
 /** RFC 5321 §4.1.2 mailbox, loosely: local@domain with a dot in the domain (or a literal). */
 export function isAddress(s: string): boolean {
   return /^[^@\s<>()[\],;:"]+@(?:[a-z0-9-]+\.)+[a-z0-9-]+$|^[^@\s]+@\[[0-9a-f.:]+\]$/i.test(s);
 }
 
+const LEADING_PUNCT = new Set(['"', "'", '<', '(']);
+const TRAILING_PUNCT = new Set(['>', '"', "'", ')', ',', '.', ';', ':']);
+
+/**
+ * Strips quoting punctuation around an address. A loop, not `/[>"'),.;:]+$/`: that regex retries
+ * its run from every offset of a long run of punctuation that is not at the end (quadratic).
+ */
 export function normalizeAddress(s: string): string {
-  return s.replace(/^["'<(]+|[>"'),.;:]+$/g, '').replace(/^mailto:/i, '').trim();
+  let start = 0;
+  let end = s.length;
+  while (start < end && LEADING_PUNCT.has(s[start]!)) start++;
+  while (end > start && TRAILING_PUNCT.has(s[end - 1]!)) end--;
+  return s.slice(start, end).replace(/^mailto:/i, '').trim();
 }
 
 /** Where the copy of the original message starts (its marker line), or the text's length. */
@@ -55,7 +72,8 @@ export function copiedHeaders(text: string): string | null {
 export function parseTextBounce(text: string, exclude: Set<string>): TextBounceRecipient[] {
   const p = bouncePatterns();
   const section = errorSection(text.replace(/\r\n?/g, '\n'));
-  const lines = section.split('\n');
+  const fullLines = section.split('\n');
+  const lines = fullLines.map((l) => (l.length > MAX_MATCHED_LINE ? l.slice(0, MAX_MATCHED_LINE) : l));
   const usable = (a: string): boolean => isAddress(a) && !exclude.has(a.toLowerCase()) && !p.ignoreAddress.test(a);
   // Formats that name the failed recipient unambiguously are trusted even for the sender's own address.
   // "addr:" alone on its line is Exim's (and 1&1's) list of failed addresses, reason on the next line.
@@ -66,7 +84,8 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
   const structured = p.recipientLines.filter((r) => r.id !== 'inline' && r.id !== 'bare');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (p.ignoreLines.test(line)) continue;
+    // Every recipient pattern names an address, so a line without "@" is skipped before any runs.
+    if (!line.includes('@') || p.ignoreLines.test(line)) continue;
     for (const r of structured) {
       const m = r.re.exec(line);
       if (!m) continue;
@@ -87,9 +106,8 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
       const re = p.recipientLines.find((r) => r.id === id)?.re;
       if (!re) continue;
       for (let i = 0; i < lines.length && found.length === 0; i++) {
-        if (p.ignoreLines.test(lines[i])) continue;
-        const g = new RegExp(re.source, 'gi');
-        for (const m of lines[i].matchAll(g)) {
+        if (!lines[i].includes('@') || p.ignoreLines.test(lines[i])) continue;
+        for (const m of re.matchAll(lines[i])) {
           const address = normalizeAddress(m[1]);
           if (ok(address) && !/^(mailer-daemon|mailer_daemon|mail-daemon|double-bounce)@/i.test(address)) {
             found.push({ address, line: i, rest: '' });
@@ -110,7 +128,7 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
         break;
       }
     }
-    const following = lines.slice(f.line + 1, stop).filter((l) => l.trim().length > 0);
+    const following = fullLines.slice(f.line + 1, stop).filter((l) => l.trim().length > 0);
     const diagnostic = [f.rest, ...following].join('\n').trim();
     return { address: f.address, diagnostic };
   });
@@ -125,7 +143,8 @@ export function unquoteForwarded(text: string): string {
   const lines = text.split(/\r?\n/);
   const nonEmpty = lines.filter((l) => l.trim().length > 0);
   const quoted = nonEmpty.filter((l) => /^>/.test(l) && !/^>>>\s/.test(l));
-  const forwardMarker = /^\s*(?:-+\s*)?(?:begin forwarded message|forwarded message|original message)\b/im.test(text);
+  // [ \t], not \s: under the m flag "^\s*" rescans a run of blank lines from every line start.
+  const forwardMarker = /^[ \t]*(?:-+[ \t]*)?(?:begin forwarded message|forwarded message|original message)\b/im.test(text);
   if (quoted.length < 5 || (quoted.length < nonEmpty.length * 0.6 && !forwardMarker)) return text;
   return lines.map((l) => (/^>/.test(l) && !/^>>>\s/.test(l) ? l.replace(/^> ?/, '') : l)).join('\n');
 }

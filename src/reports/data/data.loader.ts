@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { linearRegex, type LinearRegex } from '../../common/text/linear-regex';
 import { parseCsv } from './csv.parser';
 import { CATEGORIES, SUGGESTED_CHECKS, type Category, type ReplyClass, type SuggestedCheck } from '../explain/explain.types';
 import { REPORTS_FINDINGS } from '../reports.findings';
@@ -32,7 +33,8 @@ export interface EnhancedCodeInfo {
 
 export interface ReplyPattern {
   id: string;
-  re: RegExp;
+  /** Linear-time: reply texts come from strangers (common/text/linear-regex.ts). */
+  re: LinearRegex;
   category: Category;
   findingCode: string;
   strength: 'strong' | 'weak';
@@ -104,7 +106,7 @@ function loadPatterns(dir: string, file: string): ReplyPattern[] {
     const where = `${file}#${i} (${String(p.id)})`;
     return {
       id: String(p.id),
-      re: new RegExp(String(p.pattern), 'i'),
+      re: linearRegex(String(p.pattern), 'i'),
       category: checkCategory(p.category, where),
       findingCode: checkFinding(p.findingCode, where),
       strength: p.strength === 'weak' ? 'weak' : 'strong',

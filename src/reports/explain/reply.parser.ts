@@ -25,12 +25,15 @@ export interface ParsedReply {
 // RFC 3463 §2: class "." subject "." detail; subject and detail 1-3 digits. The look-arounds keep
 // IP addresses and version numbers (1.2.3.4) from being read as status codes.
 const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/;
-const REPLY_LINE = /^\s*(?:<<<\s*|out:\s*|[#'"(]\s*)?([2-5][0-5]\d)(?:[ -]+|$)(?:#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)[ -]*)?(.*)$/;
+// Applied to one line at a time: [^]* (not .*) takes the rest of it, so a stray line separator
+// (U+2028) cannot make the engine retry every split of a long run of blanks or dashes.
+const REPLY_LINE = /^\s*(?:<<<\s*|out:\s*|[#'"(]\s*)?([2-5][0-5]\d)(?:[ -]+|$)(?:#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)[ -]*)?([^]*)$/;
 const INLINE_BOTH = /(?:^|[\s:;('"[#<>])([2-5][0-5]\d)[ -]+#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)/;
 const INLINE_BASIC = /(?:said|returned|reply|response|responded|error|failure|status|smtp;)\W{0,6}([2-5][0-5]\d)(?![\d.])/i;
 
 const COMMAND_PATTERNS: RegExp[] = [
-  /\(in reply to (?:the )?(.+?)(?: command)?\)/i,
+  // [^()] rather than .: a text of many "(in reply to " without ")" is read once, not once per opening.
+  /\(in reply to (?:the )?([^()]+?)(?: command)?\)/i,
   /(?:after|in response to|while sending) (RCPT TO|MAIL FROM|DATA|end of data|EHLO|HELO|STARTTLS|AUTH|initial connection|pipelined \w+(?: \w+)?)/i,
   /^>>>\s*(RCPT TO|MAIL FROM|DATA|EHLO|HELO|STARTTLS|AUTH|QUIT)\b/im,
 ];
@@ -41,8 +44,10 @@ function cleanLine(line: string): string {
     .replace(/^\s*(?:smtp|x-postfix|x-unix|x-local|mailer|x-notes|x-qmail)\s*;\s*/i, '')
     .replace(/^.*?\bhost\s+[\w.-]+\s*\[[0-9a-f.:]+\]\s*(?:said)?:\s*/i, '')
     .replace(/^.*?remote server returned\s*/i, '')
-    .replace(/\s*\(in reply to [^)]*\)\s*/gi, ' ')
-    .replace(/##+\s*$/, '')
+    // Blanks around the note are collapsed later; "\s*" on both sides is quadratic on a run of blanks.
+    .replace(/\(in reply to [^()]*\)/gi, ' ')
+    // (?<!#): start at the first "#" of a run only, not at each one of a long run.
+    .replace(/(?<!#)##+\s*$/, '')
     .trim();
 }
 
@@ -64,9 +69,11 @@ export function parseReply(text: string): ParsedReply {
     out.remoteIp = host[2];
   }
 
+  // Runs of blank lines go in the split itself (they are dropped below anyway): a text of
+  // thousands of newlines is not turned into thousands of strings.
   const lines = raw
-    .split('\n')
-    .filter((l) => !/^\s*>>>/.test(l))
+    .split(/\n(?:[ \t]*\n)*/)
+    .filter((l) => l.trim().length > 0 && !/^\s*>>>/.test(l))
     .map(cleanLine)
     .filter((l) => l.length > 0);
 

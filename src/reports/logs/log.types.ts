@@ -70,6 +70,9 @@ export interface LogAnalyzerOptions {
   maxPatterns?: number;
   /** Open messages tracked for per-message outcomes (default 50,000). */
   maxTrackedMessages?: number;
-  /** Longest line parsed, characters (default 16 KiB). */
+  /**
+   * Longest line parsed, characters (default 8 KiB; MTAs write lines of a few hundred). The rest
+   * of a longer line is not matched, and the line is counted in `longLines`.
+   */
   maxLineLength?: number;
 }

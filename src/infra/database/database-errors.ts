@@ -1,0 +1,36 @@
+/**
+ * Whether an error from opening or migrating the database means "could not reach or open it"
+ * (start it, fix DATABASE_URL, fix the folder's permissions), as opposed to a database that
+ * answered and refused something (a failed migration, a lock held too long), which must be
+ * reported as what it is. Follows the error's `cause` chain (migrate() wraps driver errors).
+ */
+export function isConnectionFailure(e: unknown): boolean {
+  for (let err = e, depth = 0; err && typeof err === 'object' && depth < 5; err = (err as { cause?: unknown }).cause, depth++) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (SYSTEM_CODES.has(code) || isPostgresConnectionState(code) || SQLITE_CODES.has(code))) return true;
+    if (typeof message === 'string' && PG_CLIENT_MESSAGES.test(message)) return true;
+  }
+  return false;
+}
+
+/** Node's socket and file-system errors: the server or the SQLite folder cannot be reached. */
+const SYSTEM_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EPIPE',
+  'ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR',
+]);
+
+/**
+ * PostgreSQL SQLSTATEs (appendix A): class 08 connection exception, class 28 invalid authorization
+ * (wrong password, no pg_hba entry), 3D000 the database does not exist, 53300 too many
+ * connections, 57P01-57P03 the server is shutting down or starting up.
+ */
+function isPostgresConnectionState(code: string): boolean {
+  return /^(08|28)[0-9A-Z]{3}$/.test(code) || ['3D000', '53300', '57P01', '57P02', '57P03'].includes(code);
+}
+
+/** better-sqlite3's codes for a file it cannot open or write. */
+const SQLITE_CODES = new Set(['SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_READONLY', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_AUTH']);
+
+/** node-postgres raises these without a code (pg/lib/client.js, pg-pool/index.js). */
+const PG_CLIENT_MESSAGES =
+  /^(timeout expired|timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/;
