@@ -40,7 +40,15 @@ async function timesOf(a: () => unknown, b: () => unknown): Promise<[number, num
     return performance.now() - t0;
   };
   let [ta, tb] = [await once(a), await once(b)]; // also warms up
-  if (ta >= 200 || tb >= 200) return [Math.max(ta, 0.001), Math.max(tb, 0.001)];
+  if (ta >= 200 || tb >= 200) {
+    // Slow: a super-linear case stays slow, a GC pause or a burst of load does not; take the
+    // least disturbed of up to three runs.
+    for (let i = 0; i < 2 && (ta >= 200 || tb >= 200); i++) {
+      ta = Math.min(ta, await once(a));
+      tb = Math.min(tb, await once(b));
+    }
+    return [Math.max(ta, 0.001), Math.max(tb, 0.001)];
+  }
   let spent = 0;
   for (let i = 0; i < 40 && (i < 7 || spent < 150); i++) {
     const x = await once(a);
@@ -50,6 +58,19 @@ async function timesOf(a: () => unknown, b: () => unknown): Promise<[number, num
     tb = Math.min(tb, y);
   }
   return [Math.max(ta, 0.001), Math.max(tb, 0.001)];
+}
+
+/**
+ * A ratio over its limit is measured again (up to three times in all) before it is believed: noise
+ * on a loaded machine does not repeat, super-linear growth does. Returns the pair with the lowest ratio.
+ */
+async function confirmed(limit: number, measure: () => Promise<[number, number]>): Promise<[number, number]> {
+  let best = await measure();
+  for (let i = 0; i < 2 && best[1] / best[0] >= limit; i++) {
+    const next = await measure();
+    if (next[1] / next[0] < best[1] / best[0]) best = next;
+  }
+  return best;
 }
 
 /** Plain words of the same size, with the punctuation of a normal line ("said: ..."). */
@@ -146,10 +167,10 @@ describe('worst inputs take time linear in their size', () => {
       for (const unit of a.hostile) {
         it(`a run of ${JSON.stringify(unit)}`, async () => {
           for (const size of SIZES) {
-            const [p, h] = await timesOf(() => a.analyse(plain(size)), () => a.analyse(run(unit, size)));
+            const [p, h] = await confirmed(MAX_HOSTILE_OVER_PLAIN, () => timesOf(() => a.analyse(plain(size)), () => a.analyse(run(unit, size))));
             expect(h / p, `${a.name}, ${size} bytes of ${JSON.stringify(unit)}: hostile ${h.toFixed(2)} ms vs plain ${p.toFixed(2)} ms`).toBeLessThan(MAX_HOSTILE_OVER_PLAIN);
           }
-          const [t4, t16] = await timesOf(() => a.analyse(run(unit, SIZES[1])), () => a.analyse(run(unit, SIZES[2])));
+          const [t4, t16] = await confirmed(MAX_GROWTH_4K_TO_16K, () => timesOf(() => a.analyse(run(unit, SIZES[1])), () => a.analyse(run(unit, SIZES[2]))));
           expect(t16 / t4, `${a.name}, ${JSON.stringify(unit)}: ${t4.toFixed(2)} ms at 4 KB, ${t16.toFixed(2)} ms at 16 KB`).toBeLessThan(MAX_GROWTH_4K_TO_16K);
         });
       }
