@@ -55,6 +55,8 @@ function sessionInfo(s: TLSSocket): TlsSessionInfo {
     protocol: s.getProtocol(),
     cipher: cipher ? { name: cipher.name, standardName: cipher.standardName, version: cipher.version } : null,
     authorized: s.authorized,
+    // Node gives a string, or an Error whose `code` names the failure (String(Error) if it has none).
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     ...(err ? { authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? err) } : {}),
     peerCertificate: cert && Object.keys(cert).length ? cert : null,
   };
