@@ -56,8 +56,7 @@ function sessionInfo(s: TLSSocket): TlsSessionInfo {
     cipher: cipher ? { name: cipher.name, standardName: cipher.standardName, version: cipher.version } : null,
     authorized: s.authorized,
     // Node gives a string, or an Error whose `code` names the failure (String(Error) if it has none).
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string
-    ...(err ? { authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? err) } : {}),
+    ...(err ? { authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? (err as Error)) } : {}),
     peerCertificate: cert && Object.keys(cert).length ? cert : null,
   };
 }
