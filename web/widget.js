@@ -259,7 +259,7 @@ export class SmtpDoctorCheck extends HTMLElement {
     if (!key || !kind) return this.fail(new WidgetError('CONFIG'));
     const host = this.getAttribute('host');
     const own = { ...this.input, ...(domain ? { domain } : {}), ...(host ? { host } : {}) };
-    if (domain && !/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(domain) && !/[^\x00-\x7f]/.test(domain)) {
+    if (domain && !/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(domain) && !/[\u0080-\uffff]/.test(domain)) {
       return this.fail(new WidgetError('VALIDATION_FAILED', '', { errors: [{ field: 'domain' }] }), domain);
     }
     this.busy(true);

@@ -92,7 +92,7 @@ export const authHeaders = { authorization: `Bearer ${BENCH_KEY}`, 'content-type
 
 /** Run `fn` over `n` items with at most `concurrency` in flight. */
 export async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(n);
+  const out = new Array<T>(n);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, n) }, async () => {

@@ -49,7 +49,7 @@ export async function createHttpApp(root: DynamicModule, log: Logger): Promise<N
     res.setHeader('X-Request-Id', id);
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route?.path as string | undefined) ?? (req.path.startsWith('/graphql') ? '/graphql' : 'unmatched');
+      const route = (req.route as { path?: string } | undefined)?.path ?? (req.path.startsWith('/graphql') ? '/graphql' : 'unmatched');
       const labels = { method: req.method, route: `${req.baseUrl ?? ''}${route}` };
       metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
       metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);

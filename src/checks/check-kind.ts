@@ -69,6 +69,10 @@ export interface EngineOutcome<R = unknown> {
  * A check kind, registered once. REST, GraphQL, the worker and the CLI read the registry.
  * `inputClass` is a class-validator + @InputType class, shared by REST and GraphQL.
  */
+// `any` by default: the registry holds kinds of every input type, and a kind's `run(input: I)` is
+// not assignable to `run(input: object)` (parameters are contravariant). Callers narrow with
+// validateInput<object> / plainToInstance<object>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface CheckKindDefinition<I extends object = any, R = unknown> {
   name: string;
   description: string;

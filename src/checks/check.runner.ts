@@ -57,7 +57,7 @@ export class CheckRunner {
     const def = this.kinds.get(row.kind);
     if (!def) return this.fail(checkId, tenantId, row.batch_id, started, `No engine is registered for kind "${row.kind}".`, row.kind);
 
-    const input = plainToInstance(def.inputClass, JSON.parse(row.input) as object);
+    const input = plainToInstance<object, object>(def.inputClass, JSON.parse(row.input) as object);
     const timeoutMs = def.timeoutMs?.(input, this.config) ?? 120_000;
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new Error(`check exceeded its ${timeoutMs} ms bound`)), timeoutMs);

@@ -76,13 +76,13 @@ export class ChecksService {
     const def = this.kinds.get(kind);
     if (!def) return { errors: [{ field: at('kind'), message: `unknown kind "${kind.slice(0, 40)}"; one of: ${this.kinds.names().join(', ')}` }] };
     if (p.allowedKinds && !p.allowedKinds.includes(kind)) return { errors: [{ field: at('kind'), message: `kind "${kind}" is not allowed for this key` }] };
-    const { value, errors } = await validateInput(def.inputClass, rest, prefix);
+    const { value, errors } = await validateInput<object>(def.inputClass, rest, prefix);
     if (!value) return { errors };
     let input: object = value;
     let sealed: string | undefined;
     if (def.extractSecrets) {
       const x = def.extractSecrets(value);
-      input = x.input;
+      input = x.input as object;
       if (Object.keys(x.secrets).length) sealed = this.secrets.seal(x.secrets);
     }
     let target: string;

@@ -76,7 +76,7 @@ export class KindRegistry implements KindLookup, OnModuleInit {
       const provider = r.instance();
       if (typeof provider?.run === 'function') {
         const run = provider.run.bind(provider);
-        r.definition = { ...r.definition, run: (input, ctx) => run(input, ctx) };
+        r.definition = { ...r.definition, run: (input: object, ctx) => run(input, ctx) };
       }
     }
   }

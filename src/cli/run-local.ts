@@ -18,9 +18,11 @@ export async function runLocal(config: AppConfig, log: Logger, body: Record<stri
   const { kind, ...rest } = body;
   const def = kinds.get(String(kind));
   if (!def) throw new DomainError('UNKNOWN_KIND', `unknown kind "${String(kind)}"`);
-  const { value, errors } = await validateInput(def.inputClass, rest);
+  const { value, errors } = await validateInput<object>(def.inputClass, rest);
   if (!value) throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-  const { input, secrets } = def.extractSecrets ? def.extractSecrets(value) : { input: value, secrets: {} };
+  const extracted = def.extractSecrets ? def.extractSecrets(value) : { input: value, secrets: {} };
+  const input = extracted.input as object;
+  const { secrets } = extracted;
   portsFor ??= createEnginePorts(config, log);
   const started = new Date();
   const ac = new AbortController();

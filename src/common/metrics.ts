@@ -31,7 +31,7 @@ export class Metrics {
     // DNS counters live in the resolver (process-wide); exposed as monotonically increasing values.
     const dns = new Gauge({ name: 'smtp_doctor_dns_total', help: 'DNS lookups by outcome since start (queries sent upstream, cache hits, timeouts, ...)', labelNames: ['event'], registers: [this.registry] });
     this.addCollector(() => {
-      for (const [event, n] of Object.entries(dnsStats)) dns.set({ event }, n);
+      for (const [event, n] of Object.entries(dnsStats) as [string, number][]) dns.set({ event }, n);
     });
   }
 

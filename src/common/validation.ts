@@ -61,7 +61,7 @@ function makeDecorator(name: string, fn: (v: unknown) => string | null, message:
   return (options?: ValidationOptions): PropertyDecorator =>
     (target: object, propertyName: string | symbol) => {
       // Normalise first (class-transformer), then validate the normalised value.
-      Transform(({ value }) => (Array.isArray(value) ? value.map((v) => fn(v) ?? v) : (fn(value) ?? value)))(target, propertyName);
+      Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as unknown[]).map((v) => fn(v) ?? v) : (fn(value) ?? value)))(target, propertyName);
       registerDecorator({
         name,
         target: target.constructor,

@@ -27,7 +27,7 @@ export function expandIp(ip: string): string {
 export function ipv6Nibbles(ip: string): string[] {
   const [head, tail] = ip.split('::') as [string, string | undefined];
   const h = head ? head.split(':') : [];
-  let t = tail !== undefined && tail ? tail.split(':') : [];
+  const t = tail !== undefined && tail ? tail.split(':') : [];
   // An embedded IPv4 tail (::ffff:1.2.3.4) is two groups.
   const last = (t.length ? t : h)[(t.length ? t : h).length - 1];
   const expandV4 = (arr: string[]) => {

@@ -149,13 +149,12 @@ function parseMechanism(raw: string, errors: string[]): SpfMechanism | null {
     case 'a':
     case 'mx': {
       // a / mx [ ":" domain-spec ] [ dual-cidr-length ], dual-cidr = [ "/" ip4 ] [ "//" ip6 ]
-      let spec = '';
       let cidrPart = '';
       if (sep === ':') {
         // The dual-cidr-length is the numeric suffix; a "/" inside the domain-spec is a macro-literal
         // (the suite's "a:foo:bar/baz.example.com" is a valid domain-spec).
         const sm = /^(.*?)((?:\/\d*)?(?:\/\/\d*)?)$/.exec(rest)!;
-        spec = sm[1]!;
+        const spec = sm[1]!;
         cidrPart = sm[2]!;
         if (!spec) return fail('empty domain after ":"');
         const err = domainSpecError(spec);

@@ -87,7 +87,7 @@ export function reverseName(ip: string): string {
     const parts = ip.split('::');
     const head = parts[0] ? parts[0].split(':') : [];
     const tail = parts[1] ? parts[1].split(':') : [];
-    const groups = [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
+    const groups = [...head, ...new Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
     return `${groups.map((g) => g.padStart(4, '0')).join('').split('').reverse().join('.')}.ip6.arpa`;
   }
   return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;

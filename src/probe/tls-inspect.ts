@@ -102,7 +102,7 @@ export function inspectTls(info: TlsSessionInfo, hostname: string | undefined, n
   }
   if (!report.trusted) {
     const why = TRUST_WORDS[info.authorizationError ?? ''] ?? `verification failed (${info.authorizationError ?? 'unknown reason'})`;
-    issues.push({ code: 'TLS_CERT_UNTRUSTED', transient: false, cause: `The certificate for "${cert.subject?.CN ?? '?'}" is not trusted: ${why}.`, ...strict });
+    issues.push({ code: 'TLS_CERT_UNTRUSTED', transient: false, cause: `The certificate for "${first(cert.subject?.CN) ?? '?'}" is not trusted: ${why}.`, ...strict });
   }
   if (hostname) {
     report.hostname = hostname;
@@ -113,7 +113,7 @@ export function inspectTls(info: TlsSessionInfo, hostname: string | undefined, n
       issues.push({
         code: 'TLS_CERT_HOSTNAME_MISMATCH',
         transient: false,
-        cause: `The certificate names ${report.subjectAltNames?.join(', ') || `CN=${cert.subject?.CN ?? '?'}`}, not "${hostname}".`,
+        cause: `The certificate names ${report.subjectAltNames?.join(', ') || `CN=${first(cert.subject?.CN) ?? '?'}`}, not "${hostname}".`,
         ...strict,
       });
     }

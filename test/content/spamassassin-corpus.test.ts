@@ -42,8 +42,11 @@ describe('SpamAssassin spam/ham corpus', () => {
     for (const msg of corpus) {
       const { result } = await analyze(msg.raw);
       const spam = result.isSpam;
-      if (msg.label === 'spam') spam ? m.tp++ : m.fn++;
-      else spam ? m.fp++ : m.tn++;
+      if (msg.label === 'spam') {
+        if (spam) m.tp++;
+        else m.fn++;
+      } else if (spam) m.fp++;
+      else m.tn++;
       rows.push(`${msg.name.padEnd(20)} ${msg.label.padEnd(5)} ${String(result.score).padStart(7)} ${spam ? 'SPAM' : 'ham '} ${result.rules.map((r) => `${r.code}=${r.points}`).join(' ')}`);
     }
     const accuracy = (m.tp + m.tn) / corpus.length;

@@ -47,7 +47,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  // eslint-disable-next-line no-console
   console.log(`RFC 7208 suite: ${passed}/${total} passed, ${Object.keys(SKIPPED).length} skipped`);
 });
 

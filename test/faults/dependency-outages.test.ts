@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
-import { freshDatabaseUrl } from '../support/database';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/postgres-server';
 import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { auth, startTestApp, TENANT_A_KEY, until, type TestApp } from '../support/app';

@@ -16,14 +16,14 @@ import { deepNesting, hugeString, jsonKey, jsonValue, objectWith, oddString, toJ
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
-function fieldsOf(cls: Function): string[] {
+function fieldsOf(cls: new (...args: never[]) => object): string[] {
   return [...new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName))];
 }
 
 describe('HTTP API fuzzing (fast-check)', () => {
   let t: TestApp;
   let agent: Agent;
-  let tenantId = 'fuzz-tenant';
+  const tenantId = 'fuzz-tenant';
 
   beforeAll(async () => {
     // API role only: accepted checks just wait in their queue. No limits: the fuzzer is one key.

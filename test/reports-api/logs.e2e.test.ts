@@ -83,6 +83,7 @@ describe('log analysis over REST and GraphQL', () => {
       })(),
     );
     const { port } = new URL(t.url);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the NDJSON lines are asserted field by field
     const result = await new Promise<{ status: number; json: any }>((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port: Number(port), path: '/v1/logs/analyze', method: 'POST', headers: { ...auth(TENANT_A_KEY), 'Content-Type': 'text/plain' } }, (res) => {
         const chunks: Buffer[] = [];

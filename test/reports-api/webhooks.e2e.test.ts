@@ -45,7 +45,7 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
 
   async function receiver(respond?: (n: number) => number) {
     const r = await startReceiver(respond);
-    closers.push(r.close);
+    closers.push(() => r.close());
     return r;
   }
   async function register(key: string, url: string, events: string[], secret: string) {

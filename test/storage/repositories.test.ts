@@ -22,7 +22,7 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
 
   beforeAll(async () => {
     const db = freshDatabaseUrl(dialect);
-    cleanup = db.cleanup;
+    cleanup = () => db.cleanup();
     h = await openDatabase(db.url);
     expect(await migrate(h.db)).toEqual(MIGRATIONS.map((m) => m.name));
     // Applying again is a no-op (migrations run at every boot).

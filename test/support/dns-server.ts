@@ -33,7 +33,7 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { readFileSync } from 'node:fs';
 import * as dnsPacket from 'dns-packet';
-import { chunk255, parseZone, zoneFromSuiteData, type FixtureFault, type FixtureRecord } from './zone-parser';
+import { chunk255, parseZone, zoneFromSuiteData, type FixtureRecord } from './zone-parser';
 
 export { parseZone, zoneFromSuiteData, chunk255, suiteBytes, type FixtureRecord, type FixtureFault } from './zone-parser';
 

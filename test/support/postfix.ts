@@ -120,7 +120,7 @@ export async function startPostfix(o: PostfixOptions): Promise<PrivatePostfix> {
     await run('/usr/sbin/postfix', ['-c', etc, 'start'], { timeout: 60_000 });
   } catch (e) {
     const log = existsSync(join(dir, 'maillog')) ? readFileSync(join(dir, 'maillog'), 'utf8') : '';
-    throw new Error(`postfix -c ${etc} start failed: ${(e as Error).message}\n${log}`);
+    throw new Error(`postfix -c ${etc} start failed: ${(e as Error).message}\n${log}`, { cause: e });
   }
   await waitForBanner(port);
   return {

@@ -148,6 +148,8 @@ function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | undefine
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // Pass the resolver's rejection through unchanged, whatever it is.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(e);
       },
     );

@@ -8,7 +8,7 @@ import type { DnsServer } from '../../config/dns-server';
  * host, and so do we.
  */
 export function systemNameservers(path = '/etc/resolv.conf'): DnsServer[] {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {

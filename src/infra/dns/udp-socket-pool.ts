@@ -222,7 +222,7 @@ export class ServerChannel {
     const onAbort = (): void => finish({ failure: 'aborted', message: 'aborted' });
     const timer = setTimeout(() => finish({ failure: 'timeout', message: `no answer within ${opts.timeoutMs} ms` }), opts.timeoutMs);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    slot.pending.set(id, { id, classify: opts.classify, finish });
+    slot.pending.set(id, { id, classify: (msg, qid) => opts.classify(msg, qid), finish });
     slot.send(bytes);
     if (slot.sent >= this.opts.maxQueriesPerSocket) this.retire(slot);
   }

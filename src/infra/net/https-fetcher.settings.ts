@@ -23,7 +23,7 @@ export function readHttpsFetcherSettings(env: Record<string, string | undefined>
     try {
       ca = [...rootCertificates, readFileSync(env.MTA_STS_CA_FILE, 'utf8')];
     } catch (e) {
-      throw new Error(`MTA_STS_CA_FILE: cannot read ${env.MTA_STS_CA_FILE} (${(e as Error).message})`);
+      throw new Error(`MTA_STS_CA_FILE: cannot read ${env.MTA_STS_CA_FILE} (${(e as Error).message})`, { cause: e });
     }
   }
   return {

@@ -55,7 +55,8 @@ function sessionInfo(s: TLSSocket): TlsSessionInfo {
     protocol: s.getProtocol(),
     cipher: cipher ? { name: cipher.name, standardName: cipher.standardName, version: cipher.version } : null,
     authorized: s.authorized,
-    ...(err ? { authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? err) } : {}),
+    // Node gives a string, or an Error whose `code` names the failure (String(Error) if it has none).
+    ...(err ? { authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? (err as Error)) } : {}),
     peerCertificate: cert && Object.keys(cert).length ? cert : null,
   };
 }

@@ -45,7 +45,7 @@ export function parseSesNotification(text: string): SesRecipient[] {
   if (type === 'bounce') {
     const b = obj(doc.bounce);
     return arr(b.bouncedRecipients).map((r) => ({
-      address: String(obj(r).emailAddress ?? ''),
+      address: str(obj(r).emailAddress) ?? '',
       kind: 'bounce' as const,
       action: str(obj(r).action),
       status: str(obj(r).status),
@@ -58,7 +58,7 @@ export function parseSesNotification(text: string): SesRecipient[] {
   if (type === 'complaint') {
     const c = obj(doc.complaint);
     return arr(c.complainedRecipients).map((r) => ({
-      address: String(obj(r).emailAddress ?? ''),
+      address: str(obj(r).emailAddress) ?? '',
       kind: 'complaint' as const,
       action: null,
       status: null,

@@ -73,7 +73,8 @@ export function explainWithBasis(p: ParsedReply): { explanation: Explanation; ba
   const data = reportsData();
   const codeClass = p.code !== null || p.enhancedStatus ? classOf(p, 'permanent') : null;
   const { decision, provider } = decide(p, data, codeClass);
-  let { category, findingCode } = decision;
+  const { category } = decision;
+  let { findingCode } = decision;
   // RFC 5321 §3.1: a 554 greeting refuses the whole connection.
   if (p.code === 554 && category === 'policy' && p.command && /connect|greeting|banner/i.test(p.command)) {
     findingCode = 'SMTP_BANNER_REJECTED';

@@ -13,12 +13,12 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'md', 'html'];
 
 const SEVERITY_ORDER = ['critical', 'error', 'warning', 'info'] as const;
 
-export function escapeHtml(s: unknown): string {
+export function escapeHtml(s: string | number | null | undefined): string {
   return String(s ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Markdown: neutralise inline HTML and the characters that would restructure the document. */
-export function escapeMd(s: unknown): string {
+export function escapeMd(s: string | number | null | undefined): string {
   return String(s ?? '')
     .replace(/[\r\n]+/g, ' ')
     .replace(/[\\`*_{}[\]()#+!|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));

@@ -14,8 +14,9 @@ export async function runHealthLocally(domain: string, ctx: EngineContext, s: He
     specs.map(async (spec, i): Promise<ChildCheck> => {
       const def = ctx.kinds!.get(spec.kind)!;
       const id = `local-${i + 1}`;
-      const target = String(spec.body.host ?? spec.body.domain ?? '');
-      const { value, errors } = await validateInput(def.inputClass, spec.body);
+      const { host, domain: childDomain } = spec.body;
+      const target = typeof host === 'string' ? host : typeof childDomain === 'string' ? childDomain : '';
+      const { value, errors } = await validateInput<object>(def.inputClass, spec.body);
       if (!value) return { id, kind: spec.kind, target, status: 'failed', verdict: 'indeterminate', findings: [], error: errors.map((e) => `${e.field}: ${e.message}`).join('; ') };
       try {
         const o = await def.run(value, { ...ctx, progress: () => undefined });

@@ -183,7 +183,8 @@ export class LogAnalyzer {
  */
 export async function analyzeLog(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: LogAnalyzerOptions = {}): Promise<LogAnalysis> {
   const analyzer = new LogAnalyzer(options);
-  for await (const chunk of source) analyzer.write(chunk);
+  // for-await over a union of sync and async iterables types the element as any.
+  for await (const chunk of source) analyzer.write(chunk as string | Uint8Array);
   analyzer.end();
   return analyzer.result();
 }
