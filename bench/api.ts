@@ -54,7 +54,13 @@ interface Run {
 async function cannon(opts: autocannon.Options, warmupS: number): Promise<Run> {
   await autocannon({ ...opts, duration: warmupS });
   const r = await autocannon(opts);
-  return { rps: round(r.requests.average, 1), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return {
+    rps: round(r.requests.average, 1),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 async function main(): Promise<void> {
@@ -73,30 +79,50 @@ async function main(): Promise<void> {
   const bare = { child: undefined as ReturnType<typeof spawn> | undefined };
   try {
     // One finished check with findings and evidence: the document both sides serve.
-    const sub = await fetch(`${svc.url}/v1/checks?wait=20`, { method: 'POST', headers: authHeaders, body: JSON.stringify({ kind: 'mx', domain: 'aliased.test' }) });
+    const sub = await fetch(`${svc.url}/v1/checks?wait=20`, {
+      method: 'POST',
+      headers: authHeaders,
+      body: JSON.stringify({ kind: 'mx', domain: 'aliased.test' }),
+    });
     const check = (await sub.json()) as { id: string; status: string };
-    if (check.status !== 'completed') throw new Error(`setup check did not complete: ${JSON.stringify(check).slice(0, 200)}`);
+    if (check.status !== 'completed')
+      throw new Error(`setup check did not complete: ${JSON.stringify(check).slice(0, 200)}`);
     const doc = await (await fetch(`${svc.url}/v1/checks/${check.id}`, { headers: authHeaders })).text();
     const payloadFile = join(tmp.dir, 'payload.json');
     writeFileSync(payloadFile, doc);
 
     const barePort = await freePort();
     bare.child = spawn(process.execPath, [__filename, '--bare', String(barePort), payloadFile], { stdio: 'ignore' });
-    for (let i = 0; !(await fetch(`http://127.0.0.1:${barePort}/v1/checks/x`).then((r) => r.ok, () => false)); i++) {
+    for (
+      let i = 0;
+      !(await fetch(`http://127.0.0.1:${barePort}/v1/checks/x`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
       if (i > 300) throw new Error('bare Nest app did not start');
       await sleep(100);
     }
 
-    const query = 'query ($id: String!) { check(id: $id) { id kind status target input verdict score findings { code severity title detail remediation evidence references } result error createdAt startedAt completedAt durationMs } }';
+    const query =
+      'query ($id: String!) { check(id: $id) { id kind status target input verdict score findings { code severity title detail remediation evidence references } result error createdAt startedAt completedAt durationMs } }';
     const gqlBody = JSON.stringify({ query, variables: { id: check.id } });
-    const gqlCheck = (await (await fetch(`${svc.url}/graphql`, { method: 'POST', headers: authHeaders, body: gqlBody })).json()) as { data?: { check?: { id: string } } };
-    if (gqlCheck.data?.check?.id !== check.id) throw new Error(`GraphQL query failed: ${JSON.stringify(gqlCheck).slice(0, 300)}`);
+    const gqlCheck = (await (
+      await fetch(`${svc.url}/graphql`, { method: 'POST', headers: authHeaders, body: gqlBody })
+    ).json()) as { data?: { check?: { id: string } } };
+    if (gqlCheck.data?.check?.id !== check.id)
+      throw new Error(`GraphQL query failed: ${JSON.stringify(gqlCheck).slice(0, 300)}`);
 
     const common = { connections, duration };
     const baseline = await cannon({ ...common, url: `http://127.0.0.1:${barePort}/v1/checks/${check.id}` }, 1);
     const rest = await cannon({ ...common, url: `${svc.url}/v1/checks/${check.id}`, headers: authHeaders }, 1);
-    const graphql = await cannon({ ...common, url: `${svc.url}/graphql`, method: 'POST', headers: authHeaders, body: gqlBody }, 1);
-    for (const [name, r] of Object.entries({ baseline, rest, graphql })) if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    const graphql = await cannon(
+      { ...common, url: `${svc.url}/graphql`, method: 'POST', headers: authHeaders, body: gqlBody },
+      1,
+    );
+    for (const [name, r] of Object.entries({ baseline, rest, graphql }))
+      if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
 
     report({
       bench: 'api',

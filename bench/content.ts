@@ -20,7 +20,10 @@ function corpus(): { name: string; raw: Buffer }[] {
   const out: { name: string; raw: Buffer }[] = [];
   for (const sub of ['spamassassin/spam', 'spamassassin/ham', 'content']) {
     const dir = join(ROOT, 'test', 'fixtures', sub);
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.eml')).sort()) out.push({ name: `${sub}/${f}`, raw: readFileSync(join(dir, f)) });
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.eml'))
+      .sort())
+      out.push({ name: `${sub}/${f}`, raw: readFileSync(join(dir, f)) });
   }
   return out;
 }
@@ -31,10 +34,13 @@ export async function benchContent(rounds = 5): Promise<void> {
   // Warm-up round (JIT, module loading), not timed.
   for (const m of msgs) ours.push((await analyzeContent(m.raw, { settings: DEFAULT_CONTENT_SETTINGS })).result.isSpam);
   const t0 = process.hrtime.bigint();
-  for (let r = 0; r < rounds; r++) for (const m of msgs) await analyzeContent(m.raw, { settings: DEFAULT_CONTENT_SETTINGS });
+  for (let r = 0; r < rounds; r++)
+    for (const m of msgs) await analyzeContent(m.raw, { settings: DEFAULT_CONTENT_SETTINGS });
   const oursMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const oursRate = (rounds * msgs.length) / (oursMs / 1000);
-  console.log(`content engine (no DNS): ${msgs.length} messages x ${rounds} rounds in ${oursMs.toFixed(0)} ms = ${oursRate.toFixed(1)} messages/s`);
+  console.log(
+    `content engine (no DNS): ${msgs.length} messages x ${rounds} rounds in ${oursMs.toFixed(0)} ms = ${oursRate.toFixed(1)} messages/s`,
+  );
 
   let handle: SpamdHandle | undefined;
   let url = process.env.SPAMD_URL;
@@ -59,9 +65,16 @@ export async function benchContent(rounds = 5): Promise<void> {
     const judged = theirs.map((t, i) => [t, ours[i]] as const).filter(([t]) => t !== undefined);
     const agree = judged.filter(([t, o]) => t === o).length;
     const m = { both: 0, onlyUs: 0, onlySpamd: 0, neither: 0 };
-    for (const [t, o] of judged) { if (t && o) m.both++; else if (o) m.onlyUs++; else if (t) m.onlySpamd++; else m.neither++; }
+    for (const [t, o] of judged) {
+      if (t && o) m.both++;
+      else if (o) m.onlyUs++;
+      else if (t) m.onlySpamd++;
+      else m.neither++;
+    }
     console.log(`spamd: ${spamdRate.toFixed(1)} messages/s (${spamdRounds} rounds, no network tests, no Bayes)`);
-    console.log(`agreement with spamd: ${agree}/${judged.length} = ${((agree / judged.length) * 100).toFixed(1)}% (both spam ${m.both}, only us ${m.onlyUs}, only spamd ${m.onlySpamd}, both ham ${m.neither})`);
+    console.log(
+      `agreement with spamd: ${agree}/${judged.length} = ${((agree / judged.length) * 100).toFixed(1)}% (both spam ${m.both}, only us ${m.onlyUs}, only spamd ${m.onlySpamd}, both ham ${m.neither})`,
+    );
     console.log(`speed ratio ours/spamd: ${(oursRate / spamdRate).toFixed(1)}x`);
   } finally {
     await handle?.stop();

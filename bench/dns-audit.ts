@@ -30,29 +30,44 @@ import { startInProcessService } from './lib/service-app';
 const DNSBL_ZONES = ['zen.spamhaus.org', 'bl.spamcop.net'];
 const DNSBL_DOMAIN_ZONES = ['dbl.spamhaus.org'];
 
-interface ServerHandle { host: string; port: number; received(): Promise<number>; stop(): void }
+interface ServerHandle {
+  host: string;
+  port: number;
+  received(): Promise<number>;
+  stop(): void;
+}
 
 /**
  * The fixture server runs in its own process, so it has a core of its own and the audit's CPU
  * does not slow it down (and the max-qps figure is the server's, not the shared event loop's).
  */
 async function startServerProcess(domains: number): Promise<ServerHandle> {
-  const child: ChildProcess = fork(__filename, ['--serve', String(domains)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(__filename, ['--serve', String(domains)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { host: string; port: number }));
     child.once('exit', (code) => reject(new Error(`fixture server exited with ${code}`)));
   });
   return {
     ...ready,
-    received: () => new Promise((resolve) => { child.once('message', (m) => resolve((m as { received: number }).received)); child.send('stats'); }),
-    stop: () => { child.kill(); },
+    received: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve((m as { received: number }).received));
+        child.send('stats');
+      }),
+    stop: () => {
+      child.kill();
+    },
   };
 }
 
 async function serve(domains: number): Promise<void> {
   const t0 = Date.now();
   const server = await startDnsServer({ zoneText: buildZone(domains), signedZones: ['bench.test'] });
-  console.log(`fixture DNS server (pid ${process.pid}): ${domains} domains loaded in ${Date.now() - t0} ms at ${server.address}`);
+  console.log(
+    `fixture DNS server (pid ${process.pid}): ${domains} domains loaded in ${Date.now() - t0} ms at ${server.address}`,
+  );
   process.on('message', () => process.send!({ received: server.received }));
   process.send!({ host: server.host, port: server.port });
 }
@@ -73,18 +88,30 @@ function zoneFor(n: number): string {
   const d = `d${n}.bench.test`;
   const ips: [string, string] = [`10.${(n >> 8) & 255}.${n & 255}.1`, `10.${(n >> 8) & 255}.${n & 255}.2`];
   // The healthy template with distinct addresses per domain (so PTR and DNSBL queries are distinct too).
-  return scenarioZone({ domain: d, expect: [], parts: {
-    mxa: `mx1.${d}. A ${ips[0]}\nmx2.${d}. A ${ips[1]}`,
-    ptr: `${ips[0].split('.').reverse().join('.')}.in-addr.arpa. PTR mx1.${d}.\n${ips[1].split('.').reverse().join('.')}.in-addr.arpa. PTR mx2.${d}.`,
-    spf: `${d}. TXT "v=spf1 mx ip4:${ips[0]} include:_spf.provider.test -all"`,
-  } }, n);
+  return scenarioZone(
+    {
+      domain: d,
+      expect: [],
+      parts: {
+        mxa: `mx1.${d}. A ${ips[0]}\nmx2.${d}. A ${ips[1]}`,
+        ptr: `${ips[0].split('.').reverse().join('.')}.in-addr.arpa. PTR mx1.${d}.\n${ips[1].split('.').reverse().join('.')}.in-addr.arpa. PTR mx2.${d}.`,
+        spf: `${d}. TXT "v=spf1 mx ip4:${ips[0]} include:_spf.provider.test -all"`,
+      },
+    },
+    n,
+  );
 }
 
 /**
  * The server's own ceiling: raw UDP queries with `window` outstanding for `ms` milliseconds.
  * A query unanswered after 250 ms counts as lost and is replaced, so drops cannot drain the window.
  */
-async function measureServerMax(server: { host: string; port: number }, names: string[], ms: number, window: number): Promise<number> {
+async function measureServerMax(
+  server: { host: string; port: number },
+  names: string[],
+  ms: number,
+  window: number,
+): Promise<number> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
   const pending = new Map<number, number>();
@@ -94,7 +121,16 @@ async function measureServerMax(server: { host: string; port: number }, names: s
   const send = () => {
     id = (id + 1) & 0xffff;
     pending.set(id, Date.now());
-    sock.send(dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'TXT', name: names[id % names.length]! }] }), server.port, server.host);
+    sock.send(
+      dnsPacket.encode({
+        type: 'query',
+        id,
+        flags: dnsPacket.RECURSION_DESIRED,
+        questions: [{ type: 'TXT', name: names[id % names.length]! }],
+      }),
+      server.port,
+      server.host,
+    );
   };
   sock.on('message', (msg) => {
     const rid = msg.readUInt16BE(0);
@@ -104,7 +140,11 @@ async function measureServerMax(server: { host: string; port: number }, names: s
   });
   const sweep = setInterval(() => {
     const old = Date.now() - 250;
-    for (const [k, t] of pending) if (t < old) { pending.delete(k); if (!stop) send(); }
+    for (const [k, t] of pending)
+      if (t < old) {
+        pending.delete(k);
+        if (!stop) send();
+      }
   }, 25);
   for (let i = 0; i < window; i++) send();
   await new Promise((r) => setTimeout(r, 300)); // warm-up
@@ -119,10 +159,21 @@ async function measureServerMax(server: { host: string; port: number }, names: s
   return rate;
 }
 
-interface RunFigures { secs: number; wire: number; indeterminate: number; failed: number; verdicts: Record<string, number> }
+interface RunFigures {
+  secs: number;
+  wire: number;
+  indeterminate: number;
+  failed: number;
+  verdicts: Record<string, number>;
+}
 
 /** Submits the domains as `dns` batches to the running service and waits until all complete. */
-async function throughService(server: ServerHandle, names: string[], concurrency: number, batchSize: number): Promise<RunFigures & { codes: Record<string, number>; stats: Record<string, number> }> {
+async function throughService(
+  server: ServerHandle,
+  names: string[],
+  concurrency: number,
+  batchSize: number,
+): Promise<RunFigures & { codes: Record<string, number>; stats: Record<string, number> }> {
   const svc = await startInProcessService({
     DNS_SERVERS: `${server.host}:${server.port}`,
     WORKER_CONCURRENCY: String(concurrency),
@@ -161,7 +212,10 @@ async function throughService(server: ServerHandle, names: string[], concurrency
     for (const id of batches) {
       let cursor: string | undefined;
       do {
-        const page = await api<{ items: { verdict?: string; status: string; findings: { code: string }[] }[]; nextCursor?: string }>(`/v1/batches/${id}/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        const page = await api<{
+          items: { verdict?: string; status: string; findings: { code: string }[] }[];
+          nextCursor?: string;
+        }>(`/v1/batches/${id}/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
         for (const c of page.items) {
           verdicts[c.verdict ?? c.status] = (verdicts[c.verdict ?? c.status] ?? 0) + 1;
           for (const f of c.findings) codes[f.code] = (codes[f.code] ?? 0) + 1;
@@ -169,7 +223,9 @@ async function throughService(server: ServerHandle, names: string[], concurrency
         cursor = page.nextCursor;
       } while (cursor);
     }
-    const stats = Object.fromEntries(Object.entries(dnsStats).map(([k, v]) => [k, v - stats0[k as keyof typeof stats0]] as const));
+    const stats = Object.fromEntries(
+      Object.entries(dnsStats).map(([k, v]) => [k, v - stats0[k as keyof typeof stats0]] as const),
+    );
     return { secs, wire, failed, indeterminate: verdicts.indeterminate ?? 0, verdicts, codes, stats };
   } finally {
     await svc.close();
@@ -178,17 +234,28 @@ async function throughService(server: ServerHandle, names: string[], concurrency
 
 /** The engine alone, in-process, `concurrency` audits in flight on one shared cached resolver. */
 async function inProcess(server: ServerHandle, names: string[], concurrency: number): Promise<RunFigures> {
-  const shared = createResolver({ dnsServers: [{ host: server.host, port: server.port }], dnsTimeoutMs: 3000, dnsRetries: 1, dnsFallbackServers: [] });
+  const shared = createResolver({
+    dnsServers: [{ host: server.host, port: server.port }],
+    dnsTimeoutMs: 3000,
+    dnsRetries: 1,
+    dnsFallbackServers: [],
+  });
   const received0 = await server.received();
   const verdicts: Record<string, number> = {};
   let next = 0;
   const start = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let n = next++; n < names.length; n = next++) {
-      const out = await auditDns({ domain: names[n]! }, { dns: createCheckResolver(shared) }, { dnsblZones: DNSBL_ZONES, dnsblDomainZones: DNSBL_DOMAIN_ZONES, mailauthCrossCheck: false });
-      verdicts[out.verdict] = (verdicts[out.verdict] ?? 0) + 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let n = next++; n < names.length; n = next++) {
+        const out = await auditDns(
+          { domain: names[n]! },
+          { dns: createCheckResolver(shared) },
+          { dnsblZones: DNSBL_ZONES, dnsblDomainZones: DNSBL_DOMAIN_ZONES, mailauthCrossCheck: false },
+        );
+        verdicts[out.verdict] = (verdicts[out.verdict] ?? 0) + 1;
+      }
+    }),
+  );
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   const wire = (await server.received()) - received0;
   return { secs, wire, failed: 0, indeterminate: verdicts.indeterminate ?? 0, verdicts };
@@ -204,53 +271,76 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
     let best = 0;
     for (const window of [16, 64, 256]) {
       const r = await measureServerMax(server, names, 2000, window);
-      if (r > maxQps) { maxQps = r; best = window; }
+      if (r > maxQps) {
+        maxQps = r;
+        best = window;
+      }
     }
-    console.log(`fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best})`);
+    console.log(
+      `fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best})`,
+    );
 
     const svc = await throughService(server, names, concurrency, batchSize);
     const svcQps = svc.wire / svc.secs;
-    console.log(`service: ${domains} domains as ${Math.ceil(domains / batchSize)} batch(es) of kind dns, WORKER_CONCURRENCY=${concurrency}: ${svc.secs.toFixed(1)} s = ${(domains / svc.secs).toFixed(1)} domains/s, ` +
-      `${(svc.wire / domains).toFixed(1)} queries/domain, ${svcQps.toFixed(0)} queries/s = ${(svcQps / maxQps).toFixed(2)} x the server's max; verdicts ${JSON.stringify(svc.verdicts)}, failed ${svc.failed}`);
+    console.log(
+      `service: ${domains} domains as ${Math.ceil(domains / batchSize)} batch(es) of kind dns, WORKER_CONCURRENCY=${concurrency}: ${svc.secs.toFixed(1)} s = ${(domains / svc.secs).toFixed(1)} domains/s, ` +
+        `${(svc.wire / domains).toFixed(1)} queries/domain, ${svcQps.toFixed(0)} queries/s = ${(svcQps / maxQps).toFixed(2)} x the server's max; verdicts ${JSON.stringify(svc.verdicts)}, failed ${svc.failed}`,
+    );
     console.log(`  finding codes: ${JSON.stringify(svc.codes)}`);
-    console.log(`  resolver: ${svc.stats.queries} exchanges, ${svc.stats.timeouts} timeouts, ${svc.stats.queued} queued for an in-flight place, ${svc.stats.socketsOpened} sockets opened, ${svc.stats.cacheHits} cache hits`);
+    console.log(
+      `  resolver: ${svc.stats.queries} exchanges, ${svc.stats.timeouts} timeouts, ${svc.stats.queued} queued for an in-flight place, ${svc.stats.socketsOpened} sockets opened, ${svc.stats.cacheHits} cache hits`,
+    );
 
     const eng = await inProcess(server, names, concurrency);
     const engQps = eng.wire / eng.secs;
-    console.log(`engine in-process (for comparison): ${concurrency} audits in flight: ${eng.secs.toFixed(1)} s = ${(domains / eng.secs).toFixed(1)} domains/s, ` +
-      `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max; indeterminate ${eng.indeterminate}`);
+    console.log(
+      `engine in-process (for comparison): ${concurrency} audits in flight: ${eng.secs.toFixed(1)} s = ${(domains / eng.secs).toFixed(1)} domains/s, ` +
+        `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max; indeterminate ${eng.indeterminate}`,
+    );
 
-    process.stdout.write(`${JSON.stringify({
-      bench: 'dns-audit',
-      figures: {
-        domains, concurrency,
-        domainsPerSec: r2(domains / svc.secs),
-        queriesPerDomain: r2(svc.wire / domains),
-        achievedQps: Math.round(svcQps),
-        serverMaxQps: Math.round(maxQps),
-        indeterminate: svc.indeterminate,
-        // Sections that could not tell (a lookup timed out twice): indeterminate parts of a verdict.
-        lookupFailedFindings: Object.entries(svc.codes).filter(([c]) => c.endsWith('_LOOKUP_FAILED')).reduce((n, [, k]) => n + k, 0),
-        dnsTimeouts: svc.stats.timeouts ?? 0,
-        failed: svc.failed,
-        engineDomainsPerSec: r2(domains / eng.secs),
-        engineQueriesPerDomain: r2(eng.wire / domains),
-        engineIndeterminate: eng.indeterminate,
-      },
-      ratios: { qpsToServerMax: r2(svcQps / maxQps), engineQpsToServerMax: r2(engQps / maxQps) },
-      notes: 'through the service: POST /v1/batches (kind dns) to all batches completed; engine: auditDns in-process on one shared resolver',
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1: r2(loadavg()[0]!), node: process.version },
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'dns-audit',
+        figures: {
+          domains,
+          concurrency,
+          domainsPerSec: r2(domains / svc.secs),
+          queriesPerDomain: r2(svc.wire / domains),
+          achievedQps: Math.round(svcQps),
+          serverMaxQps: Math.round(maxQps),
+          indeterminate: svc.indeterminate,
+          // Sections that could not tell (a lookup timed out twice): indeterminate parts of a verdict.
+          lookupFailedFindings: Object.entries(svc.codes)
+            .filter(([c]) => c.endsWith('_LOOKUP_FAILED'))
+            .reduce((n, [, k]) => n + k, 0),
+          dnsTimeouts: svc.stats.timeouts ?? 0,
+          failed: svc.failed,
+          engineDomainsPerSec: r2(domains / eng.secs),
+          engineQueriesPerDomain: r2(eng.wire / domains),
+          engineIndeterminate: eng.indeterminate,
+        },
+        ratios: { qpsToServerMax: r2(svcQps / maxQps), engineQpsToServerMax: r2(engQps / maxQps) },
+        notes:
+          'through the service: POST /v1/batches (kind dns) to all batches completed; engine: auditDns in-process on one shared resolver',
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1: r2(loadavg()[0]!), node: process.version },
+      })}\n`,
+    );
   } finally {
     server.stop();
   }
 }
 
 if (require.main === module && process.argv[2] === '--serve') {
-  serve(Number(process.argv[3])).catch((e) => { console.error(e); process.exit(1); });
+  serve(Number(process.argv[3])).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 } else if (require.main === module) {
   benchDnsAudit(arg('domains', 5000), arg('concurrency', 64), arg('batch', 5000)).then(
     () => process.exit(0), // the service's Redis connections are closed; exit without waiting for stragglers
-    (e) => { console.error(e); process.exit(1); },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
   );
 }

@@ -26,14 +26,23 @@ async function main(): Promise<void> {
   const dns = await startDnsServer({ zoneText: zone.zoneText });
   const tmp = tempDir('bench-memory-');
   const dbFile = join(tmp.dir, 'bench.db');
-  const env = { DATABASE_URL: `sqlite:${dbFile}`, QUEUE_PREFIX: freshPrefix('memory'), DNS_SERVERS: dns.address, SECRET_KEY: 'cd'.repeat(32) };
+  const env = {
+    DATABASE_URL: `sqlite:${dbFile}`,
+    QUEUE_PREFIX: freshPrefix('memory'),
+    DNS_SERVERS: dns.address,
+    SECRET_KEY: 'cd'.repeat(32),
+  };
   const api = await spawnService({ ...env, ROLE: 'api' });
   const worker = await spawnService({ ...env, ROLE: 'worker', WORKER_CONCURRENCY: String(concurrency) });
   try {
     const idle = rss(worker.pid);
     const checks = Array.from({ length: n }, (_, i) => ({ kind: 'mx', domain: zone.domains[i % zone.domains.length] }));
     const t0 = performance.now();
-    const res = await fetch(`${api.url}/v1/batches`, { method: 'POST', headers: authHeaders, body: JSON.stringify({ checks }) });
+    const res = await fetch(`${api.url}/v1/batches`, {
+      method: 'POST',
+      headers: authHeaders,
+      body: JSON.stringify({ checks }),
+    });
     if (res.status !== 202) throw new Error(`batch: ${res.status} ${(await res.text()).slice(0, 300)}`);
     const { id } = (await res.json()) as { id: string };
     const submitS = (performance.now() - t0) / 1000;
@@ -46,13 +55,15 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const secs = (performance.now() - t0) / 1000;
-    const counts = db.prepare('SELECT status, count(*) AS n FROM checks WHERE batch_id = ? GROUP BY status').all(id) as { status: string; n: number }[];
+    const counts = db
+      .prepare('SELECT status, count(*) AS n FROM checks WHERE batch_id = ? GROUP BY status')
+      .all(id) as { status: string; n: number }[];
     db.close();
     const end = rss(worker.pid);
     report({
       bench: 'memory',
       figures: {
-        'checks': n,
+        checks: n,
         'worker concurrency': concurrency,
         'worker RSS idle MiB': idle.rssMb,
         'worker peak RSS MiB (VmHWM)': end.peakMb,
@@ -61,7 +72,7 @@ async function main(): Promise<void> {
         'batch submit s': round(submitS, 1),
         'batch wall s': round(secs, 1),
         'checks/s': round(n / secs, 1),
-        'outcomes': counts.map((c) => `${c.status}=${c.n}`).join(' '),
+        outcomes: counts.map((c) => `${c.status}=${c.n}`).join(' '),
       },
       ratios: { 'peak / idle RSS': round(end.peakMb / idle.rssMb, 2) },
       notes: 'API and worker are separate processes; 1,000 synthetic domains, so the DNS cache serves 9 of 10 checks',

@@ -57,10 +57,18 @@ async function bullmqBaseline(n: number, concurrency: number): Promise<number> {
 }
 
 /** Submit `n` checks `body(i)` with `concurrency` in flight; time until all are stored in `dbFile`. */
-async function drive(url: string, headers: Record<string, string>, dbFile: string, n: number, concurrency: number, body: (i: number) => object): Promise<{ rate: number; submitRate: number }> {
+async function drive(
+  url: string,
+  headers: Record<string, string>,
+  dbFile: string,
+  n: number,
+  concurrency: number,
+  body: (i: number) => object,
+): Promise<{ rate: number; submitRate: number }> {
   const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
   try {
-    const completed = () => (db.prepare("SELECT count(*) AS n FROM checks WHERE status IN ('completed','failed')").get() as { n: number }).n;
+    const completed = () =>
+      (db.prepare("SELECT count(*) AS n FROM checks WHERE status IN ('completed','failed')").get() as { n: number }).n;
     const before = completed();
     const t0 = performance.now();
     await pool(n, concurrency, async (i) => {
@@ -100,8 +108,16 @@ async function ours(n: number, concurrency: number): Promise<{ rate: number; sub
   try {
     const domains = ['good.test', 'nullmx.test', 'implicit.test', 'aliased.test'];
     // Warm the resolver cache (and the JIT) before timing.
-    for (const domain of domains) await fetch(`${svc.url}/v1/checks?wait=20`, { method: 'POST', headers: authHeaders, body: JSON.stringify({ kind: 'mx', domain }) });
-    return await drive(svc.url, authHeaders, dbFile, n, concurrency, (i) => ({ kind: 'mx', domain: domains[i % domains.length] }));
+    for (const domain of domains)
+      await fetch(`${svc.url}/v1/checks?wait=20`, {
+        method: 'POST',
+        headers: authHeaders,
+        body: JSON.stringify({ kind: 'mx', domain }),
+      });
+    return await drive(svc.url, authHeaders, dbFile, n, concurrency, (i) => ({
+      kind: 'mx',
+      domain: domains[i % domains.length],
+    }));
   } finally {
     await svc.stop();
     await dns.stop();
@@ -115,10 +131,17 @@ async function ours(n: number, concurrency: number): Promise<{ rate: number; sub
  * `node dist/src/main.js`), which shares the CPU with the load generator: compare runs of the same mode.
  */
 async function oursNoop(n: number, concurrency: number): Promise<{ rate: number; submitRate: number }> {
-  const svc = await startInProcessService({ QUEUE_PREFIX: freshPrefix('pipeline'), WORKER_CONCURRENCY: String(concurrency), RATE_LIMIT_RPM: '1000000000' }, { imports: [NoopKindModule] });
+  const svc = await startInProcessService(
+    { QUEUE_PREFIX: freshPrefix('pipeline'), WORKER_CONCURRENCY: String(concurrency), RATE_LIMIT_RPM: '1000000000' },
+    { imports: [NoopKindModule] },
+  );
   try {
     const dbFile = svc.config.databaseUrl.slice('sqlite:'.length);
-    await fetch(`${svc.url}/v1/checks?wait=20`, { method: 'POST', headers: svc.headers, body: JSON.stringify({ kind: 'noop', target: 'warm-up' }) });
+    await fetch(`${svc.url}/v1/checks?wait=20`, {
+      method: 'POST',
+      headers: svc.headers,
+      body: JSON.stringify({ kind: 'noop', target: 'warm-up' }),
+    });
     return await drive(svc.url, svc.headers, dbFile, n, concurrency, (i) => ({ kind: 'noop', target: `n${i}` }));
   } finally {
     await svc.close();
@@ -135,8 +158,8 @@ async function main(): Promise<void> {
   report({
     bench: 'pipeline',
     figures: {
-      'checks': n,
-      'concurrency': concurrency,
+      checks: n,
+      concurrency: concurrency,
       'BullMQ add+process jobs/s': round(baseline, 1),
       'smtp-doctor checks/s (submit to stored)': round(pipe.rate, 1),
       'smtp-doctor submits/s (202s)': round(pipe.submitRate, 1),

@@ -43,7 +43,10 @@ async function serve(): Promise<void> {
         const line = buf.slice(0, i).replace(/\r$/, '');
         buf = buf.slice(i + 1);
         const verb = line.split(/[\s:]/)[0]!.toUpperCase();
-        if (verb === 'EHLO') send(`250-mx.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n${tls ? '' : '250-STARTTLS\r\n'}250 ENHANCEDSTATUSCODES`);
+        if (verb === 'EHLO')
+          send(
+            `250-mx.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-8BITMIME\r\n${tls ? '' : '250-STARTTLS\r\n'}250 ENHANCEDSTATUSCODES`,
+          );
         else if (verb === 'STARTTLS' && !tls) {
           send('220 2.0.0 Ready to start TLS');
           raw.off('data', onData);
@@ -85,18 +88,53 @@ export async function benchProbe(n: number): Promise<{ ours: number; swaks: numb
   });
   try {
     const settings = loadConfig({
-      PROBE_ALLOWED_CIDRS: '127.0.0.1/32', PROBE_ALLOWED_PORTS: String(port), PROBE_CACHE_TTL_MS: '0',
-      PROBE_MIN_INTERVAL_MS: '0', PROBE_MAX_PER_IP: '100', PROBE_CA_FILE: caPath, PROBE_EHLO_NAME: 'probe.test',
+      PROBE_ALLOWED_CIDRS: '127.0.0.1/32',
+      PROBE_ALLOWED_PORTS: String(port),
+      PROBE_CACHE_TTL_MS: '0',
+      PROBE_MIN_INTERVAL_MS: '0',
+      PROBE_MAX_PER_IP: '100',
+      PROBE_CA_FILE: caPath,
+      PROBE_EHLO_NAME: 'probe.test',
     }).probe;
-    const deps = { dns: noDns, clock: { now: () => new Date() }, connector: createSmtpConnector(), limiter: new MemoryProbeLimiter(), cache: new MemoryProbeCache() };
+    const deps = {
+      dns: noDns,
+      clock: { now: () => new Date() },
+      connector: createSmtpConnector(),
+      limiter: new MemoryProbeLimiter(),
+      cache: new MemoryProbeCache(),
+    };
     const ours = async () => {
-      const out = await runProbe({ host: '127.0.0.1', ports: [port], recipient: 'known@mx.test' }, settings, deps, AbortSignal.timeout(30_000));
+      const out = await runProbe(
+        { host: '127.0.0.1', ports: [port], recipient: 'known@mx.test' },
+        settings,
+        deps,
+        AbortSignal.timeout(30_000),
+      );
       const p = out.result.probes[0];
-      if (p?.reached !== 'complete' || !p.tls?.trusted || !p.rcpt?.accepted) throw new Error(`probe did not complete: ${JSON.stringify(out.findings)}`);
+      if (p?.reached !== 'complete' || !p.tls?.trusted || !p.rcpt?.accepted)
+        throw new Error(`probe did not complete: ${JSON.stringify(out.findings)}`);
     };
     const swaks = async () => {
       // --tls: STARTTLS or fail; --quit-after RCPT: QUIT right after RCPT TO, like the probe.
-      await run('swaks', ['--server', `127.0.0.1:${port}`, '--tls', '--ehlo', 'probe.test', '--from', '<>', '--to', 'known@mx.test', '--quit-after', 'RCPT', '--silent', '3'], { timeout: 30_000 });
+      await run(
+        'swaks',
+        [
+          '--server',
+          `127.0.0.1:${port}`,
+          '--tls',
+          '--ehlo',
+          'probe.test',
+          '--from',
+          '<>',
+          '--to',
+          'known@mx.test',
+          '--quit-after',
+          'RCPT',
+          '--silent',
+          '3',
+        ],
+        { timeout: 30_000 },
+      );
     };
     const time = async (f: () => Promise<void>) => {
       for (let i = 0; i < Math.min(5, n); i++) await f(); // warm-up
@@ -107,7 +145,9 @@ export async function benchProbe(n: number): Promise<{ ours: number; swaks: numb
     const oursRate = await time(ours);
     const swaksRate = await time(swaks);
     const ratio = oursRate / swaksRate;
-    console.log(`probe: ${n} sequential probes each (EHLO, STARTTLS, EHLO, MAIL, RCPT, QUIT) against a local ESMTP server on 127.0.0.1:${port}`);
+    console.log(
+      `probe: ${n} sequential probes each (EHLO, STARTTLS, EHLO, MAIL, RCPT, QUIT) against a local ESMTP server on 127.0.0.1:${port}`,
+    );
     console.log(`  smtp-doctor engine: ${oursRate.toFixed(1)} probes/s`);
     console.log(`  swaks --tls       : ${swaksRate.toFixed(1)} probes/s`);
     console.log(`  ratio smtp-doctor / swaks: ${ratio.toFixed(2)}x`);

@@ -25,13 +25,21 @@ async function ms(run: () => unknown, rounds = 20): Promise<number> {
   return best;
 }
 
-const words = (n: number): string => 'the quick brown fox jumps over a lazy dog, and the server said: mail flows on. '.repeat(Math.ceil(n / 80)).slice(0, n);
+const words = (n: number): string =>
+  'the quick brown fox jumps over a lazy dog, and the server said: mail flows on. '
+    .repeat(Math.ceil(n / 80))
+    .slice(0, n);
 
 async function main(): Promise<void> {
   const sendmail = 'Jan  1 00:00:00 mx sendmail[123]: x01AbCdEf012345: ruleset=check_rcpt, ';
   const cases = [
     { name: 'bounce, 2,500 newlines', hostile: '\n'.repeat(2500), run: (s: string) => analyzeBounce(s) },
-    { name: 'log, 16 KB relay=[ line', hostile: sendmail + 'relay=['.repeat(2285), plainOf: (n: number) => sendmail + words(n - sendmail.length), run: (s: string) => analyzeLog([s]) },
+    {
+      name: 'log, 16 KB relay=[ line',
+      hostile: sendmail + 'relay=['.repeat(2285),
+      plainOf: (n: number) => sendmail + words(n - sendmail.length),
+      run: (s: string) => analyzeLog([s]),
+    },
     { name: 'explain, 20,000 spaces', hostile: ' '.repeat(20_000), run: (s: string) => explainReply(s) },
   ];
   const figures: Record<string, number> = {};
@@ -45,7 +53,12 @@ async function main(): Promise<void> {
     figures[`${c.name}, plain text ms`] = round(p, 3);
     ratios[`${c.name} / plain`] = round(h / p);
   }
-  report({ bench: 'redos', figures, ratios, notes: 'hostile input vs plain text of the same size, minimum of 20 calls each' });
+  report({
+    bench: 'redos',
+    figures,
+    ratios,
+    notes: 'hostile input vs plain text of the same size, minimum of 20 calls each',
+  });
 }
 
 void main();

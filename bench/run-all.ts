@@ -43,7 +43,10 @@ function runOne(file: string): Promise<Outcome> {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       const seconds = Math.round((performance.now() - t0) / 100) / 10;
-      const lines = out.split('\n').map((l) => l.trim()).filter(Boolean);
+      const lines = out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       let result: Outcome['result'];
       try {
         const parsed = JSON.parse(lines[lines.length - 1] ?? '') as unknown;
@@ -58,7 +61,14 @@ function runOne(file: string): Promise<Outcome> {
         seconds,
         exitCode: code,
         ...(result ? { result } : { lastLines: lines.slice(-6) }),
-        ...(!ok ? { error: signal === 'SIGKILL' ? `killed after ${TIMEOUT_S} s` : err.trim().split('\n').slice(-5).join(' | ').slice(0, 600) } : {}),
+        ...(!ok
+          ? {
+              error:
+                signal === 'SIGKILL'
+                  ? `killed after ${TIMEOUT_S} s`
+                  : err.trim().split('\n').slice(-5).join(' | ').slice(0, 600),
+            }
+          : {}),
       });
     });
   });
@@ -79,7 +89,11 @@ function table(outcomes: Outcome[]): string {
   const w0 = Math.max(5, ...rows.map((r) => r[0].length));
   const w1 = Math.max(6, ...rows.map((r) => r[1].length));
   const line = (a: string, b: string, c: string) => `${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c}`;
-  return [line('bench', 'figure', 'value'), `${'-'.repeat(w0)}-+-${'-'.repeat(w1)}-+-${'-'.repeat(20)}`, ...rows.map((r) => line(...r))].join('\n');
+  return [
+    line('bench', 'figure', 'value'),
+    `${'-'.repeat(w0)}-+-${'-'.repeat(w1)}-+-${'-'.repeat(20)}`,
+    ...rows.map((r) => line(...r)),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -96,8 +110,16 @@ async function main(): Promise<void> {
   }
   const file = join(ROOT, 'bench', 'results.json');
   // A partial run (names given) updates its benches and keeps the others' last results.
-  const previous = only.length && existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { benches?: Record<string, Outcome> }).benches ?? {}) : {};
-  const results = { startedAt, finishedAt: new Date().toISOString(), machine: machine(), benches: { ...previous, ...Object.fromEntries(outcomes.map((o) => [o.name, { ...o, ranAt: startedAt }])) } };
+  const previous =
+    only.length && existsSync(file)
+      ? ((JSON.parse(readFileSync(file, 'utf8')) as { benches?: Record<string, Outcome> }).benches ?? {})
+      : {};
+  const results = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: machine(),
+    benches: { ...previous, ...Object.fromEntries(outcomes.map((o) => [o.name, { ...o, ranAt: startedAt }])) },
+  };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${table(Object.values(results.benches))}\n\nwritten ${file}\n`);
   if (outcomes.some((o) => !o.ok)) process.exitCode = 1;

@@ -17,12 +17,15 @@ const host = process.env.HEALTHCHECK_HOST || (['', '0.0.0.0', '::', '[::]'].incl
 const path = process.env.HEALTHCHECK_PATH || '/healthz';
 const timeoutMs = Number(process.env.HEALTHCHECK_TIMEOUT_MS || 4000);
 
-const req = http.get({ host, port, path, timeout: timeoutMs, headers: { 'user-agent': 'smtp-doctor-healthcheck' } }, (res) => {
-  res.resume();
-  const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
-  if (!ok) process.stderr.write(`healthcheck: ${path} answered ${res.statusCode}\n`);
-  process.exit(ok ? 0 : 1);
-});
+const req = http.get(
+  { host, port, path, timeout: timeoutMs, headers: { 'user-agent': 'smtp-doctor-healthcheck' } },
+  (res) => {
+    res.resume();
+    const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
+    if (!ok) process.stderr.write(`healthcheck: ${path} answered ${res.statusCode}\n`);
+    process.exit(ok ? 0 : 1);
+  },
+);
 req.on('timeout', () => {
   process.stderr.write(`healthcheck: no answer from ${host}:${port}${path} within ${timeoutMs} ms\n`);
   req.destroy();

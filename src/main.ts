@@ -37,12 +37,22 @@ async function main(): Promise<void> {
   try {
     if (config.role === 'worker') {
       context = await createWorkerContext(config, { log });
-      workerHttp = await startWorkerHttp({ readiness: context.get(Readiness), metrics: context.get(Metrics) }, config.port, config.host);
-      log.info({ database: context.get<DatabaseHandle>(DATABASE).describe, port: config.port }, 'smtp-doctor worker started (health and metrics on PORT)');
+      workerHttp = await startWorkerHttp(
+        { readiness: context.get(Readiness), metrics: context.get(Metrics) },
+        config.port,
+        config.host,
+      );
+      log.info(
+        { database: context.get<DatabaseHandle>(DATABASE).describe, port: config.port },
+        'smtp-doctor worker started (health and metrics on PORT)',
+      );
     } else {
       app = await createApiApp(config, { log });
       await app.listen(config.port, config.host);
-      log.info({ port: config.port, host: config.host, database: app.get<DatabaseHandle>(DATABASE).describe }, `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`);
+      log.info(
+        { port: config.port, host: config.host, database: app.get<DatabaseHandle>(DATABASE).describe },
+        `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
+      );
     }
   } catch (e) {
     if (e instanceof StartupError) {

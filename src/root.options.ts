@@ -20,5 +20,10 @@ export interface RootOptions {
 
 /** The global modules both roles start from: configuration, common helpers, infrastructure, authentication. */
 export function coreModules(opts: RootOptions): ModuleImport[] {
-  return [ConfigModule.forRoot(opts.config, opts.log), CommonModule, InfraModule.forRoot({ connect: !opts.offline }), AuthModule];
+  return [
+    ConfigModule.forRoot(opts.config, opts.log),
+    CommonModule,
+    InfraModule.forRoot({ connect: !opts.offline }),
+    AuthModule,
+  ];
 }

@@ -19,9 +19,11 @@ export const STRINGS = {
   run: 'Check',
   running: 'Checking…',
   queued: 'Waiting for a worker…',
-  phase: (/** @type {string} */ p, /** @type {number|undefined} */ pct) => `Running: ${p}${pct === undefined ? '' : ` (${pct}%)`}`,
+  phase: (/** @type {string} */ p, /** @type {number|undefined} */ pct) =>
+    `Running: ${p}${pct === undefined ? '' : ` (${pct}%)`}`,
   progressLabel: 'Check progress',
-  done: (/** @type {number} */ n) => (n ? `Finished: ${n} problem${n === 1 ? '' : 's'} found.` : 'Finished: no problems found.'),
+  done: (/** @type {number} */ n) =>
+    n ? `Finished: ${n} problem${n === 1 ? '' : 's'} found.` : 'Finished: no problems found.',
   verdict: { pass: 'Pass', warn: 'Needs attention', fail: 'Fail', indeterminate: 'Inconclusive' },
   score: (/** @type {number} */ s) => `Score ${s}/100`,
   severity: { critical: 'Critical', error: 'Errors', warning: 'Warnings', info: 'Notes' },
@@ -32,8 +34,10 @@ export const STRINGS = {
   transcript: (/** @type {string} */ where) => `SMTP transcript${where ? ` (${where})` : ''}`,
   noFindings: 'Nothing to report.',
   errBadDomain: (/** @type {string} */ d) => `“${d}” is not a valid domain name. Enter a name like example.com.`,
-  errRateLimit: (/** @type {number|undefined} */ s) => `Too many checks right now. Please try again ${s ? `in ${s} seconds` : 'in a minute'}.`,
-  errNetwork: 'Could not reach the check service. Check your connection; if this persists, this site may not be allowed to use the service.',
+  errRateLimit: (/** @type {number|undefined} */ s) =>
+    `Too many checks right now. Please try again ${s ? `in ${s} seconds` : 'in a minute'}.`,
+  errNetwork:
+    'Could not reach the check service. Check your connection; if this persists, this site may not be allowed to use the service.',
   errForbidden: 'This site is not allowed to run checks with this key.',
   errKey: 'The widget’s key is missing, unknown or revoked.',
   errKind: (/** @type {string} */ k) => `This key may not run “${k}” checks.`,
@@ -79,7 +83,8 @@ summary{cursor:pointer;font-weight:600;margin:.5rem 0}
 /** @typedef {{code:string,severity:string,title:string,detail:string,remediation:string}} Finding */
 /** @typedef {{id:string,kind:string,status:string,target?:string,phase?:string|null,progress?:number|null,verdict?:string|null,score?:number|null,error?:string|null,findings:Finding[],result?:any}} Check */
 
-const FIELDS = 'id kind status target phase progress verdict score error findings { code severity title detail remediation } result';
+const FIELDS =
+  'id kind status target phase progress verdict score error findings { code severity title detail remediation } result';
 
 class WidgetError extends Error {
   /** @param {string} code @param {string} [detail] @param {Record<string, unknown>} [extra] */
@@ -91,10 +96,19 @@ class WidgetError extends Error {
 }
 
 /** POST a GraphQL operation; every failure becomes a WidgetError with a code. */
-async function gql(/** @type {string} */ endpoint, /** @type {string} */ key, /** @type {string} */ query, /** @type {object} */ variables) {
+async function gql(
+  /** @type {string} */ endpoint,
+  /** @type {string} */ key,
+  /** @type {string} */ query,
+  /** @type {object} */ variables,
+) {
   let res;
   try {
-    res = await fetch(`${endpoint}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    res = await fetch(`${endpoint}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
   } catch {
     throw new WidgetError('NETWORK'); // also what a CORS refusal looks like from inside the page
   }
@@ -105,10 +119,17 @@ async function gql(/** @type {string} */ endpoint, /** @type {string} */ key, /*
   } catch {
     /* not JSON */
   }
-  if (res.status === 429) throw new WidgetError('RATE_LIMITED', body?.detail, { retryAfter: Number(res.headers.get('retry-after')) || undefined });
+  if (res.status === 429)
+    throw new WidgetError('RATE_LIMITED', body?.detail, {
+      retryAfter: Number(res.headers.get('retry-after')) || undefined,
+    });
   const e = body?.errors?.[0];
   if (e) throw new WidgetError(e.extensions?.code || 'UNEXPECTED', e.message, e.extensions || {});
-  if (!res.ok || !body?.data) throw new WidgetError(body?.code || (res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED'), body?.detail || `HTTP ${res.status}`);
+  if (!res.ok || !body?.data)
+    throw new WidgetError(
+      body?.code || (res.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'UNEXPECTED'),
+      body?.detail || `HTTP ${res.status}`,
+    );
   return body.data;
 }
 
@@ -117,7 +138,13 @@ async function gql(/** @type {string} */ endpoint, /** @type {string} */ key, /*
  * subscribe -> next* -> complete; ping/pong). Calls `onEnd(false)` when the socket fails before
  * completion so the caller can fall back to polling.
  */
-function subscribe(/** @type {string} */ endpoint, /** @type {string} */ key, /** @type {string} */ id, /** @type {(c: Check) => void} */ onCheck, /** @type {(ok: boolean, err?: WidgetError) => void} */ onEnd) {
+function subscribe(
+  /** @type {string} */ endpoint,
+  /** @type {string} */ key,
+  /** @type {string} */ id,
+  /** @type {(c: Check) => void} */ onCheck,
+  /** @type {(ok: boolean, err?: WidgetError) => void} */ onEnd,
+) {
   let ended = false;
   const end = (/** @type {boolean} */ ok, /** @type {WidgetError} */ err) => {
     if (ended) return;
@@ -140,7 +167,12 @@ function subscribe(/** @type {string} */ endpoint, /** @type {string} */ key, /*
     } catch {
       return;
     }
-    if (m.type === 'connection_ack') send({ id: '1', type: 'subscribe', payload: { query: `subscription ($id: String!) { checkUpdated(id: $id) { ${FIELDS} } }`, variables: { id } } });
+    if (m.type === 'connection_ack')
+      send({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: `subscription ($id: String!) { checkUpdated(id: $id) { ${FIELDS} } }`, variables: { id } },
+      });
     else if (m.type === 'ping') send({ type: 'pong' });
     else if (m.type === 'next') {
       const e = m.payload?.errors?.[0];
@@ -160,7 +192,9 @@ export function suggestedRecord(/** @type {string} */ text) {
   const rr = /[\w.-]+\.\s+(?:\d+\s+)?IN\s+[A-Z]+\s+"[^"]*"(?:\s+"[^"]*")*/.exec(text);
   if (rr) return rr[0];
   // An unquoted record with a name as data, outside quotes ("publish: 25.2.0.192.in-addr.arpa. IN PTR mx.example.").
-  const named = /[\w.-]+\.\s+(?:\d+\s+)?IN\s+(?:PTR|CNAME|NS|MX\s+\d+)\s+[\w.-]+\./.exec(text.replace(/"[^"]*"/g, '""'));
+  const named = /[\w.-]+\.\s+(?:\d+\s+)?IN\s+(?:PTR|CNAME|NS|MX\s+\d+)\s+[\w.-]+\./.exec(
+    text.replace(/"[^"]*"/g, '""'),
+  );
   if (named) return named[0];
   // A whole record in quotes ("name. 3600 IN MX 10 mx.name."), or a tag list with content ("v=spf1 mx -all").
   const q = /"([\w.-]+\.\s+(?:\d+\s+)?IN\s[^"]+|v=[^"\s;]+[ ;][^"]+)"/.exec(text);
@@ -172,7 +206,8 @@ function transcripts(/** @type {any} */ result, depth = 0) {
   /** @type {{where:string, lines:any[]}[]} */
   const out = [];
   if (!result || typeof result !== 'object' || depth > 4) return out;
-  if (Array.isArray(result.transcript) && result.transcript.length) out.push({ where: [result.host, result.port].filter(Boolean).join(':'), lines: result.transcript });
+  if (Array.isArray(result.transcript) && result.transcript.length)
+    out.push({ where: [result.host, result.port].filter(Boolean).join(':'), lines: result.transcript });
   for (const v of Object.values(result)) if (v && typeof v === 'object') out.push(...transcripts(v, depth + 1));
   return out;
 }
@@ -206,7 +241,11 @@ export class SmtpDoctorCheck extends HTMLElement {
     /** @type {(() => void) | undefined} */
     this.stop = undefined;
     const root = this.attachShadow({ mode: 'open' });
-    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    if (
+      'adoptedStyleSheets' in root &&
+      typeof CSSStyleSheet === 'function' &&
+      'replaceSync' in CSSStyleSheet.prototype
+    ) {
       // Constructable sheets are not <style> elements, so pages with a strict style-src CSP still work.
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(CSS);
@@ -222,12 +261,37 @@ export class SmtpDoctorCheck extends HTMLElement {
     if (this.shadowRoot?.childElementCount && this.form) return;
     const t = this.t;
     const id = `sdc-domain-${this.uid}`;
-    this.field = /** @type {HTMLInputElement} */ (h('input', { id, name: 'domain', part: 'input', type: 'text', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', inputmode: 'url', placeholder: t.domainPlaceholder, required: true }));
+    this.field = /** @type {HTMLInputElement} */ (
+      h('input', {
+        id,
+        name: 'domain',
+        part: 'input',
+        type: 'text',
+        autocomplete: 'off',
+        autocapitalize: 'off',
+        spellcheck: 'false',
+        inputmode: 'url',
+        placeholder: t.domainPlaceholder,
+        required: true,
+      })
+    );
     this.field.value = this.getAttribute('domain') || '';
     this.button = /** @type {HTMLButtonElement} */ (h('button', { part: 'button', type: 'submit' }, t.run));
-    this.form = h('form', { part: 'form', hidden: this.hasAttribute('no-form'), onsubmit: (/** @type {Event} */ e) => (e.preventDefault(), this.run()) }, h('label', { for: id, part: 'label' }, t.domainLabel), this.field, this.button);
+    this.form = h(
+      'form',
+      {
+        part: 'form',
+        hidden: this.hasAttribute('no-form'),
+        onsubmit: (/** @type {Event} */ e) => (e.preventDefault(), this.run()),
+      },
+      h('label', { for: id, part: 'label' }, t.domainLabel),
+      this.field,
+      this.button,
+    );
     this.statusText = h('span');
-    this.bar = /** @type {HTMLProgressElement} */ (h('progress', { part: 'progress', max: '100', 'aria-label': t.progressLabel, hidden: true }));
+    this.bar = /** @type {HTMLProgressElement} */ (
+      h('progress', { part: 'progress', max: '100', 'aria-label': t.progressLabel, hidden: true })
+    );
     // The status line is a polite live region: progress is announced without stealing focus.
     this.status = h('div', { class: 'status', part: 'status', role: 'status', 'aria-live': 'polite' }, this.statusText);
     this.errorBox = h('div', { class: 'alert', part: 'error', role: 'alert' });
@@ -240,7 +304,11 @@ export class SmtpDoctorCheck extends HTMLElement {
     this.stop?.();
   }
 
-  attributeChangedCallback(/** @type {string} */ name, /** @type {string|null} */ _old, /** @type {string|null} */ value) {
+  attributeChangedCallback(
+    /** @type {string} */ name,
+    /** @type {string|null} */ _old,
+    /** @type {string|null} */ value,
+  ) {
     if (name === 'domain' && this.field) this.field.value = value || '';
   }
 
@@ -252,21 +320,33 @@ export class SmtpDoctorCheck extends HTMLElement {
     const endpoint = (this.getAttribute('endpoint') || script.origin).replace(/\/+$/, '');
     const key = this.getAttribute('key') || '';
     const kind = this.getAttribute('kind') || '';
-    const domain = String(this.field?.value || this.getAttribute('domain') || this.input.domain || '').trim().toLowerCase().replace(/\.$/, '');
+    const domain = String(this.field?.value || this.getAttribute('domain') || this.input.domain || '')
+      .trim()
+      .toLowerCase()
+      .replace(/\.$/, '');
     this.stop?.();
     this.setError('');
     this.report?.replaceChildren();
     if (!key || !kind) return this.fail(new WidgetError('CONFIG'));
     const host = this.getAttribute('host');
     const own = { ...this.input, ...(domain ? { domain } : {}), ...(host ? { host } : {}) };
-    if (domain && !/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(domain) && !/[\u0080-\uffff]/.test(domain)) {
+    if (
+      domain &&
+      !/^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(domain) &&
+      !/[\u0080-\uffff]/.test(domain)
+    ) {
       return this.fail(new WidgetError('VALIDATION_FAILED', '', { errors: [{ field: 'domain' }] }), domain);
     }
     this.busy(true);
     this.say(t.running);
     try {
       const field = kind.replace(/[-_](\w)/g, (_, c) => c.toUpperCase());
-      const data = await gql(endpoint, key, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id status } }', { i: { kind, [field]: own } });
+      const data = await gql(
+        endpoint,
+        key,
+        'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id status } }',
+        { i: { kind, [field]: own } },
+      );
       const id = data.submitCheck.id;
       const final = await new Promise((resolve, reject) => {
         let polling = false;
@@ -279,19 +359,31 @@ export class SmtpDoctorCheck extends HTMLElement {
             await new Promise((r) => setTimeout(r, 1500));
           }
         };
-        this.stop = subscribe(endpoint, key, id, (c) => {
-          this.update(c);
-          if (c.status === 'completed' || c.status === 'failed') resolve(c);
-        }, (ok, err) => {
-          if (err) reject(err);
-          else if (!ok && !polling) poll().then(resolve, reject); // socket refused or dropped: poll instead
-          else if (ok && this.check?.status !== 'completed' && this.check?.status !== 'failed') poll().then(resolve, reject);
-        });
+        this.stop = subscribe(
+          endpoint,
+          key,
+          id,
+          (c) => {
+            this.update(c);
+            if (c.status === 'completed' || c.status === 'failed') resolve(c);
+          },
+          (ok, err) => {
+            if (err) reject(err);
+            else if (!ok && !polling)
+              poll().then(resolve, reject); // socket refused or dropped: poll instead
+            else if (ok && this.check?.status !== 'completed' && this.check?.status !== 'failed')
+              poll().then(resolve, reject);
+          },
+        );
       });
       this.finish(final);
       return final;
     } catch (e) {
-      this.fail(e instanceof WidgetError ? e : new WidgetError('UNEXPECTED', String(/** @type {Error} */ (e)?.message || e)), domain, kind);
+      this.fail(
+        e instanceof WidgetError ? e : new WidgetError('UNEXPECTED', String(/** @type {Error} */ (e)?.message || e)),
+        domain,
+        kind,
+      );
       return undefined;
     } finally {
       this.busy(false);
@@ -342,13 +434,20 @@ export class SmtpDoctorCheck extends HTMLElement {
     else if (e.code === 'SERVICE_UNAVAILABLE') text = t.errUnavailable;
     else if (e.code === 'CONFIG') text = t.errConfig;
     else if (e.code === 'CHECK_FAILED') text = t.errFailed(e.message);
-    else if ((e.code === 'VALIDATION_FAILED' || e.code === 'UNKNOWN_KIND') && fields.some((/** @type {string} */ f) => /kind$/.test(f))) text = t.errKind(kind || this.getAttribute('kind') || '');
-    else if (e.code === 'VALIDATION_FAILED' && fields.some((/** @type {string} */ f) => /domain|host/.test(f))) text = t.errBadDomain(domain);
+    else if (
+      (e.code === 'VALIDATION_FAILED' || e.code === 'UNKNOWN_KIND') &&
+      fields.some((/** @type {string} */ f) => /kind$/.test(f))
+    )
+      text = t.errKind(kind || this.getAttribute('kind') || '');
+    else if (e.code === 'VALIDATION_FAILED' && fields.some((/** @type {string} */ f) => /domain|host/.test(f)))
+      text = t.errBadDomain(domain);
     else text = t.errUnexpected(e.message);
     this.bar && (this.bar.hidden = true);
     this.say('');
     this.setError(text);
-    this.dispatchEvent(new CustomEvent('smtp-doctor-error', { detail: { code: e.code, message: text }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('smtp-doctor-error', { detail: { code: e.code, message: text }, bubbles: true, composed: true }),
+    );
   }
 
   /** @param {Check} c */
@@ -358,19 +457,47 @@ export class SmtpDoctorCheck extends HTMLElement {
     const problems = c.findings.filter((f) => f.severity !== 'info').length;
     this.say(t.done(problems));
     const hadFocus = this.matches(':focus-within');
-    const heading = h('h3', { part: 'summary', tabindex: '-1' }, h('span', { class: `badge ${c.verdict}`, part: `verdict verdict-${c.verdict}` }, t.verdict[/** @type {keyof typeof t.verdict} */ (c.verdict)] || c.verdict || ''), ` ${c.target || ''} · ${typeof c.score === 'number' ? t.score(c.score) : ''}`);
+    const heading = h(
+      'h3',
+      { part: 'summary', tabindex: '-1' },
+      h(
+        'span',
+        { class: `badge ${c.verdict}`, part: `verdict verdict-${c.verdict}` },
+        t.verdict[/** @type {keyof typeof t.verdict} */ (c.verdict)] || c.verdict || '',
+      ),
+      ` ${c.target || ''} · ${typeof c.score === 'number' ? t.score(c.score) : ''}`,
+    );
     const groups = SEVERITIES.map((s) => {
       const items = c.findings.filter((f) => f.severity === s);
       if (!items.length) return null;
-      const list = h('ul', {}, items.map((f) => this.renderFinding(f)));
+      const list = h(
+        'ul',
+        {},
+        items.map((f) => this.renderFinding(f)),
+      );
       // Notes (info) are folded: they are context, not problems.
-      if (s === 'info') return h('details', { part: 'group group-info' }, h('summary', {}, `${t.severity.info} (${items.length})`), list);
+      if (s === 'info')
+        return h(
+          'details',
+          { part: 'group group-info' },
+          h('summary', {}, `${t.severity.info} (${items.length})`),
+          list,
+        );
       return h('section', { part: `group group-${s}` }, h('h4', {}, `${t.severity[s]} (${items.length})`), list);
     });
     const logs = transcripts(c.result).map((x) =>
-      h('details', { part: 'transcript' }, h('summary', {}, t.transcript(x.where)), h('pre', {}, x.lines.map((l) => `${l.dir ?? ''} ${l.line ?? JSON.stringify(l)}`).join('\n'))),
+      h(
+        'details',
+        { part: 'transcript' },
+        h('summary', {}, t.transcript(x.where)),
+        h('pre', {}, x.lines.map((l) => `${l.dir ?? ''} ${l.line ?? JSON.stringify(l)}`).join('\n')),
+      ),
     );
-    this.report?.replaceChildren(heading, ...(c.findings.length ? groups.filter(Boolean) : [h('p', {}, t.noFindings)]), ...logs);
+    this.report?.replaceChildren(
+      heading,
+      ...(c.findings.length ? groups.filter(Boolean) : [h('p', {}, t.noFindings)]),
+      ...logs,
+    );
     // Keyboard users who started the check land on its result.
     if (hadFocus) heading.focus();
     this.dispatchEvent(new CustomEvent('smtp-doctor-complete', { detail: c, bubbles: true, composed: true }));
@@ -404,8 +531,18 @@ export class SmtpDoctorCheck extends HTMLElement {
       { class: `sev-${f.severity}`, part: `finding finding-${f.severity}` },
       h('p', { class: 'title', part: 'finding-title' }, f.title, ' ', h('span', { class: 'code' }, f.code)),
       f.detail ? h('p', { part: 'finding-detail' }, f.detail) : null,
-      f.remediation ? h('p', { part: 'finding-remediation' }, h('strong', {}, `${t.remediation}: `), f.remediation) : null,
-      record ? h('div', { class: 'record', part: 'record' }, h('span', {}, `${t.suggested}:`), h('code', { id: recId }, record), copyBtn) : null,
+      f.remediation
+        ? h('p', { part: 'finding-remediation' }, h('strong', {}, `${t.remediation}: `), f.remediation)
+        : null,
+      record
+        ? h(
+            'div',
+            { class: 'record', part: 'record' },
+            h('span', {}, `${t.suggested}:`),
+            h('code', { id: recId }, record),
+            copyBtn,
+          )
+        : null,
     );
   }
 }

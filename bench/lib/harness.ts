@@ -27,7 +27,12 @@ export function report(r: BenchReport): void {
 }
 
 export function machine() {
-  return { cpus: cpus().length, model: cpus()[0]?.model, loadavg1: Number(loadavg()[0]!.toFixed(2)), node: process.version };
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    loadavg1: Number(loadavg()[0]!.toFixed(2)),
+    node: process.version,
+  };
 }
 
 export const round = (n: number, digits = 2) => Number(n.toFixed(digits));
@@ -52,7 +57,14 @@ export interface ServiceChild {
 export async function spawnService(env: Record<string, string>): Promise<ServiceChild> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), API_KEYS: `bench:${BENCH_KEY}`, ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      API_KEYS: `bench:${BENCH_KEY}`,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -60,7 +72,10 @@ export async function spawnService(env: Record<string, string>): Promise<Service
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}: ${stderr.slice(0, 500)}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (i > 600) throw new Error('service did not become ready in 60 s');
     await sleep(100);

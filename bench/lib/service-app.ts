@@ -27,7 +27,10 @@ export interface InProcessService {
  * a SQLite database in a temp directory. `env` overrides the defaults (DNS_SERVERS, WORKER_CONCURRENCY...).
  * On close, the Redis keys under the prefix are deleted so repeated runs leave nothing behind.
  */
-export async function startInProcessService(env: Record<string, string>, opts: { imports?: ModuleImport[] } = {}): Promise<InProcessService> {
+export async function startInProcessService(
+  env: Record<string, string>,
+  opts: { imports?: ModuleImport[] } = {},
+): Promise<InProcessService> {
   const dir = mkdtempSync(join(tmpdir(), 'smtp-doctor-bench-'));
   const prefix = `bench-${randomBytes(5).toString('hex')}`;
   const config = loadConfig({
@@ -38,7 +41,10 @@ export async function startInProcessService(env: Record<string, string>, opts: {
     DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
     ...env,
   });
-  const app: NestExpressApplication = await createApiApp(config, { log: createLogger(config.logLevel), imports: opts.imports });
+  const app: NestExpressApplication = await createApiApp(config, {
+    log: createLogger(config.logLevel),
+    imports: opts.imports,
+  });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {

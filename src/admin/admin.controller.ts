@@ -29,7 +29,7 @@ export class AdminController {
   }
 
   @Get('tenants/:id/keys')
-  @ApiOperation({ summary: 'List a tenant\'s keys (prefixes only)' })
+  @ApiOperation({ summary: "List a tenant's keys (prefixes only)" })
   listKeys(@Param('id') id: string) {
     return this.admin.listKeys(id);
   }

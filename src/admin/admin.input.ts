@@ -26,12 +26,18 @@ export class CreateTenantInput {
   @IsKnownKinds()
   allowedKinds?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Browser origins allowed to call the API with this tenant\'s publishable keys.' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: "Browser origins allowed to call the API with this tenant's publishable keys.",
+  })
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
-  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { each: true, message: 'each origin must look like https://app.example.com' })
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, {
+    each: true,
+    message: 'each origin must look like https://app.example.com',
+  })
   corsOrigins?: string[];
 }
 

@@ -6,6 +6,12 @@ import { AdminService } from './admin.service';
 /** Tenants and keys, behind ADMIN_TOKEN (API role). */
 @Module({
   controllers: [AdminController],
-  providers: [{ provide: AdminService, useFactory: (tenants: TenantsRepository) => new AdminService(tenants), inject: [TenantsRepository] }],
+  providers: [
+    {
+      provide: AdminService,
+      useFactory: (tenants: TenantsRepository) => new AdminService(tenants),
+      inject: [TenantsRepository],
+    },
+  ],
 })
 export class AdminModule {}

@@ -42,9 +42,18 @@ import { GraphqlRateLimit, WS_CLIENT_IP } from '../ratelimit/ratelimit.ws';
               onConnect: (ctx: WsConnectContext) => onConnect(ctx),
               // Each operation on the socket counts like an HTTP request (onSubscribe, validate, execute).
               ...rateLimit.wsOptions(),
-              onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLError[]) => errors.map((e) => format(e.toJSON(), e)),
-              onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
-                result.errors?.length ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
+              onError: (_ctx: unknown, _id: unknown, _payload: unknown, errors: readonly GraphQLError[]) =>
+                errors.map((e) => format(e.toJSON(), e)),
+              onNext: (
+                _ctx: unknown,
+                _id: unknown,
+                _payload: unknown,
+                _args: unknown,
+                result: { errors?: readonly GraphQLError[]; data?: unknown },
+              ) =>
+                result.errors?.length
+                  ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) }
+                  : undefined,
             } as object,
           },
           context: (ctx: { req?: unknown; connectionParams?: unknown; extra?: { connectionParams?: unknown } }) => ({

@@ -13,9 +13,17 @@ export function formatGraphQLError(log: Logger) {
     // Errors from GraphQL itself (parse, validation, unknown field, bad variable types).
     if (!original || (original instanceof GraphQLError && !original.originalError)) {
       const code = (formatted.extensions?.code as string | undefined) ?? 'GRAPHQL_VALIDATION_FAILED';
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, status: 400 } };
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code, status: 400 },
+      };
     }
-    const p = toProblem(original instanceof GraphQLError && original.originalError ? original.originalError : original, log);
+    const p = toProblem(
+      original instanceof GraphQLError && original.originalError ? original.originalError : original,
+      log,
+    );
     return {
       message: p.detail,
       locations: formatted.locations,

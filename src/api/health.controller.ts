@@ -31,7 +31,8 @@ export class HealthController {
   async metrics(@Res() res: Response) {
     try {
       const depths = await this.queues.depths();
-      for (const [queue, states] of Object.entries(depths)) for (const [state, n] of Object.entries(states)) this.metricsRegistry.queueDepth.set({ queue, state }, n);
+      for (const [queue, states] of Object.entries(depths))
+        for (const [state, n] of Object.entries(states)) this.metricsRegistry.queueDepth.set({ queue, state }, n);
     } catch {
       // Redis down: the other metrics are still worth scraping.
     }

@@ -19,7 +19,11 @@ export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
     .setTitle('smtp-doctor')
     .setDescription('Diagnoses why email is not getting through. Errors are RFC 9457 application/problem+json.')
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (sk_... or pk_...), or ADMIN_TOKEN for /v1/admin' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'API key (sk_... or pk_...), or ADMIN_TOKEN for /v1/admin',
+    })
     .build();
   return SwaggerModule.createDocument(app, cfg);
 }
@@ -45,15 +49,22 @@ export async function createHttpApp(root: DynamicModule, log: Logger): Promise<N
 
   // Request id + metrics, before anything else.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
+    const id =
+      (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || randomUUID();
     res.setHeader('X-Request-Id', id);
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? (req.path.startsWith('/graphql') ? '/graphql' : 'unmatched');
+      const route =
+        (req.route as { path?: string } | undefined)?.path ??
+        (req.path.startsWith('/graphql') ? '/graphql' : 'unmatched');
       const labels = { method: req.method, route: `${req.baseUrl ?? ''}${route}` };
       metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
       metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
-      if (res.statusCode >= 500) appLog.warn({ requestId: id, method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode }, 'request failed');
+      if (res.statusCode >= 500)
+        appLog.warn(
+          { requestId: id, method: req.method, url: req.originalUrl.split('?')[0], status: res.statusCode },
+          'request failed',
+        );
     });
     next();
   });

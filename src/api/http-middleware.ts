@@ -24,7 +24,10 @@ export function httpMiddlewares(discovery: DiscoveryService): HttpMiddlewareInst
   const found: { order: number; installer: HttpMiddlewareInstaller }[] = [];
   const seen = new Set<unknown>();
   for (const w of discovery.getProviders()) {
-    const order = typeof w.metatype === 'function' ? (Reflect.getMetadata(HTTP_MIDDLEWARE, w.metatype) as number | undefined) : undefined;
+    const order =
+      typeof w.metatype === 'function'
+        ? (Reflect.getMetadata(HTTP_MIDDLEWARE, w.metatype) as number | undefined)
+        : undefined;
     if (order === undefined || seen.has(w.metatype)) continue;
     seen.add(w.metatype);
     found.push({ order, installer: w.instance as HttpMiddlewareInstaller });

@@ -41,7 +41,8 @@ export function securityHeaders() {
       res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
       const send = res.send.bind(res);
       res.send = ((body?: unknown) => {
-        if (typeof body === 'string' && /^text\/html\b/.test(String(res.getHeader('Content-Type') ?? ''))) res.setHeader('Content-Security-Policy', cspFor(body));
+        if (typeof body === 'string' && /^text\/html\b/.test(String(res.getHeader('Content-Type') ?? '')))
+          res.setHeader('Content-Security-Policy', cspFor(body));
         return send(body);
       }) as Response['send'];
     }
@@ -57,7 +58,9 @@ export function docsPageCsp(html: string): string {
   const styleAttrs = [...html.matchAll(/\sstyle\s*=\s*"([^"]*)"/gi)].map((m) => sha256(m[1]!));
   const scripts = [...html.matchAll(/<script(?![^>]*\ssrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => sha256(m[1]!));
   const uniq = (xs: string[]) => [...new Set(xs)].join(' ');
-  const styleSrc = ["'self'", uniq(styles), styleAttrs.length ? `'unsafe-hashes' ${uniq(styleAttrs)}` : ''].filter(Boolean).join(' ');
+  const styleSrc = ["'self'", uniq(styles), styleAttrs.length ? `'unsafe-hashes' ${uniq(styleAttrs)}` : '']
+    .filter(Boolean)
+    .join(' ');
   const scriptSrc = ["'self'", uniq(scripts)].filter(Boolean).join(' ');
   return [
     "default-src 'none'",

@@ -6,24 +6,53 @@ import type { Readiness } from '../infra/readiness';
  * The worker role serves no API, but still answers /healthz, /readyz and /metrics on PORT so
  * orchestrators can probe it and Prometheus can scrape job durations (recorded only in workers).
  */
-export function startWorkerHttp(deps: { readiness: Readiness; metrics: Metrics }, port: number, host: string): Promise<Server> {
+export function startWorkerHttp(
+  deps: { readiness: Readiness; metrics: Metrics },
+  port: number,
+  host: string,
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'Content-Type': type });
       res.end(body);
     };
-    if (req.method !== 'GET') return send(405, 'application/problem+json', JSON.stringify({ type: 'about:blank', title: 'Method not allowed', status: 405, detail: 'GET only' }));
+    if (req.method !== 'GET')
+      return send(
+        405,
+        'application/problem+json',
+        JSON.stringify({ type: 'about:blank', title: 'Method not allowed', status: 405, detail: 'GET only' }),
+      );
     if (path === '/healthz') return send(200, 'application/json', '{"status":"ok"}');
     if (path === '/readyz') {
-      void deps.readiness.check().then((r) => send(r.ok ? 200 : 503, 'application/json', JSON.stringify({ status: r.ok ? 'ok' : 'unavailable', redis: r.redis, database: r.database })));
+      void deps.readiness
+        .check()
+        .then((r) =>
+          send(
+            r.ok ? 200 : 503,
+            'application/json',
+            JSON.stringify({ status: r.ok ? 'ok' : 'unavailable', redis: r.redis, database: r.database }),
+          ),
+        );
       return;
     }
     if (path === '/metrics') {
-      void deps.metrics.render().then((m) => send(200, 'text/plain; version=0.0.4', m), () => send(500, 'text/plain', 'metrics unavailable'));
+      void deps.metrics.render().then(
+        (m) => send(200, 'text/plain; version=0.0.4', m),
+        () => send(500, 'text/plain', 'metrics unavailable'),
+      );
       return;
     }
-    send(404, 'application/problem+json', JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: 'The worker serves /healthz, /readyz and /metrics only.' }));
+    send(
+      404,
+      'application/problem+json',
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not found',
+        status: 404,
+        detail: 'The worker serves /healthz, /readyz and /metrics only.',
+      }),
+    );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import ipaddr from 'ipaddr.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../infra/queue/redis.factory';
 import { DomainError } from '../common/errors/domain-error';
 
 /**
@@ -56,7 +56,10 @@ export function throttleBucket(ip: string): string {
  * The client address of a raw request (a WebSocket upgrade), as Express computes `req.ip` with
  * `trust proxy` true: the left-most X-Forwarded-For entry, else the socket's peer.
  */
-export function requestAddress(req: Pick<IncomingMessage, 'headers' | 'socket'> | undefined, trustProxy: boolean): string | undefined {
+export function requestAddress(
+  req: Pick<IncomingMessage, 'headers' | 'socket'> | undefined,
+  trustProxy: boolean,
+): string | undefined {
   if (!req) return undefined;
   const xff = req.headers['x-forwarded-for'];
   if (trustProxy && typeof xff === 'string' && xff.trim()) return xff.split(',')[0]!.trim();

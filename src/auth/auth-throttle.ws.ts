@@ -21,7 +21,9 @@ export function refuseBlockedUpgrades(server: Server, throttle: AuthThrottle | u
       (s) => {
         if (s <= 0) return void emit(event, ...args);
         const text = `Too many failed authentication attempts from your address; retry in ${s} s.`;
-        socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${s}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${s}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+        );
       },
       () => void emit(event, ...args),
     );

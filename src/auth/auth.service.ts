@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../infra/queue/redis.factory';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { DomainError } from '../common/errors/domain-error';
@@ -38,19 +38,23 @@ export class AuthService {
     deps: { redis?: Redis; log?: Logger } = {},
   ) {
     let lastWarn = 0;
-    this.throttle = deps.redis && config.auth.failLimit > 0
-      ? new AuthThrottle({
-        redis: deps.redis,
-        prefix: config.queuePrefix,
-        limit: config.auth.failLimit,
-        windowS: config.auth.failWindowS,
-        onRedisError: (e) => {
-          if (Date.now() - lastWarn < 30_000) return;
-          lastWarn = Date.now();
-          deps.log?.warn({ err: (e as Error).message }, 'auth: failed-attempt throttle skipped, Redis unavailable (fail open)');
-        },
-      })
-      : undefined;
+    this.throttle =
+      deps.redis && config.auth.failLimit > 0
+        ? new AuthThrottle({
+            redis: deps.redis,
+            prefix: config.queuePrefix,
+            limit: config.auth.failLimit,
+            windowS: config.auth.failWindowS,
+            onRedisError: (e) => {
+              if (Date.now() - lastWarn < 30_000) return;
+              lastWarn = Date.now();
+              deps.log?.warn(
+                { err: (e as Error).message },
+                'auth: failed-attempt throttle skipped, Redis unavailable (fail open)',
+              );
+            },
+          })
+        : undefined;
   }
 
   async bootstrapStaticTenants(): Promise<void> {
@@ -82,13 +86,15 @@ export class AuthService {
 
   private async lookup(key: string): Promise<Principal | undefined> {
     for (const s of this.config.apiKeys) {
-      if (safeEqual(s.key, key)) return { tenantId: s.tenant, keyId: `static:${s.tenant}`, type: 'secret', allowedKinds: null };
+      if (safeEqual(s.key, key))
+        return { tenantId: s.tenant, keyId: `static:${s.tenant}`, type: 'secret', allowedKinds: null };
     }
     let row;
     try {
       row = await this.tenants.findKeyByHash(hashKey(key));
     } catch (e) {
-      if (isDependencyDown(e)) throw unavailable('The database is unreachable; cannot check the API key. Retry shortly.');
+      if (isDependencyDown(e))
+        throw unavailable('The database is unreachable; cannot check the API key. Retry shortly.');
       throw e;
     }
     if (!row || row.revoked_at) return undefined;
@@ -103,8 +109,10 @@ export class AuthService {
   /** The admin API's bearer token; failures are throttled like API keys (same counter per address). */
   async checkAdmin(authorization: unknown, client?: string): Promise<void> {
     const token = AuthService.bearer(authorization);
-    if (!this.config.adminToken) throw new DomainError('FORBIDDEN', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
-    const unauthenticated = () => new DomainError('UNAUTHENTICATED', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".');
+    if (!this.config.adminToken)
+      throw new DomainError('FORBIDDEN', 'The admin API is disabled: set ADMIN_TOKEN to enable it.');
+    const unauthenticated = () =>
+      new DomainError('UNAUTHENTICATED', 'Send the admin token as "Authorization: Bearer <ADMIN_TOKEN>".');
     if (!token) throw unauthenticated();
     if (!safeEqual(token, this.config.adminToken)) {
       await this.throttle?.failed(client);

@@ -16,9 +16,21 @@ export class BatchesController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: `Submit up to ${MAX_BATCH} checks at once`, description: 'All or nothing: invalid items are rejected up front with their indexes (invalidIndexes).' })
-  @ApiBody({ schema: { type: 'object', required: ['checks'], properties: { checks: { type: 'array', maxItems: MAX_BATCH, items: SUBMIT_SCHEMA } } } })
-  @ApiResponse({ status: 202, schema: { type: 'object', properties: { id: { type: 'string' }, total: { type: 'integer' } } } })
+  @ApiOperation({
+    summary: `Submit up to ${MAX_BATCH} checks at once`,
+    description: 'All or nothing: invalid items are rejected up front with their indexes (invalidIndexes).',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['checks'],
+      properties: { checks: { type: 'array', maxItems: MAX_BATCH, items: SUBMIT_SCHEMA } },
+    },
+  })
+  @ApiResponse({
+    status: 202,
+    schema: { type: 'object', properties: { id: { type: 'string' }, total: { type: 'integer' } } },
+  })
   async submit(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const b = await this.checksService.submitBatch(p, body);
     res.setHeader('Location', `/v1/batches/${b.id}`);
@@ -37,7 +49,15 @@ export class BatchesController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: CheckPageModel })
-  checks(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    return this.checksService.batchChecks(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
+  checks(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    return this.checksService.batchChecks(p, id, {
+      limit: limit ? Number(limit) : undefined,
+      cursor: typeof cursor === 'string' ? cursor : undefined,
+    });
   }
 }

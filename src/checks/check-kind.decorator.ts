@@ -26,8 +26,14 @@ export interface CheckKindProvider {
  *   @CheckKind(mxKind, { ports: [DNS_RESOLVER] })
  *   export class MxKind {}
  */
-export function CheckKind(definition: CheckKindDefinition, options: { ports?: readonly PortToken[] } = {}): ClassDecorator {
-  return applyDecorators(SetMetadata(CHECK_KIND, { definition, ports: options.ports ?? [] } satisfies CheckKindMeta), Injectable());
+export function CheckKind(
+  definition: CheckKindDefinition,
+  options: { ports?: readonly PortToken[] } = {},
+): ClassDecorator {
+  return applyDecorators(
+    SetMetadata(CHECK_KIND, { definition, ports: options.ports ?? [] } satisfies CheckKindMeta),
+    Injectable(),
+  );
 }
 
 export function checkKindMeta(type: unknown): CheckKindMeta | undefined {

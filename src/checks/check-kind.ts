@@ -8,7 +8,9 @@ import type { AppConfig } from '../config/config.schema';
  */
 export type QueueName = string;
 
-export interface Clock { now(): Date }
+export interface Clock {
+  now(): Date;
+}
 
 /** Minimal structured logger; engines log through it, never console. */
 export interface EngineLogger {

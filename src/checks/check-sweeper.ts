@@ -46,7 +46,8 @@ export class CheckSweeper implements OnApplicationBootstrap, OnModuleDestroy {
         const def = this.kinds.get(r.kind);
         if (!def) continue;
         const state = await this.queues.jobState(def.queue, r.id);
-        if (state === 'missing') missing.push({ queue: def.queue, kind: r.kind, data: { checkId: r.id, tenantId: r.tenant_id } });
+        if (state === 'missing')
+          missing.push({ queue: def.queue, kind: r.kind, data: { checkId: r.id, tenantId: r.tenant_id } });
         // The job used up its attempts while a dependency was down (e.g. the database during a
         // long outage) but no outcome was stored: run it again rather than leave the check stuck.
         else if (state === 'failed') {

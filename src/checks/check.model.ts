@@ -10,7 +10,9 @@ export class FindingModel {
   @ApiProperty() @Field() title!: string;
   @ApiProperty() @Field() detail!: string;
   @ApiProperty() @Field() remediation!: string;
-  @ApiPropertyOptional({ description: 'Raw evidence (records, replies, transcript excerpts).' }) @Field(() => JSONScalar, { nullable: true }) evidence?: unknown;
+  @ApiPropertyOptional({ description: 'Raw evidence (records, replies, transcript excerpts).' })
+  @Field(() => JSONScalar, { nullable: true })
+  evidence?: unknown;
   @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) references?: string[];
 }
 
@@ -20,15 +22,25 @@ export class CheckModel {
   @ApiProperty({ example: 'mx' }) @Field() kind!: string;
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'] }) @Field() status!: string;
   @ApiProperty({ description: 'Main target (domain, host, ...).' }) @Field() target!: string;
-  @ApiProperty({ description: 'The validated input, secrets removed.', type: 'object', additionalProperties: true }) @Field(() => JSONScalar) input!: unknown;
+  @ApiProperty({ description: 'The validated input, secrets removed.', type: 'object', additionalProperties: true })
+  @Field(() => JSONScalar)
+  input!: unknown;
   @ApiPropertyOptional({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field({ nullable: true }) verdict?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @Field(() => Int, { nullable: true }) score?: number;
   @ApiProperty({ type: [FindingModel] }) @Field(() => [FindingModel]) findings!: FindingModel[];
-  @ApiPropertyOptional({ description: 'Kind-specific evidence.', type: 'object', additionalProperties: true }) @Field(() => JSONScalar, { nullable: true }) result?: unknown;
-  @ApiPropertyOptional({ description: 'Why the check could not run (not a verdict).' }) @Field({ nullable: true }) error?: string;
+  @ApiPropertyOptional({ description: 'Kind-specific evidence.', type: 'object', additionalProperties: true })
+  @Field(() => JSONScalar, { nullable: true })
+  result?: unknown;
+  @ApiPropertyOptional({ description: 'Why the check could not run (not a verdict).' })
+  @Field({ nullable: true })
+  error?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) batchId?: string;
-  @ApiPropertyOptional({ description: 'Live progress 0-100 (subscriptions only).' }) @Field(() => Int, { nullable: true }) progress?: number;
-  @ApiPropertyOptional({ description: 'Live phase label (subscriptions only).' }) @Field({ nullable: true }) phase?: string;
+  @ApiPropertyOptional({ description: 'Live progress 0-100 (subscriptions only).' })
+  @Field(() => Int, { nullable: true })
+  progress?: number;
+  @ApiPropertyOptional({ description: 'Live phase label (subscriptions only).' })
+  @Field({ nullable: true })
+  phase?: string;
   @ApiProperty() @Field() createdAt!: string;
   @ApiPropertyOptional() @Field({ nullable: true }) startedAt?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) completedAt?: string;
@@ -38,7 +50,9 @@ export class CheckModel {
 @ObjectType('CheckPage')
 export class CheckPageModel {
   @ApiProperty({ type: [CheckModel] }) @Field(() => [CheckModel]) items!: CheckModel[];
-  @ApiPropertyOptional({ description: 'Pass as `cursor` to get the next page; absent on the last page.' }) @Field({ nullable: true }) nextCursor?: string;
+  @ApiPropertyOptional({ description: 'Pass as `cursor` to get the next page; absent on the last page.' })
+  @Field({ nullable: true })
+  nextCursor?: string;
 }
 
 @ObjectType('SubmittedCheck')

@@ -42,7 +42,8 @@ export class CheckRunner {
   private async afterStored(checkId: string, tenantId: string, batchId: string | null, at: string): Promise<void> {
     const row = await this.repo.findById(checkId);
     if (row) await this.lifecycle.checkFinished(row, this.onHookError);
-    if (batchId && (await this.repo.finishBatchIfDone(batchId, at))) await this.lifecycle.batchFinished({ id: batchId, tenantId }, this.onHookError);
+    if (batchId && (await this.repo.finishBatchIfDone(batchId, at)))
+      await this.lifecycle.batchFinished({ id: batchId, tenantId }, this.onHookError);
   }
 
   async process(job: JobLike): Promise<'completed' | 'failed' | 'skipped'> {
@@ -55,7 +56,15 @@ export class CheckRunner {
 
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const def = this.kinds.get(row.kind);
-    if (!def) return this.fail(checkId, tenantId, row.batch_id, started, `No engine is registered for kind "${row.kind}".`, row.kind);
+    if (!def)
+      return this.fail(
+        checkId,
+        tenantId,
+        row.batch_id,
+        started,
+        `No engine is registered for kind "${row.kind}".`,
+        row.kind,
+      );
 
     const input = plainToInstance<object, object>(def.inputClass, JSON.parse(row.input) as object);
     const timeoutMs = def.timeoutMs?.(input, this.config) ?? 120_000;
@@ -74,13 +83,26 @@ export class CheckRunner {
         signal: ac.signal,
         secrets: job.data.sealedSecrets ? this.secrets.open(job.data.sealedSecrets) : {},
         progress: (percent, phase) => {
-          void this.events.publish({ checkId, tenantId, status: 'running', progress: Math.round(percent), ...(phase ? { phase } : {}) });
+          void this.events.publish({
+            checkId,
+            tenantId,
+            status: 'running',
+            progress: Math.round(percent),
+            ...(phase ? { phase } : {}),
+          });
         },
       });
     } catch (e) {
       // The check could not run (a bug, or a dependency failing): retry, then record the error.
       if (!isLast) throw new RetryLater(`check could not run: ${(e as Error).message}`);
-      return this.fail(checkId, tenantId, row.batch_id, started, `The check could not run: ${(e as Error).message}`, row.kind);
+      return this.fail(
+        checkId,
+        tenantId,
+        row.batch_id,
+        started,
+        `The check could not run: ${(e as Error).message}`,
+        row.kind,
+      );
     } finally {
       clearTimeout(timer);
       this.shutdownSignal?.removeEventListener('abort', onShutdown);
@@ -101,14 +123,26 @@ export class CheckRunner {
       duration_ms: completedAt.getTime() - started,
     });
     if (stored) {
-      this.observer.onFinished?.(row.kind, outcome.verdict, completedAt.getTime() - started, outcome.findings.map((f) => f.code));
+      this.observer.onFinished?.(
+        row.kind,
+        outcome.verdict,
+        completedAt.getTime() - started,
+        outcome.findings.map((f) => f.code),
+      );
       await this.events.publish({ checkId, tenantId, status: 'completed', progress: 100 });
       await this.afterStored(checkId, tenantId, row.batch_id, completedAt.toISOString());
     }
     return 'completed';
   }
 
-  private async fail(checkId: string, tenantId: string, batchId: string | null, started: number, error: string, kind: string): Promise<'failed'> {
+  private async fail(
+    checkId: string,
+    tenantId: string,
+    batchId: string | null,
+    started: number,
+    error: string,
+    kind: string,
+  ): Promise<'failed'> {
     const at = new Date();
     const stored = await this.repo.complete(checkId, {
       status: 'failed',

@@ -17,12 +17,21 @@ export class ChecksController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Submit a check', description: 'Validates, stores and queues the check. With ?wait=N (seconds, max 30) answers 200 with the finished check when it finishes in time.' })
+  @ApiOperation({
+    summary: 'Submit a check',
+    description:
+      'Validates, stores and queues the check. With ?wait=N (seconds, max 30) answers 200 with the finished check when it finishes in time.',
+  })
   @ApiBody({ schema: SUBMIT_SCHEMA })
   @ApiQuery({ name: 'wait', required: false, type: Number, description: 'Seconds to wait for completion (0-30).' })
   @ApiResponse({ status: 202, type: SubmittedCheckModel })
   @ApiResponse({ status: 200, type: CheckModel, description: 'Finished within ?wait' })
-  async submit(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Query('wait') wait: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async submit(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: unknown,
+    @Query('wait') wait: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const submitted = await this.checks.submit(p, body);
     res.setHeader('Location', `/v1/checks/${submitted.id}`);
     const seconds = Number(wait);
@@ -60,6 +69,12 @@ export class ChecksController {
     @Query('cursor') cursor?: string,
   ) {
     const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return this.checks.list(p, { kind: s(kind), target: s(target), status: s(status), limit: limit ? Number(limit) : undefined, cursor: s(cursor) });
+    return this.checks.list(p, {
+      kind: s(kind),
+      target: s(target),
+      status: s(status),
+      limit: limit ? Number(limit) : undefined,
+      cursor: s(cursor),
+    });
   }
 }

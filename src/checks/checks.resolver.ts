@@ -66,7 +66,9 @@ export class ChecksResolver {
 
   @Mutation(() => SubmittedBatchModel)
   async submitBatch(@Args('input') input: SubmitBatchInput, @Context() ctx: GqlContext) {
-    return this.checksService.submitBatch(await this.principal(ctx), { checks: input.checks.map((c, i) => toRestBody(c, `input.checks[${i}]`)) });
+    return this.checksService.submitBatch(await this.principal(ctx), {
+      checks: input.checks.map((c, i) => toRestBody(c, `input.checks[${i}]`)),
+    });
   }
 
   @Query(() => BatchModel)
@@ -112,7 +114,11 @@ export class ChecksResolver {
         const live = pending.splice(0).pop();
         const next = await this.checksService.get(p, id);
         if (next.status !== current.status || live) {
-          current = { ...next, ...(live?.progress !== undefined && !isFinished(next.status) ? { progress: live.progress } : {}), ...(live?.phase && !isFinished(next.status) ? { phase: live.phase } : {}) };
+          current = {
+            ...next,
+            ...(live?.progress !== undefined && !isFinished(next.status) ? { progress: live.progress } : {}),
+            ...(live?.phase && !isFinished(next.status) ? { phase: live.phase } : {}),
+          };
           yield current;
         }
       }

@@ -29,7 +29,10 @@ function parseJson<T>(s: string | null): T | undefined {
  */
 export function assertMayBatch(p: Principal): void {
   if (p.type === 'publishable') {
-    throw new DomainError('FORBIDDEN', 'Publishable keys cannot submit batches: submit one check per request, or submit batches from your server with a secret key.');
+    throw new DomainError(
+      'FORBIDDEN',
+      'Publishable keys cannot submit batches: submit one check per request, or submit batches from your server with a secret key.',
+    );
   }
 }
 
@@ -68,14 +71,30 @@ export class ChecksService {
   ) {}
 
   /** Validate one `{ kind, ...input }` object. Returns field errors instead of throwing. */
-  async prepare(p: Principal, body: unknown, batchId: string | null, prefix = ''): Promise<{ prepared?: Prepared; errors: FieldError[] }> {
+  async prepare(
+    p: Principal,
+    body: unknown,
+    batchId: string | null,
+    prefix = '',
+  ): Promise<{ prepared?: Prepared; errors: FieldError[] }> {
     const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return { errors: [{ field: prefix || '(body)', message: 'must be a JSON object with a "kind"' }] };
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return { errors: [{ field: prefix || '(body)', message: 'must be a JSON object with a "kind"' }] };
     const { kind, ...rest } = body as Record<string, unknown>;
-    if (typeof kind !== 'string' || !kind) return { errors: [{ field: at('kind'), message: `is required; one of: ${this.kinds.names().join(', ')}` }] };
+    if (typeof kind !== 'string' || !kind)
+      return { errors: [{ field: at('kind'), message: `is required; one of: ${this.kinds.names().join(', ')}` }] };
     const def = this.kinds.get(kind);
-    if (!def) return { errors: [{ field: at('kind'), message: `unknown kind "${kind.slice(0, 40)}"; one of: ${this.kinds.names().join(', ')}` }] };
-    if (p.allowedKinds && !p.allowedKinds.includes(kind)) return { errors: [{ field: at('kind'), message: `kind "${kind}" is not allowed for this key` }] };
+    if (!def)
+      return {
+        errors: [
+          {
+            field: at('kind'),
+            message: `unknown kind "${kind.slice(0, 40)}"; one of: ${this.kinds.names().join(', ')}`,
+          },
+        ],
+      };
+    if (p.allowedKinds && !p.allowedKinds.includes(kind))
+      return { errors: [{ field: at('kind'), message: `kind "${kind}" is not allowed for this key` }] };
     const { value, errors } = await validateInput<object>(def.inputClass, rest, prefix);
     if (!value) return { errors };
     let input: object = value;
@@ -114,14 +133,29 @@ export class ChecksService {
       completed_at: null,
       duration_ms: null,
     };
-    return { prepared: { row, enqueue: { queue: def.queue, kind, data: { checkId: id, tenantId: p.tenantId, ...(sealed ? { sealedSecrets: sealed } : {}) } } }, errors: [] };
+    return {
+      prepared: {
+        row,
+        enqueue: {
+          queue: def.queue,
+          kind,
+          data: { checkId: id, tenantId: p.tenantId, ...(sealed ? { sealedSecrets: sealed } : {}) },
+        },
+      },
+      errors: [],
+    };
   }
 
   async submit(p: Principal, body: unknown): Promise<SubmittedCheckModel> {
     const { prepared, errors } = await this.prepare(p, body, null);
     if (!prepared) {
-      const unknownKind = errors.length === 1 && errors[0]!.field === 'kind' && errors[0]!.message.startsWith('unknown kind');
-      throw new DomainError(unknownKind ? 'UNKNOWN_KIND' : 'VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+      const unknownKind =
+        errors.length === 1 && errors[0]!.field === 'kind' && errors[0]!.message.startsWith('unknown kind');
+      throw new DomainError(
+        unknownKind ? 'UNKNOWN_KIND' : 'VALIDATION_FAILED',
+        errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+        errors,
+      );
     }
     await this.guard(() => this.repo.insert(prepared.row));
     try {
@@ -141,15 +175,32 @@ export class ChecksService {
     return toCheckModel(row);
   }
 
-  async list(p: Principal, q: { kind?: string; target?: string; status?: string; limit?: number; cursor?: string; batchId?: string }): Promise<CheckPageModel> {
-    if (p.type === 'publishable') throw new DomainError('FORBIDDEN', 'Publishable keys cannot list checks; read the checks you created by id.');
+  async list(
+    p: Principal,
+    q: { kind?: string; target?: string; status?: string; limit?: number; cursor?: string; batchId?: string },
+  ): Promise<CheckPageModel> {
+    if (p.type === 'publishable')
+      throw new DomainError('FORBIDDEN', 'Publishable keys cannot list checks; read the checks you created by id.');
     const limit = Math.min(Math.max(Math.trunc(Number(q.limit ?? 50)) || 50, 1), 500);
-    if (q.cursor !== undefined && !UUID_RE.test(q.cursor)) throw new DomainError('VALIDATION_FAILED', 'cursor: invalid', [{ field: 'cursor', message: 'is not a cursor returned by this API' }]);
+    if (q.cursor !== undefined && !UUID_RE.test(q.cursor))
+      throw new DomainError('VALIDATION_FAILED', 'cursor: invalid', [
+        { field: 'cursor', message: 'is not a cursor returned by this API' },
+      ]);
     if (q.status !== undefined && !['queued', 'running', 'completed', 'failed'].includes(q.status)) {
-      throw new DomainError('VALIDATION_FAILED', 'status: invalid', [{ field: 'status', message: 'must be queued, running, completed or failed' }]);
+      throw new DomainError('VALIDATION_FAILED', 'status: invalid', [
+        { field: 'status', message: 'must be queued, running, completed or failed' },
+      ]);
     }
     const rows = await this.guard(() =>
-      this.repo.list({ tenantId: p.tenantId, kind: q.kind, target: q.target?.toLowerCase(), status: q.status, batchId: q.batchId, cursor: q.cursor, limit: limit + 1 }),
+      this.repo.list({
+        tenantId: p.tenantId,
+        kind: q.kind,
+        target: q.target?.toLowerCase(),
+        status: q.status,
+        batchId: q.batchId,
+        cursor: q.cursor,
+        limit: limit + 1,
+      }),
     );
     const items = rows.slice(0, limit).map(toCheckModel);
     return { items, ...(rows.length > limit ? { nextCursor: items[items.length - 1]!.id } : {}) };
@@ -182,13 +233,22 @@ export class ChecksService {
     assertMayBatch(p);
     const checks = (body as { checks?: unknown } | null)?.checks;
     if (!Array.isArray(checks) || checks.length === 0) {
-      throw new DomainError('VALIDATION_FAILED', 'checks: must be a non-empty array', [{ field: 'checks', message: 'must be a non-empty array of { kind, ...input }' }]);
+      throw new DomainError('VALIDATION_FAILED', 'checks: must be a non-empty array', [
+        { field: 'checks', message: 'must be a non-empty array of { kind, ...input }' },
+      ]);
     }
     if (checks.length > MAX_BATCH) {
-      throw new DomainError('VALIDATION_FAILED', `checks: at most ${MAX_BATCH} items`, [{ field: 'checks', message: `has ${checks.length} items; at most ${MAX_BATCH}` }]);
+      throw new DomainError('VALIDATION_FAILED', `checks: at most ${MAX_BATCH} items`, [
+        { field: 'checks', message: `has ${checks.length} items; at most ${MAX_BATCH}` },
+      ]);
     }
     const extra = Object.keys(body as object).filter((k) => k !== 'checks');
-    if (extra.length) throw new DomainError('VALIDATION_FAILED', `unknown field ${extra[0]}`, extra.map((f) => ({ field: f, message: 'is not a known field' })));
+    if (extra.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `unknown field ${extra[0]}`,
+        extra.map((f) => ({ field: f, message: 'is not a known field' })),
+      );
     const batchId = uuidv7();
     const prepared: Prepared[] = [];
     const errors: FieldError[] = [];
@@ -202,10 +262,24 @@ export class ChecksService {
       }
     }
     // All or nothing: one invalid item rejects the batch, with every bad index named.
-    if (invalid.length) throw new DomainError('VALIDATION_FAILED', `${invalid.length} of ${checks.length} checks are invalid`, errors, { invalidIndexes: invalid.slice(0, 1000) });
+    if (invalid.length)
+      throw new DomainError('VALIDATION_FAILED', `${invalid.length} of ${checks.length} checks are invalid`, errors, {
+        invalidIndexes: invalid.slice(0, 1000),
+      });
     const now = new Date().toISOString();
     await this.guard(() =>
-      this.repo.insertBatch({ id: batchId, tenant_id: p.tenantId, created_by: p.keyId, total: prepared.length, status: 'running', created_at: now, completed_at: null }, prepared.map((x) => x.row)),
+      this.repo.insertBatch(
+        {
+          id: batchId,
+          tenant_id: p.tenantId,
+          created_by: p.keyId,
+          total: prepared.length,
+          status: 'running',
+          created_at: now,
+          completed_at: null,
+        },
+        prepared.map((x) => x.row),
+      ),
     );
     try {
       await this.queues.enqueue(prepared.map((x) => x.enqueue));
@@ -220,7 +294,15 @@ export class ChecksService {
     const b = UUID_RE.test(id) ? await this.guard(() => this.repo.findBatch(p.tenantId, id)) : undefined;
     if (!b || (p.type === 'publishable' && b.created_by !== p.keyId)) throw notFound('Batch', id);
     const c = await this.guard(() => this.repo.batchCounts(id));
-    return { id: b.id, status: b.status, total: b.total, completed: c.completed ?? 0, failed: c.failed ?? 0, createdAt: b.created_at, completedAt: b.completed_at ?? undefined };
+    return {
+      id: b.id,
+      status: b.status,
+      total: b.total,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      createdAt: b.created_at,
+      completedAt: b.completed_at ?? undefined,
+    };
   }
 
   async batchChecks(p: Principal, id: string, q: { limit?: number; cursor?: string }): Promise<CheckPageModel> {
@@ -233,7 +315,8 @@ export class ChecksService {
     try {
       return await fn();
     } catch (e) {
-      if (isDependencyDown(e)) throw unavailable(`The database is unreachable: ${(e as Error).message}. Retry shortly.`);
+      if (isDependencyDown(e))
+        throw unavailable(`The database is unreachable: ${(e as Error).message}. Retry shortly.`);
       throw e;
     }
   }

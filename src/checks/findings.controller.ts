@@ -9,7 +9,10 @@ export class FindingsController {
   constructor(@Inject(KindRegistry) private readonly kinds: KindRegistry) {}
 
   @Get()
-  @ApiOperation({ summary: 'The catalog of finding codes', description: 'Stable codes clients can map to their own UI. Public: contains no tenant data.' })
+  @ApiOperation({
+    summary: 'The catalog of finding codes',
+    description: 'Stable codes clients can map to their own UI. Public: contains no tenant data.',
+  })
   @ApiResponse({ status: 200, type: [FindingDefinitionModel] })
   list() {
     return this.kinds.findingCatalog();

@@ -63,7 +63,10 @@ export function kindsOf(modules: readonly ModuleRef[]): CheckKindDefinition[] {
 }
 
 /** The finding catalog: every code any kind can emit, plus extra entries, de-duplicated by code. */
-export function findingCatalog(kinds: readonly CheckKindDefinition[], extra: readonly FindingDefinition[] = []): FindingDefinition[] {
+export function findingCatalog(
+  kinds: readonly CheckKindDefinition[],
+  extra: readonly FindingDefinition[] = [],
+): FindingDefinition[] {
   const seen = new Map<string, FindingDefinition>();
   for (const k of kinds) for (const f of k.findings) if (!seen.has(f.code)) seen.set(f.code, f);
   for (const f of extra) if (!seen.has(f.code)) seen.set(f.code, f);

@@ -19,11 +19,18 @@ export function applyKindContracts(kinds: readonly CheckKindDefinition[]): void 
   if (!fresh.length) return;
   for (const k of fresh) {
     applied.add(k.name);
-    Field(() => k.inputClass, { nullable: true, description: k.description })(SubmitCheckInput.prototype, kindField(k.name));
+    Field(() => k.inputClass, { nullable: true, description: k.description })(
+      SubmitCheckInput.prototype,
+      kindField(k.name),
+    );
     SUBMIT_SCHEMA.oneOf.push({
       title: `${k.name} check`,
       allOf: [
-        { type: 'object', required: ['kind'], properties: { kind: { type: 'string', enum: [k.name], description: k.description } } },
+        {
+          type: 'object',
+          required: ['kind'],
+          properties: { kind: { type: 'string', enum: [k.name], description: k.description } },
+        },
         { $ref: getSchemaPath(k.inputClass) },
       ],
     });

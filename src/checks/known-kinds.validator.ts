@@ -12,7 +12,10 @@ const documented: { target: object; property: string | symbol; options: ApiPrope
 
 function document(target: object, property: string | symbol, options: ApiPropertyOptions): void {
   // Re-applying keeps the property's place in the schema and replaces its metadata.
-  ApiPropertyOptional({ ...options, enum: [...registered], isArray: true } as ApiPropertyOptions)(target, property as string);
+  ApiPropertyOptional({ ...options, enum: [...registered], isArray: true } as ApiPropertyOptions)(
+    target,
+    property as string,
+  );
 }
 
 /** Called by KindRegistry once it has discovered the kinds (in their order). */
@@ -30,7 +33,9 @@ export function registeredKindNames(): string[] {
  * OpenAPI: an optional array of kind names, its `enum` the registered kinds (filled in when the
  * registry publishes them, before the OpenAPI document is made).
  */
-export function ApiKindsProperty(options: Omit<ApiPropertyOptions, 'enum' | 'isArray' | 'type'> = {}): PropertyDecorator {
+export function ApiKindsProperty(
+  options: Omit<ApiPropertyOptions, 'enum' | 'isArray' | 'type'> = {},
+): PropertyDecorator {
   return (target: object, property: string | symbol) => {
     documented.push({ target, property, options: options as ApiPropertyOptions });
     document(target, property, options as ApiPropertyOptions);
@@ -56,7 +61,8 @@ export function IsKnownKinds(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: ({ value }) => `unknown kind(s) ${unknownKinds(value).join(', ')}; each must be one of ${registered.join(', ')}`,
+        message: ({ value }) =>
+          `unknown kind(s) ${unknownKinds(value).join(', ')}; each must be one of ${registered.join(', ')}`,
         ...options,
       },
       validator: { validate: (value: unknown) => Array.isArray(value) && unknownKinds(value).length === 0 },

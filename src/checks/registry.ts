@@ -55,11 +55,17 @@ export class KindRegistry implements KindLookup, OnModuleInit {
         continue;
       }
       if (this.byName.has(def.name)) problems.push(`${name}: kind "${def.name}" is registered twice`);
-      if (typeof def.inputClass !== 'function') problems.push(`kind "${def.name}": no input class (a class-validator + @InputType class)`);
+      if (typeof def.inputClass !== 'function')
+        problems.push(`kind "${def.name}": no input class (a class-validator + @InputType class)`);
       if (!def.queue) problems.push(`kind "${def.name}": no queue`);
-      else if (!checkQueues.has(def.queue)) problems.push(`kind "${def.name}": queue "${def.queue}" has no check processor (import CheckQueueProcessor('${def.queue}') in the module that owns the kind)`);
+      else if (!checkQueues.has(def.queue))
+        problems.push(
+          `kind "${def.name}": queue "${def.queue}" has no check processor (import CheckQueueProcessor('${def.queue}') in the module that owns the kind)`,
+        );
       if (typeof def.run !== 'function') problems.push(`kind "${def.name}": no engine (run)`);
-      for (const port of meta.ports) if (!tokens.has(port)) problems.push(`kind "${def.name}": port ${String(port)} is not provided (PortsModule provides the ports)`);
+      for (const port of meta.ports)
+        if (!tokens.has(port))
+          problems.push(`kind "${def.name}": port ${String(port)} is not provided (PortsModule provides the ports)`);
       const r: Registered = { definition: def, instance: () => w.instance as CheckKindProvider | undefined };
       this.registered.push(r);
       this.byName.set(def.name, r);

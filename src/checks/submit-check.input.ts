@@ -30,7 +30,11 @@ export function toRestBody(input: SubmitCheckInput, prefix = 'input'): Record<st
   const field = kindField(String(input.kind ?? ''));
   const others = Object.keys(input).filter((k) => k !== 'kind' && k !== field && input[k] != null);
   if (others.length) {
-    throw new DomainError('VALIDATION_FAILED', `${prefix}.${others[0]}: does not match kind "${input.kind}"`, others.map((o) => ({ field: `${prefix}.${o}`, message: `is set but kind is "${input.kind}"` })));
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `${prefix}.${others[0]}: does not match kind "${input.kind}"`,
+      others.map((o) => ({ field: `${prefix}.${o}`, message: `is set but kind is "${input.kind}"` })),
+    );
   }
   const nested = (input as Record<string, unknown>)[field];
   return { kind: input.kind, ...(nested && typeof nested === 'object' ? nested : {}) };

@@ -17,14 +17,20 @@ type Flags = Record<string, string | boolean | string[]>;
 const CHECK_KINDS = kindsOf(DIAGNOSTIC_MODULES);
 const kinds = new KindCatalog(CHECK_KINDS);
 
-async function runViaServer(server: string, key: string, body: Record<string, unknown>, waitSeconds: number): Promise<CheckModel> {
+async function runViaServer(
+  server: string,
+  key: string,
+  body: Record<string, unknown>,
+  waitSeconds: number,
+): Promise<CheckModel> {
   const api = new ApiClient(server, key);
   const sub = await api.request<{ id: string }>('POST', '/v1/checks', body);
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     const c = await api.request<CheckModel>('GET', `/v1/checks/${sub.body.id}`);
     if (c.body.status === 'completed' || c.body.status === 'failed') return c.body;
-    if (Date.now() > deadline) throw new Error(`check ${sub.body.id} did not finish within ${waitSeconds} s (still ${c.body.status})`);
+    if (Date.now() > deadline)
+      throw new Error(`check ${sub.body.id} did not finish within ${waitSeconds} s (still ${c.body.status})`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -32,7 +38,8 @@ async function runViaServer(server: string, key: string, body: Record<string, un
 function print(check: CheckModel, json: boolean): void {
   process.stdout.write(json ? `${JSON.stringify(check, null, 2)}\n` : `${formatReport(check)}\n`);
   // Exit status: 0 pass/warn, 1 fail, 2 indeterminate or could not run (scriptable like swaks).
-  process.exitCode = check.verdict === 'fail' ? 1 : check.verdict === 'indeterminate' || check.status === 'failed' ? 2 : 0;
+  process.exitCode =
+    check.verdict === 'fail' ? 1 : check.verdict === 'indeterminate' || check.status === 'failed' ? 2 : 0;
 }
 
 const program = new Command();
@@ -83,8 +90,13 @@ program
   .action(async (file: string, flags: Flags) => {
     const kind = CHECK_KINDS.find((k) => k.name === flags.kind);
     if (!kind?.cli) throw new Error(`unknown kind ${String(flags.kind)}`);
-    const lines = readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    const checks = lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : { kind: kind.name, ...kind.cli!.toInput(l, {}) }));
+    const lines = readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const checks = lines.map((l) =>
+      l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : { kind: kind.name, ...kind.cli!.toInput(l, {}) },
+    );
     const bar = (done: number) => process.stderr.isTTY && process.stderr.write(`\r${progressBar(done, checks.length)}`);
     const results: CheckModel[] = [];
     if (flags.server) {
@@ -93,15 +105,22 @@ program
       const api = new ApiClient(String(flags.server), key);
       const b = await api.request<{ id: string; total: number }>('POST', '/v1/batches', { checks });
       for (;;) {
-        const s = await api.request<{ status: string; completed: number; failed: number }>('GET', `/v1/batches/${b.body.id}`);
+        const s = await api.request<{ status: string; completed: number; failed: number }>(
+          'GET',
+          `/v1/batches/${b.body.id}`,
+        );
         bar(s.body.completed + s.body.failed);
-        if (!process.stderr.isTTY) process.stderr.write(`${progressBar(s.body.completed + s.body.failed, checks.length)}\n`);
+        if (!process.stderr.isTTY)
+          process.stderr.write(`${progressBar(s.body.completed + s.body.failed, checks.length)}\n`);
         if (s.body.status === 'completed') break;
         await new Promise((r) => setTimeout(r, 1000));
       }
       let cursor: string | undefined;
       do {
-        const page = await api.request<{ items: CheckModel[]; nextCursor?: string }>('GET', `/v1/batches/${b.body.id}/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+        const page = await api.request<{ items: CheckModel[]; nextCursor?: string }>(
+          'GET',
+          `/v1/batches/${b.body.id}/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         results.push(...page.body.items);
         cursor = page.body.nextCursor;
       } while (cursor);
@@ -120,14 +139,25 @@ program
     }
     if (process.stderr.isTTY) process.stderr.write('\n');
     for (const r of results) process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${formatReport(r)}\n\n`);
-    const counts = results.reduce<Record<string, number>>((m, r) => ((m[r.verdict ?? r.status] = (m[r.verdict ?? r.status] ?? 0) + 1), m), {});
-    process.stderr.write(`${results.length} checks: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+    const counts = results.reduce<Record<string, number>>(
+      (m, r) => ((m[r.verdict ?? r.status] = (m[r.verdict ?? r.status] ?? 0) + 1), m),
+      {},
+    );
+    process.stderr.write(
+      `${results.length} checks: ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}\n`,
+    );
     process.exitCode = results.some((r) => r.verdict === 'fail') ? 1 : 0;
   });
 
 export { program };
 
-if (require.main === module || process.argv[1]?.endsWith('smtp-doctor.js') || process.argv[1]?.endsWith('smtp-doctor')) {
+if (
+  require.main === module ||
+  process.argv[1]?.endsWith('smtp-doctor.js') ||
+  process.argv[1]?.endsWith('smtp-doctor')
+) {
   program.parseAsync(process.argv).catch((e: Error) => {
     process.stderr.write(`smtp-doctor: ${e.message}\n`);
     process.exitCode = 2;

@@ -23,10 +23,14 @@ function wrap(text: string, indent: string, width = 100): string {
 }
 
 /** A readable report: verdict and score, then findings by severity with their remediation. */
-export function formatReport(c: Pick<CheckModel, 'kind' | 'target' | 'status' | 'verdict' | 'score' | 'findings' | 'error' | 'durationMs'>): string {
+export function formatReport(
+  c: Pick<CheckModel, 'kind' | 'target' | 'status' | 'verdict' | 'score' | 'findings' | 'error' | 'durationMs'>,
+): string {
   const out: string[] = [];
   const verdict = c.verdict ?? c.status;
-  out.push(`${c.kind} ${c.target}: ${color(VERDICT_COLOR[verdict] ?? 0, verdict.toUpperCase())}${c.score !== undefined ? `  score ${c.score}/100` : ''}${c.durationMs !== undefined ? `  (${c.durationMs} ms)` : ''}`);
+  out.push(
+    `${c.kind} ${c.target}: ${color(VERDICT_COLOR[verdict] ?? 0, verdict.toUpperCase())}${c.score !== undefined ? `  score ${c.score}/100` : ''}${c.durationMs !== undefined ? `  (${c.durationMs} ms)` : ''}`,
+  );
   if (c.error) out.push(`  error: ${c.error}`);
   const findings = c.findings as Finding[];
   if (!findings.length) out.push('  No findings.');

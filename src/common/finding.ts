@@ -47,7 +47,7 @@ export function finding(
     detail,
     remediation: overrides.remediation ?? def.remediation,
     ...(overrides.evidence !== undefined ? { evidence: overrides.evidence } : {}),
-    ...(overrides.references ?? def.references ? { references: overrides.references ?? def.references } : {}),
+    ...((overrides.references ?? def.references) ? { references: overrides.references ?? def.references } : {}),
   };
 }
 

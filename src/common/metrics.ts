@@ -5,7 +5,12 @@ import { dnsStats } from '../infra/dns/dns-stats';
 /** Prometheus metrics. One registry per application so tests can build several apps in one process. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly httpRequests = new Counter({ name: 'smtp_doctor_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpRequests = new Counter({
+    name: 'smtp_doctor_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'smtp_doctor_http_request_duration_seconds',
     help: 'HTTP request latency by route',
@@ -13,7 +18,12 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  readonly jobs = new Counter({ name: 'smtp_doctor_checks_total', help: 'Finished checks by kind and outcome (verdict, or error)', labelNames: ['kind', 'outcome'], registers: [this.registry] });
+  readonly jobs = new Counter({
+    name: 'smtp_doctor_checks_total',
+    help: 'Finished checks by kind and outcome (verdict, or error)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'smtp_doctor_check_duration_seconds',
     help: 'Check run time by kind and outcome',
@@ -21,15 +31,30 @@ export class Metrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
-  readonly findings = new Counter({ name: 'smtp_doctor_findings_total', help: 'Findings emitted by kind and code (probe outcomes by finding code)', labelNames: ['kind', 'code'], registers: [this.registry] });
-  readonly queueDepth = new Gauge({ name: 'smtp_doctor_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [this.registry] });
+  readonly findings = new Counter({
+    name: 'smtp_doctor_findings_total',
+    help: 'Findings emitted by kind and code (probe outcomes by finding code)',
+    labelNames: ['kind', 'code'],
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: 'smtp_doctor_queue_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [this.registry],
+  });
   /** Filled by collectors registered by infra (DNS stats, ...), read at scrape time. */
   private collectors: (() => Promise<void> | void)[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'smtp_doctor_' });
     // DNS counters live in the resolver (process-wide); exposed as monotonically increasing values.
-    const dns = new Gauge({ name: 'smtp_doctor_dns_total', help: 'DNS lookups by outcome since start (queries sent upstream, cache hits, timeouts, ...)', labelNames: ['event'], registers: [this.registry] });
+    const dns = new Gauge({
+      name: 'smtp_doctor_dns_total',
+      help: 'DNS lookups by outcome since start (queries sent upstream, cache hits, timeouts, ...)',
+      labelNames: ['event'],
+      registers: [this.registry],
+    });
     this.addCollector(() => {
       for (const [event, n] of Object.entries(dnsStats) as [string, number][]) dns.set({ event }, n);
     });

@@ -9,7 +9,9 @@ export class SecretBox {
   private readonly key: Buffer;
   constructor(secretKey: string | undefined) {
     this.key = secretKey
-      ? /^[0-9a-fA-F]{64}$/.test(secretKey) ? Buffer.from(secretKey, 'hex') : Buffer.from(secretKey, 'base64')
+      ? /^[0-9a-fA-F]{64}$/.test(secretKey)
+        ? Buffer.from(secretKey, 'hex')
+        : Buffer.from(secretKey, 'base64')
       : randomBytes(32);
   }
 

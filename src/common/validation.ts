@@ -61,7 +61,9 @@ function makeDecorator(name: string, fn: (v: unknown) => string | null, message:
   return (options?: ValidationOptions): PropertyDecorator =>
     (target: object, propertyName: string | symbol) => {
       // Normalise first (class-transformer), then validate the normalised value.
-      Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? (value as unknown[]).map((v) => fn(v) ?? v) : (fn(value) ?? value)))(target, propertyName);
+      Transform(({ value }: { value: unknown }) =>
+        Array.isArray(value) ? (value as unknown[]).map((v) => fn(v) ?? v) : (fn(value) ?? value),
+      )(target, propertyName);
       registerDecorator({
         name,
         target: target.constructor,
@@ -74,8 +76,16 @@ function makeDecorator(name: string, fn: (v: unknown) => string | null, message:
 }
 
 /** A domain name (IDN converted to punycode). */
-export const IsDomainName = makeDecorator('isDomainName', normalizeDomain, '$property must be a valid domain name (RFC 1035), e.g. example.com');
+export const IsDomainName = makeDecorator(
+  'isDomainName',
+  normalizeDomain,
+  '$property must be a valid domain name (RFC 1035), e.g. example.com',
+);
 /** An email address per RFC 5321 / RFC 6531. */
-export const IsMailbox = makeDecorator('isMailbox', normalizeAddress, '$property must be an email address (RFC 5321), e.g. user@example.com');
+export const IsMailbox = makeDecorator(
+  'isMailbox',
+  normalizeAddress,
+  '$property must be an email address (RFC 5321), e.g. user@example.com',
+);
 /** A host name or IP address. */
 export const IsHostOrIp = makeDecorator('isHostOrIp', normalizeHost, '$property must be a host name or an IP address');

@@ -9,7 +9,12 @@ import { readHttpsFetcherSettings, type HttpsFetcherSettings } from '../infra/ne
 import { readSpamSettings, type SpamSettings } from '../infra/spam/spam.settings';
 import { parseSpamdUrl } from '../infra/spam/spamd.client';
 import { parseProbeSettings, type ProbeSettings } from '../probe/probe.settings';
-import { parseOperationLimitConfig, parseRateLimitConfig, type OperationLimitConfig, type RateLimitConfig } from '../ratelimit/ratelimit.config';
+import {
+  parseOperationLimitConfig,
+  parseRateLimitConfig,
+  type OperationLimitConfig,
+  type RateLimitConfig,
+} from '../ratelimit/ratelimit.config';
 import { healthSettings, type HealthSettings } from '../reports/health/health.settings';
 import { readReportsSettings, type ReportsSettings } from '../reports/reports.settings';
 import { webhookSettings, type WebhookSettings } from '../reports/webhooks/webhooks.settings';
@@ -103,7 +108,10 @@ export const DEFAULT_DNSBL_DOMAIN_ZONES = ['dbl.spamhaus.org', 'multi.surbl.org'
 export function parseDnsServers(raw: string, name: string, problems: string[]): DnsServer[] {
   if (!raw.trim()) return [];
   const out: DnsServer[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     // forms: 1.2.3.4, 1.2.3.4:53, [::1]:53, ::1
     let host = part;
     let port = 53;
@@ -143,7 +151,14 @@ function readSecret(env: Record<string, string | undefined>, key: string, proble
   return v === undefined || v === '' ? undefined : v;
 }
 
-function int(env: Record<string, string | undefined>, key: string, def: number, min: number, max: number, problems: string[]): number {
+function int(
+  env: Record<string, string | undefined>,
+  key: string,
+  def: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return def;
   const n = Number(raw);
@@ -155,7 +170,10 @@ function int(env: Record<string, string | undefined>, key: string, def: number, 
 }
 
 function list(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Run one slice parser; its problems (thrown or returned) join the others instead of stopping the parse. */
@@ -188,7 +206,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const tenant = pair.slice(0, i);
     const key = pair.slice(i + 1);
     if (i <= 0 || key.length < 8 || !/^[A-Za-z0-9_.-]{1,64}$/.test(tenant)) {
-      problems.push(`API_KEYS: entries must be tenant:key with a key of at least 8 characters (got "${pair.slice(0, Math.max(0, i)) || '?'}:...")`);
+      problems.push(
+        `API_KEYS: entries must be tenant:key with a key of at least 8 characters (got "${pair.slice(0, Math.max(0, i)) || '?'}:...")`,
+      );
       continue;
     }
     apiKeys.push({ tenant, key });
@@ -200,18 +220,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   const cidrs = list(env.PROBE_ALLOWED_CIDRS);
-  for (const c of cidrs) if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`PROBE_ALLOWED_CIDRS: "${c}" is not a CIDR`);
+  for (const c of cidrs)
+    if (!/^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)) problems.push(`PROBE_ALLOWED_CIDRS: "${c}" is not a CIDR`);
   const ports = list(env.PROBE_ALLOWED_PORTS || '25,465,587,2525').map(Number);
-  for (const p of ports) if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`PROBE_ALLOWED_PORTS: "${p}" is not a port`);
+  for (const p of ports)
+    if (!Number.isInteger(p) || p < 1 || p > 65535) problems.push(`PROBE_ALLOWED_PORTS: "${p}" is not a port`);
 
   // A guessable admin token opens every tenant: at least 32 characters (e.g. openssl rand -base64 24).
   const adminToken = readSecret(env, 'ADMIN_TOKEN', problems);
   if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
-    problems.push(`${env.ADMIN_TOKEN_FILE ? 'ADMIN_TOKEN_FILE' : 'ADMIN_TOKEN'}: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${adminToken.length}); generate one with: openssl rand -base64 24`);
+    problems.push(
+      `${env.ADMIN_TOKEN_FILE ? 'ADMIN_TOKEN_FILE' : 'ADMIN_TOKEN'}: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${adminToken.length}); generate one with: openssl rand -base64 24`,
+    );
   }
 
   const secretKey = readSecret(env, 'SECRET_KEY', problems);
-  if (secretKey !== undefined && !(/^[0-9a-fA-F]{64}$/.test(secretKey) || Buffer.from(secretKey, 'base64').length === 32)) {
+  if (
+    secretKey !== undefined &&
+    !(/^[0-9a-fA-F]{64}$/.test(secretKey) || Buffer.from(secretKey, 'base64').length === 32)
+  ) {
     problems.push('SECRET_KEY: must be 32 bytes as 64 hex characters or base64');
   }
   if (role !== 'all' && secretKey === undefined && env.NODE_ENV === 'production') {
@@ -222,7 +249,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^\d+(kb|mb|b)?$/i.test(bodyLimit)) problems.push(`BODY_LIMIT: "${bodyLimit}" must look like 10mb`);
 
   const queuePrefix = env.QUEUE_PREFIX || 'smtp-doctor';
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix)) problems.push(`QUEUE_PREFIX: "${queuePrefix}" may hold letters, digits, _ . - only`);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(queuePrefix))
+    problems.push(`QUEUE_PREFIX: "${queuePrefix}" may hold letters, digits, _ . - only`);
 
   const spamdUrl = env.SPAMD_URL || undefined;
   if (spamdUrl) slice(problems, () => parseSpamdUrl(spamdUrl));

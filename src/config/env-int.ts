@@ -14,6 +14,7 @@ export function envInt(
   const raw = env[key];
   if (raw === undefined || raw === '') return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw makeError(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw makeError(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
   return n;
 }

@@ -19,7 +19,11 @@ export async function composeMessage(email: ComposeEmail): Promise<Buffer> {
     ...(email.text !== undefined ? { text: email.text } : {}),
     ...(email.html !== undefined ? { html: email.html } : {}),
     ...(email.headers?.length ? { headers: email.headers.map((h) => ({ key: h.key, value: h.value })) } : {}),
-    attachments: (email.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'base64') })),
+    attachments: (email.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.content, 'base64'),
+    })),
   });
   return composer.compile().build();
 }

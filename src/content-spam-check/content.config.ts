@@ -43,7 +43,10 @@ export const DEFAULT_CONTENT_SETTINGS: ContentSettings = {
   mtaName: 'smtp-doctor',
 };
 
-export function readContentSettings(env: Record<string, string | undefined> = {}): { settings: ContentSettings; problems: string[] } {
+export function readContentSettings(env: Record<string, string | undefined> = {}): {
+  settings: ContentSettings;
+  problems: string[];
+} {
   const problems: string[] = [];
   const num = (key: string, def: number, min: number, max: number, integer = true): number => {
     const raw = env[key];

@@ -19,12 +19,21 @@ import type { MessageFacts, RuleArea } from './rules/rule.types';
 
 /** The check cannot run on this input (the transport answers 400). */
 export class ContentInputError extends Error {
-  constructor(public readonly code: 'CONTENT_TOO_LARGE' | 'CONTENT_EMPTY' | 'CONTENT_INVALID', message: string) {
+  constructor(
+    public readonly code: 'CONTENT_TOO_LARGE' | 'CONTENT_EMPTY' | 'CONTENT_INVALID',
+    message: string,
+  ) {
     super(message);
   }
 }
 
-export interface FiredRule { code: string; area: RuleArea; points: number; description: string; detail: string }
+export interface FiredRule {
+  code: string;
+  area: RuleArea;
+  points: number;
+  description: string;
+  detail: string;
+}
 
 export interface ContentResult {
   /**
@@ -38,12 +47,24 @@ export interface ContentResult {
   rules: FiredRule[];
   compliance: { looksBulk: boolean; reasons: string[]; rows: ComplianceRow[] };
   message: {
-    size: number; subject: string; from: string[]; headerFields: number; mimeParts: number; mimeDepth: number;
-    hasTextPart: boolean; hasHtml: boolean; attachments: AttachmentReport[];
+    size: number;
+    subject: string;
+    from: string[];
+    headerFields: number;
+    mimeParts: number;
+    mimeDepth: number;
+    hasTextPart: boolean;
+    hasHtml: boolean;
+    attachments: AttachmentReport[];
   };
   authentication?: AuthReport;
   iprev?: MessageFacts['iprev'];
-  text: { capsRatioSubject: number; capsRatioBody: number; phraseHits: { phrase: string; weight: number; where: string }[]; phraseListVersion: string };
+  text: {
+    capsRatioSubject: number;
+    capsRatioBody: number;
+    phraseHits: { phrase: string; weight: number; where: string }[];
+    phraseListVersion: string;
+  };
   html?: { links: number; mismatchedLinks: number; images: number; trackingPixels: number; hiddenChars: number };
   urls: UrlReport;
   engines: (SpamEngineResult & { agreesWithUs?: boolean })[];
@@ -81,11 +102,19 @@ async function bounded<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
  * Hostile structure (deep nesting, 100k headers, zip bombs, bad charsets) becomes findings;
  * only an oversized or empty input throws (ContentInputError).
  */
-export async function analyzeContent(raw: Buffer, deps: ContentDeps, context?: DeliveryContext): Promise<{ result: ContentResult; findings: Finding[]; verdict: Verdict }> {
+export async function analyzeContent(
+  raw: Buffer,
+  deps: ContentDeps,
+  context?: DeliveryContext,
+): Promise<{ result: ContentResult; findings: Finding[]; verdict: Verdict }> {
   const started = Date.now();
   const s = deps.settings;
   if (raw.length === 0) throw new ContentInputError('CONTENT_EMPTY', 'The message is empty.');
-  if (raw.length > s.maxBytes) throw new ContentInputError('CONTENT_TOO_LARGE', `The message is ${raw.length} bytes; the limit is ${s.maxBytes} (CONTENT_MAX_BYTES).`);
+  if (raw.length > s.maxBytes)
+    throw new ContentInputError(
+      'CONTENT_TOO_LARGE',
+      `The message is ${raw.length} bytes; the limit is ${s.maxBytes} (CONTENT_MAX_BYTES).`,
+    );
 
   const enginesPromise = Promise.all((deps.spamEngines ?? []).map((e) => e.check(raw, { ...context }, deps.signal)));
 
@@ -98,25 +127,38 @@ export async function analyzeContent(raw: Buffer, deps: ContentDeps, context?: D
   let parsed: ParsedMail | undefined;
   let parseError: string | undefined;
   try {
-    parsed = await bounded(simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 }), deps.signal);
+    parsed = await bounded(
+      simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 2 * 1024 * 1024 }),
+      deps.signal,
+    );
   } catch (e) {
     parseError = (e as Error).message;
   }
 
-  const mailboxes = (v: string | undefined) => (v ? addressparser(v, { flatten: true }) : []).filter((a) => 'address' in a).map((a) => ({ name: a.name, address: a.address ?? '' }));
+  const mailboxes = (v: string | undefined) =>
+    (v ? addressparser(v, { flatten: true }) : [])
+      .filter((a) => 'address' in a)
+      .map((a) => ({ name: a.name, address: a.address ?? '' }));
   const from = mailboxes(get('from')[0]);
   const replyTo = mailboxes(get('reply-to')[0]);
   const subject = parsed?.subject ?? get('subject')[0] ?? '';
   const hasTextPart = mime.leaves.some((l) => l.contentType === 'text/plain' && l.disposition !== 'attachment');
   const html = typeof parsed?.html === 'string' ? parsed.html : undefined;
-  const text = hasTextPart ? parsed?.text ?? '' : '';
+  const text = hasTextPart ? (parsed?.text ?? '') : '';
   const htmlReport = html !== undefined ? analyzeHtml(html) : undefined;
-  const textReport = analyzeText(subject, hasTextPart ? text : htmlReport?.visibleText ?? parsed?.text ?? '');
+  const textReport = analyzeText(subject, hasTextPart ? text : (htmlReport?.visibleText ?? parsed?.text ?? ''));
   const hrefs = htmlReport ? [...htmlReport.links.map((l) => l.href), ...htmlReport.images.map((i) => i.src)] : [];
   const urlReport = collectUrls(text, hrefs);
 
   deps.progress?.(45, 'attachments');
-  const attachments = (parsed?.attachments ?? []).slice(0, MAX_ATTACHMENTS).map((a) => analyzeAttachment({ filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', content: a.content }, s));
+  const attachments = (parsed?.attachments ?? [])
+    .slice(0, MAX_ATTACHMENTS)
+    .map((a) =>
+      analyzeAttachment(
+        { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', content: a.content },
+        s,
+      ),
+    );
 
   deps.progress?.(60, 'authentication');
   let auth: AuthReport | undefined;
@@ -137,9 +179,25 @@ export async function analyzeContent(raw: Buffer, deps: ContentDeps, context?: D
   }
 
   const facts: MessageFacts = {
-    raw, size: raw.length, settings: s, header, mime, ...(parseError ? { parseError } : {}), subject, from, replyTo, text, hasTextPart,
-    ...(html !== undefined ? { html } : {}), textReport, ...(htmlReport ? { htmlReport } : {}), urlReport, attachments,
-    ...(auth ? { auth } : {}), ...(context ? { context } : {}), ...(iprev ? { iprev } : {}),
+    raw,
+    size: raw.length,
+    settings: s,
+    header,
+    mime,
+    ...(parseError ? { parseError } : {}),
+    subject,
+    from,
+    replyTo,
+    text,
+    hasTextPart,
+    ...(html !== undefined ? { html } : {}),
+    textReport,
+    ...(htmlReport ? { htmlReport } : {}),
+    urlReport,
+    attachments,
+    ...(auth ? { auth } : {}),
+    ...(context ? { context } : {}),
+    ...(iprev ? { iprev } : {}),
     bulk: detectBulk(get, text, html),
   };
 
@@ -151,18 +209,28 @@ export async function analyzeContent(raw: Buffer, deps: ContentDeps, context?: D
     if (!hit) continue;
     const points = hit.points ?? rule.points;
     fired.push({ code: rule.code, area: rule.area, points, description: rule.title, detail: hit.detail });
-    findings.push(finding({ ...rule, module: 'content' }, hit.detail, { evidence: { points, ...(hit.evidence !== undefined ? { data: hit.evidence } : {}) } }));
+    findings.push(
+      finding({ ...rule, module: 'content' }, hit.detail, {
+        evidence: { points, ...(hit.evidence !== undefined ? { data: hit.evidence } : {}) },
+      }),
+    );
   }
   const rows: ComplianceRow[] = [];
   let complianceFailed = false;
   for (const rule of COMPLIANCE_RULES) {
     const applies = rule.appliesTo === 'all' || facts.bulk.looksBulk;
-    const c = applies ? rule.check(facts) : { status: 'not-applicable' as const, detail: 'the message does not look like bulk mail' };
+    const c = applies
+      ? rule.check(facts)
+      : { status: 'not-applicable' as const, detail: 'the message does not look like bulk mail' };
     rows.push({ code: rule.code, requirement: rule.requirement, appliesTo: rule.appliesTo, ...c });
     if (c.status === 'fail') {
       complianceFailed = true;
       fired.push({ code: rule.code, area: 'bulk', points: rule.points, description: rule.title, detail: c.detail });
-      findings.push(finding({ ...rule, module: 'content' }, `${rule.requirement}: ${c.detail}.`, { evidence: { points: rule.points, requirement: rule.requirement } }));
+      findings.push(
+        finding({ ...rule, module: 'content' }, `${rule.requirement}: ${c.detail}.`, {
+          evidence: { points: rule.points, requirement: rule.requirement },
+        }),
+      );
     }
   }
 
@@ -170,30 +238,70 @@ export async function analyzeContent(raw: Buffer, deps: ContentDeps, context?: D
   const score = Math.round(fired.reduce((a, r) => a + r.points, 0) * 10) / 10;
   const isSpam = score >= s.spamThreshold;
   const engines = (await bounded(enginesPromise, deps.signal).catch(() => [] as SpamEngineResult[])).map((e) => ({
-    ...e, ...(e.status === 'ok' && e.isSpam !== undefined ? { agreesWithUs: e.isSpam === isSpam } : {}),
+    ...e,
+    ...(e.status === 'ok' && e.isSpam !== undefined ? { agreesWithUs: e.isSpam === isSpam } : {}),
   }));
   for (const e of engines.filter((x) => x.status !== 'ok')) {
-    findings.push(finding(CONTENT_META_FINDINGS.SPAM_ENGINE_UNAVAILABLE, `${e.engine} at ${e.endpoint}: ${e.status}${e.error ? ` (${e.error})` : ''}.`));
+    findings.push(
+      finding(
+        CONTENT_META_FINDINGS.SPAM_ENGINE_UNAVAILABLE,
+        `${e.engine} at ${e.endpoint}: ${e.status}${e.error ? ` (${e.error})` : ''}.`,
+      ),
+    );
   }
 
   fired.sort((a, b) => b.points - a.points || a.code.localeCompare(b.code));
   const hasErrors = findings.some((f) => f.severity === 'critical' || f.severity === 'error');
   // Verdict: points decide (spam -> fail, warn band -> warn); an error-level finding or a failed
   // provider requirement lifts pass to warn, since such mail may be rejected whatever its score.
-  const verdict: Verdict = isSpam ? 'fail' : score >= s.warnThreshold || hasErrors || complianceFailed ? 'warn' : 'pass';
+  const verdict: Verdict = isSpam
+    ? 'fail'
+    : score >= s.warnThreshold || hasErrors || complianceFailed
+      ? 'warn'
+      : 'pass';
 
   const result: ContentResult = {
-    score, threshold: s.spamThreshold, warnThreshold: s.warnThreshold, isSpam, rules: fired,
+    score,
+    threshold: s.spamThreshold,
+    warnThreshold: s.warnThreshold,
+    isSpam,
+    rules: fired,
     compliance: { looksBulk: facts.bulk.looksBulk, reasons: facts.bulk.reasons, rows },
     message: {
-      size: raw.length, subject: subject.slice(0, 500), from: from.map((a) => a.address), headerFields: header.total, mimeParts: mime.parts,
-      mimeDepth: mime.maxDepthSeen, hasTextPart, hasHtml: html !== undefined, attachments,
+      size: raw.length,
+      subject: subject.slice(0, 500),
+      from: from.map((a) => a.address),
+      headerFields: header.total,
+      mimeParts: mime.parts,
+      mimeDepth: mime.maxDepthSeen,
+      hasTextPart,
+      hasHtml: html !== undefined,
+      attachments,
     },
     ...(auth ? { authentication: auth } : {}),
     ...(iprev ? { iprev } : {}),
-    text: { capsRatioSubject: textReport.subjectCapsRatio, capsRatioBody: textReport.bodyCapsRatio, phraseHits: textReport.phraseHits, phraseListVersion: textReport.phraseListVersion },
-    ...(htmlReport ? { html: { links: htmlReport.links.length, mismatchedLinks: htmlReport.mismatchedLinks.length, images: htmlReport.images.length, trackingPixels: htmlReport.trackingPixels, hiddenChars: htmlReport.hiddenChars } } : {}),
-    urls: { urls: urlReport.urls.slice(0, 100), shorteners: urlReport.shorteners.slice(0, 50), rawIp: urlReport.rawIp.slice(0, 50) },
+    text: {
+      capsRatioSubject: textReport.subjectCapsRatio,
+      capsRatioBody: textReport.bodyCapsRatio,
+      phraseHits: textReport.phraseHits,
+      phraseListVersion: textReport.phraseListVersion,
+    },
+    ...(htmlReport
+      ? {
+          html: {
+            links: htmlReport.links.length,
+            mismatchedLinks: htmlReport.mismatchedLinks.length,
+            images: htmlReport.images.length,
+            trackingPixels: htmlReport.trackingPixels,
+            hiddenChars: htmlReport.hiddenChars,
+          },
+        }
+      : {}),
+    urls: {
+      urls: urlReport.urls.slice(0, 100),
+      shorteners: urlReport.shorteners.slice(0, 50),
+      rawIp: urlReport.rawIp.slice(0, 50),
+    },
     engines,
     durationMs: Date.now() - started,
   };

@@ -2,8 +2,23 @@ import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsIP, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, maxLength, registerDecorator,
-  ValidateBy, ValidateIf, ValidateNested, type ValidationArguments, IsObject } from 'class-validator';
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIP,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  maxLength,
+  registerDecorator,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+  IsObject,
+} from 'class-validator';
 import { IsHostOrIp, IsMailbox } from '../common/validation';
 import { contentInputBound } from './content.config';
 
@@ -13,26 +28,28 @@ function MaxContentLength() {
     name: 'maxLength',
     validator: {
       validate: (value: unknown) => maxLength(value, contentInputBound()),
-      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must be shorter than or equal to ${contentInputBound()} characters`,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property ?? 'value'} must be shorter than or equal to ${contentInputBound()} characters`,
     },
   });
 }
 
 /** Exactly one of `message` / `email` (the two forms of the same input). */
 function ExactlyOneOf(other: string) {
-  return (target: object, propertyName: string) => registerDecorator({
-    name: 'exactlyOneOf',
-    target: target.constructor,
-    propertyName,
-    constraints: [other],
-    options: { message: `give exactly one of ${propertyName} (raw RFC 5322 text) or ${other} (structured)` },
-    validator: {
-      validate(value: unknown, args: ValidationArguments) {
-        const o = args.object as Record<string, unknown>;
-        return (value !== undefined && value !== null) !== (o[other] !== undefined && o[other] !== null);
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'exactlyOneOf',
+      target: target.constructor,
+      propertyName,
+      constraints: [other],
+      options: { message: `give exactly one of ${propertyName} (raw RFC 5322 text) or ${other} (structured)` },
+      validator: {
+        validate(value: unknown, args: ValidationArguments) {
+          const o = args.object as Record<string, unknown>;
+          return (value !== undefined && value !== null) !== (o[other] !== undefined && o[other] !== null);
+        },
       },
-    },
-  });
+    });
 }
 
 @InputType('ContentHeaderInput')
@@ -133,7 +150,10 @@ export class ContentEmailInput {
 
 @InputType('ContentContextInput')
 export class ContentContextInput {
-  @ApiPropertyOptional({ example: '192.0.2.10', description: 'IP of the sending server as the receiver sees it (enables SPF, DMARC with SPF, iprev).' })
+  @ApiPropertyOptional({
+    example: '192.0.2.10',
+    description: 'IP of the sending server as the receiver sees it (enables SPF, DMARC with SPF, iprev).',
+  })
   @Field({ nullable: true })
   @IsOptional()
   @IsIP()
@@ -164,7 +184,10 @@ export class ContentCheckInput {
   @MaxContentLength()
   message?: string;
 
-  @ApiPropertyOptional({ type: ContentEmailInput, description: 'The message as parts, assembled with nodemailer. Give this or `message`.' })
+  @ApiPropertyOptional({
+    type: ContentEmailInput,
+    description: 'The message as parts, assembled with nodemailer. Give this or `message`.',
+  })
   @Field(() => ContentEmailInput, { nullable: true })
   @ValidateIf((o: ContentCheckInput) => o.email !== undefined)
   // An array here (`email: []`) passed ValidateNested and crashed target(): found by fuzzing.

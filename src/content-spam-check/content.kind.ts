@@ -24,7 +24,8 @@ export async function rawMessageOf(input: ContentCheckInput): Promise<Buffer> {
  */
 export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> = {
   name: 'content',
-  description: 'Score a message like spam filters do (structure, text, HTML, links, attachments, DKIM/SPF/DMARC/ARC, bulk-sender rules) and explain every point.',
+  description:
+    'Score a message like spam filters do (structure, text, HTML, links, attachments, DKIM/SPF/DMARC/ARC, bulk-sender rules) and explain every point.',
   queue: 'content',
   inputClass: ContentCheckInput,
   target: (input) => {
@@ -38,14 +39,18 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
     const settings = ctx.config.content;
     const raw = await rawMessageOf(input);
     const spamEngines = (ctx.ports.spamEngines as SpamEngine[] | undefined) ?? [];
-    const { result, findings, verdict } = await analyzeContent(raw, {
-      settings,
-      mailauthResolver: toMailauthResolver(ctx.ports.dns),
-      dns: ctx.ports.dns,
-      spamEngines,
-      signal: ctx.signal,
-      progress: (p, phase) => ctx.progress(p, phase),
-    }, input.context);
+    const { result, findings, verdict } = await analyzeContent(
+      raw,
+      {
+        settings,
+        mailauthResolver: toMailauthResolver(ctx.ports.dns),
+        dns: ctx.ports.dns,
+        spamEngines,
+        signal: ctx.signal,
+        progress: (p, phase) => ctx.progress(p, phase),
+      },
+      input.context,
+    );
     const indeterminate = findings.some((f) => f.code === 'AUTH_TEMPERROR');
     // The API's score is 0-100, higher is better: each SpamAssassin-like point costs 10, so the
     // spam threshold (5 points) is 50 and 10+ points is 0. The points total stays in result.score.

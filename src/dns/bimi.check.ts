@@ -11,7 +11,12 @@ import { DNS_FINDINGS as F, suggestTxt } from './dns.findings';
  * up and validated by mailauth's `bimi()` (given a synthetic DMARC pass, since we audit a domain,
  * not a message), plus whether the domain's DMARC policy is strong enough for BIMI to apply.
  */
-export interface BimiParsed { valid: boolean; errors: string[]; l?: string; a?: string }
+export interface BimiParsed {
+  valid: boolean;
+  errors: string[];
+  l?: string;
+  a?: string;
+}
 
 /** Our own reading of a record, used to check suggestions: v=BIMI1 first, l= and a= https URLs or empty. */
 export function parseBimi(text: string): BimiParsed {
@@ -38,14 +43,21 @@ export interface BimiSection {
   queries: number;
 }
 
-export async function checkBimi(domain: string, orgDomain: string, dmarc: Promise<DmarcSection>, resolver: DnsResolver): Promise<{ section: BimiSection; findings: Finding[] }> {
+export async function checkBimi(
+  domain: string,
+  orgDomain: string,
+  dmarc: Promise<DmarcSection>,
+  resolver: DnsResolver,
+): Promise<{ section: BimiSection; findings: Finding[] }> {
   const dns = countingResolver(resolver);
   const findings: Finding[] = [];
   const names = [...new Set([`default._bimi.${domain}`, `default._bimi.${orgDomain}`])];
-  const raw = await Promise.all(names.map(async (name) => {
-    const l = await dns.query(name, 'TXT');
-    return { name, status: l.status, txt: txtStrings(l) };
-  }));
+  const raw = await Promise.all(
+    names.map(async (name) => {
+      const l = await dns.query(name, 'TXT');
+      return { name, status: l.status, txt: txtStrings(l) };
+    }),
+  );
   const section: BimiSection = { status: 'ok', names: raw, queries: 0 };
   // The lookups above are cached by the shared resolver; mailauth reads the same answers.
   const r = await bimi({
@@ -58,7 +70,12 @@ export async function checkBimi(domain: string, orgDomain: string, dmarc: Promis
   const policy = d.inherited ? (p?.sp ?? p?.p) : p?.p;
   section.dmarcStrongEnough = !!p?.valid && (policy === 'quarantine' || policy === 'reject') && p.pct === 100;
   if (r) {
-    section.mailauth = { result: r.status.result, ...(r.status.comment ? { comment: String(r.status.comment) } : {}), ...(r.location ? { location: r.location } : {}), ...(r.authority ? { authority: r.authority } : {}) };
+    section.mailauth = {
+      result: r.status.result,
+      ...(r.status.comment ? { comment: String(r.status.comment) } : {}),
+      ...(r.location ? { location: r.location } : {}),
+      ...(r.authority ? { authority: r.authority } : {}),
+    };
     if (r.rr) section.record = r.rr;
   }
   const owner = `default._bimi.${domain}`;
@@ -67,25 +84,47 @@ export async function checkBimi(domain: string, orgDomain: string, dmarc: Promis
     section.status = 'indeterminate';
   } else if (result === 'none' || !r) {
     section.status = 'missing';
-    findings.push(finding(F.BIMI_MISSING, `No BIMI record at ${names.join(' or ')}.`, {
-      remediation: `Optional, once DMARC is at quarantine or reject: ${suggestTxt(owner, `v=BIMI1; l=https://${domain}/bimi/logo.svg`)} (the logo must be SVG Tiny PS).`,
-      evidence: { names: raw },
-    }));
+    findings.push(
+      finding(F.BIMI_MISSING, `No BIMI record at ${names.join(' or ')}.`, {
+        remediation: `Optional, once DMARC is at quarantine or reject: ${suggestTxt(owner, `v=BIMI1; l=https://${domain}/bimi/logo.svg`)} (the logo must be SVG Tiny PS).`,
+        evidence: { names: raw },
+      }),
+    );
   } else {
     if (result !== 'pass') {
-      findings.push(finding(F.BIMI_INVALID, `The BIMI record ${section.record ? `"${section.record}" ` : ''}is invalid: ${section.mailauth?.comment ?? result}.`, {
-        remediation: `Use: ${suggestTxt(owner, `v=BIMI1; l=https://${domain}/bimi/logo.svg`)}`,
-        evidence: { record: section.record, mailauth: section.mailauth },
-      }));
+      findings.push(
+        finding(
+          F.BIMI_INVALID,
+          `The BIMI record ${section.record ? `"${section.record}" ` : ''}is invalid: ${section.mailauth?.comment ?? result}.`,
+          {
+            remediation: `Use: ${suggestTxt(owner, `v=BIMI1; l=https://${domain}/bimi/logo.svg`)}`,
+            evidence: { record: section.record, mailauth: section.mailauth },
+          },
+        ),
+      );
     } else if (!section.mailauth?.authority) {
-      findings.push(finding(F.BIMI_NO_AUTHORITY, `The BIMI record of ${domain} has no a= (Verified Mark Certificate).`, { evidence: { record: section.record } }));
+      findings.push(
+        finding(F.BIMI_NO_AUTHORITY, `The BIMI record of ${domain} has no a= (Verified Mark Certificate).`, {
+          evidence: { record: section.record },
+        }),
+      );
     }
     // An indeterminate DMARC lookup says nothing about its strength.
     if (!section.dmarcStrongEnough && d.status !== 'indeterminate') {
-      findings.push(finding(F.BIMI_DMARC_TOO_WEAK, `A BIMI record is published, but DMARC for ${domain} is ${p ? `p=${policy ?? '?'} pct=${p.pct}` : 'missing'}; logos are shown only with quarantine or reject at 100%.`, {
-        ...(p && d.policyDomain ? { remediation: `Strengthen DMARC, e.g. ${suggestTxt(`_dmarc.${d.policyDomain}`, `v=DMARC1; p=quarantine${p.rua.length ? `; rua=${p.rua.map((u) => u.uri).join(',')}` : ''}`)}` } : {}),
-        evidence: { dmarc: d.record, policy, pct: p?.pct },
-      }));
+      findings.push(
+        finding(
+          F.BIMI_DMARC_TOO_WEAK,
+          `A BIMI record is published, but DMARC for ${domain} is ${p ? `p=${policy ?? '?'} pct=${p.pct}` : 'missing'}; logos are shown only with quarantine or reject at 100%.`,
+          {
+            ...(p && d.policyDomain
+              ? {
+                  remediation: `Strengthen DMARC, e.g. ${suggestTxt(`_dmarc.${d.policyDomain}`, `v=DMARC1; p=quarantine${p.rua.length ? `; rua=${p.rua.map((u) => u.uri).join(',')}` : ''}`)}`,
+                }
+              : {}),
+            evidence: { dmarc: d.record, policy, pct: p?.pct },
+          },
+        ),
+      );
     }
     section.status = findings.some((f) => f.severity === 'warning' || f.severity === 'error') ? 'warn' : 'ok';
   }

@@ -10,10 +10,44 @@ import { DNS_FINDINGS as F, suggestTxt } from './dns.findings';
  * means "no DKIM".
  */
 export const COMMON_DKIM_SELECTORS: readonly string[] = [
-  'default', 'dkim', 'mail', 'smtp', 'selector1', 'selector2', // generic, Microsoft 365
-  'google', 'k1', 'k2', 'k3', 's1', 's2', 'sm', 'mx', 'key1', 'key2', // Google, Mailchimp/Mandrill, SendGrid
-  'mandrill', 'mailjet', 'fm1', 'fm2', 'fm3', 'protonmail', 'protonmail2', 'protonmail3', // Fastmail, Proton
-  'zoho', 'zmail', 'sig1', 'hs1', 'hs2', 'cm', 'krs', 'pic', 'everlytickey1', 'everlytickey2', 'dkim1', 's1024', 's2048', 'mxvault',
+  'default',
+  'dkim',
+  'mail',
+  'smtp',
+  'selector1',
+  'selector2', // generic, Microsoft 365
+  'google',
+  'k1',
+  'k2',
+  'k3',
+  's1',
+  's2',
+  'sm',
+  'mx',
+  'key1',
+  'key2', // Google, Mailchimp/Mandrill, SendGrid
+  'mandrill',
+  'mailjet',
+  'fm1',
+  'fm2',
+  'fm3',
+  'protonmail',
+  'protonmail2',
+  'protonmail3', // Fastmail, Proton
+  'zoho',
+  'zmail',
+  'sig1',
+  'hs1',
+  'hs2',
+  'cm',
+  'krs',
+  'pic',
+  'everlytickey1',
+  'everlytickey2',
+  'dkim1',
+  's1024',
+  's2048',
+  'mxvault',
 ];
 
 export interface DkimKeyInfo {
@@ -92,63 +126,122 @@ export interface DkimSection {
 
 const MAX_SELECTORS = 64;
 
-export async function checkDkim(domain: string, resolver: DnsResolver, given: string[] = []): Promise<{ section: DkimSection; findings: Finding[] }> {
+export async function checkDkim(
+  domain: string,
+  resolver: DnsResolver,
+  given: string[] = [],
+): Promise<{ section: DkimSection; findings: Finding[] }> {
   const dns = countingResolver(resolver);
   const findings: Finding[] = [];
   const givenSet = new Set(given.map((s) => s.toLowerCase()));
   const all = [...givenSet, ...COMMON_DKIM_SELECTORS.filter((s) => !givenSet.has(s))].slice(0, MAX_SELECTORS);
-  const selectors = await Promise.all(all.map(async (selector): Promise<DkimSelectorResult> => {
-    const name = `${selector}._domainkey.${domain}`;
-    const l = await dns.query(name, 'TXT');
-    const txt = txtStrings(l);
-    const base = { selector, name, source: givenSet.has(selector) ? 'given' as const : 'common' as const, dnsStatus: l.status, txt };
-    if (isIndeterminate(l)) return { ...base, status: 'indeterminate' };
-    // A key record has p= (possibly empty); other TXT data at the name (wildcards) is not a key.
-    const rec = txt.find((t) => /(^|;)\s*p\s*=/.test(t)) ?? txt.find((t) => /^\s*v\s*=\s*DKIM1/i.test(t));
-    if (!rec) return { ...base, status: 'absent' };
-    return { ...base, status: 'found', key: parseDkimKey(rec) };
-  }));
-  const section: DkimSection = { status: 'ok', tried: selectors.length, selectors, found: selectors.filter((s) => s.status === 'found'), queries: 0 };
+  const selectors = await Promise.all(
+    all.map(async (selector): Promise<DkimSelectorResult> => {
+      const name = `${selector}._domainkey.${domain}`;
+      const l = await dns.query(name, 'TXT');
+      const txt = txtStrings(l);
+      const base = {
+        selector,
+        name,
+        source: givenSet.has(selector) ? ('given' as const) : ('common' as const),
+        dnsStatus: l.status,
+        txt,
+      };
+      if (isIndeterminate(l)) return { ...base, status: 'indeterminate' };
+      // A key record has p= (possibly empty); other TXT data at the name (wildcards) is not a key.
+      const rec = txt.find((t) => /(^|;)\s*p\s*=/.test(t)) ?? txt.find((t) => /^\s*v\s*=\s*DKIM1/i.test(t));
+      if (!rec) return { ...base, status: 'absent' };
+      return { ...base, status: 'found', key: parseDkimKey(rec) };
+    }),
+  );
+  const section: DkimSection = {
+    status: 'ok',
+    tried: selectors.length,
+    selectors,
+    found: selectors.filter((s) => s.status === 'found'),
+    queries: 0,
+  };
 
   for (const s of section.found) {
     const k = s.key!;
     const rec = s.txt.find((t) => /(^|;)\s*p\s*=/.test(t)) ?? s.txt[0]!;
     if (!k.valid) {
-      findings.push(finding(F.DKIM_KEY_INVALID, `The key at ${s.name} is invalid: ${k.errors.join('; ')}.`, { evidence: { name: s.name, record: rec, errors: k.errors } }));
+      findings.push(
+        finding(F.DKIM_KEY_INVALID, `The key at ${s.name} is invalid: ${k.errors.join('; ')}.`, {
+          evidence: { name: s.name, record: rec, errors: k.errors },
+        }),
+      );
       continue;
     }
     if (k.revoked) {
-      findings.push(finding(F.DKIM_KEY_REVOKED, `The key at ${s.name} is revoked (empty p=).`, { evidence: { name: s.name, record: rec } }));
+      findings.push(
+        finding(F.DKIM_KEY_REVOKED, `The key at ${s.name} is revoked (empty p=).`, {
+          evidence: { name: s.name, record: rec },
+        }),
+      );
       continue;
     }
     if (k.keyType === 'rsa' && k.bits !== undefined && k.bits < 2048) {
-      findings.push(finding(F.DKIM_KEY_WEAK, `The RSA key at ${s.name} has ${k.bits} bits${k.bits < 1024 ? '; verifiers must reject keys under 1024 bits (RFC 8301 §3.2)' : '; 2048 is recommended'}.`, {
-        severity: k.bits < 1024 ? 'error' : 'warning',
-        remediation: `Generate a 2048-bit key pair, publish it under a new selector, switch signing to it, then revoke ${s.selector} with ${suggestTxt(s.name, 'v=DKIM1; p=')}.`,
-        evidence: { name: s.name, bits: k.bits },
-      }));
+      findings.push(
+        finding(
+          F.DKIM_KEY_WEAK,
+          `The RSA key at ${s.name} has ${k.bits} bits${k.bits < 1024 ? '; verifiers must reject keys under 1024 bits (RFC 8301 §3.2)' : '; 2048 is recommended'}.`,
+          {
+            severity: k.bits < 1024 ? 'error' : 'warning',
+            remediation: `Generate a 2048-bit key pair, publish it under a new selector, switch signing to it, then revoke ${s.selector} with ${suggestTxt(s.name, 'v=DKIM1; p=')}.`,
+            evidence: { name: s.name, bits: k.bits },
+          },
+        ),
+      );
     }
     if (k.testing) {
       const tags = { ...k.tags };
       const flags = (tags.t ?? '').split(':').filter((f) => f.trim().toLowerCase() !== 'y');
-      if (flags.length) tags.t = flags.join(':'); else delete tags.t;
-      findings.push(finding(F.DKIM_TESTING_MODE, `The key at ${s.name} has t=y (testing).`, {
-        remediation: `Publish without the testing flag: ${suggestTxt(s.name, Object.entries(tags).map(([a, b]) => `${a}=${b}`).join('; '))}`,
-        evidence: { name: s.name, record: rec },
-      }));
+      if (flags.length) tags.t = flags.join(':');
+      else delete tags.t;
+      findings.push(
+        finding(F.DKIM_TESTING_MODE, `The key at ${s.name} has t=y (testing).`, {
+          remediation: `Publish without the testing flag: ${suggestTxt(
+            s.name,
+            Object.entries(tags)
+              .map(([a, b]) => `${a}=${b}`)
+              .join('; '),
+          )}`,
+          evidence: { name: s.name, record: rec },
+        }),
+      );
     }
   }
   for (const s of selectors.filter((x) => x.source === 'given' && x.status === 'absent')) {
-    findings.push(finding(F.DKIM_SELECTOR_NOT_FOUND, `No DKIM key at ${s.name} (${s.dnsStatus}).`, { evidence: { name: s.name, status: s.dnsStatus, txt: s.txt } }));
+    findings.push(
+      finding(F.DKIM_SELECTOR_NOT_FOUND, `No DKIM key at ${s.name} (${s.dnsStatus}).`, {
+        evidence: { name: s.name, status: s.dnsStatus, txt: s.txt },
+      }),
+    );
   }
   const failed = selectors.filter((s) => s.status === 'indeterminate');
   if (failed.length) {
-    findings.push(finding(F.DKIM_LOOKUP_FAILED, `${failed.length} selector lookup(s) did not complete: ${failed.slice(0, 5).map((s) => `${s.name} (${s.dnsStatus})`).join(', ')}.`, { evidence: { failed: failed.map((s) => ({ name: s.name, status: s.dnsStatus })) } }));
+    findings.push(
+      finding(
+        F.DKIM_LOOKUP_FAILED,
+        `${failed.length} selector lookup(s) did not complete: ${failed
+          .slice(0, 5)
+          .map((s) => `${s.name} (${s.dnsStatus})`)
+          .join(', ')}.`,
+        { evidence: { failed: failed.map((s) => ({ name: s.name, status: s.dnsStatus })) } },
+      ),
+    );
   }
   if (section.found.length === 0) {
     section.status = failed.length ? 'indeterminate' : 'missing';
     if (!failed.length) {
-      findings.push(finding(F.DKIM_NO_SELECTOR_FOUND, `None of the ${selectors.length} selectors tried (${given.length ? `${given.length} given, ` : ''}common ones) has a key for ${domain}. This does not prove DKIM is absent: selectors are not discoverable from DNS.`, { evidence: { tried: all } }));
+      findings.push(
+        finding(
+          F.DKIM_NO_SELECTOR_FOUND,
+          `None of the ${selectors.length} selectors tried (${given.length ? `${given.length} given, ` : ''}common ones) has a key for ${domain}. This does not prove DKIM is absent: selectors are not discoverable from DNS.`,
+          { evidence: { tried: all } },
+        ),
+      );
     }
   } else if (findings.some((f) => f.severity === 'error')) section.status = 'fail';
   else if (findings.some((f) => f.severity === 'warning')) section.status = 'warn';

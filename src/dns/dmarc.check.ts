@@ -1,7 +1,14 @@
 import { getDomain } from 'tldts';
 import { finding, type Finding } from '../common/finding';
 import type { DnsLookup, DnsResolver } from '../infra/dns/resolver.port';
-import { countingResolver, describeFailure, isIndeterminate, parseTagList, txtStrings, type SectionStatus } from './dns.common';
+import {
+  countingResolver,
+  describeFailure,
+  isIndeterminate,
+  parseTagList,
+  txtStrings,
+  type SectionStatus,
+} from './dns.common';
 import { DNS_FINDINGS as F, suggestTxt } from './dns.findings';
 
 /**
@@ -12,7 +19,13 @@ import { DNS_FINDINGS as F, suggestTxt } from './dns.findings';
  */
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
 
-export interface DmarcUri { uri: string; address?: string; host?: string; size?: string; valid: boolean }
+export interface DmarcUri {
+  uri: string;
+  address?: string;
+  host?: string;
+  size?: string;
+  valid: boolean;
+}
 
 export interface ParsedDmarc {
   valid: boolean;
@@ -32,14 +45,18 @@ const POLICIES = ['none', 'quarantine', 'reject'];
 
 /** dmarc-uri = URI [ "!" 1*DIGIT [ "k" / "m" / "g" / "t" ] ] (§6.4); only mailto: is usable. */
 function parseUris(value: string, tag: string, errors: string[]): DmarcUri[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean).map((uri) => {
-    const m = /^mailto:([^!@\s]+@([^!\s]+?))(?:!(\d+[kmgt]?))?$/i.exec(uri);
-    if (!m) {
-      errors.push(`${tag}: "${uri}" is not a mailto: URI (RFC 7489 §6.4)`);
-      return { uri, valid: false };
-    }
-    return { uri, address: m[1]!, host: m[2]!.toLowerCase(), ...(m[3] ? { size: m[3] } : {}), valid: true };
-  });
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((uri) => {
+      const m = /^mailto:([^!@\s]+@([^!\s]+?))(?:!(\d+[kmgt]?))?$/i.exec(uri);
+      if (!m) {
+        errors.push(`${tag}: "${uri}" is not a mailto: URI (RFC 7489 §6.4)`);
+        return { uri, valid: false };
+      }
+      return { uri, address: m[1]!, host: m[2]!.toLowerCase(), ...(m[3] ? { size: m[3] } : {}), valid: true };
+    });
 }
 
 /** Tag-by-tag validation (RFC 7489 §6.3, §6.4). Unknown tags are ignored, as receivers do. */
@@ -49,11 +66,15 @@ export function parseDmarc(text: string): ParsedDmarc {
   const { tags, errors: listErrors } = parseTagList(text);
   errors.push(...listErrors);
   out.tags = Object.fromEntries(tags);
-  if (!/^v\s*=\s*DMARC1\s*(;|$)/.test(text.trim())) errors.push('the record must start with "v=DMARC1" (RFC 7489 §6.4)');
+  if (!/^v\s*=\s*DMARC1\s*(;|$)/.test(text.trim()))
+    errors.push('the record must start with "v=DMARC1" (RFC 7489 §6.4)');
   for (const [k, v] of tags) {
     switch (k) {
-      case 'v': break;
-      case 'p': case 'sp': case 'np':
+      case 'v':
+        break;
+      case 'p':
+      case 'sp':
+      case 'np':
         if (!POLICIES.includes(v.toLowerCase())) errors.push(`${k}="${v}" must be none, quarantine or reject`);
         else out[k] = v.toLowerCase() as DmarcPolicy;
         break;
@@ -61,11 +82,13 @@ export function parseDmarc(text: string): ParsedDmarc {
         if (!/^\d{1,3}$/.test(v) || Number(v) > 100) errors.push(`pct="${v}" must be an integer 0..100`);
         else out.pct = Number(v);
         break;
-      case 'adkim': case 'aspf':
+      case 'adkim':
+      case 'aspf':
         if (!/^[rs]$/i.test(v)) errors.push(`${k}="${v}" must be r or s`);
         else out[k] = v.toLowerCase() as 'r' | 's';
         break;
-      case 'rua': case 'ruf':
+      case 'rua':
+      case 'ruf':
         out[k] = parseUris(v, k, errors);
         break;
       case 'ri':
@@ -83,7 +106,8 @@ export function parseDmarc(text: string): ParsedDmarc {
       case 't':
         if (!/^[yn]$/i.test(v)) errors.push(`t="${v}" must be y or n (DMARCbis)`);
         break;
-      default: break;
+      default:
+        break;
     }
   }
   // §6.6.3 step 6: a record with a missing p= but a valid rua= is treated as p=none.
@@ -121,18 +145,27 @@ export function orgDomainOf(domain: string): string {
   return getDomain(domain, { allowPrivateDomains: true }) ?? domain;
 }
 
-async function fetchDmarc(dns: DnsResolver, domain: string): Promise<{ lookup: DnsLookup<'TXT'>; records: string[]; txt: string[] }> {
+async function fetchDmarc(
+  dns: DnsResolver,
+  domain: string,
+): Promise<{ lookup: DnsLookup<'TXT'>; records: string[]; txt: string[] }> {
   const lookup = await dns.query(`_dmarc.${domain}`, 'TXT');
   const txt = txtStrings(lookup);
   return { lookup, txt, records: txt.filter((t) => /^v\s*=\s*DMARC1\b/i.test(t.trim())) };
 }
 
-export async function checkDmarc(domain: string, resolver: DnsResolver): Promise<{ section: DmarcSection; findings: Finding[] }> {
+export async function checkDmarc(
+  domain: string,
+  resolver: DnsResolver,
+): Promise<{ section: DmarcSection; findings: Finding[] }> {
   const dns = countingResolver(resolver);
   const findings: Finding[] = [];
   const orgDomain = orgDomainOf(domain);
   const section: DmarcSection = { status: 'ok', orgDomain, inherited: false, raw: [], externalReports: [], queries: 0 };
-  const done = () => { section.queries = dns.count; return { section, findings }; };
+  const done = () => {
+    section.queries = dns.count;
+    return { section, findings };
+  };
   const owner = `_dmarc.${domain}`;
   const starter = { v: 'DMARC1', p: 'none', rua: `mailto:dmarc-reports@${domain}` };
 
@@ -140,7 +173,11 @@ export async function checkDmarc(domain: string, resolver: DnsResolver): Promise
   section.raw.push({ name: got.lookup.name, status: got.lookup.status, txt: got.txt });
   if (isIndeterminate(got.lookup)) {
     section.status = 'indeterminate';
-    findings.push(finding(F.DMARC_LOOKUP_FAILED, `The DMARC lookup ended in ${describeFailure(got.lookup)}.`, { evidence: { lookup: got.lookup } }));
+    findings.push(
+      finding(F.DMARC_LOOKUP_FAILED, `The DMARC lookup ended in ${describeFailure(got.lookup)}.`, {
+        evidence: { lookup: got.lookup },
+      }),
+    );
     return done();
   }
   section.policyDomain = domain;
@@ -150,7 +187,13 @@ export async function checkDmarc(domain: string, resolver: DnsResolver): Promise
     section.raw.push({ name: org.lookup.name, status: org.lookup.status, txt: org.txt });
     if (isIndeterminate(org.lookup)) {
       section.status = 'indeterminate';
-      findings.push(finding(F.DMARC_LOOKUP_FAILED, `${domain} has no DMARC record and the organizational domain lookup ended in ${describeFailure(org.lookup)}.`, { evidence: { lookup: org.lookup } }));
+      findings.push(
+        finding(
+          F.DMARC_LOOKUP_FAILED,
+          `${domain} has no DMARC record and the organizational domain lookup ended in ${describeFailure(org.lookup)}.`,
+          { evidence: { lookup: org.lookup } },
+        ),
+      );
       return done();
     }
     if (org.records.length) {
@@ -161,27 +204,45 @@ export async function checkDmarc(domain: string, resolver: DnsResolver): Promise
   }
   if (got.records.length === 0) {
     section.status = 'missing';
-    findings.push(finding(F.DMARC_MISSING, `No "v=DMARC1" record at _dmarc.${domain}${orgDomain !== domain ? ` or _dmarc.${orgDomain}` : ''}.`, {
-      remediation: `Start monitoring with: ${suggestTxt(owner, formatDmarc(starter))}`,
-      evidence: { raw: section.raw },
-    }));
+    findings.push(
+      finding(
+        F.DMARC_MISSING,
+        `No "v=DMARC1" record at _dmarc.${domain}${orgDomain !== domain ? ` or _dmarc.${orgDomain}` : ''}.`,
+        {
+          remediation: `Start monitoring with: ${suggestTxt(owner, formatDmarc(starter))}`,
+          evidence: { raw: section.raw },
+        },
+      ),
+    );
     return done();
   }
   const policyOwner = `_dmarc.${section.policyDomain}`;
   if (got.records.length > 1) {
     section.status = 'fail';
     const keep = got.records.map(parseDmarc).find((p) => p.valid);
-    findings.push(finding(F.DMARC_MULTIPLE_RECORDS, `${policyOwner} publishes ${got.records.length} DMARC records; receivers then apply no DMARC policy at all.`, {
-      remediation: `Keep a single record, e.g.: ${suggestTxt(policyOwner, formatDmarc(keep?.tags ?? starter))}`,
-      evidence: { records: got.records },
-    }));
+    findings.push(
+      finding(
+        F.DMARC_MULTIPLE_RECORDS,
+        `${policyOwner} publishes ${got.records.length} DMARC records; receivers then apply no DMARC policy at all.`,
+        {
+          remediation: `Keep a single record, e.g.: ${suggestTxt(policyOwner, formatDmarc(keep?.tags ?? starter))}`,
+          evidence: { records: got.records },
+        },
+      ),
+    );
     return done();
   }
   section.record = got.records[0]!;
   const p = parseDmarc(section.record);
   section.parsed = p;
   if (section.inherited) {
-    findings.push(finding(F.DMARC_INHERITED, `${domain} has no record of its own; the record of ${orgDomain} applies${p.sp ? ` with sp=${p.sp}` : ''}.`, { evidence: { record: section.record } }));
+    findings.push(
+      finding(
+        F.DMARC_INHERITED,
+        `${domain} has no record of its own; the record of ${orgDomain} applies${p.sp ? ` with sp=${p.sp}` : ''}.`,
+        { evidence: { record: section.record } },
+      ),
+    );
   }
   const fixed: Record<string, string> = { ...p.tags };
   if (!p.valid) {
@@ -191,55 +252,89 @@ export async function checkDmarc(domain: string, resolver: DnsResolver): Promise
     }
     fixed.v = 'DMARC1';
     fixed.p ??= 'none';
-    findings.push(finding(F.DMARC_SYNTAX_ERROR, `The DMARC record at ${policyOwner} has errors: ${p.errors.join('; ')}.`, {
-      remediation: `Corrected record: ${suggestTxt(policyOwner, formatDmarc(fixed))}`,
-      evidence: { record: section.record, errors: p.errors },
-    }));
+    findings.push(
+      finding(F.DMARC_SYNTAX_ERROR, `The DMARC record at ${policyOwner} has errors: ${p.errors.join('; ')}.`, {
+        remediation: `Corrected record: ${suggestTxt(policyOwner, formatDmarc(fixed))}`,
+        evidence: { record: section.record, errors: p.errors },
+      }),
+    );
   }
   if (p.p === 'none') {
-    findings.push(finding(F.DMARC_POLICY_NONE, `The DMARC policy of ${section.policyDomain} is p=none: spoofed mail is delivered normally.`, {
-      remediation: `When reports show your own mail aligned, publish: ${suggestTxt(policyOwner, formatDmarc({ ...fixed, p: 'quarantine' }))}`,
-      evidence: { record: section.record },
-    }));
+    findings.push(
+      finding(
+        F.DMARC_POLICY_NONE,
+        `The DMARC policy of ${section.policyDomain} is p=none: spoofed mail is delivered normally.`,
+        {
+          remediation: `When reports show your own mail aligned, publish: ${suggestTxt(policyOwner, formatDmarc({ ...fixed, p: 'quarantine' }))}`,
+          evidence: { record: section.record },
+        },
+      ),
+    );
   }
   const effective = section.inherited ? (p.sp ?? p.p) : p.p;
   if (p.sp && p.p && POLICIES.indexOf(p.sp) < POLICIES.indexOf(p.p)) {
-    findings.push(finding(F.DMARC_SUBDOMAIN_POLICY_WEAKER, `sp=${p.sp} is weaker than p=${p.p}${section.inherited ? `, and it is the policy that applies to ${domain}` : ''}.`, {
-      remediation: `Align them: ${suggestTxt(policyOwner, formatDmarc({ ...fixed, sp: p.p }))}`,
-      evidence: { record: section.record, effective },
-    }));
+    findings.push(
+      finding(
+        F.DMARC_SUBDOMAIN_POLICY_WEAKER,
+        `sp=${p.sp} is weaker than p=${p.p}${section.inherited ? `, and it is the policy that applies to ${domain}` : ''}.`,
+        {
+          remediation: `Align them: ${suggestTxt(policyOwner, formatDmarc({ ...fixed, sp: p.p }))}`,
+          evidence: { record: section.record, effective },
+        },
+      ),
+    );
   }
   if (p.pct < 100 && p.p !== 'none') {
     const { pct: _pct, ...rest } = fixed;
-    findings.push(finding(F.DMARC_PCT_PARTIAL, `pct=${p.pct}: the ${p.p} policy applies to only ${p.pct}% of failing mail.`, {
-      remediation: `Apply it to all mail: ${suggestTxt(policyOwner, formatDmarc(rest))}`,
-      evidence: { record: section.record },
-    }));
+    findings.push(
+      finding(F.DMARC_PCT_PARTIAL, `pct=${p.pct}: the ${p.p} policy applies to only ${p.pct}% of failing mail.`, {
+        remediation: `Apply it to all mail: ${suggestTxt(policyOwner, formatDmarc(rest))}`,
+        evidence: { record: section.record },
+      }),
+    );
   }
   if (!p.rua.some((u) => u.valid)) {
-    findings.push(finding(F.DMARC_NO_REPORTING, `The DMARC record of ${section.policyDomain} has no usable rua= address, so no aggregate reports are sent.`, {
-      remediation: `Add an aggregate report address: ${suggestTxt(policyOwner, formatDmarc({ ...fixed, rua: `mailto:dmarc-reports@${section.policyDomain}` }))}`,
-      evidence: { record: section.record },
-    }));
+    findings.push(
+      finding(
+        F.DMARC_NO_REPORTING,
+        `The DMARC record of ${section.policyDomain} has no usable rua= address, so no aggregate reports are sent.`,
+        {
+          remediation: `Add an aggregate report address: ${suggestTxt(policyOwner, formatDmarc({ ...fixed, rua: `mailto:dmarc-reports@${section.policyDomain}` }))}`,
+          evidence: { record: section.record },
+        },
+      ),
+    );
   }
 
   // §7.1: a report address outside the policy domain's organizational domain must opt in.
   const policyOrg = orgDomainOf(section.policyDomain!);
   const external = [...p.rua, ...p.ruf].filter((u) => u.valid && u.host && orgDomainOf(u.host) !== policyOrg);
   const seenHosts = new Set<string>();
-  await Promise.all(external.filter((u) => !seenHosts.has(u.host!) && seenHosts.add(u.host!)).map(async (u) => {
-    const authName = `${section.policyDomain}._report._dmarc.${u.host}`;
-    const l = await dns.query(authName, 'TXT');
-    const txt = txtStrings(l);
-    const authorized = isIndeterminate(l) ? 'indeterminate' as const : txt.some((t) => /^v\s*=\s*DMARC1\b/i.test(t.trim()));
-    section.externalReports.push({ uri: u.uri, authName, authorized, txt });
-    if (authorized === false) {
-      findings.push(finding(F.DMARC_EXTERNAL_REPORTING_UNAUTHORIZED, `Reports for ${section.policyDomain} go to ${u.address}, but ${authName} has no "v=DMARC1" record, so report generators will not send them (RFC 7489 §7.1).`, {
-        remediation: `The owner of ${u.host} must publish: ${suggestTxt(authName, 'v=DMARC1')}`,
-        evidence: { uri: u.uri, authName, status: l.status, txt },
-      }));
-    }
-  }));
+  await Promise.all(
+    external
+      .filter((u) => !seenHosts.has(u.host!) && seenHosts.add(u.host!))
+      .map(async (u) => {
+        const authName = `${section.policyDomain}._report._dmarc.${u.host}`;
+        const l = await dns.query(authName, 'TXT');
+        const txt = txtStrings(l);
+        const authorized = isIndeterminate(l)
+          ? ('indeterminate' as const)
+          : txt.some((t) => /^v\s*=\s*DMARC1\b/i.test(t.trim()));
+        section.externalReports.push({ uri: u.uri, authName, authorized, txt });
+        if (authorized === false) {
+          findings.push(
+            finding(
+              F.DMARC_EXTERNAL_REPORTING_UNAUTHORIZED,
+              `Reports for ${section.policyDomain} go to ${u.address}, but ${authName} has no "v=DMARC1" record, so report generators will not send them (RFC 7489 §7.1).`,
+              {
+                remediation: `The owner of ${u.host} must publish: ${suggestTxt(authName, 'v=DMARC1')}`,
+                evidence: { uri: u.uri, authName, status: l.status, txt },
+              },
+            ),
+          );
+        }
+      }),
+  );
   if (findings.some((f) => f.severity === 'error')) section.status = 'fail';
   else if (findings.some((f) => f.severity === 'warning')) section.status = 'warn';
   return done();

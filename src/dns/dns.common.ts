@@ -15,12 +15,16 @@ export function describeFailure(l: DnsLookup): string {
 }
 
 /** A resolver that counts the queries one section makes (the "lookups" of each section). */
-export interface CountingResolver extends DnsResolver { readonly count: number }
+export interface CountingResolver extends DnsResolver {
+  readonly count: number;
+}
 
 export function countingResolver(inner: DnsResolver): CountingResolver {
   let count = 0;
   return {
-    get count() { return count; },
+    get count() {
+      return count;
+    },
     query<T extends RRType>(name: string, type: T, opts?: Parameters<DnsResolver['query']>[2]): Promise<DnsLookup<T>> {
       count++;
       return inner.query(name, type, opts);
@@ -41,10 +45,16 @@ export function parseTagList(text: string): { tags: Map<string, string>; errors:
     const t = part.trim();
     if (!t) continue;
     const eq = t.indexOf('=');
-    if (eq <= 0) { errors.push(`"${t}" is not tag=value`); continue; }
+    if (eq <= 0) {
+      errors.push(`"${t}" is not tag=value`);
+      continue;
+    }
     const name = t.slice(0, eq).trim().toLowerCase();
     const value = t.slice(eq + 1).trim();
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) { errors.push(`"${name}" is not a valid tag name`); continue; }
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) {
+      errors.push(`"${name}" is not a valid tag name`);
+      continue;
+    }
     // RFC 6376 §3.2: duplicate tags make the whole list invalid.
     if (tags.has(name)) errors.push(`tag "${name}" appears more than once`);
     tags.set(name, value);
@@ -60,7 +70,11 @@ export function limitInFlight(inner: DnsResolver, max: number): DnsResolver {
   let active = 0;
   const waiting: (() => void)[] = [];
   return {
-    async query<T extends RRType>(name: string, type: T, opts?: Parameters<DnsResolver['query']>[2]): Promise<DnsLookup<T>> {
+    async query<T extends RRType>(
+      name: string,
+      type: T,
+      opts?: Parameters<DnsResolver['query']>[2],
+    ): Promise<DnsLookup<T>> {
       if (active >= max) await new Promise<void>((r) => waiting.push(r));
       active++;
       try {

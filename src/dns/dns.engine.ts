@@ -22,7 +22,11 @@ import { checkTlsRpt, type TlsRptSection } from './tlsrpt.check';
  * soon as the MX section has them. Repeated lookups across sections are served by the shared
  * cache behind the resolver.
  */
-export interface DnsAuditInput { domain: string; dkimSelectors?: string[]; sendingIps?: string[] }
+export interface DnsAuditInput {
+  domain: string;
+  dkimSelectors?: string[];
+  sendingIps?: string[];
+}
 
 export interface DnsAuditPorts {
   dns: DnsResolver;
@@ -41,31 +45,61 @@ export interface DnsAuditOptions {
   maxMxAddresses?: number;
 }
 
-export interface MxSection extends MxResult { sectionStatus: SectionStatus; queries: number }
+export interface MxSection extends MxResult {
+  sectionStatus: SectionStatus;
+  queries: number;
+}
 
 export interface DnsAuditResult {
   domain: string;
   orgDomain: string;
   sections: {
-    mx: MxSection; spf: SpfSection; dmarc: DmarcSection; dkim: DkimSection; ptr: PtrSection; dnsbl: DnsblSection;
-    mtaSts: MtaStsSection; tlsRpt: TlsRptSection; dane: DaneSection; dnssec: DnssecSection; bimi: BimiSection;
+    mx: MxSection;
+    spf: SpfSection;
+    dmarc: DmarcSection;
+    dkim: DkimSection;
+    ptr: PtrSection;
+    dnsbl: DnsblSection;
+    mtaSts: MtaStsSection;
+    tlsRpt: TlsRptSection;
+    dane: DaneSection;
+    dnssec: DnssecSection;
+    bimi: BimiSection;
   };
   /** Sections whose key lookups failed, making the verdict indeterminate. */
   indeterminate: string[];
   queries: number;
 }
 
-export interface DnsAuditOutcome { verdict: Verdict; score: number; findings: Finding[]; result: DnsAuditResult; transient: boolean }
+export interface DnsAuditOutcome {
+  verdict: Verdict;
+  score: number;
+  findings: Finding[];
+  result: DnsAuditResult;
+  transient: boolean;
+}
 
 function mxStatus(r: MxResult, findings: Finding[]): SectionStatus {
   switch (r.status) {
-    case 'indeterminate': return 'indeterminate';
-    case 'missing': case 'nxdomain': return 'fail';
-    default: return findings.some((f) => f.severity === 'error' || f.severity === 'critical') ? 'fail' : findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';
+    case 'indeterminate':
+      return 'indeterminate';
+    case 'missing':
+    case 'nxdomain':
+      return 'fail';
+    default:
+      return findings.some((f) => f.severity === 'error' || f.severity === 'critical')
+        ? 'fail'
+        : findings.some((f) => f.severity === 'warning')
+          ? 'warn'
+          : 'ok';
   }
 }
 
-export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts: DnsAuditOptions): Promise<DnsAuditOutcome> {
+export async function auditDns(
+  input: DnsAuditInput,
+  ports: DnsAuditPorts,
+  opts: DnsAuditOptions,
+): Promise<DnsAuditOutcome> {
   const total = countingResolver(limitInFlight(ports.dns, opts.maxInFlight ?? 16));
   const dns: DnsResolver = total;
   const domain = input.domain.replace(/\.$/, '').toLowerCase();
@@ -74,16 +108,29 @@ export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts:
 
   const mxDns = countingResolver(dns);
   const mxP = auditMx(domain, mxDns).then(({ result, findings }) => ({
-    section: { ...result, sectionStatus: mxStatus(result, findings), queries: mxDns.count } as MxSection, findings,
+    section: { ...result, sectionStatus: mxStatus(result, findings), queries: mxDns.count } as MxSection,
+    findings,
   }));
   const mxHostsP = mxP.then(({ section }) => section.hosts.filter((h) => !h.isIpLiteral).map((h) => h.exchange));
-  const mxAddrsP = mxP.then(({ section }) => section.hosts.flatMap((h) => [...h.addresses.A, ...h.addresses.AAAA].map((ip) => ({ ip, host: h.exchange })))
-    .slice(0, opts.maxMxAddresses ?? 10));
+  const mxAddrsP = mxP.then(({ section }) =>
+    section.hosts
+      .flatMap((h) => [...h.addresses.A, ...h.addresses.AAAA].map((ip) => ({ ip, host: h.exchange })))
+      .slice(0, opts.maxMxAddresses ?? 10),
+  );
 
-  const crossCheck = opts.mailauthCrossCheck === false ? undefined : async (ip: string, d: string) => {
-    const r = await mailauthSpf({ ip, sender: `postmaster@${d}`, helo: d, mta: 'smtp-doctor', resolver: toMailauthResolver(dns) as never });
-    return { engine: 'mailauth', result: String(r.status.result) };
-  };
+  const crossCheck =
+    opts.mailauthCrossCheck === false
+      ? undefined
+      : async (ip: string, d: string) => {
+          const r = await mailauthSpf({
+            ip,
+            sender: `postmaster@${d}`,
+            helo: d,
+            mta: 'smtp-doctor',
+            resolver: toMailauthResolver(dns) as never,
+          });
+          return { engine: 'mailauth', result: String(r.status.result) };
+        };
   const spfP = checkSpf(domain, dns, { sendingIps, crossCheck });
   const dmarcP = checkDmarc(domain, dns);
   const dkimP = checkDkim(domain, dns, input.dkimSelectors ?? []);
@@ -91,14 +138,46 @@ export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts:
   const dnssecP = checkDnssec(domain, dns);
   const mtaStsP = checkMtaSts(domain, mxHostsP, dns, ports.https);
   const daneP = mxHostsP.then((hosts) => checkDane(hosts, dns));
-  const ptrP = mxAddrsP.then((addrs) => checkPtr(domain, [...addrs.map((a) => ({ ip: a.ip, role: 'mx' as const, host: a.host })), ...sendingIps.map((ip) => ({ ip, role: 'sending' as const }))], dns));
-  const dnsblP = mxAddrsP.then((addrs) => checkDnsbl(
-    { ips: [...sendingIps.map((ip) => ({ ip, role: 'sending' })), ...addrs.map((a) => ({ ip: a.ip, role: 'mx' }))], domains: [domain] },
-    { ip: opts.dnsblZones, domain: opts.dnsblDomainZones }, dns,
-  ));
-  const bimiP = checkBimi(domain, orgDomain, dmarcP.then((d) => d.section), dns);
+  const ptrP = mxAddrsP.then((addrs) =>
+    checkPtr(
+      domain,
+      [
+        ...addrs.map((a) => ({ ip: a.ip, role: 'mx' as const, host: a.host })),
+        ...sendingIps.map((ip) => ({ ip, role: 'sending' as const })),
+      ],
+      dns,
+    ),
+  );
+  const dnsblP = mxAddrsP.then((addrs) =>
+    checkDnsbl(
+      {
+        ips: [...sendingIps.map((ip) => ({ ip, role: 'sending' })), ...addrs.map((a) => ({ ip: a.ip, role: 'mx' }))],
+        domains: [domain],
+      },
+      { ip: opts.dnsblZones, domain: opts.dnsblDomainZones },
+      dns,
+    ),
+  );
+  const bimiP = checkBimi(
+    domain,
+    orgDomain,
+    dmarcP.then((d) => d.section),
+    dns,
+  );
 
-  const [mx, spf, dmarc, dkim, tlsRpt, dnssec, mtaSts, dane, ptr, dnsbl, bimi] = await Promise.all([mxP, spfP, dmarcP, dkimP, tlsRptP, dnssecP, mtaStsP, daneP, ptrP, dnsblP, bimiP]);
+  const [mx, spf, dmarc, dkim, tlsRpt, dnssec, mtaSts, dane, ptr, dnsbl, bimi] = await Promise.all([
+    mxP,
+    spfP,
+    dmarcP,
+    dkimP,
+    tlsRptP,
+    dnssecP,
+    mtaStsP,
+    daneP,
+    ptrP,
+    dnsblP,
+    bimiP,
+  ]);
   let findings = [mx, spf, dmarc, dkim, ptr, dnsbl, mtaSts, tlsRpt, dane, dnssec, bimi].flatMap((s) => s.findings);
   // A null MX (RFC 7505) declares the domain receives no mail: inbound transport security is moot.
   if (mx.section.status === 'null-mx') {
@@ -107,8 +186,21 @@ export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts:
     if (tlsRpt.section.status === 'missing') tlsRpt.section.status = 'skipped';
   }
   const result: DnsAuditResult = {
-    domain, orgDomain,
-    sections: { mx: mx.section, spf: spf.section, dmarc: dmarc.section, dkim: dkim.section, ptr: ptr.section, dnsbl: dnsbl.section, mtaSts: mtaSts.section, tlsRpt: tlsRpt.section, dane: dane.section, dnssec: dnssec.section, bimi: bimi.section },
+    domain,
+    orgDomain,
+    sections: {
+      mx: mx.section,
+      spf: spf.section,
+      dmarc: dmarc.section,
+      dkim: dkim.section,
+      ptr: ptr.section,
+      dnsbl: dnsbl.section,
+      mtaSts: mtaSts.section,
+      tlsRpt: tlsRpt.section,
+      dane: dane.section,
+      dnssec: dnssec.section,
+      bimi: bimi.section,
+    },
     indeterminate: [],
     queries: 0,
   };
@@ -119,5 +211,11 @@ export async function auditDns(input: DnsAuditInput, ports: DnsAuditPorts, opts:
   result.queries = total.count;
   const scored = scoreFindings(findings);
   const indeterminate = result.indeterminate.length > 0;
-  return { verdict: indeterminate ? 'indeterminate' : scored.verdict, score: scored.score, findings, result, transient: indeterminate };
+  return {
+    verdict: indeterminate ? 'indeterminate' : scored.verdict,
+    score: scored.score,
+    findings,
+    result,
+    transient: indeterminate,
+  };
 }

@@ -12,68 +12,335 @@ const RFC8461 = 'https://www.rfc-editor.org/rfc/rfc8461';
  */
 export const DNS_FINDINGS = defineFindings('dns', {
   // ---- SPF (RFC 7208)
-  SPF_MISSING: { severity: 'error', title: 'No SPF record', remediation: 'Publish one TXT record starting with "v=spf1" that lists the servers allowed to send for the domain.', references: [`${RFC7208}#section-4.5`] },
-  SPF_MULTIPLE_RECORDS: { severity: 'error', title: 'More than one SPF record (permerror)', remediation: 'Merge the records into a single "v=spf1" TXT record (RFC 7208 §4.5: two records are a permerror).', references: [`${RFC7208}#section-4.5`] },
-  SPF_SYNTAX_ERROR: { severity: 'error', title: 'SPF record has a syntax error (permerror)', remediation: 'Fix or remove the invalid terms; receivers treat any syntax error as permerror (RFC 7208 §4.6).', references: [`${RFC7208}#section-4.6`, `${RFC7208}#section-12`] },
-  SPF_TOO_MANY_LOOKUPS: { severity: 'error', title: 'SPF needs more than 10 DNS lookups (permerror)', remediation: 'Remove unused include: terms, replace a/mx/ptr with ip4:/ip6: ranges, or ask providers for a lighter include (RFC 7208 §4.6.4).', references: [`${RFC7208}#section-4.6.4`] },
-  SPF_LOOKUPS_NEAR_LIMIT: { severity: 'warning', title: 'SPF uses 9 or 10 of its 10 DNS lookups', remediation: 'One more include (or a provider adding one) will make SPF fail with permerror; trim lookups now.', references: [`${RFC7208}#section-4.6.4`] },
-  SPF_TOO_MANY_VOID_LOOKUPS: { severity: 'error', title: 'SPF has more than 2 lookups that return nothing (permerror)', remediation: 'Remove terms that point at names with no records (RFC 7208 §4.6.4 void lookup limit).', references: [`${RFC7208}#section-4.6.4`] },
-  SPF_PERMISSIVE_ALL: { severity: 'error', title: 'SPF ends in a permissive "all"', remediation: 'End the record with "~all" (or "-all" once every sender is listed); "+all" authorises the whole internet and "?all" says nothing.', references: [`${RFC7208}#section-5.1`] },
-  SPF_NO_ALL: { severity: 'warning', title: 'SPF has no "all" and no redirect', remediation: 'Without "all" the default result is neutral (RFC 7208 §4.7); end the record with "~all" or "-all".', references: [`${RFC7208}#section-4.7`] },
-  SPF_PTR_MECHANISM: { severity: 'warning', title: 'SPF uses the deprecated "ptr" mechanism', remediation: 'RFC 7208 §5.5 says "ptr" SHOULD NOT be used: it is slow, unreliable, and many receivers skip it. Replace it with ip4:/ip6: or a.', references: [`${RFC7208}#section-5.5`] },
-  SPF_INCLUDE_NOT_FOUND: { severity: 'error', title: 'An SPF include points at a name without an SPF record (permerror)', remediation: 'Remove the include or fix its name; an include target with no SPF record is a permerror (RFC 7208 §5.2).', references: [`${RFC7208}#section-5.2`] },
-  SPF_REDIRECT_IGNORED: { severity: 'warning', title: 'SPF redirect= is ignored because the record has "all"', remediation: 'RFC 7208 §6.1: redirect applies only when no mechanism matched; with "all" it never does. Remove one of them.', references: [`${RFC7208}#section-6.1`] },
-  SPF_MACROS: { severity: 'info', title: 'SPF uses macros', remediation: 'Terms with macros depend on the sender; their lookups are counted but not followed by this audit.', references: [`${RFC7208}#section-7`] },
-  SPF_LOOKUP_FAILED: { severity: 'warning', title: 'The SPF lookup did not complete (indeterminate)', remediation: 'A timeout or server failure is not "no record": check the authoritative name servers and run the check again.', references: [`${RFC7208}#section-4.4`] },
-  SPF_SENDER_NOT_AUTHORIZED: { severity: 'error', title: 'A sending IP is not authorised by SPF', remediation: 'Add the address (ip4:/ip6:) or the provider\'s include to the SPF record.', references: [`${RFC7208}#section-4`] },
+  SPF_MISSING: {
+    severity: 'error',
+    title: 'No SPF record',
+    remediation: 'Publish one TXT record starting with "v=spf1" that lists the servers allowed to send for the domain.',
+    references: [`${RFC7208}#section-4.5`],
+  },
+  SPF_MULTIPLE_RECORDS: {
+    severity: 'error',
+    title: 'More than one SPF record (permerror)',
+    remediation: 'Merge the records into a single "v=spf1" TXT record (RFC 7208 §4.5: two records are a permerror).',
+    references: [`${RFC7208}#section-4.5`],
+  },
+  SPF_SYNTAX_ERROR: {
+    severity: 'error',
+    title: 'SPF record has a syntax error (permerror)',
+    remediation: 'Fix or remove the invalid terms; receivers treat any syntax error as permerror (RFC 7208 §4.6).',
+    references: [`${RFC7208}#section-4.6`, `${RFC7208}#section-12`],
+  },
+  SPF_TOO_MANY_LOOKUPS: {
+    severity: 'error',
+    title: 'SPF needs more than 10 DNS lookups (permerror)',
+    remediation:
+      'Remove unused include: terms, replace a/mx/ptr with ip4:/ip6: ranges, or ask providers for a lighter include (RFC 7208 §4.6.4).',
+    references: [`${RFC7208}#section-4.6.4`],
+  },
+  SPF_LOOKUPS_NEAR_LIMIT: {
+    severity: 'warning',
+    title: 'SPF uses 9 or 10 of its 10 DNS lookups',
+    remediation: 'One more include (or a provider adding one) will make SPF fail with permerror; trim lookups now.',
+    references: [`${RFC7208}#section-4.6.4`],
+  },
+  SPF_TOO_MANY_VOID_LOOKUPS: {
+    severity: 'error',
+    title: 'SPF has more than 2 lookups that return nothing (permerror)',
+    remediation: 'Remove terms that point at names with no records (RFC 7208 §4.6.4 void lookup limit).',
+    references: [`${RFC7208}#section-4.6.4`],
+  },
+  SPF_PERMISSIVE_ALL: {
+    severity: 'error',
+    title: 'SPF ends in a permissive "all"',
+    remediation:
+      'End the record with "~all" (or "-all" once every sender is listed); "+all" authorises the whole internet and "?all" says nothing.',
+    references: [`${RFC7208}#section-5.1`],
+  },
+  SPF_NO_ALL: {
+    severity: 'warning',
+    title: 'SPF has no "all" and no redirect',
+    remediation: 'Without "all" the default result is neutral (RFC 7208 §4.7); end the record with "~all" or "-all".',
+    references: [`${RFC7208}#section-4.7`],
+  },
+  SPF_PTR_MECHANISM: {
+    severity: 'warning',
+    title: 'SPF uses the deprecated "ptr" mechanism',
+    remediation:
+      'RFC 7208 §5.5 says "ptr" SHOULD NOT be used: it is slow, unreliable, and many receivers skip it. Replace it with ip4:/ip6: or a.',
+    references: [`${RFC7208}#section-5.5`],
+  },
+  SPF_INCLUDE_NOT_FOUND: {
+    severity: 'error',
+    title: 'An SPF include points at a name without an SPF record (permerror)',
+    remediation:
+      'Remove the include or fix its name; an include target with no SPF record is a permerror (RFC 7208 §5.2).',
+    references: [`${RFC7208}#section-5.2`],
+  },
+  SPF_REDIRECT_IGNORED: {
+    severity: 'warning',
+    title: 'SPF redirect= is ignored because the record has "all"',
+    remediation:
+      'RFC 7208 §6.1: redirect applies only when no mechanism matched; with "all" it never does. Remove one of them.',
+    references: [`${RFC7208}#section-6.1`],
+  },
+  SPF_MACROS: {
+    severity: 'info',
+    title: 'SPF uses macros',
+    remediation: 'Terms with macros depend on the sender; their lookups are counted but not followed by this audit.',
+    references: [`${RFC7208}#section-7`],
+  },
+  SPF_LOOKUP_FAILED: {
+    severity: 'warning',
+    title: 'The SPF lookup did not complete (indeterminate)',
+    remediation:
+      'A timeout or server failure is not "no record": check the authoritative name servers and run the check again.',
+    references: [`${RFC7208}#section-4.4`],
+  },
+  SPF_SENDER_NOT_AUTHORIZED: {
+    severity: 'error',
+    title: 'A sending IP is not authorised by SPF',
+    remediation: "Add the address (ip4:/ip6:) or the provider's include to the SPF record.",
+    references: [`${RFC7208}#section-4`],
+  },
 
   // ---- DMARC (RFC 7489, DMARCbis)
-  DMARC_MISSING: { severity: 'error', title: 'No DMARC record', remediation: 'Publish a TXT record at _dmarc.<domain>, starting with p=none and a rua= address, then tighten.', references: [`${RFC7489}#section-6.1`] },
-  DMARC_MULTIPLE_RECORDS: { severity: 'error', title: 'More than one DMARC record', remediation: 'Receivers ignore DMARC when _dmarc has several "v=DMARC1" records (RFC 7489 §6.6.3 step 5); keep one.', references: [`${RFC7489}#section-6.6.3`] },
-  DMARC_SYNTAX_ERROR: { severity: 'error', title: 'DMARC record has invalid tags', remediation: 'Fix the tag values; unknown values of p= make the whole record invalid (RFC 7489 §6.3).', references: [`${RFC7489}#section-6.3`] },
-  DMARC_POLICY_NONE: { severity: 'warning', title: 'DMARC policy is "none" (monitoring only)', remediation: 'Once reports show all legitimate mail passes, move to p=quarantine and then p=reject.', references: [`${RFC7489}#section-6.3`] },
-  DMARC_PCT_PARTIAL: { severity: 'warning', title: 'DMARC applies to only part of the mail (pct < 100)', remediation: 'Raise pct to 100 (or remove it) once the policy is proven.', references: [`${RFC7489}#section-6.3`] },
-  DMARC_NO_REPORTING: { severity: 'warning', title: 'DMARC asks for no aggregate reports (no rua=)', remediation: 'Add rua=mailto:... so you see who sends as your domain.', references: [`${RFC7489}#section-7.2`] },
-  DMARC_EXTERNAL_REPORTING_UNAUTHORIZED: { severity: 'warning', title: 'A report address in another domain has not authorised the reports', remediation: 'The report receiver must publish "v=DMARC1" at <domain>._report._dmarc.<their domain> (RFC 7489 §7.1), or reports are not sent.', references: [`${RFC7489}#section-7.1`] },
-  DMARC_SUBDOMAIN_POLICY_WEAKER: { severity: 'info', title: 'DMARC subdomain policy (sp=) is weaker than p=', remediation: 'Spoofed subdomains get the weaker sp= policy; set sp= equal to p= unless subdomains are still being migrated.', references: [`${RFC7489}#section-6.3`] },
-  DMARC_INHERITED: { severity: 'info', title: 'DMARC policy comes from the organizational domain', remediation: 'The domain has no _dmarc record; receivers apply the organizational domain\'s record (sp= if set).', references: [`${RFC7489}#section-6.6.3`] },
-  DMARC_LOOKUP_FAILED: { severity: 'warning', title: 'The DMARC lookup did not complete (indeterminate)', remediation: 'A timeout or server failure is not "no record": check the name servers and run the check again.' },
+  DMARC_MISSING: {
+    severity: 'error',
+    title: 'No DMARC record',
+    remediation: 'Publish a TXT record at _dmarc.<domain>, starting with p=none and a rua= address, then tighten.',
+    references: [`${RFC7489}#section-6.1`],
+  },
+  DMARC_MULTIPLE_RECORDS: {
+    severity: 'error',
+    title: 'More than one DMARC record',
+    remediation:
+      'Receivers ignore DMARC when _dmarc has several "v=DMARC1" records (RFC 7489 §6.6.3 step 5); keep one.',
+    references: [`${RFC7489}#section-6.6.3`],
+  },
+  DMARC_SYNTAX_ERROR: {
+    severity: 'error',
+    title: 'DMARC record has invalid tags',
+    remediation: 'Fix the tag values; unknown values of p= make the whole record invalid (RFC 7489 §6.3).',
+    references: [`${RFC7489}#section-6.3`],
+  },
+  DMARC_POLICY_NONE: {
+    severity: 'warning',
+    title: 'DMARC policy is "none" (monitoring only)',
+    remediation: 'Once reports show all legitimate mail passes, move to p=quarantine and then p=reject.',
+    references: [`${RFC7489}#section-6.3`],
+  },
+  DMARC_PCT_PARTIAL: {
+    severity: 'warning',
+    title: 'DMARC applies to only part of the mail (pct < 100)',
+    remediation: 'Raise pct to 100 (or remove it) once the policy is proven.',
+    references: [`${RFC7489}#section-6.3`],
+  },
+  DMARC_NO_REPORTING: {
+    severity: 'warning',
+    title: 'DMARC asks for no aggregate reports (no rua=)',
+    remediation: 'Add rua=mailto:... so you see who sends as your domain.',
+    references: [`${RFC7489}#section-7.2`],
+  },
+  DMARC_EXTERNAL_REPORTING_UNAUTHORIZED: {
+    severity: 'warning',
+    title: 'A report address in another domain has not authorised the reports',
+    remediation:
+      'The report receiver must publish "v=DMARC1" at <domain>._report._dmarc.<their domain> (RFC 7489 §7.1), or reports are not sent.',
+    references: [`${RFC7489}#section-7.1`],
+  },
+  DMARC_SUBDOMAIN_POLICY_WEAKER: {
+    severity: 'info',
+    title: 'DMARC subdomain policy (sp=) is weaker than p=',
+    remediation:
+      'Spoofed subdomains get the weaker sp= policy; set sp= equal to p= unless subdomains are still being migrated.',
+    references: [`${RFC7489}#section-6.3`],
+  },
+  DMARC_INHERITED: {
+    severity: 'info',
+    title: 'DMARC policy comes from the organizational domain',
+    remediation: "The domain has no _dmarc record; receivers apply the organizational domain's record (sp= if set).",
+    references: [`${RFC7489}#section-6.6.3`],
+  },
+  DMARC_LOOKUP_FAILED: {
+    severity: 'warning',
+    title: 'The DMARC lookup did not complete (indeterminate)',
+    remediation: 'A timeout or server failure is not "no record": check the name servers and run the check again.',
+  },
 
   // ---- DKIM (RFC 6376, RFC 8301, RFC 8463)
-  DKIM_NO_SELECTOR_FOUND: { severity: 'warning', title: 'No DKIM key found at the selectors tried', remediation: 'DKIM selectors cannot be listed from DNS: this does not prove DKIM is absent. Pass your selector (dkimSelectors), or read it from the s= tag of a DKIM-Signature header.', references: [`${RFC6376}#section-3.6.2.1`] },
-  DKIM_SELECTOR_NOT_FOUND: { severity: 'warning', title: 'A DKIM selector you named has no key record', remediation: 'Publish the key at <selector>._domainkey.<domain> or fix the selector name.', references: [`${RFC6376}#section-3.6.2.1`] },
-  DKIM_KEY_INVALID: { severity: 'error', title: 'A DKIM key record is invalid', remediation: 'Republish the key record as your signing software prints it: "v=DKIM1; k=rsa; p=<base64 SubjectPublicKeyInfo>".', references: [`${RFC6376}#section-3.6.1`] },
-  DKIM_KEY_WEAK: { severity: 'warning', title: 'A DKIM RSA key is shorter than recommended', remediation: 'RFC 8301 §3.2: verifiers must reject RSA keys below 1024 bits; use 2048 bits.', references: ['https://www.rfc-editor.org/rfc/rfc8301#section-3.2'] },
-  DKIM_KEY_REVOKED: { severity: 'info', title: 'A DKIM key is revoked (empty p=)', remediation: 'Signatures with this selector fail (RFC 6376 §3.6.1). Fine for a retired selector; make sure you no longer sign with it.', references: [`${RFC6376}#section-3.6.1`] },
-  DKIM_TESTING_MODE: { severity: 'warning', title: 'A DKIM key is in testing mode (t=y)', remediation: 'Verifiers may treat signatures as unsigned while t=y is set (RFC 6376 §3.6.1); remove the flag once signing works.', references: [`${RFC6376}#section-3.6.1`] },
-  DKIM_LOOKUP_FAILED: { severity: 'warning', title: 'A DKIM key lookup did not complete (indeterminate)', remediation: 'A timeout or server failure is not "no key": run the check again.' },
+  DKIM_NO_SELECTOR_FOUND: {
+    severity: 'warning',
+    title: 'No DKIM key found at the selectors tried',
+    remediation:
+      'DKIM selectors cannot be listed from DNS: this does not prove DKIM is absent. Pass your selector (dkimSelectors), or read it from the s= tag of a DKIM-Signature header.',
+    references: [`${RFC6376}#section-3.6.2.1`],
+  },
+  DKIM_SELECTOR_NOT_FOUND: {
+    severity: 'warning',
+    title: 'A DKIM selector you named has no key record',
+    remediation: 'Publish the key at <selector>._domainkey.<domain> or fix the selector name.',
+    references: [`${RFC6376}#section-3.6.2.1`],
+  },
+  DKIM_KEY_INVALID: {
+    severity: 'error',
+    title: 'A DKIM key record is invalid',
+    remediation:
+      'Republish the key record as your signing software prints it: "v=DKIM1; k=rsa; p=<base64 SubjectPublicKeyInfo>".',
+    references: [`${RFC6376}#section-3.6.1`],
+  },
+  DKIM_KEY_WEAK: {
+    severity: 'warning',
+    title: 'A DKIM RSA key is shorter than recommended',
+    remediation: 'RFC 8301 §3.2: verifiers must reject RSA keys below 1024 bits; use 2048 bits.',
+    references: ['https://www.rfc-editor.org/rfc/rfc8301#section-3.2'],
+  },
+  DKIM_KEY_REVOKED: {
+    severity: 'info',
+    title: 'A DKIM key is revoked (empty p=)',
+    remediation:
+      'Signatures with this selector fail (RFC 6376 §3.6.1). Fine for a retired selector; make sure you no longer sign with it.',
+    references: [`${RFC6376}#section-3.6.1`],
+  },
+  DKIM_TESTING_MODE: {
+    severity: 'warning',
+    title: 'A DKIM key is in testing mode (t=y)',
+    remediation:
+      'Verifiers may treat signatures as unsigned while t=y is set (RFC 6376 §3.6.1); remove the flag once signing works.',
+    references: [`${RFC6376}#section-3.6.1`],
+  },
+  DKIM_LOOKUP_FAILED: {
+    severity: 'warning',
+    title: 'A DKIM key lookup did not complete (indeterminate)',
+    remediation: 'A timeout or server failure is not "no key": run the check again.',
+  },
 
   // ---- Reverse DNS
-  PTR_MISSING: { severity: 'error', title: 'A mail server address has no reverse DNS (PTR)', remediation: 'Ask the owner of the address block (your hosting provider) to set a PTR record naming the server; many receivers reject mail from addresses without one.', references: ['https://www.rfc-editor.org/rfc/rfc1912#section-2.1'] },
-  PTR_MISMATCH: { severity: 'error', title: 'Reverse DNS is not forward-confirmed (FCrDNS)', remediation: 'The PTR name must resolve back to the same address: add an A/AAAA record for the PTR name or change the PTR.', references: ['https://www.rfc-editor.org/rfc/rfc8601#section-3'] },
-  PTR_LOOKUP_FAILED: { severity: 'warning', title: 'A reverse DNS lookup did not complete (indeterminate)', remediation: 'Run the check again; the reverse zone\'s name servers did not answer.' },
+  PTR_MISSING: {
+    severity: 'error',
+    title: 'A mail server address has no reverse DNS (PTR)',
+    remediation:
+      'Ask the owner of the address block (your hosting provider) to set a PTR record naming the server; many receivers reject mail from addresses without one.',
+    references: ['https://www.rfc-editor.org/rfc/rfc1912#section-2.1'],
+  },
+  PTR_MISMATCH: {
+    severity: 'error',
+    title: 'Reverse DNS is not forward-confirmed (FCrDNS)',
+    remediation:
+      'The PTR name must resolve back to the same address: add an A/AAAA record for the PTR name or change the PTR.',
+    references: ['https://www.rfc-editor.org/rfc/rfc8601#section-3'],
+  },
+  PTR_LOOKUP_FAILED: {
+    severity: 'warning',
+    title: 'A reverse DNS lookup did not complete (indeterminate)',
+    remediation: "Run the check again; the reverse zone's name servers did not answer.",
+  },
 
   // ---- DNS blocklists (RFC 5782)
-  DNSBL_LISTED: { severity: 'error', title: 'Listed on a DNS blocklist', remediation: 'Find and stop the cause (compromised account, open relay, bad list hygiene), then request delisting at the list\'s site.', references: ['https://www.rfc-editor.org/rfc/rfc5782'] },
-  DNSBL_QUERY_REFUSED: { severity: 'info', title: 'A blocklist refused to answer our resolver', remediation: 'The list returned an error code (127.255.255.x) meaning the query was blocked (e.g. sent through a public resolver): this is not a listing. Configure DNS_SERVERS with a resolver the list accepts.', references: ['https://www.spamhaus.org/faqs/dnsbl-usage/'] },
+  DNSBL_LISTED: {
+    severity: 'error',
+    title: 'Listed on a DNS blocklist',
+    remediation:
+      "Find and stop the cause (compromised account, open relay, bad list hygiene), then request delisting at the list's site.",
+    references: ['https://www.rfc-editor.org/rfc/rfc5782'],
+  },
+  DNSBL_QUERY_REFUSED: {
+    severity: 'info',
+    title: 'A blocklist refused to answer our resolver',
+    remediation:
+      'The list returned an error code (127.255.255.x) meaning the query was blocked (e.g. sent through a public resolver): this is not a listing. Configure DNS_SERVERS with a resolver the list accepts.',
+    references: ['https://www.spamhaus.org/faqs/dnsbl-usage/'],
+  },
 
   // ---- Transport security
-  MTA_STS_MISSING: { severity: 'info', title: 'No MTA-STS policy', remediation: 'MTA-STS (RFC 8461) makes senders require TLS to your MX. Publish _mta-sts TXT and https://mta-sts.<domain>/.well-known/mta-sts.txt.', references: [RFC8461] },
-  MTA_STS_INVALID: { severity: 'error', title: 'MTA-STS is published but broken', remediation: 'Fix the TXT record or the policy file so they parse (RFC 8461 §3.1, §3.2) and are served over valid HTTPS.', references: [`${RFC8461}#section-3`] },
-  MTA_STS_MX_MISMATCH: { severity: 'error', title: 'An MX host does not match the MTA-STS policy', remediation: 'Senders enforcing the policy will not deliver to MX hosts outside its "mx:" lines; add the host to the policy.', references: [`${RFC8461}#section-4.1`] },
-  MTA_STS_TESTING: { severity: 'info', title: 'MTA-STS is in testing mode', remediation: 'Failures are only reported (TLS-RPT), not enforced; switch to mode: enforce when reports are clean.', references: [`${RFC8461}#section-5`] },
-  MTA_STS_LOOKUP_FAILED: { severity: 'warning', title: 'The MTA-STS lookup did not complete (indeterminate)', remediation: 'Run the check again.' },
-  TLSRPT_MISSING: { severity: 'info', title: 'No TLS-RPT record', remediation: 'Publish _smtp._tls TXT "v=TLSRPTv1; rua=mailto:..." to receive reports of TLS failures (RFC 8460).', references: ['https://www.rfc-editor.org/rfc/rfc8460#section-3'] },
-  TLSRPT_INVALID: { severity: 'warning', title: 'The TLS-RPT record is invalid', remediation: 'Use "v=TLSRPTv1; rua=mailto:tlsrpt@example.com" (RFC 8460 §3).', references: ['https://www.rfc-editor.org/rfc/rfc8460#section-3'] },
-  DANE_TLSA_INVALID: { severity: 'error', title: 'A DANE TLSA record is invalid', remediation: 'Use usage 2 or 3, selector 0 or 1, matching type 1 or 2 with a digest of the right length (RFC 7672 §3.1).', references: ['https://www.rfc-editor.org/rfc/rfc7672#section-3.1'] },
-  DANE_WITHOUT_DNSSEC: { severity: 'warning', title: 'TLSA records are published but not DNSSEC-validated', remediation: 'DANE only works for DNSSEC-signed zones (RFC 7672 §2.2); sign the zone or remove the TLSA records.', references: ['https://www.rfc-editor.org/rfc/rfc7672#section-2.2'] },
-  DNSSEC_UNSIGNED: { severity: 'info', title: 'The domain is not DNSSEC-validated', remediation: 'Answers are not authenticated (no AD flag from the resolver); sign the zone at your DNS host to enable DANE and protect MX/SPF answers.', references: ['https://www.rfc-editor.org/rfc/rfc4035#section-3.2.3'] },
+  MTA_STS_MISSING: {
+    severity: 'info',
+    title: 'No MTA-STS policy',
+    remediation:
+      'MTA-STS (RFC 8461) makes senders require TLS to your MX. Publish _mta-sts TXT and https://mta-sts.<domain>/.well-known/mta-sts.txt.',
+    references: [RFC8461],
+  },
+  MTA_STS_INVALID: {
+    severity: 'error',
+    title: 'MTA-STS is published but broken',
+    remediation:
+      'Fix the TXT record or the policy file so they parse (RFC 8461 §3.1, §3.2) and are served over valid HTTPS.',
+    references: [`${RFC8461}#section-3`],
+  },
+  MTA_STS_MX_MISMATCH: {
+    severity: 'error',
+    title: 'An MX host does not match the MTA-STS policy',
+    remediation:
+      'Senders enforcing the policy will not deliver to MX hosts outside its "mx:" lines; add the host to the policy.',
+    references: [`${RFC8461}#section-4.1`],
+  },
+  MTA_STS_TESTING: {
+    severity: 'info',
+    title: 'MTA-STS is in testing mode',
+    remediation: 'Failures are only reported (TLS-RPT), not enforced; switch to mode: enforce when reports are clean.',
+    references: [`${RFC8461}#section-5`],
+  },
+  MTA_STS_LOOKUP_FAILED: {
+    severity: 'warning',
+    title: 'The MTA-STS lookup did not complete (indeterminate)',
+    remediation: 'Run the check again.',
+  },
+  TLSRPT_MISSING: {
+    severity: 'info',
+    title: 'No TLS-RPT record',
+    remediation: 'Publish _smtp._tls TXT "v=TLSRPTv1; rua=mailto:..." to receive reports of TLS failures (RFC 8460).',
+    references: ['https://www.rfc-editor.org/rfc/rfc8460#section-3'],
+  },
+  TLSRPT_INVALID: {
+    severity: 'warning',
+    title: 'The TLS-RPT record is invalid',
+    remediation: 'Use "v=TLSRPTv1; rua=mailto:tlsrpt@example.com" (RFC 8460 §3).',
+    references: ['https://www.rfc-editor.org/rfc/rfc8460#section-3'],
+  },
+  DANE_TLSA_INVALID: {
+    severity: 'error',
+    title: 'A DANE TLSA record is invalid',
+    remediation:
+      'Use usage 2 or 3, selector 0 or 1, matching type 1 or 2 with a digest of the right length (RFC 7672 §3.1).',
+    references: ['https://www.rfc-editor.org/rfc/rfc7672#section-3.1'],
+  },
+  DANE_WITHOUT_DNSSEC: {
+    severity: 'warning',
+    title: 'TLSA records are published but not DNSSEC-validated',
+    remediation: 'DANE only works for DNSSEC-signed zones (RFC 7672 §2.2); sign the zone or remove the TLSA records.',
+    references: ['https://www.rfc-editor.org/rfc/rfc7672#section-2.2'],
+  },
+  DNSSEC_UNSIGNED: {
+    severity: 'info',
+    title: 'The domain is not DNSSEC-validated',
+    remediation:
+      'Answers are not authenticated (no AD flag from the resolver); sign the zone at your DNS host to enable DANE and protect MX/SPF answers.',
+    references: ['https://www.rfc-editor.org/rfc/rfc4035#section-3.2.3'],
+  },
 
   // ---- BIMI
-  BIMI_MISSING: { severity: 'info', title: 'No BIMI record', remediation: 'Optional: publish default._bimi TXT "v=BIMI1; l=https://.../logo.svg" once DMARC is at quarantine or reject.' },
-  BIMI_INVALID: { severity: 'warning', title: 'The BIMI record is invalid', remediation: 'Use "v=BIMI1; l=<https URL of an SVG Tiny PS logo>; a=<https URL of a VMC>" (draft-brand-indicators-for-message-identification).' },
-  BIMI_DMARC_TOO_WEAK: { severity: 'warning', title: 'DMARC is too weak for BIMI', remediation: 'BIMI requires DMARC p=quarantine or p=reject at pct=100 for the domain.' },
-  BIMI_NO_AUTHORITY: { severity: 'info', title: 'BIMI record has no certificate (a=)', remediation: 'Large mailbox providers show logos only with a Verified Mark Certificate or Common Mark Certificate in a=.' },
+  BIMI_MISSING: {
+    severity: 'info',
+    title: 'No BIMI record',
+    remediation:
+      'Optional: publish default._bimi TXT "v=BIMI1; l=https://.../logo.svg" once DMARC is at quarantine or reject.',
+  },
+  BIMI_INVALID: {
+    severity: 'warning',
+    title: 'The BIMI record is invalid',
+    remediation:
+      'Use "v=BIMI1; l=<https URL of an SVG Tiny PS logo>; a=<https URL of a VMC>" (draft-brand-indicators-for-message-identification).',
+  },
+  BIMI_DMARC_TOO_WEAK: {
+    severity: 'warning',
+    title: 'DMARC is too weak for BIMI',
+    remediation: 'BIMI requires DMARC p=quarantine or p=reject at pct=100 for the domain.',
+  },
+  BIMI_NO_AUTHORITY: {
+    severity: 'info',
+    title: 'BIMI record has no certificate (a=)',
+    remediation:
+      'Large mailbox providers show logos only with a Verified Mark Certificate or Common Mark Certificate in a=.',
+  },
 });
 
 export type DnsFindingCode = keyof typeof DNS_FINDINGS;

@@ -9,13 +9,17 @@ import { DnsCheckInput } from './dns.input';
 
 function list(v: string | boolean | string[] | undefined): string[] | undefined {
   if (v === undefined || typeof v === 'boolean') return undefined;
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Kind `dns`: a full DNS and sender-authentication audit of a domain (issue 3). */
 export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
   name: 'dns',
-  description: 'Audit MX, SPF, DMARC, DKIM, reverse DNS, blocklists, MTA-STS, TLS-RPT, DANE, DNSSEC and BIMI of a domain.',
+  description:
+    'Audit MX, SPF, DMARC, DKIM, reverse DNS, blocklists, MTA-STS, TLS-RPT, DANE, DNSSEC and BIMI of a domain.',
   queue: 'dns',
   inputClass: DnsCheckInput,
   target: (input) => input.domain,
@@ -25,11 +29,15 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
     ctx.progress(5, 'dns audit');
     // The HTTPS_FETCHER port (MTA-STS policies): the probe's SSRF policy, on this check's resolver.
     const https = ctx.ports.httpsFetcher as HttpsFetcher | undefined;
-    const out = await auditDns(input, { dns: ctx.ports.dns, https }, {
-      dnsblZones: ctx.config.dnsblZones,
-      dnsblDomainZones: ctx.config.dnsblDomainZones,
-      maxInFlight: ctx.config.dnsAudit.maxInFlight,
-    });
+    const out = await auditDns(
+      input,
+      { dns: ctx.ports.dns, https },
+      {
+        dnsblZones: ctx.config.dnsblZones,
+        dnsblDomainZones: ctx.config.dnsblDomainZones,
+        maxInFlight: ctx.config.dnsAudit.maxInFlight,
+      },
+    );
     ctx.progress(100, 'done');
     return out;
   },

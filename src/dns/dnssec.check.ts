@@ -8,9 +8,18 @@ import { DNS_FINDINGS as F } from './dns.findings';
  * zone's SOA. It is only meaningful when the configured resolver validates; a SERVFAIL from a
  * validating resolver often means a broken (bogus) signature, so it is indeterminate, not "unsigned".
  */
-export interface DnssecSection { status: SectionStatus; authenticated: boolean; dnsStatus: string; error?: string; queries: number }
+export interface DnssecSection {
+  status: SectionStatus;
+  authenticated: boolean;
+  dnsStatus: string;
+  error?: string;
+  queries: number;
+}
 
-export async function checkDnssec(domain: string, resolver: DnsResolver): Promise<{ section: DnssecSection; findings: Finding[] }> {
+export async function checkDnssec(
+  domain: string,
+  resolver: DnsResolver,
+): Promise<{ section: DnssecSection; findings: Finding[] }> {
   const dns = countingResolver(resolver);
   const l = await dns.query(domain, 'SOA');
   const section: DnssecSection = { status: 'ok', authenticated: l.authenticated, dnsStatus: l.status, queries: 0 };
@@ -20,7 +29,13 @@ export async function checkDnssec(domain: string, resolver: DnsResolver): Promis
     section.error = `${describeFailure(l)}; with a validating resolver, SERVFAIL can mean the DNSSEC signatures are broken`;
   } else if (!l.authenticated) {
     section.status = 'missing';
-    findings.push(finding(F.DNSSEC_UNSIGNED, `The resolver did not mark the answers for ${domain} as authenticated (no AD flag). Either the zone is not signed, or the configured resolver does not validate DNSSEC.`, { evidence: { name: domain, type: 'SOA', status: l.status, server: l.server } }));
+    findings.push(
+      finding(
+        F.DNSSEC_UNSIGNED,
+        `The resolver did not mark the answers for ${domain} as authenticated (no AD flag). Either the zone is not signed, or the configured resolver does not validate DNSSEC.`,
+        { evidence: { name: domain, type: 'SOA', status: l.status, server: l.server } },
+      ),
+    );
   }
   section.queries = dns.count;
   return { section, findings };

@@ -2,14 +2,25 @@ import { parsePolicy } from 'mailauth/lib/mta-sts';
 import { finding, type Finding } from '../common/finding';
 import type { DnsResolver } from '../infra/dns/resolver.port';
 import type { HttpsFetcher } from '../infra/net/https-fetcher';
-import { countingResolver, describeFailure, isIndeterminate, parseTagList, txtStrings, type SectionStatus } from './dns.common';
+import {
+  countingResolver,
+  describeFailure,
+  isIndeterminate,
+  parseTagList,
+  txtStrings,
+  type SectionStatus,
+} from './dns.common';
 import { DNS_FINDINGS as F, suggestTxt } from './dns.findings';
 
 /**
  * MTA-STS (RFC 8461): the _mta-sts TXT record (§3.1), the policy over HTTPS (§3.2, §3.3) parsed
  * with mailauth's parsePolicy, and every MX host matched against the policy's mx patterns (§4.1).
  */
-export interface StsTxt { valid: boolean; id?: string; errors: string[] }
+export interface StsTxt {
+  valid: boolean;
+  id?: string;
+  errors: string[];
+}
 
 /** §3.1: "v=STSv1; id=<1-32 alphanumerics>", v first. */
 export function parseStsTxt(text: string): StsTxt {
@@ -20,13 +31,19 @@ export function parseStsTxt(text: string): StsTxt {
   return { valid: errors.length === 0, ...(id ? { id } : {}), errors };
 }
 
-export interface StsPolicy { version?: string; mode: string; maxAge?: number; mx?: string[] }
+export interface StsPolicy {
+  version?: string;
+  mode: string;
+  maxAge?: number;
+  mx?: string[];
+}
 
 /** mailauth's parser plus the checks it leaves out (mx pattern syntax). Throws on invalid policies. */
 export function parseStsPolicy(body: string): StsPolicy {
   const p = parsePolicy(body) as StsPolicy;
   for (const mx of p.mx ?? []) {
-    if (!/^(\*\.)?([a-z0-9_]([a-z0-9_-]*[a-z0-9_])?\.)+[a-z0-9-]+\.?$/i.test(mx)) throw Object.assign(new Error(`mx pattern "${mx}" is not a host name`), { code: 'invalid_sts_mx' });
+    if (!/^(\*\.)?([a-z0-9_]([a-z0-9_-]*[a-z0-9_])?\.)+[a-z0-9-]+\.?$/i.test(mx))
+      throw Object.assign(new Error(`mx pattern "${mx}" is not a host name`), { code: 'invalid_sts_mx' });
   }
   return p;
 }
@@ -47,62 +64,106 @@ export interface MtaStsSection {
   record?: string;
   id?: string;
   policyUrl: string;
-  fetch?: { ok: boolean; status?: number; contentType?: string; address?: string; location?: string; reason?: string; error?: string; bodyPreview?: string };
+  fetch?: {
+    ok: boolean;
+    status?: number;
+    contentType?: string;
+    address?: string;
+    location?: string;
+    reason?: string;
+    error?: string;
+    bodyPreview?: string;
+  };
   policyText?: string;
   policy?: StsPolicy;
   mxMatches: { host: string; matched: boolean; pattern?: string }[];
   queries: number;
 }
 
-export async function checkMtaSts(domain: string, mxHosts: Promise<string[]>, resolver: DnsResolver, fetcher: HttpsFetcher | undefined): Promise<{ section: MtaStsSection; findings: Finding[] }> {
+export async function checkMtaSts(
+  domain: string,
+  mxHosts: Promise<string[]>,
+  resolver: DnsResolver,
+  fetcher: HttpsFetcher | undefined,
+): Promise<{ section: MtaStsSection; findings: Finding[] }> {
   const dns = countingResolver(resolver);
   const findings: Finding[] = [];
   const policyUrl = `https://mta-sts.${domain}/.well-known/mta-sts.txt`;
   const section: MtaStsSection = { status: 'ok', txt: [], policyUrl, mxMatches: [], queries: 0 };
-  const done = () => { section.queries = dns.count; return { section, findings }; };
+  const done = () => {
+    section.queries = dns.count;
+    return { section, findings };
+  };
   const owner = `_mta-sts.${domain}`;
   const l = await dns.query(owner, 'TXT');
   section.txt = txtStrings(l);
   if (isIndeterminate(l)) {
     section.status = 'indeterminate';
-    findings.push(finding(F.MTA_STS_LOOKUP_FAILED, `The lookup of ${owner} ended in ${describeFailure(l)}.`, { evidence: { lookup: l } }));
+    findings.push(
+      finding(F.MTA_STS_LOOKUP_FAILED, `The lookup of ${owner} ended in ${describeFailure(l)}.`, {
+        evidence: { lookup: l },
+      }),
+    );
     return done();
   }
   const records = section.txt.filter((t) => /^v=STSv1/i.test(t.trim()));
   const id = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   if (records.length === 0) {
     section.status = 'missing';
-    findings.push(finding(F.MTA_STS_MISSING, `${owner} has no "v=STSv1" record.`, {
-      remediation: `Serve ${policyUrl} ("version: STSv1", "mode: testing", one "mx:" line per MX host, "max_age: 604800"), then publish ${suggestTxt(owner, `v=STSv1; id=${id}`)}`,
-      evidence: { txt: section.txt },
-    }));
+    findings.push(
+      finding(F.MTA_STS_MISSING, `${owner} has no "v=STSv1" record.`, {
+        remediation: `Serve ${policyUrl} ("version: STSv1", "mode: testing", one "mx:" line per MX host, "max_age: 604800"), then publish ${suggestTxt(owner, `v=STSv1; id=${id}`)}`,
+        evidence: { txt: section.txt },
+      }),
+    );
     return done();
   }
   if (records.length > 1) {
     section.status = 'fail';
-    findings.push(finding(F.MTA_STS_INVALID, `${owner} has ${records.length} "v=STSv1" records; senders then ignore MTA-STS (RFC 8461 §3.1).`, {
-      remediation: `Keep one: ${suggestTxt(owner, `v=STSv1; id=${id}`)}`, evidence: { records },
-    }));
+    findings.push(
+      finding(
+        F.MTA_STS_INVALID,
+        `${owner} has ${records.length} "v=STSv1" records; senders then ignore MTA-STS (RFC 8461 §3.1).`,
+        {
+          remediation: `Keep one: ${suggestTxt(owner, `v=STSv1; id=${id}`)}`,
+          evidence: { records },
+        },
+      ),
+    );
     return done();
   }
   section.record = records[0]!;
   const txt = parseStsTxt(section.record);
   if (txt.id) section.id = txt.id;
   if (!txt.valid) {
-    findings.push(finding(F.MTA_STS_INVALID, `The record at ${owner} is invalid: ${txt.errors.join('; ')}.`, {
-      remediation: `Use: ${suggestTxt(owner, `v=STSv1; id=${id}`)}`, evidence: { record: section.record, errors: txt.errors },
-    }));
+    findings.push(
+      finding(F.MTA_STS_INVALID, `The record at ${owner} is invalid: ${txt.errors.join('; ')}.`, {
+        remediation: `Use: ${suggestTxt(owner, `v=STSv1; id=${id}`)}`,
+        evidence: { record: section.record, errors: txt.errors },
+      }),
+    );
   }
   if (!fetcher) {
     section.status = txt.valid ? 'skipped' : 'fail';
     return done();
   }
   const res = await fetcher.get(policyUrl);
-  section.fetch = res.ok ? { ok: true, status: res.status, contentType: res.contentType, address: res.address, ...(res.location ? { location: res.location } : {}), bodyPreview: res.body.slice(0, 2000) } : res;
+  section.fetch = res.ok
+    ? {
+        ok: true,
+        status: res.status,
+        contentType: res.contentType,
+        address: res.address,
+        ...(res.location ? { location: res.location } : {}),
+        bodyPreview: res.body.slice(0, 2000),
+      }
+    : res;
   let policyProblem: string | undefined;
   if (!res.ok) policyProblem = `the policy could not be fetched from ${policyUrl} (${res.reason}: ${res.error})`;
-  else if (res.status !== 200) policyProblem = `${policyUrl} answered HTTP ${res.status}${res.location ? ` (redirect to ${res.location}, which senders must not follow)` : ''}`;
-  else if (!/^text\/plain\b/i.test(res.contentType ?? '')) policyProblem = `${policyUrl} is served as "${res.contentType ?? 'no content type'}", not text/plain (RFC 8461 §3.3)`;
+  else if (res.status !== 200)
+    policyProblem = `${policyUrl} answered HTTP ${res.status}${res.location ? ` (redirect to ${res.location}, which senders must not follow)` : ''}`;
+  else if (!/^text\/plain\b/i.test(res.contentType ?? ''))
+    policyProblem = `${policyUrl} is served as "${res.contentType ?? 'no content type'}", not text/plain (RFC 8461 §3.3)`;
   if (!policyProblem && res.ok) {
     section.policyText = res.body;
     try {
@@ -114,15 +175,25 @@ export async function checkMtaSts(domain: string, mxHosts: Promise<string[]>, re
   const hosts = await mxHosts;
   if (policyProblem) {
     section.status = 'fail';
-    const example = ['version: STSv1', 'mode: testing', ...(hosts.length ? hosts : [`mx.${domain}`]).map((h) => `mx: ${h}`), 'max_age: 604800'].join('\n');
-    findings.push(finding(F.MTA_STS_INVALID, `MTA-STS is announced at ${owner}, but ${policyProblem}.`, {
-      remediation: `Serve this file at ${policyUrl} over HTTPS with a valid certificate for mta-sts.${domain}, as text/plain:\n${example}`,
-      evidence: { fetch: section.fetch },
-    }));
+    const example = [
+      'version: STSv1',
+      'mode: testing',
+      ...(hosts.length ? hosts : [`mx.${domain}`]).map((h) => `mx: ${h}`),
+      'max_age: 604800',
+    ].join('\n');
+    findings.push(
+      finding(F.MTA_STS_INVALID, `MTA-STS is announced at ${owner}, but ${policyProblem}.`, {
+        remediation: `Serve this file at ${policyUrl} over HTTPS with a valid certificate for mta-sts.${domain}, as text/plain:\n${example}`,
+        evidence: { fetch: section.fetch },
+      }),
+    );
     return done();
   }
   const policy = section.policy!;
-  if (policy.mode === 'testing') findings.push(finding(F.MTA_STS_TESTING, `The MTA-STS policy of ${domain} is in testing mode.`, { evidence: { policy } }));
+  if (policy.mode === 'testing')
+    findings.push(
+      finding(F.MTA_STS_TESTING, `The MTA-STS policy of ${domain} is in testing mode.`, { evidence: { policy } }),
+    );
   if (policy.mode !== 'none') {
     section.mxMatches = hosts.map((host) => {
       const pattern = (policy.mx ?? []).find((p) => stsMxMatches(host, p));
@@ -130,14 +201,29 @@ export async function checkMtaSts(domain: string, mxHosts: Promise<string[]>, re
     });
     const bad = section.mxMatches.filter((m) => !m.matched);
     if (bad.length) {
-      const fixed = ['version: STSv1', `mode: ${policy.mode}`, ...[...new Set([...(policy.mx ?? []), ...bad.map((b) => b.host)])].map((m) => `mx: ${m}`), `max_age: ${policy.maxAge ?? 604800}`].join('\n');
-      findings.push(finding(F.MTA_STS_MX_MISMATCH, `MX host(s) ${bad.map((b) => b.host).join(', ')} match no "mx:" pattern of the policy (${(policy.mx ?? []).join(', ')}); ${policy.mode === 'enforce' ? 'senders enforcing the policy will not deliver to them' : 'in enforce mode, senders would not deliver to them'}.`, {
-        severity: policy.mode === 'enforce' ? 'error' : 'warning',
-        remediation: `Serve this policy at ${policyUrl} and change the id in ${owner} (e.g. ${suggestTxt(owner, `v=STSv1; id=${id}`)}):\n${fixed}`,
-        evidence: { mx: section.mxMatches, policy },
-      }));
+      const fixed = [
+        'version: STSv1',
+        `mode: ${policy.mode}`,
+        ...[...new Set([...(policy.mx ?? []), ...bad.map((b) => b.host)])].map((m) => `mx: ${m}`),
+        `max_age: ${policy.maxAge ?? 604800}`,
+      ].join('\n');
+      findings.push(
+        finding(
+          F.MTA_STS_MX_MISMATCH,
+          `MX host(s) ${bad.map((b) => b.host).join(', ')} match no "mx:" pattern of the policy (${(policy.mx ?? []).join(', ')}); ${policy.mode === 'enforce' ? 'senders enforcing the policy will not deliver to them' : 'in enforce mode, senders would not deliver to them'}.`,
+          {
+            severity: policy.mode === 'enforce' ? 'error' : 'warning',
+            remediation: `Serve this policy at ${policyUrl} and change the id in ${owner} (e.g. ${suggestTxt(owner, `v=STSv1; id=${id}`)}):\n${fixed}`,
+            evidence: { mx: section.mxMatches, policy },
+          },
+        ),
+      );
     }
   }
-  section.status = findings.some((f) => f.severity === 'error') ? 'fail' : findings.some((f) => f.severity === 'warning') ? 'warn' : 'ok';
+  section.status = findings.some((f) => f.severity === 'error')
+    ? 'fail'
+    : findings.some((f) => f.severity === 'warning')
+      ? 'warn'
+      : 'ok';
   return done();
 }

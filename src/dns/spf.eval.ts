@@ -77,7 +77,10 @@ export interface SpfEvalOptions {
 }
 
 class Abort {
-  constructor(readonly result: SpfResult, readonly reason: string) {}
+  constructor(
+    readonly result: SpfResult,
+    readonly reason: string,
+  ) {}
 }
 
 const INDETERMINATE: DnsStatus[] = ['servfail', 'refused', 'timeout', 'error'];
@@ -128,7 +131,11 @@ class Walker {
   readonly maxVoid: number;
   private ptrCache?: Promise<string[]>;
 
-  constructor(private readonly o: SpfEvalOptions, readonly sender: string, readonly helo: string) {
+  constructor(
+    private readonly o: SpfEvalOptions,
+    readonly sender: string,
+    readonly helo: string,
+  ) {
     this.audit = o.ip === undefined;
     this.ip = o.ip === undefined ? '' : normaliseIp(o.ip);
     this.family = isIP(this.ip) === 6 ? 6 : 4;
@@ -147,9 +154,14 @@ class Walker {
     trace.counted = true;
     if (this.lookups > this.maxLookups && !this.limitExceeded) {
       this.limitExceeded = { kind: 'lookups', at: term, domain };
-      if (!this.audit) throw new Abort('permerror', `more than ${this.maxLookups} DNS-mechanism lookups (RFC 7208 §4.6.4), at "${term}" in ${domain}`);
+      if (!this.audit)
+        throw new Abort(
+          'permerror',
+          `more than ${this.maxLookups} DNS-mechanism lookups (RFC 7208 §4.6.4), at "${term}" in ${domain}`,
+        );
     }
-    if (this.audit && this.lookups > (this.o.auditCap ?? 40)) throw new Abort('permerror', `stopped following the tree after ${this.o.auditCap ?? 40} lookups`);
+    if (this.audit && this.lookups > (this.o.auditCap ?? 40))
+      throw new Abort('permerror', `stopped following the tree after ${this.o.auditCap ?? 40} lookups`);
   }
 
   noteVoid(term: string, domain: string, trace: SpfTermTrace): void {
@@ -157,13 +169,22 @@ class Walker {
     trace.void = true;
     if (this.voidLookups > this.maxVoid && !this.limitExceeded) {
       this.limitExceeded = { kind: 'void', at: term, domain };
-      if (!this.audit) throw new Abort('permerror', `more than ${this.maxVoid} void lookups (RFC 7208 §4.6.4), at "${term}" in ${domain}`);
+      if (!this.audit)
+        throw new Abort(
+          'permerror',
+          `more than ${this.maxVoid} void lookups (RFC 7208 §4.6.4), at "${term}" in ${domain}`,
+        );
     }
   }
 
   macroCtx(domain: string): MacroContext {
     return {
-      sender: this.sender, ip: this.ip, helo: this.helo, domain, receiver: this.o.receiver, now: this.o.now,
+      sender: this.sender,
+      ip: this.ip,
+      helo: this.helo,
+      domain,
+      receiver: this.o.receiver,
+      now: this.o.now,
       ptr: async () => this.validatedName(domain),
     };
   }
@@ -174,10 +195,12 @@ class Walker {
       const ptr = await this.q(reverseName(this.ip), 'PTR');
       if (ptr.status !== 'noerror') return [];
       const names = ptr.answers.slice(0, 10).map((n) => n.replace(/\.$/, '').toLowerCase());
-      const ok = await Promise.all(names.map(async (n) => {
-        const fwd = await this.q(n, this.family === 6 ? 'AAAA' : 'A');
-        return fwd.answers.some((a) => inCidr(this.ip, a, this.family === 6 ? 128 : 32)) ? n : null;
-      }));
+      const ok = await Promise.all(
+        names.map(async (n) => {
+          const fwd = await this.q(n, this.family === 6 ? 'AAAA' : 'A');
+          return fwd.answers.some((a) => inCidr(this.ip, a, this.family === 6 ? 128 : 32)) ? n : null;
+        }),
+      );
       return ok.filter((n): n is string => n !== null);
     })();
     return this.ptrCache;
@@ -195,7 +218,17 @@ class Walker {
   }
 
   async checkHost(domain: string, via: SpfNode['via'], depth: number): Promise<SpfNode> {
-    const node: SpfNode = { domain, via, status: 'noerror', txt: [], spfRecords: [], syntaxErrors: [], result: 'none', terms: [], lookups: 0 };
+    const node: SpfNode = {
+      domain,
+      via,
+      status: 'noerror',
+      txt: [],
+      spfRecords: [],
+      syntaxErrors: [],
+      result: 'none',
+      terms: [],
+      lookups: 0,
+    };
     try {
       await this.evaluate(node, depth);
     } catch (e) {
@@ -215,15 +248,18 @@ class Walker {
     // §4.4: the record lookup; a DNS error is temperror, never "no record".
     const txt = await this.q(domain, 'TXT');
     node.status = txt.status;
-    if (INDETERMINATE.includes(txt.status)) throw new Abort('temperror', `TXT lookup for ${domain}: ${txt.status}${txt.error ? ` (${txt.error})` : ''}`);
+    if (INDETERMINATE.includes(txt.status))
+      throw new Abort('temperror', `TXT lookup for ${domain}: ${txt.status}${txt.error ? ` (${txt.error})` : ''}`);
     node.txt = txt.answers.map((chunks) => chunks.join(''));
     node.spfRecords = node.txt.filter(isSpfRecord);
     if (node.spfRecords.length === 0) throw new Abort('none', `${domain} has no SPF record (${txt.status})`);
     // §4.5: more than one record is a permerror.
-    if (node.spfRecords.length > 1) throw new Abort('permerror', `${domain} publishes ${node.spfRecords.length} SPF records (RFC 7208 §4.5)`);
+    if (node.spfRecords.length > 1)
+      throw new Abort('permerror', `${domain} publishes ${node.spfRecords.length} SPF records (RFC 7208 §4.5)`);
     const parsed = parseSpf(node.spfRecords[0]!);
     node.syntaxErrors = parsed.errors;
-    if (parsed.errors.length) throw new Abort('permerror', `syntax error in the SPF record of ${domain}: ${parsed.errors[0]}`);
+    if (parsed.errors.length)
+      throw new Abort('permerror', `syntax error in the SPF record of ${domain}: ${parsed.errors[0]}`);
 
     let firstError: Abort | undefined;
     for (const term of parsed.terms) {
@@ -241,13 +277,15 @@ class Walker {
       trace.matched = matched;
       if (matched) {
         node.result = ({ '+': 'pass', '-': 'fail', '~': 'softfail', '?': 'neutral' } as const)[term.qualifier];
-        if (node.result === 'fail' && parsed.exp && !this.audit) node.explanation = await this.explain(parsed.exp, domain);
+        if (node.result === 'fail' && parsed.exp && !this.audit)
+          node.explanation = await this.explain(parsed.exp, domain);
         if (firstError) throw firstError;
         return;
       }
     }
     for (const term of parsed.terms) {
-      if (term.type === 'modifier' && term.name !== 'redirect' && term.name !== 'exp') node.terms.push({ raw: term.raw, counted: false, note: 'unknown modifier, ignored (RFC 7208 §6)' });
+      if (term.type === 'modifier' && term.name !== 'redirect' && term.name !== 'exp')
+        node.terms.push({ raw: term.raw, counted: false, note: 'unknown modifier, ignored (RFC 7208 §6)' });
     }
     if (parsed.redirect) {
       // §6.1: redirect applies only when no mechanism matched.
@@ -255,19 +293,24 @@ class Walker {
       node.terms.push(trace);
       this.count(parsed.redirect.raw, domain, trace);
       node.lookups++;
-      if (parsed.redirect.hasMacro && this.audit) { trace.unresolved = 'macro'; throw firstError ?? new Abort('neutral', 'redirect target depends on the sender'); }
+      if (parsed.redirect.hasMacro && this.audit) {
+        trace.unresolved = 'macro';
+        throw firstError ?? new Abort('neutral', 'redirect target depends on the sender');
+      }
       const target = await this.target(parsed.redirect.value, domain);
       trace.target = target;
       const child = await this.checkHost(target, 'redirect', depth + 1);
       trace.child = child;
       if (child.result === 'none') {
-        if (child.status === 'nxdomain' || child.status === 'noerror') this.noteVoidIfEmpty(child, parsed.redirect.raw, domain, trace);
+        if (child.status === 'nxdomain' || child.status === 'noerror')
+          this.noteVoidIfEmpty(child, parsed.redirect.raw, domain, trace);
         throw new Abort('permerror', `redirect target ${target} has no SPF record (RFC 7208 §6.1)`);
       }
       node.result = child.result;
       if (child.explanation !== undefined) node.explanation = child.explanation;
       if (firstError) throw firstError;
-      if (child.result === 'permerror' || child.result === 'temperror') throw new Abort(child.result, child.error ?? `redirect to ${target}: ${child.result}`);
+      if (child.result === 'permerror' || child.result === 'temperror')
+        throw new Abort(child.result, child.error ?? `redirect to ${target}: ${child.result}`);
       return;
     }
     if (firstError) throw firstError;
@@ -290,11 +333,21 @@ class Walker {
 
   private noteVoidIfEmpty(child: SpfNode, raw: string, domain: string, trace: SpfTermTrace): void {
     if (child.txt.length === 0) {
-      try { this.noteVoid(raw, domain, trace); } catch { /* the none->permerror below wins */ }
+      try {
+        this.noteVoid(raw, domain, trace);
+      } catch {
+        /* the none->permerror below wins */
+      }
     }
   }
 
-  private async mechanism(m: SpfMechanism, domain: string, trace: SpfTermTrace, node: SpfNode, depth: number): Promise<boolean> {
+  private async mechanism(
+    m: SpfMechanism,
+    domain: string,
+    trace: SpfTermTrace,
+    node: SpfNode,
+    depth: number,
+  ): Promise<boolean> {
     switch (m.name) {
       case 'all':
         return true;
@@ -307,13 +360,22 @@ class Walker {
     }
     this.count(m.raw, domain, trace);
     node.lookups++;
-    if (this.audit && m.hasMacro) { trace.unresolved = 'macro'; return false; }
-    if (this.audit && m.name === 'ptr') { trace.unresolved = 'ptr depends on the client address'; return false; }
+    if (this.audit && m.hasMacro) {
+      trace.unresolved = 'macro';
+      return false;
+    }
+    if (this.audit && m.name === 'ptr') {
+      trace.unresolved = 'ptr depends on the client address';
+      return false;
+    }
     const target = await this.target(m.value, domain);
     trace.target = target;
     // A target that cannot be a DNS name (empty or over-long label after expansion) cannot match;
     // for include it is "no record", hence permerror below.
-    if (m.name !== 'include' && !validTarget(target)) { trace.note = `"${target}" is not a valid domain name`; return false; }
+    if (m.name !== 'include' && !validTarget(target)) {
+      trace.note = `"${target}" is not a valid domain name`;
+      return false;
+    }
     const temp = (l: DnsLookup) => {
       trace.dnsStatus = l.status;
       if (INDETERMINATE.includes(l.status)) throw new Abort('temperror', `${l.type} lookup for ${l.name}: ${l.status}`);
@@ -326,34 +388,52 @@ class Walker {
         trace.child = child;
         // §5.2: the include result table.
         switch (child.result) {
-          case 'pass': return true;
-          case 'fail': case 'softfail': case 'neutral': return false;
-          case 'temperror': throw new Abort('temperror', child.error ?? `include:${target} temperror`);
+          case 'pass':
+            return true;
+          case 'fail':
+          case 'softfail':
+          case 'neutral':
+            return false;
+          case 'temperror':
+            throw new Abort('temperror', child.error ?? `include:${target} temperror`);
           case 'none':
             this.noteVoidIfEmpty(child, m.raw, domain, trace);
             throw new Abort('permerror', `include:${target} has no SPF record (RFC 7208 §5.2)`);
-          case 'permerror': throw new Abort('permerror', child.error ?? `include:${target} permerror`);
+          case 'permerror':
+            throw new Abort('permerror', child.error ?? `include:${target} permerror`);
         }
         break;
       }
       case 'a': {
         const addrs = await this.addresses(target, trace, temp);
-        if (addrs === null) { this.noteVoid(m.raw, domain, trace); return false; }
+        if (addrs === null) {
+          this.noteVoid(m.raw, domain, trace);
+          return false;
+        }
         return addrs.some((a) => this.matchAddr(a, m));
       }
       case 'mx': {
         const mx = await this.q(target, 'MX');
         temp(mx);
         const hosts = mx.answers.map((r) => r.exchange.replace(/\.$/, '')).filter((h) => h !== '');
-        if (mx.answers.length === 0) { this.noteVoid(m.raw, domain, trace); return false; }
+        if (mx.answers.length === 0) {
+          this.noteVoid(m.raw, domain, trace);
+          return false;
+        }
         // §4.6.4: an mx mechanism may not look up more than 10 address records.
-        if (hosts.length > 10) throw new Abort('permerror', `mx:${target} has ${hosts.length} MX records; more than 10 is a permerror (RFC 7208 §4.6.4)`);
+        if (hosts.length > 10)
+          throw new Abort(
+            'permerror',
+            `mx:${target} has ${hosts.length} MX records; more than 10 is a permerror (RFC 7208 §4.6.4)`,
+          );
         const found = await Promise.all(hosts.map((h) => this.addresses(h, { raw: '', counted: false }, () => {})));
         return found.some((list) => (list ?? []).some((a) => this.matchAddr(a, m)));
       }
       case 'ptr': {
         const names = await this.validatedNames();
-        if (names.length === 0) { trace.dnsStatus = 'nxdomain'; }
+        if (names.length === 0) {
+          trace.dnsStatus = 'nxdomain';
+        }
         const t = target.toLowerCase();
         return names.some((n) => n === t || n.endsWith(`.${t}`));
       }
@@ -361,7 +441,10 @@ class Walker {
         // §5.7: always an A query, whatever the client's address family.
         const a = await this.q(target, 'A');
         temp(a);
-        if (a.answers.length === 0) { this.noteVoid(m.raw, domain, trace); return false; }
+        if (a.answers.length === 0) {
+          this.noteVoid(m.raw, domain, trace);
+          return false;
+        }
         return true;
       }
     }

@@ -37,7 +37,10 @@ export function ipv6Nibbles(ip: string): string[] {
       arr.splice(arr.length - 1, 1, ((o[0]! << 8) | o[1]!).toString(16), ((o[2]! << 8) | o[3]!).toString(16));
     }
   };
-  if (last?.includes('.')) { if (t.length) expandV4(t); else expandV4(h); }
+  if (last?.includes('.')) {
+    if (t.length) expandV4(t);
+    else expandV4(h);
+  }
   const fill = tail !== undefined ? 8 - h.length - t.length : 0;
   const groups = [...h, ...Array<string>(fill).fill('0'), ...t];
   return groups.flatMap((g) => g.padStart(4, '0').split(''));
@@ -56,19 +59,31 @@ function urlEscape(s: string): string {
 async function letterValue(letter: string, ctx: MacroContext): Promise<string> {
   const at = ctx.sender.lastIndexOf('@');
   switch (letter) {
-    case 's': return ctx.sender;
-    case 'l': return at > 0 ? ctx.sender.slice(0, at) : 'postmaster';
-    case 'o': return at >= 0 ? ctx.sender.slice(at + 1) : ctx.sender;
-    case 'd': return ctx.domain;
-    case 'i': return expandIp(ctx.ip);
-    case 'p': return ctx.ptr ? ctx.ptr() : 'unknown';
-    case 'v': return isIP(ctx.ip) === 6 ? 'ip6' : 'in-addr';
-    case 'h': return ctx.helo;
+    case 's':
+      return ctx.sender;
+    case 'l':
+      return at > 0 ? ctx.sender.slice(0, at) : 'postmaster';
+    case 'o':
+      return at >= 0 ? ctx.sender.slice(at + 1) : ctx.sender;
+    case 'd':
+      return ctx.domain;
+    case 'i':
+      return expandIp(ctx.ip);
+    case 'p':
+      return ctx.ptr ? ctx.ptr() : 'unknown';
+    case 'v':
+      return isIP(ctx.ip) === 6 ? 'ip6' : 'in-addr';
+    case 'h':
+      return ctx.helo;
     // %{c} is the "easily readable" form (RFC 5952 for IPv6), %{i} keeps the digits as given.
-    case 'c': return isIP(ctx.ip) === 6 ? ipaddr.parse(ctx.ip).toString() : ctx.ip;
-    case 'r': return ctx.receiver ?? 'unknown';
-    case 't': return String(Math.floor((ctx.now ? ctx.now() : new Date()).getTime() / 1000));
-    default: throw new Error(`unknown macro letter ${letter}`);
+    case 'c':
+      return isIP(ctx.ip) === 6 ? ipaddr.parse(ctx.ip).toString() : ctx.ip;
+    case 'r':
+      return ctx.receiver ?? 'unknown';
+    case 't':
+      return String(Math.floor((ctx.now ? ctx.now() : new Date()).getTime() / 1000));
+    default:
+      throw new Error(`unknown macro letter ${letter}`);
   }
 }
 
@@ -81,11 +96,26 @@ export async function expandMacros(s: string, ctx: MacroContext): Promise<string
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
-    if (ch !== '%') { out += ch; continue; }
+    if (ch !== '%') {
+      out += ch;
+      continue;
+    }
     const next = s[i + 1];
-    if (next === '%') { out += '%'; i++; continue; }
-    if (next === '_') { out += ' '; i++; continue; }
-    if (next === '-') { out += '%20'; i++; continue; }
+    if (next === '%') {
+      out += '%';
+      i++;
+      continue;
+    }
+    if (next === '_') {
+      out += ' ';
+      i++;
+      continue;
+    }
+    if (next === '-') {
+      out += '%20';
+      i++;
+      continue;
+    }
     const end = s.indexOf('}', i);
     const m = /^([a-z])(\d*)(r?)([^]*)$/i.exec(s.slice(i + 2, end))!;
     const letter = m[1]!;

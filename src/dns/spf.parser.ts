@@ -54,7 +54,10 @@ export function macroStringError(s: string, allowExpOnly = false): string | null
     const code = ch.charCodeAt(0);
     if (ch === '%') {
       const next = s[i + 1];
-      if (next === '%' || next === '_' || next === '-') { i++; continue; }
+      if (next === '%' || next === '_' || next === '-') {
+        i++;
+        continue;
+      }
       if (next !== '{') return `"%" must be followed by "{", "%", "_" or "-" (RFC 7208 §7.1) in "${s}"`;
       const end = s.indexOf('}', i);
       if (end < 0) return `unterminated macro in "${s}"`;
@@ -121,7 +124,10 @@ function parseMechanism(raw: string, errors: string[]): SpfMechanism | null {
   const sep = m[2];
   const rest = m[3] ?? '';
   const mech: SpfMechanism = { type: 'mechanism', raw, qualifier, explicitQualifier, name, hasMacro: false };
-  const fail = (why: string) => { errors.push(`"${raw}": ${why}`); return null; };
+  const fail = (why: string) => {
+    errors.push(`"${raw}": ${why}`);
+    return null;
+  };
 
   switch (name) {
     case 'all':
@@ -204,12 +210,16 @@ function parseMechanism(raw: string, errors: string[]): SpfMechanism | null {
 export function parseSpf(record: string): ParsedSpf {
   const out: ParsedSpf = { terms: [], errors: [] };
   // §3.1 / §4.6.1: the record is 7-bit ASCII and terms are separated by SP only.
-  if (/[^\x20-\x7e]/.test(record)) out.errors.push('the record contains characters outside printable 7-bit ASCII (RFC 7208 §3.1/§4.6.1)');
+  if (/[^\x20-\x7e]/.test(record))
+    out.errors.push('the record contains characters outside printable 7-bit ASCII (RFC 7208 §3.1/§4.6.1)');
   if (!isSpfRecord(record)) {
     out.errors.push('the record does not start with "v=spf1"');
     return out;
   }
-  const tokens = record.slice(6).split(' ').filter((t) => t !== '');
+  const tokens = record
+    .slice(6)
+    .split(' ')
+    .filter((t) => t !== '');
   for (const tok of tokens) {
     // modifier = name "=" macro-string, name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." )
     const mod = /^([a-z][a-z0-9_.-]*)=(.*)$/i.exec(tok);
@@ -217,7 +227,10 @@ export function parseSpf(record: string): ParsedSpf {
       const name = mod[1]!.toLowerCase();
       const value = mod[2]!;
       const err = name === 'redirect' || name === 'exp' ? domainSpecError(value) : macroStringError(value);
-      if (err) { out.errors.push(`"${tok}": ${err}`); continue; }
+      if (err) {
+        out.errors.push(`"${tok}": ${err}`);
+        continue;
+      }
       const m: SpfModifier = { type: 'modifier', raw: tok, name, value, hasMacro: value.includes('%') };
       if (name === 'redirect' || name === 'exp') {
         // §6: redirect and exp each appear at most once.

@@ -13,13 +13,17 @@ export class BrowserAccessController {
   constructor(@Inject(BrowserAccessService) private readonly access: BrowserAccessService) {}
 
   @Get(':id/browser-access')
-  @ApiOperation({ summary: 'A tenant\'s browser settings: allowed origins (CORS) and kinds for publishable keys (ADMIN_TOKEN)' })
+  @ApiOperation({
+    summary: "A tenant's browser settings: allowed origins (CORS) and kinds for publishable keys (ADMIN_TOKEN)",
+  })
   get(@Param('id') id: string) {
     return this.access.get(id);
   }
 
   @Put(':id/browser-access')
-  @ApiOperation({ summary: 'Set a tenant\'s allowed browser origins and/or the kinds its publishable keys may submit (ADMIN_TOKEN)' })
+  @ApiOperation({
+    summary: "Set a tenant's allowed browser origins and/or the kinds its publishable keys may submit (ADMIN_TOKEN)",
+  })
   @ApiBody({ type: BrowserAccessInput })
   async put(@Param('id') id: string, @Body() body: unknown) {
     return this.access.update(id, await validateOrThrow(BrowserAccessInput, body ?? {}));

@@ -54,7 +54,8 @@ export class BrowserLimiter {
       for (let i = 0; i < budgets.length; i++) {
         const [err, count] = res[i * 2] ?? [];
         if (err) throw err;
-        if (Number(count) > budgets[i]!.limit) return { allowed: false, scope: budgets[i]!.scope, limit: budgets[i]!.limit, retryAfterS };
+        if (Number(count) > budgets[i]!.limit)
+          return { allowed: false, scope: budgets[i]!.scope, limit: budgets[i]!.limit, retryAfterS };
       }
       return { allowed: true, retryAfterS };
     } catch (e) {
@@ -76,5 +77,8 @@ export function clientBucket(ip: string): string {
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
   const full = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
-  return `${full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${full
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

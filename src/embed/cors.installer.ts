@@ -7,7 +7,8 @@ import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-pol
 const METHODS = ['GET', 'POST'];
 const REQUEST_HEADERS = ['authorization', 'content-type', 'x-request-id'];
 /** Response headers a cross-origin page may read (Fetch standard: only "safelisted" ones otherwise). */
-const EXPOSED = 'Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, X-Request-Id';
+const EXPOSED =
+  'Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, X-Request-Id';
 
 /** The API surface a browser may call: checks, batches, findings, reports, GraphQL. Never admin. */
 export function isApiPath(path: string): boolean {
@@ -47,7 +48,8 @@ export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy:
   const handle = async (req: Request, res: Response): Promise<boolean> => {
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     const path = req.path;
-    const crossOrigin = origin !== undefined && origin !== 'null' ? !isSameOrigin(origin, req.headers, trustProxy) : origin === 'null';
+    const crossOrigin =
+      origin !== undefined && origin !== 'null' ? !isSameOrigin(origin, req.headers, trustProxy) : origin === 'null';
 
     // Not a browser cross-origin call (publishable keys are still counted, by src/ratelimit).
     if (!crossOrigin || !origin) return false;
@@ -65,9 +67,18 @@ export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy:
         .split(',')
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean);
-      const ok = METHODS.includes(method.toUpperCase()) && asked.every((h) => REQUEST_HEADERS.includes(h)) && (await policy.allowedForSome(origin));
+      const ok =
+        METHODS.includes(method.toUpperCase()) &&
+        asked.every((h) => REQUEST_HEADERS.includes(h)) &&
+        (await policy.allowedForSome(origin));
       if (!ok) {
-        send(res, problemFor('FORBIDDEN', `Origin ${origin} may not call ${method} ${path} with headers [${asked.join(', ')}].`));
+        send(
+          res,
+          problemFor(
+            'FORBIDDEN',
+            `Origin ${origin} may not call ${method} ${path} with headers [${asked.join(', ')}].`,
+          ),
+        );
         return true;
       }
       allowHeaders(res, origin);
@@ -100,7 +111,13 @@ export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy:
       return true;
     }
     if (!allowed) {
-      send(res, problemFor('FORBIDDEN', `Origin ${origin} is not allowed for this key's tenant; add it to the tenant's corsOrigins (PUT /v1/admin/tenants/{id}/browser-access) or to CORS_ORIGINS.`));
+      send(
+        res,
+        problemFor(
+          'FORBIDDEN',
+          `Origin ${origin} is not allowed for this key's tenant; add it to the tenant's corsOrigins (PUT /v1/admin/tenants/{id}/browser-access) or to CORS_ORIGINS.`,
+        ),
+      );
       return true;
     }
     allowHeaders(res, origin);
@@ -111,7 +128,8 @@ export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy:
     handle(req, res).then(
       (handled) => (handled ? undefined : next()),
       // Express 5 middleware errors would skip Nest's filter: answer problem+json here.
-      (e: unknown) => (res.headersSent ? next(e) : send(res, toProblem(e, platform.log, req.originalUrl.split('?')[0]))),
+      (e: unknown) =>
+        res.headersSent ? next(e) : send(res, toProblem(e, platform.log, req.originalUrl.split('?')[0])),
     );
   };
 }

@@ -40,7 +40,8 @@ function int(env: Record<string, string | undefined>, key: string, def: number, 
   const raw = env[key];
   if (raw === undefined || raw === '') return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new ConfigError([`${key}: "${raw}" must be an integer between 0 and ${max}`]);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new ConfigError([`${key}: "${raw}" must be an integer between 0 and ${max}`]);
   return n;
 }
 
@@ -66,7 +67,10 @@ export function loadEmbedConfig(env: Record<string, string | undefined>, corsOri
     }
     const n = normalizeOrigin(o);
     // "*" is refused on purpose: publishable keys are per tenant, and a tenant lists its own sites.
-    if (!n) throw new ConfigError([`CORS_ORIGINS: "${o}" is not an origin like https://app.example.com or https://*.example.com`]);
+    if (!n)
+      throw new ConfigError([
+        `CORS_ORIGINS: "${o}" is not an origin like https://app.example.com or https://*.example.com`,
+      ]);
     globalOrigins.push(n);
   }
   return {

@@ -54,19 +54,37 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
   providers: [
     {
       provide: EMBED_CONTEXT,
-      useFactory: (auth: AuthService, log: Logger, config: AppConfig): EmbedContext => ({ auth, log, trustProxy: config.trustProxy }),
+      useFactory: (auth: AuthService, log: Logger, config: AppConfig): EmbedContext => ({
+        auth,
+        log,
+        trustProxy: config.trustProxy,
+      }),
       inject: [AuthService, LOGGER, APP_CONFIG],
     },
-    { provide: OriginPolicy, useFactory: (config: AppConfig, tenants: TenantsRepository) => new OriginPolicy(config.embed, tenants), inject: [APP_CONFIG, TenantsRepository] },
+    {
+      provide: OriginPolicy,
+      useFactory: (config: AppConfig, tenants: TenantsRepository) => new OriginPolicy(config.embed, tenants),
+      inject: [APP_CONFIG, TenantsRepository],
+    },
     {
       provide: BrowserLimiter,
       useFactory: (config: AppConfig, redis: RedisConnections, log: Logger) => {
         let lastWarn = 0;
-        return new BrowserLimiter(redis.producer, config.queuePrefix, config.embed.keyRpm, config.embed.ipRpm, Date.now, (e) => {
-          if (Date.now() - lastWarn < 30_000) return;
-          lastWarn = Date.now();
-          log.warn({ err: (e as Error).message }, 'embed: publishable-key limiter skipped, Redis unavailable (fail open)');
-        });
+        return new BrowserLimiter(
+          redis.producer,
+          config.queuePrefix,
+          config.embed.keyRpm,
+          config.embed.ipRpm,
+          Date.now,
+          (e) => {
+            if (Date.now() - lastWarn < 30_000) return;
+            lastWarn = Date.now();
+            log.warn(
+              { err: (e as Error).message },
+              'embed: publishable-key limiter skipped, Redis unavailable (fail open)',
+            );
+          },
+        );
       },
       inject: [APP_CONFIG, RedisConnections, LOGGER],
     },
@@ -75,7 +93,11 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
       useFactory: (tenants: TenantsRepository, policy: OriginPolicy) => new BrowserAccessService(tenants, policy),
       inject: [TenantsRepository, OriginPolicy],
     },
-    { provide: EMBED_WS_ON_CONNECT, useFactory: (context: EmbedContext, policy: OriginPolicy): WsOnConnect => embedWsOnConnect(context, policy), inject: [EMBED_CONTEXT, OriginPolicy] },
+    {
+      provide: EMBED_WS_ON_CONNECT,
+      useFactory: (context: EmbedContext, policy: OriginPolicy): WsOnConnect => embedWsOnConnect(context, policy),
+      inject: [EMBED_CONTEXT, OriginPolicy],
+    },
     EmbedHttp,
   ],
   exports: [EMBED_WS_ON_CONNECT],

@@ -38,7 +38,9 @@ export class OriginPolicy {
     if (!n) return false;
     const u = new URL(n);
     const hostPort = u.port ? `${u.hostname}:${u.port}` : u.hostname;
-    return this.cfg.globalPatterns.some((p) => `${p.scheme}:` === u.protocol && hostPort.endsWith(p.suffix) && hostPort.length > p.suffix.length);
+    return this.cfg.globalPatterns.some(
+      (p) => `${p.scheme}:` === u.protocol && hostPort.endsWith(p.suffix) && hostPort.length > p.suffix.length,
+    );
   }
 
   /** Allowed for this tenant (global list or the tenant's own). */
@@ -83,7 +85,11 @@ export class OriginPolicy {
  * - the Origin's host equals the Host header (both set by the browser);
  * - behind a trusted proxy that rewrites Host, the Origin's host equals X-Forwarded-Host.
  */
-export function isSameOrigin(origin: string, headers: Record<string, string | string[] | undefined>, trustProxy = false): boolean {
+export function isSameOrigin(
+  origin: string,
+  headers: Record<string, string | string[] | undefined>,
+  trustProxy = false,
+): boolean {
   if (headers['sec-fetch-site'] === 'same-origin') return true;
   let host: string;
   try {
@@ -91,6 +97,9 @@ export function isSameOrigin(origin: string, headers: Record<string, string | st
   } catch {
     return false;
   }
-  const forwarded = trustProxy && typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'].split(',')[0]!.trim().toLowerCase() : undefined;
+  const forwarded =
+    trustProxy && typeof headers['x-forwarded-host'] === 'string'
+      ? headers['x-forwarded-host'].split(',')[0]!.trim().toLowerCase()
+      : undefined;
   return host === String(headers.host ?? '').toLowerCase() || (forwarded !== undefined && host === forwarded);
 }

@@ -5,7 +5,13 @@ import { gzipSync } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 
-interface Asset { path: string; file: string; type: string; cors: boolean; csp?: string }
+interface Asset {
+  path: string;
+  file: string;
+  type: string;
+  cors: boolean;
+  csp?: string;
+}
 
 /**
  * The console (`/`) and the widget (`/widget.js`) as static files from web/. Read and gzipped
@@ -33,7 +39,12 @@ export function staticMiddleware(webDir: string, log: Logger) {
     try {
       const body = readFileSync(join(webDir, a.file));
       const gz = gzipSync(body, { level: 9 });
-      served.set(a.path, { ...a, body, gz, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"` });
+      served.set(a.path, {
+        ...a,
+        body,
+        gz,
+        etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
+      });
     } catch (e) {
       log.warn({ file: join(webDir, a.file), err: (e as Error).message }, 'embed: web asset missing; set WEB_DIR');
     }

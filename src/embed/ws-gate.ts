@@ -7,7 +7,9 @@ import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-pol
 function refuse(socket: Duplex, status: string, text: string): void {
   // RFC 6455 §4.2.2: any status other than 101 means the handshake failed; the browser fires
   // `error`/`close` on the WebSocket and exposes nothing of this body to the page.
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 /**
@@ -22,13 +24,23 @@ function refuse(socket: Duplex, status: string, text: string): void {
  * How: Nest's subscription service listens for 'upgrade' on the HTTP server; we wrap `emit` so
  * our check runs first whatever the order listeners were added in (this runs before app.init()).
  */
-export function gateUpgrades(server: Server, platform: EmbedContext, policy: OriginPolicy, limiter: BrowserLimiter): void {
+export function gateUpgrades(
+  server: Server,
+  platform: EmbedContext,
+  policy: OriginPolicy,
+  limiter: BrowserLimiter,
+): void {
   const trustProxy = platform.trustProxy;
   const emit = server.emit.bind(server) as (event: string | symbol, ...args: unknown[]) => boolean;
   const check = async (req: IncomingMessage, socket: Duplex): Promise<boolean> => {
     const path = (req.url ?? '').split('?')[0];
     const origin = req.headers.origin;
-    if (path !== '/graphql' || typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req.headers, trustProxy))) return true;
+    if (
+      path !== '/graphql' ||
+      typeof origin !== 'string' ||
+      (origin !== 'null' && isSameOrigin(origin, req.headers, trustProxy))
+    )
+      return true;
     if (!(await policy.allowedForSome(origin))) {
       refuse(socket, '403 Forbidden', `Origin ${origin} is not allowed to open GraphQL subscriptions.`);
       return false;
@@ -72,7 +84,8 @@ export function embedWsOnConnect(platform: EmbedContext, policy: OriginPolicy) {
   return async (ctx: WsConnectContext): Promise<boolean> => {
     const req = ctx.extra?.request;
     const origin = req?.headers.origin;
-    if (typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req?.headers ?? {}, trustProxy))) return true;
+    if (typeof origin !== 'string' || (origin !== 'null' && isSameOrigin(origin, req?.headers ?? {}, trustProxy)))
+      return true;
     const cp = ctx.connectionParams ?? {};
     const p = await platform.auth.authenticate(cp.authorization ?? cp.Authorization).catch(() => undefined);
     if (!p) return true;

@@ -34,13 +34,17 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** SSRF-safe HTTPS fetcher (MTA-STS) on a given resolver, with the `mtaSts` settings. */
 export function httpsFetcherFactory(config: Pick<AppConfig, 'probeAllowedCidrs' | 'mtaSts'>): HttpsFetcherFactory {
-  return (resolver) => createHttpsFetcher({ resolver, allowedCidrs: config.probeAllowedCidrs, settings: config.mtaSts });
+  return (resolver) =>
+    createHttpsFetcher({ resolver, allowedCidrs: config.probeAllowedCidrs, settings: config.mtaSts });
 }
 
 /** Probe politeness: shared through Redis across workers, or in-process (the CLI). */
 export function probePoliteness(config: Pick<AppConfig, 'queuePrefix'>, redis?: Redis): ProbePoliteness {
   return redis
-    ? { limiter: new RedisProbeLimiter(redis, `${config.queuePrefix}:probe`), cache: new RedisProbeCache(redis, `${config.queuePrefix}:probe`) }
+    ? {
+        limiter: new RedisProbeLimiter(redis, `${config.queuePrefix}:probe`),
+        cache: new RedisProbeCache(redis, `${config.queuePrefix}:probe`),
+      }
     : { limiter: new MemoryProbeLimiter(), cache: new MemoryProbeCache() };
 }
 

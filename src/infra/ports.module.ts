@@ -6,8 +6,23 @@ import type { AppConfig } from '../config/config.schema';
 import type { SmtpConnector } from '../probe/smtp-connector.port';
 import { createResolver, type SharedResolver } from './dns';
 import { createSmtpConnector } from './net/smtp-connector';
-import { assembleEnginePorts, httpsFetcherFactory, probePoliteness, systemClock, type HttpsFetcherFactory, type ProbePoliteness } from './ports.factory';
-import { CLOCK, DNS_RESOLVER, ENGINE_PORTS, HTTPS_FETCHER, PROBE_POLITENESS, SMTP_CONNECTOR, SPAM_ENGINES } from './ports.tokens';
+import {
+  assembleEnginePorts,
+  httpsFetcherFactory,
+  probePoliteness,
+  systemClock,
+  type HttpsFetcherFactory,
+  type ProbePoliteness,
+} from './ports.factory';
+import {
+  CLOCK,
+  DNS_RESOLVER,
+  ENGINE_PORTS,
+  HTTPS_FETCHER,
+  PROBE_POLITENESS,
+  SMTP_CONNECTOR,
+  SPAM_ENGINES,
+} from './ports.tokens';
 import { RedisConnections } from './queue/redis.factory';
 import type { SpamEngine } from './spam/spam-engine.port';
 import { createSpamEngines } from './spam/spam-engines.factory';
@@ -26,10 +41,22 @@ import { createSpamEngines } from './spam/spam-engines.factory';
     { provide: HTTPS_FETCHER, useFactory: (config: AppConfig) => httpsFetcherFactory(config), inject: [APP_CONFIG] },
     { provide: SPAM_ENGINES, useFactory: (config: AppConfig) => createSpamEngines(config), inject: [APP_CONFIG] },
     // Shared through Redis by every worker: per-IP concurrency, minimum interval, result cache.
-    { provide: PROBE_POLITENESS, useFactory: (config: AppConfig, redis: RedisConnections) => probePoliteness(config, redis.publisher), inject: [APP_CONFIG, RedisConnections] },
+    {
+      provide: PROBE_POLITENESS,
+      useFactory: (config: AppConfig, redis: RedisConnections) => probePoliteness(config, redis.publisher),
+      inject: [APP_CONFIG, RedisConnections],
+    },
     {
       provide: ENGINE_PORTS,
-      useFactory: (resolver: SharedResolver, clock: Clock, connector: SmtpConnector, httpsFetcher: HttpsFetcherFactory, spamEngines: SpamEngine[], politeness: ProbePoliteness, log: Logger): ((checkId: string) => EnginePorts) =>
+      useFactory: (
+        resolver: SharedResolver,
+        clock: Clock,
+        connector: SmtpConnector,
+        httpsFetcher: HttpsFetcherFactory,
+        spamEngines: SpamEngine[],
+        politeness: ProbePoliteness,
+        log: Logger,
+      ): ((checkId: string) => EnginePorts) =>
         assembleEnginePorts({ resolver, clock, connector, httpsFetcher, spamEngines, politeness, log }),
       inject: [DNS_RESOLVER, CLOCK, SMTP_CONNECTOR, HTTPS_FETCHER, SPAM_ENGINES, PROBE_POLITENESS, LOGGER],
     },

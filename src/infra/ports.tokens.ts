@@ -18,4 +18,10 @@ export const PROBE_POLITENESS = Symbol('PROBE_POLITENESS');
 /** `(checkId) => EnginePorts`: the bag of ports one check's engine receives. */
 export const ENGINE_PORTS = Symbol('ENGINE_PORTS');
 
-export type PortToken = typeof DNS_RESOLVER | typeof CLOCK | typeof SMTP_CONNECTOR | typeof HTTPS_FETCHER | typeof SPAM_ENGINES | typeof PROBE_POLITENESS;
+export type PortToken =
+  | typeof DNS_RESOLVER
+  | typeof CLOCK
+  | typeof SMTP_CONNECTOR
+  | typeof HTTPS_FETCHER
+  | typeof SPAM_ENGINES
+  | typeof PROBE_POLITENESS;

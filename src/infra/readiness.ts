@@ -20,8 +20,14 @@ export class Readiness {
 
   async check(): Promise<ReadinessReport> {
     const [r, d] = await Promise.all([
-      pingRedis(this.redis.producer).then(() => 'ok', (e: Error) => `down: ${e.message}`),
-      ping(this.database.db).then(() => 'ok', (e: Error) => `down: ${e.message}`),
+      pingRedis(this.redis.producer).then(
+        () => 'ok',
+        (e: Error) => `down: ${e.message}`,
+      ),
+      ping(this.database.db).then(
+        () => 'ok',
+        (e: Error) => `down: ${e.message}`,
+      ),
     ]);
     return { redis: r, database: d, ok: r === 'ok' && d === 'ok' };
   }

@@ -37,12 +37,20 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
 
   if (mx.status === 'nxdomain') {
     result.status = 'nxdomain';
-    findings.push(finding(F.DOMAIN_NOT_FOUND, `${domain} does not exist in DNS (NXDOMAIN).`, { evidence: { lookup: mx } }));
+    findings.push(
+      finding(F.DOMAIN_NOT_FOUND, `${domain} does not exist in DNS (NXDOMAIN).`, { evidence: { lookup: mx } }),
+    );
     return { result, findings };
   }
   if (indeterminate(mx)) {
     result.status = 'indeterminate';
-    findings.push(finding(F.MX_LOOKUP_FAILED, `The MX query for ${domain} ended in ${mx.status}${mx.error ? `: ${mx.error}` : ''}.`, { evidence: { lookup: mx } }));
+    findings.push(
+      finding(
+        F.MX_LOOKUP_FAILED,
+        `The MX query for ${domain} ended in ${mx.status}${mx.error ? `: ${mx.error}` : ''}.`,
+        { evidence: { lookup: mx } },
+      ),
+    );
     return { result, findings };
   }
 
@@ -51,10 +59,20 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
   const nulls = records.filter((r) => r.exchange === '' || r.exchange === '.');
   if (nulls.length > 0) {
     if (records.length > nulls.length) {
-      findings.push(finding(F.MX_NULL_MIXED, `${domain} publishes a null MX and ${records.length - nulls.length} other MX record(s).`, { evidence: { records } }));
+      findings.push(
+        finding(
+          F.MX_NULL_MIXED,
+          `${domain} publishes a null MX and ${records.length - nulls.length} other MX record(s).`,
+          { evidence: { records } },
+        ),
+      );
     } else {
       result.status = 'null-mx';
-      findings.push(finding(F.MX_NULL, `${domain} publishes a null MX ("MX 0 ."): it explicitly receives no mail.`, { evidence: { records } }));
+      findings.push(
+        finding(F.MX_NULL, `${domain} publishes a null MX ("MX 0 ."): it explicitly receives no mail.`, {
+          evidence: { records },
+        }),
+      );
       return { result, findings };
     }
   }
@@ -66,17 +84,35 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
     const addrs = [...a.answers, ...aaaa.answers];
     if (addrs.length > 0) {
       result.status = 'implicit';
-      result.hosts.push({ exchange: domain, priority: 0, addresses: { A: a.answers, AAAA: aaaa.answers }, lookup: { A: a.status, AAAA: aaaa.status }, isIpLiteral: false });
-      findings.push(finding(F.MX_IMPLICIT, `${domain} has no MX record; senders deliver to its address ${addrs.join(', ')}.`, { evidence: { A: a.answers, AAAA: aaaa.answers } }));
+      result.hosts.push({
+        exchange: domain,
+        priority: 0,
+        addresses: { A: a.answers, AAAA: aaaa.answers },
+        lookup: { A: a.status, AAAA: aaaa.status },
+        isIpLiteral: false,
+      });
+      findings.push(
+        finding(F.MX_IMPLICIT, `${domain} has no MX record; senders deliver to its address ${addrs.join(', ')}.`, {
+          evidence: { A: a.answers, AAAA: aaaa.answers },
+        }),
+      );
     } else if (indeterminate(a) || indeterminate(aaaa)) {
       result.status = 'indeterminate';
-      findings.push(finding(F.MX_LOOKUP_FAILED, `${domain} has no MX record and its address lookups failed (${a.status}/${aaaa.status}).`, { evidence: { A: a, AAAA: aaaa } }));
+      findings.push(
+        finding(
+          F.MX_LOOKUP_FAILED,
+          `${domain} has no MX record and its address lookups failed (${a.status}/${aaaa.status}).`,
+          { evidence: { A: a, AAAA: aaaa } },
+        ),
+      );
     } else {
       result.status = 'missing';
-      findings.push(finding(F.MX_MISSING, `${domain} has no MX record and no A/AAAA record, so no one can deliver mail to it.`, {
-        remediation: `Publish an MX record, e.g. "${domain}. 3600 IN MX 10 mx.${domain}." and an A record for mx.${domain}.`,
-        evidence: { mx },
-      }));
+      findings.push(
+        finding(F.MX_MISSING, `${domain} has no MX record and no A/AAAA record, so no one can deliver mail to it.`, {
+          remediation: `Publish an MX record, e.g. "${domain}. 3600 IN MX 10 mx.${domain}." and an A record for mx.${domain}.`,
+          evidence: { mx },
+        }),
+      );
     }
     return { result, findings };
   }
@@ -86,21 +122,43 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
 
   for (const h of result.hosts) {
     if (h.isIpLiteral) {
-      findings.push(finding(F.MX_TARGET_IP_LITERAL, `MX ${h.priority} of ${domain} is "${h.exchange}", an IP address.`, { evidence: { exchange: h.exchange } }));
+      findings.push(
+        finding(F.MX_TARGET_IP_LITERAL, `MX ${h.priority} of ${domain} is "${h.exchange}", an IP address.`, {
+          evidence: { exchange: h.exchange },
+        }),
+      );
       continue;
     }
     if (h.cname?.length) {
-      findings.push(finding(F.MX_TARGET_CNAME, `MX target ${h.exchange} is an alias (CNAME chain: ${h.cname.join(' -> ')}).`, { evidence: { cname: h.cname } }));
+      findings.push(
+        finding(F.MX_TARGET_CNAME, `MX target ${h.exchange} is an alias (CNAME chain: ${h.cname.join(' -> ')}).`, {
+          evidence: { cname: h.cname },
+        }),
+      );
     }
     const none = h.addresses.A.length + h.addresses.AAAA.length === 0;
-    const undetermined = h.lookup.A !== 'noerror' && h.lookup.A !== 'nxdomain' || h.lookup.AAAA !== 'noerror' && h.lookup.AAAA !== 'nxdomain';
+    const undetermined =
+      (h.lookup.A !== 'noerror' && h.lookup.A !== 'nxdomain') ||
+      (h.lookup.AAAA !== 'noerror' && h.lookup.AAAA !== 'nxdomain');
     if (none && !undetermined) {
-      findings.push(finding(F.MX_TARGET_UNRESOLVABLE, `MX target ${h.exchange} (priority ${h.priority}) has no A or AAAA record (A: ${h.lookup.A}, AAAA: ${h.lookup.AAAA}).`, {
-        remediation: `Add an address record such as "${h.exchange}. 3600 IN A <server address>", or change the MX to a host that resolves.`,
-        evidence: { exchange: h.exchange, lookup: h.lookup },
-      }));
+      findings.push(
+        finding(
+          F.MX_TARGET_UNRESOLVABLE,
+          `MX target ${h.exchange} (priority ${h.priority}) has no A or AAAA record (A: ${h.lookup.A}, AAAA: ${h.lookup.AAAA}).`,
+          {
+            remediation: `Add an address record such as "${h.exchange}. 3600 IN A <server address>", or change the MX to a host that resolves.`,
+            evidence: { exchange: h.exchange, lookup: h.lookup },
+          },
+        ),
+      );
     } else if (none) {
-      findings.push(finding(F.MX_LOOKUP_FAILED, `The address lookups for MX target ${h.exchange} did not complete (A: ${h.lookup.A}, AAAA: ${h.lookup.AAAA}).`, { evidence: { exchange: h.exchange, lookup: h.lookup } }));
+      findings.push(
+        finding(
+          F.MX_LOOKUP_FAILED,
+          `The address lookups for MX target ${h.exchange} did not complete (A: ${h.lookup.A}, AAAA: ${h.lookup.AAAA}).`,
+          { evidence: { exchange: h.exchange, lookup: h.lookup } },
+        ),
+      );
     }
   }
   if (result.hosts.length === 1) {
@@ -109,14 +167,26 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
   const prios = new Map<number, number>();
   for (const h of result.hosts) prios.set(h.priority, (prios.get(h.priority) ?? 0) + 1);
   const shared = [...prios].filter(([, n]) => n > 1).map(([p]) => p);
-  if (shared.length) findings.push(finding(F.MX_DUPLICATE_PRIORITY, `Priority ${shared.join(', ')} is shared by several MX hosts (load is spread between them).`));
+  if (shared.length)
+    findings.push(
+      finding(
+        F.MX_DUPLICATE_PRIORITY,
+        `Priority ${shared.join(', ')} is shared by several MX hosts (load is spread between them).`,
+      ),
+    );
   return { result, findings };
 }
 
 async function resolveHost(r: MxData, dns: DnsResolver): Promise<MxHost> {
   const exchange = r.exchange.replace(/\.$/, '').toLowerCase();
   if (IP_LITERAL.test(exchange) && /[\d:]/.test(exchange) && !/[g-z]/i.test(exchange)) {
-    return { exchange, priority: r.priority, addresses: { A: [], AAAA: [] }, lookup: { A: 'skipped', AAAA: 'skipped' }, isIpLiteral: true };
+    return {
+      exchange,
+      priority: r.priority,
+      addresses: { A: [], AAAA: [] },
+      lookup: { A: 'skipped', AAAA: 'skipped' },
+      isIpLiteral: true,
+    };
   }
   const [a, aaaa] = await Promise.all([dns.query(exchange, 'A'), dns.query(exchange, 'AAAA')]);
   const cname = a.cnames?.length ? a.cnames : aaaa.cnames?.length ? aaaa.cnames : undefined;

@@ -11,20 +11,23 @@ export const MX_FINDINGS = defineFindings('mx', {
   },
   MX_IMPLICIT: {
     severity: 'warning',
-    title: 'No MX record: mail goes to the domain\'s own address (implicit MX)',
-    remediation: 'Senders fall back to the A/AAAA record (RFC 5321 §5.1). Publish an explicit MX record so routing is deliberate.',
+    title: "No MX record: mail goes to the domain's own address (implicit MX)",
+    remediation:
+      'Senders fall back to the A/AAAA record (RFC 5321 §5.1). Publish an explicit MX record so routing is deliberate.',
     references: [RFC5321_MX],
   },
   MX_NULL: {
     severity: 'info',
     title: 'Null MX: the domain declares that it accepts no mail',
-    remediation: 'Nothing to fix if the domain should not receive mail. If it should, replace "MX 0 ." with real MX records.',
+    remediation:
+      'Nothing to fix if the domain should not receive mail. If it should, replace "MX 0 ." with real MX records.',
     references: ['https://www.rfc-editor.org/rfc/rfc7505'],
   },
   MX_NULL_MIXED: {
     severity: 'error',
     title: 'Null MX published together with other MX records',
-    remediation: 'RFC 7505 §3 says a null MX must be the only MX record. Remove either "MX 0 ." or the other MX records.',
+    remediation:
+      'RFC 7505 §3 says a null MX must be the only MX record. Remove either "MX 0 ." or the other MX records.',
     references: ['https://www.rfc-editor.org/rfc/rfc7505#section-3'],
   },
   MX_TARGET_UNRESOLVABLE: {
@@ -36,13 +39,15 @@ export const MX_FINDINGS = defineFindings('mx', {
   MX_TARGET_CNAME: {
     severity: 'warning',
     title: 'An MX target is a CNAME',
-    remediation: 'RFC 2181 §10.3: an MX must point at a name with address records, not at an alias. Point the MX at the canonical name.',
+    remediation:
+      'RFC 2181 §10.3: an MX must point at a name with address records, not at an alias. Point the MX at the canonical name.',
     references: ['https://www.rfc-editor.org/rfc/rfc2181#section-10.3'],
   },
   MX_TARGET_IP_LITERAL: {
     severity: 'error',
     title: 'An MX target is an IP address, not a host name',
-    remediation: 'MX records must name a host (RFC 1035 §3.3.9); create an A record such as "mx.example.com" for the address and point the MX at it.',
+    remediation:
+      'MX records must name a host (RFC 1035 §3.3.9); create an A record such as "mx.example.com" for the address and point the MX at it.',
     references: ['https://www.rfc-editor.org/rfc/rfc1035#section-3.3.9'],
   },
   MX_SINGLE_HOST: {
@@ -58,7 +63,8 @@ export const MX_FINDINGS = defineFindings('mx', {
   MX_LOOKUP_FAILED: {
     severity: 'warning',
     title: 'The MX lookup did not complete (timeout or server failure)',
-    remediation: 'The result is indeterminate, not "missing". Check that the domain\'s authoritative name servers answer, then run the check again.',
+    remediation:
+      'The result is indeterminate, not "missing". Check that the domain\'s authoritative name servers answer, then run the check again.',
   },
   DOMAIN_NOT_FOUND: {
     severity: 'error',

@@ -54,7 +54,10 @@ export interface ProbeResult {
 const isIpLiteral = (h: string) => isIP(h.replace(/^\[|\]$/g, '')) !== 0;
 
 function cacheKey(h: string, ip: string, port: number, plan: ProbePlan): string {
-  const params = createHash('sha256').update(JSON.stringify([plan.ehloName, plan.mailFrom ?? null, plan.recipient ?? null, plan.relayTest])).digest('hex').slice(0, 16);
+  const params = createHash('sha256')
+    .update(JSON.stringify([plan.ehloName, plan.mailFrom ?? null, plan.recipient ?? null, plan.relayTest]))
+    .digest('hex')
+    .slice(0, 16);
   return `${h}|${ip}|${port}|${params}`;
 }
 
@@ -90,21 +93,49 @@ export async function runProbe(
   if (req.host) {
     const host = req.host.replace(/^\[|\]$/g, '');
     if (isIpLiteral(host)) {
-      result.hosts.push({ host, A: host.includes(':') ? [] : [host], AAAA: host.includes(':') ? [host] : [], status: 'literal' });
+      result.hosts.push({
+        host,
+        A: host.includes(':') ? [] : [host],
+        AAAA: host.includes(':') ? [host] : [],
+        status: 'literal',
+      });
     } else {
-      const [a, aaaa] = await Promise.all([deps.dns.query(host, 'A', { signal }), deps.dns.query(host, 'AAAA', { signal })]);
-      result.hosts.push({ host, A: a.answers, AAAA: aaaa.answers, status: a.status === 'noerror' || aaaa.status !== 'noerror' ? a.status : aaaa.status });
+      const [a, aaaa] = await Promise.all([
+        deps.dns.query(host, 'A', { signal }),
+        deps.dns.query(host, 'AAAA', { signal }),
+      ]);
+      result.hosts.push({
+        host,
+        A: a.answers,
+        AAAA: aaaa.answers,
+        status: a.status === 'noerror' || aaaa.status !== 'noerror' ? a.status : aaaa.status,
+      });
     }
   } else if (req.domain) {
     const mx = await auditMx(req.domain, deps.dns);
-    if (mx.result.status === 'nxdomain' || mx.result.status === 'null-mx' || mx.result.status === 'missing' || mx.result.status === 'indeterminate') {
-      const outcome = mx.result.status === 'indeterminate' ? { verdict: 'indeterminate' as const, score: 0 } : scoreFindings(mx.findings);
+    if (
+      mx.result.status === 'nxdomain' ||
+      mx.result.status === 'null-mx' ||
+      mx.result.status === 'missing' ||
+      mx.result.status === 'indeterminate'
+    ) {
+      const outcome =
+        mx.result.status === 'indeterminate'
+          ? { verdict: 'indeterminate' as const, score: 0 }
+          : scoreFindings(mx.findings);
       return { ...outcome, findings: mx.findings, result, transient: mx.result.status === 'indeterminate' };
     }
     result.mx = mx.result.hosts.map((h) => ({ exchange: h.exchange, priority: h.priority }));
     for (const h of mx.result.hosts.slice(0, settings.maxMxHosts)) {
-      const undetermined = !['noerror', 'nxdomain'].includes(h.lookup.A) || !['noerror', 'nxdomain'].includes(h.lookup.AAAA);
-      result.hosts.push({ host: h.exchange, mxPriority: h.priority, A: h.addresses.A, AAAA: h.addresses.AAAA, status: undetermined ? `${h.lookup.A}/${h.lookup.AAAA}` : 'noerror' });
+      const undetermined =
+        !['noerror', 'nxdomain'].includes(h.lookup.A) || !['noerror', 'nxdomain'].includes(h.lookup.AAAA);
+      result.hosts.push({
+        host: h.exchange,
+        mxPriority: h.priority,
+        A: h.addresses.A,
+        AAAA: h.addresses.AAAA,
+        status: undetermined ? `${h.lookup.A}/${h.lookup.AAAA}` : 'noerror',
+      });
     }
   } else {
     throw new Error('smtp probe needs a domain or a host');
@@ -114,20 +145,44 @@ export async function runProbe(
   const jobs: { h: HostResolution; ip: string; port: number }[] = [];
   const okPorts = ports.filter((p) => settings.allowedPorts.includes(p));
   for (const p of ports.filter((x) => !okPorts.includes(x))) {
-    add(finding(F.TARGET_NOT_ALLOWED, `Port ${p} is not in the allowed probe ports (${settings.allowedPorts.join(', ')}).`, { evidence: { port: p } }), false, false);
+    add(
+      finding(
+        F.TARGET_NOT_ALLOWED,
+        `Port ${p} is not in the allowed probe ports (${settings.allowedPorts.join(', ')}).`,
+        { evidence: { port: p } },
+      ),
+      false,
+      false,
+    );
   }
   for (const h of result.hosts) {
     const candidates = settings.ipv6 ? [...h.AAAA, ...h.A] : [...h.A, ...h.AAAA];
     if (!candidates.length) {
       const failed = h.status !== 'noerror' && h.status !== 'nxdomain' && h.status !== 'literal';
-      if (failed) add(finding(F.SMTP_DNS_FAILED, `The address lookup for ${h.host} did not complete (${h.status}).`, { evidence: { host: h.host, status: h.status } }), true);
-      else add(finding(F.SMTP_HOST_UNRESOLVABLE, `${h.host} has no A or AAAA record.`, { evidence: { host: h.host } }), false);
+      if (failed)
+        add(
+          finding(F.SMTP_DNS_FAILED, `The address lookup for ${h.host} did not complete (${h.status}).`, {
+            evidence: { host: h.host, status: h.status },
+          }),
+          true,
+        );
+      else
+        add(
+          finding(F.SMTP_HOST_UNRESOLVABLE, `${h.host} has no A or AAAA record.`, { evidence: { host: h.host } }),
+          false,
+        );
       continue;
     }
     const ip = candidates[0]!;
     const verdict = checkAddress(ip, settings.allowedCidrs);
     if (!verdict.allowed) {
-      add(finding(F.TARGET_NOT_ALLOWED, `${h.host} resolves to ${ip}: ${verdict.reason}.`, { evidence: { host: h.host, ip, range: verdict.range } }), false, false);
+      add(
+        finding(F.TARGET_NOT_ALLOWED, `${h.host} resolves to ${ip}: ${verdict.reason}.`, {
+          evidence: { host: h.host, ip, range: verdict.range },
+        }),
+        false,
+        false,
+      );
       continue;
     }
     h.probed = ip;
@@ -154,14 +209,30 @@ export async function runProbe(
       signal,
     });
     if (!release) {
-      add(finding(F.SMTP_PROBE_LIMITED, `${j.h.host}[${j.ip}]:${j.port} was not probed: the per-server connection limit stayed full.`, { evidence: { host: j.h.host, ip: j.ip, port: j.port } }), true);
+      add(
+        finding(
+          F.SMTP_PROBE_LIMITED,
+          `${j.h.host}[${j.ip}]:${j.port} was not probed: the per-server connection limit stayed full.`,
+          { evidence: { host: j.h.host, ip: j.ip, port: j.port } },
+        ),
+        true,
+      );
       continue;
     }
     let probe: HostPortProbe;
     try {
       probe = await probeHostPort(
-        { host: j.h.host, ip: j.ip, port: j.port, ...(j.h.mxPriority !== undefined ? { mxPriority: j.h.mxPriority } : {}), hostIsIp: isIpLiteral(j.h.host) },
-        plan, settings, { connector: deps.connector, dns: deps.dns, clock: deps.clock }, signal,
+        {
+          host: j.h.host,
+          ip: j.ip,
+          port: j.port,
+          ...(j.h.mxPriority !== undefined ? { mxPriority: j.h.mxPriority } : {}),
+          hostIsIp: isIpLiteral(j.h.host),
+        },
+        plan,
+        settings,
+        { connector: deps.connector, dns: deps.dns, clock: deps.clock },
+        signal,
       );
     } finally {
       await release().catch((e: unknown) => deps.log?.warn({ err: String(e) }, 'probe limiter release failed'));
@@ -172,7 +243,13 @@ export async function runProbe(
     }
   }
   if (signal.aborted && result.probes.length < total) {
-    add(finding(F.SMTP_COMMAND_TIMEOUT, `The probe's total time bound ran out after ${result.probes.length} of ${total} host/port probes.`), true);
+    add(
+      finding(
+        F.SMTP_COMMAND_TIMEOUT,
+        `The probe's total time bound ran out after ${result.probes.length} of ${total} host/port probes.`,
+      ),
+      true,
+    );
   }
 
   // --- issues to findings ---
@@ -187,7 +264,9 @@ export async function runProbe(
 
   // --- verdict: a dialogue that happened, or a definitive finding, decides; else indeterminate ---
   const transient = issueFindings.some((x) => x.transient);
-  const decided = result.probes.some((p) => p.reached === 'ehlo' || p.reached === 'complete') || issueFindings.some((x) => x.definitive);
+  const decided =
+    result.probes.some((p) => p.reached === 'ehlo' || p.reached === 'complete') ||
+    issueFindings.some((x) => x.definitive);
   progress(100, 'done');
   if (!decided) return { verdict: 'indeterminate', score: 0, findings, result, transient };
   return { ...scoreFindings(findings), findings, result, transient };
@@ -195,13 +274,22 @@ export async function runProbe(
 
 function answeredPorts(all: HostPortProbe[], p: HostPortProbe): string {
   const answered = all.filter((q) => q.ip === p.ip && q.reached !== 'none').map((q) => q.port);
-  return answered.length ? ` Port(s) ${answered.join(', ')} on the same host did answer, so the host is up: port ${p.port} is blocked or closed to the probe.` : ' No other probed port on this host answered either.';
+  return answered.length
+    ? ` Port(s) ${answered.join(', ')} on the same host did answer, so the host is up: port ${p.port} is blocked or closed to the probe.`
+    : ' No other probed port on this host answered either.';
 }
 
 function toFinding(x: ProbeIssue, detail: string, p: HostPortProbe): Finding {
   return finding(F[x.code], detail, {
     ...(x.severity ? { severity: x.severity } : {}),
     ...(x.remediation ? { remediation: x.remediation } : {}),
-    evidence: { host: p.host, ip: p.ip, port: p.port, ...(x.stage ? { stage: x.stage } : {}), ...(x.reply ? { reply: x.reply } : {}), transient: x.transient },
+    evidence: {
+      host: p.host,
+      ip: p.ip,
+      port: p.port,
+      ...(x.stage ? { stage: x.stage } : {}),
+      ...(x.reply ? { reply: x.reply } : {}),
+      transient: x.transient,
+    },
   });
 }

@@ -2,8 +2,21 @@ import { Field, InputType, Int } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
-  ValidateIf, ValidateNested, IsObject } from 'class-validator';
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+  IsObject,
+} from 'class-validator';
 import { IsDomainName, IsHostOrIp, IsMailbox } from '../common/validation';
 
 /** SMTP AUTH credentials. The password is pulled out before storage (probe.kind.ts extractSecrets). */
@@ -18,7 +31,12 @@ export class SmtpAuthInput {
   @Matches(/^[^\r\n\0]*$/, { message: 'username must not contain line breaks or NUL' })
   username!: string;
 
-  @ApiProperty({ example: 'app-password', maxLength: 512, writeOnly: true, description: 'Used for this run only, never stored or shown.' })
+  @ApiProperty({
+    example: 'app-password',
+    maxLength: 512,
+    writeOnly: true,
+    description: 'Used for this run only, never stored or shown.',
+  })
   @Field()
   @IsString()
   @MaxLength(512)
@@ -35,13 +53,20 @@ export class SmtpCheckInput {
   @IsDomainName({ message: 'give a domain (e.g. example.com) or a host' })
   domain?: string;
 
-  @ApiPropertyOptional({ example: 'mx.example.com', description: 'Probe this host (name or IP) instead of a domain\'s MX.' })
+  @ApiPropertyOptional({
+    example: 'mx.example.com',
+    description: "Probe this host (name or IP) instead of a domain's MX.",
+  })
   @Field({ nullable: true })
   @IsOptional()
   @IsHostOrIp()
   host?: string;
 
-  @ApiPropertyOptional({ type: [Number], example: [25, 587], description: 'Ports to probe (default 25, or 587 with auth). 465 is implicit TLS.' })
+  @ApiPropertyOptional({
+    type: [Number],
+    example: [25, 587],
+    description: 'Ports to probe (default 25, or 587 with auth). 465 is implicit TLS.',
+  })
   @Field(() => [Int], { nullable: true })
   @IsOptional()
   @ArrayMinSize(1)
@@ -51,7 +76,10 @@ export class SmtpCheckInput {
   @Max(65535, { each: true })
   ports?: number[];
 
-  @ApiPropertyOptional({ example: 'postmaster@example.com', description: 'Check this recipient with MAIL FROM + RCPT TO (no mail is sent).' })
+  @ApiPropertyOptional({
+    example: 'postmaster@example.com',
+    description: 'Check this recipient with MAIL FROM + RCPT TO (no mail is sent).',
+  })
   @Field({ nullable: true })
   @IsOptional()
   @IsMailbox()
@@ -66,7 +94,10 @@ export class SmtpCheckInput {
   @Type(() => SmtpAuthInput)
   auth?: SmtpAuthInput;
 
-  @ApiPropertyOptional({ example: 'probe@example.com', description: 'Envelope sender; empty string for the null sender <>.' })
+  @ApiPropertyOptional({
+    example: 'probe@example.com',
+    description: 'Envelope sender; empty string for the null sender <>.',
+  })
   @Field({ nullable: true })
   @IsOptional()
   @ValidateIf((o: SmtpCheckInput) => o.mailFrom !== '')
@@ -79,13 +110,21 @@ export class SmtpCheckInput {
   @IsHostOrIp()
   ehloName?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Also check that the server refuses to relay to an outside domain.' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Also check that the server refuses to relay to an outside domain.',
+  })
   @Field({ nullable: true })
   @IsOptional()
   @IsBoolean()
   relayTest?: boolean;
 
-  @ApiPropertyOptional({ example: 60000, minimum: 1000, maximum: 300000, description: 'Total time bound of the probe in ms.' })
+  @ApiPropertyOptional({
+    example: 60000,
+    minimum: 1000,
+    maximum: 300000,
+    description: 'Total time bound of the probe in ms.',
+  })
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()

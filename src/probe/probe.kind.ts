@@ -21,22 +21,35 @@ function ports(ctx: EngineContext) {
 
 function flagList(v: string | boolean | string[] | undefined): string[] {
   if (v === undefined || typeof v === 'boolean') return [];
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Kind `smtp` (issue 4): talk SMTP to a real server and say exactly what is wrong. */
 export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
   name: 'smtp',
-  description: 'Probe a mail server over SMTP: connect, banner, EHLO, STARTTLS and certificate, AUTH, MAIL FROM/RCPT TO (never DATA), open-relay test, with a transcript.',
+  description:
+    'Probe a mail server over SMTP: connect, banner, EHLO, STARTTLS and certificate, AUTH, MAIL FROM/RCPT TO (never DATA), open-relay test, with a transcript.',
   queue: 'probe',
   inputClass: SmtpCheckInput,
   target: (input) => input.host ?? input.domain ?? '',
-  findings: [...Object.values(PROBE_FINDINGS), MX_FINDINGS.DOMAIN_NOT_FOUND, MX_FINDINGS.MX_NULL, MX_FINDINGS.MX_MISSING, MX_FINDINGS.MX_LOOKUP_FAILED],
+  findings: [
+    ...Object.values(PROBE_FINDINGS),
+    MX_FINDINGS.DOMAIN_NOT_FOUND,
+    MX_FINDINGS.MX_NULL,
+    MX_FINDINGS.MX_MISSING,
+    MX_FINDINGS.MX_LOOKUP_FAILED,
+  ],
 
   extractSecrets(input): { input: SmtpCheckInput; secrets: Record<string, string> } {
     if (!input.auth?.password) return { input, secrets: {} };
     const auth = Object.assign(new SmtpAuthInput(), { username: input.auth.username, password: '' });
-    return { input: Object.assign(new SmtpCheckInput(), input, { auth }), secrets: { [SECRET_PASSWORD]: input.auth.password } };
+    return {
+      input: Object.assign(new SmtpCheckInput(), input, { auth }),
+      secrets: { [SECRET_PASSWORD]: input.auth.password },
+    };
   },
 
   timeoutMs(input, config) {
@@ -48,7 +61,7 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
     const settings = ctx.config.probe;
     const totalMs = Math.min(input.timeoutMs ?? settings.defaultTimeoutMs, settings.maxTimeoutMs);
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(totalMs)]);
-    const password = input.auth ? ctx.secrets[SECRET_PASSWORD] ?? input.auth.password : undefined;
+    const password = input.auth ? (ctx.secrets[SECRET_PASSWORD] ?? input.auth.password) : undefined;
     const p = ports(ctx);
     return runProbe(
       {
@@ -69,12 +82,18 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
   },
 
   cli: {
-    usage: 'smtp <host|domain> [--mx] [--port 25,587] [--rcpt user@example.com] [--from a@b] [--user U --password-env VAR] [--relay-test]',
+    usage:
+      'smtp <host|domain> [--mx] [--port 25,587] [--rcpt user@example.com] [--from a@b] [--user U --password-env VAR] [--relay-test]',
     toInput(target, flags) {
       const ports = flagList(flags.port ?? flags.ports).map(Number);
       // commander camel-cases option names (--password-env -> passwordEnv, --relay-test -> relayTest)
       const passwordEnv = flags.passwordEnv ?? flags['password-env'];
-      const password = typeof passwordEnv === 'string' ? process.env[passwordEnv] : typeof flags.password === 'string' ? flags.password : undefined;
+      const password =
+        typeof passwordEnv === 'string'
+          ? process.env[passwordEnv]
+          : typeof flags.password === 'string'
+            ? flags.password
+            : undefined;
       return {
         ...(flags.mx ? { domain: target } : { host: target }),
         ...(ports.length ? { ports } : {}),

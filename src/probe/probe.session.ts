@@ -1,6 +1,14 @@
 import type { Clock } from '../checks/check-kind';
 import type { DnsResolver } from '../infra/dns/resolver.port';
-import { classifyBannerHost, classifyFailure, classifyReply, classifyTiming, failureKindOf, type Classification, type Stage } from './classify';
+import {
+  classifyBannerHost,
+  classifyFailure,
+  classifyReply,
+  classifyTiming,
+  failureKindOf,
+  type Classification,
+  type Stage,
+} from './classify';
 import { authenticate, chooseMechanism } from './smtp-auth';
 import { ProbeFailureError, SmtpSession, type TimedReply, type TranscriptLine } from './smtp-client';
 import type { SmtpConnector } from './smtp-connector.port';
@@ -88,7 +96,12 @@ export function reverseName(ip: string): string {
     const head = parts[0] ? parts[0].split(':') : [];
     const tail = parts[1] ? parts[1].split(':') : [];
     const groups = [...head, ...new Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-    return `${groups.map((g) => g.padStart(4, '0')).join('').split('').reverse().join('.')}.ip6.arpa`;
+    return `${groups
+      .map((g) => g.padStart(4, '0'))
+      .join('')
+      .split('')
+      .reverse()
+      .join('.')}.ip6.arpa`;
   }
   return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
 }
@@ -130,7 +143,14 @@ export async function probeHostPort(
   const ptr = deps.dns.query(reverseName(target.ip), 'PTR', { signal }).catch(() => undefined);
 
   let session: SmtpSession | undefined;
-  const early: TranscriptLine[] = [{ at: t0.toISOString(), ms: 0, dir: 'I', line: `connecting to ${target.ip} port ${target.port}${implicit ? ' (implicit TLS)' : ''}` }];
+  const early: TranscriptLine[] = [
+    {
+      at: t0.toISOString(),
+      ms: 0,
+      dir: 'I',
+      line: `connecting to ${target.ip} port ${target.port}${implicit ? ' (implicit TLS)' : ''}`,
+    },
+  ];
   try {
     let stream;
     try {
@@ -149,19 +169,42 @@ export async function probeHostPort(
       if (err.code === 'ETIMEDOUT' && stage === 'tls') kind = 'command-timeout';
       if (err.code === 'ABORT_ERR') kind = 'total-timeout';
       if (stage === 'tls' && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) kind = 'eof';
-      early.push({ at: deps.clock.now().toISOString(), ms: ms(), dir: 'I', line: `${stage === 'tls' ? 'TLS handshake' : 'connection'} failed: ${err.code ?? ''} ${err.message ?? ''}`.trim() });
-      issue({ ...classifyFailure({ kind, stage, message: err.message ?? String(e), ...(err.code ? { errno: err.code } : {}), afterMs: kind === 'connect-timeout' ? settings.connectTimeoutMs : undefined }) }, stage);
+      early.push({
+        at: deps.clock.now().toISOString(),
+        ms: ms(),
+        dir: 'I',
+        line: `${stage === 'tls' ? 'TLS handshake' : 'connection'} failed: ${err.code ?? ''} ${err.message ?? ''}`.trim(),
+      });
+      issue(
+        {
+          ...classifyFailure({
+            kind,
+            stage,
+            message: err.message ?? String(e),
+            ...(err.code ? { errno: err.code } : {}),
+            afterMs: kind === 'connect-timeout' ? settings.connectTimeoutMs : undefined,
+          }),
+        },
+        stage,
+      );
       return out;
     }
     out.timings.connectMs = ms();
     out.reached = 'connected';
     session = new SmtpSession(stream, deps.clock, settings, signal, t0.getTime());
     session.transcript.push(...early);
-    session.note(`connected in ${out.timings.connectMs} ms${stream.tls ? `, ${stream.tls.protocol} ${stream.tls.cipher?.name ?? ''}` : ''}`);
+    session.note(
+      `connected in ${out.timings.connectMs} ms${stream.tls ? `, ${stream.tls.protocol} ${stream.tls.cipher?.name ?? ''}` : ''}`,
+    );
     const s = session;
 
     if (stream.tls) {
-      const { report, issues } = inspectTls(stream.tls, target.hostIsIp ? target.ip : target.host, deps.clock.now(), submission);
+      const { report, issues } = inspectTls(
+        stream.tls,
+        target.hostIsIp ? target.ip : target.host,
+        deps.clock.now(),
+        submission,
+      );
       out.tls = { ...report, implicit: true };
       for (const i of issues) issue(i, 'tls');
     }
@@ -199,7 +242,15 @@ export async function probeHostPort(
       if (r.code === 421 || r.code === 554) judge('ehlo', r, true);
       const h = timed('helo', await s.command('helo', `HELO ${plan.ehloName}`));
       judge('helo', h, true);
-      issue({ code: 'SMTP_ESMTP_NOT_SUPPORTED', transient: false, cause: `EHLO got "${formatReply(r)}"; only HELO works, so no extensions (STARTTLS, SIZE, AUTH) are available.` }, 'ehlo', r);
+      issue(
+        {
+          code: 'SMTP_ESMTP_NOT_SUPPORTED',
+          transient: false,
+          cause: `EHLO got "${formatReply(r)}"; only HELO works, so no extensions (STARTTLS, SIZE, AUTH) are available.`,
+        },
+        'ehlo',
+        r,
+      );
       return undefined;
     };
     const first = await ehlo();
@@ -211,34 +262,55 @@ export async function probeHostPort(
 
     let ext = first;
     if (!stream.tls && ext?.auth.length) {
-      issue({
-        code: 'SMTP_AUTH_BEFORE_TLS',
-        transient: false,
-        cause: `AUTH ${ext.auth.join(' ')} is advertised on the unencrypted connection${ext.starttls ? ' before STARTTLS' : ', and STARTTLS is not offered at all'}.`,
-        ...(ext.auth.some((m) => m === 'PLAIN' || m === 'LOGIN') ? {} : { severity: 'info' as const }),
-      }, 'ehlo');
+      issue(
+        {
+          code: 'SMTP_AUTH_BEFORE_TLS',
+          transient: false,
+          cause: `AUTH ${ext.auth.join(' ')} is advertised on the unencrypted connection${ext.starttls ? ' before STARTTLS' : ', and STARTTLS is not offered at all'}.`,
+          ...(ext.auth.some((m) => m === 'PLAIN' || m === 'LOGIN') ? {} : { severity: 'info' as const }),
+        },
+        'ehlo',
+      );
     }
     if (!stream.tls) {
       if (ext?.starttls) {
         const r = timed('starttls', await s.command('starttls', 'STARTTLS'));
         if (r.code === 220) {
           const info = await s.startTls(tlsOpts);
-          const { report, issues } = inspectTls(info, target.hostIsIp ? target.ip : target.host, deps.clock.now(), submission);
+          const { report, issues } = inspectTls(
+            info,
+            target.hostIsIp ? target.ip : target.host,
+            deps.clock.now(),
+            submission,
+          );
           out.tls = { ...report, implicit: false };
           for (const i of issues) issue(i, 'tls');
           ext = await ehlo();
           if (ext) out.ehloTls = ext;
         } else {
           if (r.code === 421) judge('starttls', r, true);
-          issue({ code: 'TLS_HANDSHAKE_FAILED', transient: Math.floor(r.code / 100) === 4, cause: `STARTTLS is advertised but the server answered "${formatReply(r)}" instead of 220.` }, 'starttls', r);
+          issue(
+            {
+              code: 'TLS_HANDSHAKE_FAILED',
+              transient: Math.floor(r.code / 100) === 4,
+              cause: `STARTTLS is advertised but the server answered "${formatReply(r)}" instead of 220.`,
+            },
+            'starttls',
+            r,
+          );
         }
       } else {
-        issue({
-          code: 'TLS_NOT_OFFERED',
-          transient: false,
-          cause: ext ? `The EHLO reply on port ${target.port} does not list STARTTLS.` : 'The server does not speak ESMTP, so it cannot offer STARTTLS.',
-          ...(submission ? { severity: 'error' as const } : {}),
-        }, 'ehlo');
+        issue(
+          {
+            code: 'TLS_NOT_OFFERED',
+            transient: false,
+            cause: ext
+              ? `The EHLO reply on port ${target.port} does not list STARTTLS.`
+              : 'The server does not speak ESMTP, so it cannot offer STARTTLS.',
+            ...(submission ? { severity: 'error' as const } : {}),
+          },
+          'ehlo',
+        );
       }
     }
 
@@ -266,10 +338,25 @@ export async function probeHostPort(
       const mech = chooseMechanism(offered, Boolean(s.tls));
       if (!offered.length) {
         out.auth = { ok: false, note: 'AUTH not advertised' };
-        issue({ code: 'SMTP_AUTH_NOT_OFFERED', transient: false, cause: `The server does not advertise AUTH on port ${target.port}${s.tls ? ' (after TLS)' : ''}, so the credentials could not be tested.` }, 'auth');
+        issue(
+          {
+            code: 'SMTP_AUTH_NOT_OFFERED',
+            transient: false,
+            cause: `The server does not advertise AUTH on port ${target.port}${s.tls ? ' (after TLS)' : ''}, so the credentials could not be tested.`,
+          },
+          'auth',
+        );
       } else if (!mech) {
         out.auth = { ok: false, note: 'not attempted: only clear-text mechanisms without TLS' };
-        issue({ code: 'SMTP_AUTH_NOT_OFFERED', transient: false, cause: `Only ${offered.join(', ')} is offered and the connection is not encrypted; the probe did not send your password in clear text.`, remediation: 'Enable STARTTLS on this port, or use port 465 with implicit TLS.' }, 'auth');
+        issue(
+          {
+            code: 'SMTP_AUTH_NOT_OFFERED',
+            transient: false,
+            cause: `Only ${offered.join(', ')} is offered and the connection is not encrypted; the probe did not send your password in clear text.`,
+            remediation: 'Enable STARTTLS on this port, or use port 465 with implicit TLS.',
+          },
+          'auth',
+        );
       } else {
         const r = await authenticate(s, mech, plan.auth.username, plan.auth.password);
         timed('auth', r);

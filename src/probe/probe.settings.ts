@@ -39,7 +39,8 @@ export interface ProbeSettings {
 
 export class ProbeSettingsError extends Error {}
 
-const int = (env: Record<string, string | undefined>, key: string, def: number, min: number, max: number) => envInt(env, key, def, min, max, (m) => new ProbeSettingsError(m));
+const int = (env: Record<string, string | undefined>, key: string, def: number, min: number, max: number) =>
+  envInt(env, key, def, min, max, (m) => new ProbeSettingsError(m));
 
 const caCache = new Map<string, string[]>();
 
@@ -60,9 +61,15 @@ function readCa(path: string | undefined): string[] {
   return pems;
 }
 
-export function parseProbeSettings(env: Record<string, string | undefined>, shared: { probeAllowedCidrs?: string[]; probeAllowedPorts?: number[] }): ProbeSettings {
+export function parseProbeSettings(
+  env: Record<string, string | undefined>,
+  shared: { probeAllowedCidrs?: string[]; probeAllowedPorts?: number[] },
+): ProbeSettings {
   const implicitTlsPorts = (env.PROBE_IMPLICIT_TLS_PORTS || '465').split(',').map((x) => Number(x.trim()));
-  if (implicitTlsPorts.some((n) => !Number.isInteger(n) || n < 1 || n > 65535)) throw new ProbeSettingsError(`PROBE_IMPLICIT_TLS_PORTS: "${env.PROBE_IMPLICIT_TLS_PORTS}" must be a comma-separated list of ports`);
+  if (implicitTlsPorts.some((n) => !Number.isInteger(n) || n < 1 || n > 65535))
+    throw new ProbeSettingsError(
+      `PROBE_IMPLICIT_TLS_PORTS: "${env.PROBE_IMPLICIT_TLS_PORTS}" must be a comma-separated list of ports`,
+    );
   const maxTimeoutMs = int(env, 'PROBE_MAX_TIMEOUT_MS', 300_000, 1000, 3_600_000);
   return {
     allowedCidrs: shared.probeAllowedCidrs ?? [],

@@ -21,7 +21,12 @@ export function chooseMechanism(offered: string[], tls: boolean): AuthMechanism 
 }
 
 /** Runs the exchange; returns the final reply (235 on success). Failures are replies, not throws. */
-export async function authenticate(s: SmtpSession, mech: AuthMechanism, username: string, password: string): Promise<TimedReply> {
+export async function authenticate(
+  s: SmtpSession,
+  mech: AuthMechanism,
+  username: string,
+  password: string,
+): Promise<TimedReply> {
   switch (mech) {
     case 'PLAIN':
       return s.command('auth', `AUTH PLAIN ${b64(`\0${username}\0${password}`)}`, `AUTH PLAIN ${REDACTED}`);

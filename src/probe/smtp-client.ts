@@ -88,7 +88,10 @@ export class SmtpSession {
       if (!this.acceptLine(raw)) return;
     }
     if (this.buf.length > this.bounds.maxLineBytes) {
-      this.fail({ kind: 'reply-too-large', message: `a reply line exceeded ${this.bounds.maxLineBytes} bytes without a line end` });
+      this.fail({
+        kind: 'reply-too-large',
+        message: `a reply line exceeded ${this.bounds.maxLineBytes} bytes without a line end`,
+      });
       this.stream.close();
     }
   }
@@ -98,7 +101,10 @@ export class SmtpSession {
     const line = Buffer.from(raw, 'latin1').toString('utf8');
     this.log('S', line.length > 1000 ? `${line.slice(0, 1000)}...` : line);
     if (raw.length > this.bounds.maxLineBytes) {
-      this.fail({ kind: 'reply-too-large', message: `a reply line of ${raw.length} bytes exceeds ${this.bounds.maxLineBytes}` });
+      this.fail({
+        kind: 'reply-too-large',
+        message: `a reply line of ${raw.length} bytes exceeds ${this.bounds.maxLineBytes}`,
+      });
       this.stream.close();
       return false;
     }
@@ -140,9 +146,15 @@ export class SmtpSession {
     this.closed = e ?? null;
     if (!this.waiter) return;
     const stage = this.waiter.stage;
-    this.fail(e
-      ? { kind: failureKindOf(e, stage) === 'reset' ? 'reset' : failureKindOf(e, stage), errno: e.code, message: e.message }
-      : { kind: 'eof', message: 'the server closed the connection' });
+    this.fail(
+      e
+        ? {
+            kind: failureKindOf(e, stage) === 'reset' ? 'reset' : failureKindOf(e, stage),
+            errno: e.code,
+            message: e.message,
+          }
+        : { kind: 'eof', message: 'the server closed the connection' },
+    );
   }
 
   /** Wait for the next complete reply within `timeoutMs`. */
@@ -150,12 +162,27 @@ export class SmtpSession {
     const t0 = this.clock.now().getTime();
     return new Promise<TimedReply>((resolve, reject) => {
       if (this.closed !== undefined) {
-        reject(new ProbeFailureError({ stage, kind: this.closed ? 'reset' : 'eof', errno: this.closed?.code, message: this.closed?.message ?? 'the server closed the connection' }));
+        reject(
+          new ProbeFailureError({
+            stage,
+            kind: this.closed ? 'reset' : 'eof',
+            errno: this.closed?.code,
+            message: this.closed?.message ?? 'the server closed the connection',
+          }),
+        );
         return;
       }
       const kind: FailureKind = stage === 'banner' ? 'banner-timeout' : 'command-timeout';
-      const timer = setTimeout(() => this.fail({ kind, message: `no reply within ${timeoutMs} ms`, afterMs: timeoutMs }), timeoutMs);
-      const onAbort = () => this.fail({ kind: 'total-timeout', message: 'the probe\'s total time bound was reached', afterMs: this.clock.now().getTime() - t0 });
+      const timer = setTimeout(
+        () => this.fail({ kind, message: `no reply within ${timeoutMs} ms`, afterMs: timeoutMs }),
+        timeoutMs,
+      );
+      const onAbort = () =>
+        this.fail({
+          kind: 'total-timeout',
+          message: "the probe's total time bound was reached",
+          afterMs: this.clock.now().getTime() - t0,
+        });
       this.signal.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => {
         clearTimeout(timer);
@@ -190,7 +217,9 @@ export class SmtpSession {
     this.lines = [];
     try {
       const info = await this.stream.startTls({ ...opts, timeoutMs: this.bounds.tlsTimeoutMs });
-      this.note(`TLS established: ${info.protocol ?? '?'} ${info.cipher?.name ?? ''}${info.authorized ? ', certificate verified' : `, certificate not verified (${info.authorizationError ?? 'unknown'})`}`);
+      this.note(
+        `TLS established: ${info.protocol ?? '?'} ${info.cipher?.name ?? ''}${info.authorized ? ', certificate verified' : `, certificate not verified (${info.authorizationError ?? 'unknown'})`}`,
+      );
       return info;
     } catch (e) {
       const err = e as { code?: string; message?: string };

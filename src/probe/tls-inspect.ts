@@ -37,7 +37,8 @@ const TIME_ONLY = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 const TRUST_WORDS: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
   SELF_SIGNED_CERT_IN_CHAIN: 'the chain ends in a self-signed root that is not a trusted authority',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the issuing authority is unknown, or the server does not send the intermediate certificate',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    'the issuing authority is unknown, or the server does not send the intermediate certificate',
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the chain is incomplete: the server does not send the intermediate certificate',
   UNABLE_TO_GET_ISSUER_CERT: 'the issuer certificate could not be found',
   CERT_REVOKED: 'the certificate was revoked',
@@ -55,7 +56,13 @@ function chainOf(leaf: DetailedPeerCertificate): CertSummary[] {
   let c: DetailedPeerCertificate | undefined = leaf;
   while (c && c.fingerprint256 && !seen.has(c.fingerprint256) && out.length < 10) {
     seen.add(c.fingerprint256);
-    out.push({ subject: first(c.subject?.CN), issuer: first(c.issuer?.CN), validFrom: c.valid_from, validTo: c.valid_to, fingerprint256: c.fingerprint256 });
+    out.push({
+      subject: first(c.subject?.CN),
+      issuer: first(c.issuer?.CN),
+      validFrom: c.valid_from,
+      validTo: c.valid_to,
+      fingerprint256: c.fingerprint256,
+    });
     c = c.issuerCertificate;
   }
   return out;
@@ -65,14 +72,21 @@ function chainOf(leaf: DetailedPeerCertificate): CertSummary[] {
  * @param hostname the name senders connect to (the MX host), or the IP for IP-literal targets.
  * @param submission port 465/587: clients verify certificates there, so problems are errors.
  */
-export function inspectTls(info: TlsSessionInfo, hostname: string | undefined, now: Date, submission: boolean): { report: TlsReport; issues: Classification[] } {
+export function inspectTls(
+  info: TlsSessionInfo,
+  hostname: string | undefined,
+  now: Date,
+  submission: boolean,
+): { report: TlsReport; issues: Classification[] } {
   const cert = info.peerCertificate;
   const issues: Classification[] = [];
   const report: TlsReport = {
     protocol: info.protocol,
     cipher: info.cipher?.standardName ?? info.cipher?.name ?? null,
     trusted: info.authorized || TIME_ONLY.has(info.authorizationError ?? ''),
-    ...(info.authorizationError && !TIME_ONLY.has(info.authorizationError) ? { trustError: info.authorizationError } : {}),
+    ...(info.authorizationError && !TIME_ONLY.has(info.authorizationError)
+      ? { trustError: info.authorizationError }
+      : {}),
     expired: false,
     notYetValid: false,
     chain: cert ? chainOf(cert) : [],
@@ -80,10 +94,19 @@ export function inspectTls(info: TlsSessionInfo, hostname: string | undefined, n
   const strict = submission ? ({ severity: 'error' } as const) : {};
 
   if (info.protocol === 'TLSv1' || info.protocol === 'TLSv1.1' || info.protocol === 'SSLv3') {
-    issues.push({ code: 'TLS_PROTOCOL_OUTDATED', transient: false, cause: `The server negotiated ${info.protocol} (with ${report.cipher ?? 'an unknown cipher'}) although the probe offers TLS 1.2 and 1.3.` });
+    issues.push({
+      code: 'TLS_PROTOCOL_OUTDATED',
+      transient: false,
+      cause: `The server negotiated ${info.protocol} (with ${report.cipher ?? 'an unknown cipher'}) although the probe offers TLS 1.2 and 1.3.`,
+    });
   }
   if (!cert) {
-    issues.push({ code: 'TLS_CERT_UNTRUSTED', transient: false, cause: 'The server presented no certificate.', ...strict });
+    issues.push({
+      code: 'TLS_CERT_UNTRUSTED',
+      transient: false,
+      cause: 'The server presented no certificate.',
+      ...strict,
+    });
     return { report, issues };
   }
   const from = new Date(cert.valid_from);
@@ -91,18 +114,34 @@ export function inspectTls(info: TlsSessionInfo, hostname: string | undefined, n
   report.daysLeft = Math.floor((to.getTime() - now.getTime()) / 86_400_000);
   report.expired = now > to;
   report.notYetValid = now < from;
-  report.keyType = cert.asn1Curve || cert.nistCurve ? `EC ${cert.nistCurve ?? cert.asn1Curve}` : cert.modulus ? 'RSA' : undefined;
+  report.keyType =
+    cert.asn1Curve || cert.nistCurve ? `EC ${cert.nistCurve ?? cert.asn1Curve}` : cert.modulus ? 'RSA' : undefined;
   report.keyBits = cert.bits;
   report.subjectAltNames = cert.subjectaltname?.split(/,\s*/).filter(Boolean);
 
   if (report.expired) {
-    issues.push({ code: 'TLS_CERT_EXPIRED', transient: false, cause: `The certificate expired on ${to.toISOString().slice(0, 10)} (${-report.daysLeft} days ago).` });
+    issues.push({
+      code: 'TLS_CERT_EXPIRED',
+      transient: false,
+      cause: `The certificate expired on ${to.toISOString().slice(0, 10)} (${-report.daysLeft} days ago).`,
+    });
   } else if (report.notYetValid) {
-    issues.push({ code: 'TLS_CERT_EXPIRED', transient: false, cause: `The certificate is not valid before ${from.toISOString()}; check the server's clock or the certificate.` });
+    issues.push({
+      code: 'TLS_CERT_EXPIRED',
+      transient: false,
+      cause: `The certificate is not valid before ${from.toISOString()}; check the server's clock or the certificate.`,
+    });
   }
   if (!report.trusted) {
-    const why = TRUST_WORDS[info.authorizationError ?? ''] ?? `verification failed (${info.authorizationError ?? 'unknown reason'})`;
-    issues.push({ code: 'TLS_CERT_UNTRUSTED', transient: false, cause: `The certificate for "${first(cert.subject?.CN) ?? '?'}" is not trusted: ${why}.`, ...strict });
+    const why =
+      TRUST_WORDS[info.authorizationError ?? ''] ??
+      `verification failed (${info.authorizationError ?? 'unknown reason'})`;
+    issues.push({
+      code: 'TLS_CERT_UNTRUSTED',
+      transient: false,
+      cause: `The certificate for "${first(cert.subject?.CN) ?? '?'}" is not trusted: ${why}.`,
+      ...strict,
+    });
   }
   if (hostname) {
     report.hostname = hostname;
@@ -118,7 +157,17 @@ export function inspectTls(info: TlsSessionInfo, hostname: string | undefined, n
       });
     }
   }
-  const weak = report.keyType === 'RSA' ? (cert.bits ?? 0) < 2048 : report.keyType?.startsWith('EC') ? (cert.bits ?? 0) < 224 : false;
-  if (weak) issues.push({ code: 'TLS_WEAK_KEY', transient: false, cause: `The certificate's ${report.keyType} key has ${cert.bits} bits.` });
+  const weak =
+    report.keyType === 'RSA'
+      ? (cert.bits ?? 0) < 2048
+      : report.keyType?.startsWith('EC')
+        ? (cert.bits ?? 0) < 224
+        : false;
+  if (weak)
+    issues.push({
+      code: 'TLS_WEAK_KEY',
+      transient: false,
+      cause: `The certificate's ${report.keyType} key has ${cert.bits} bits.`,
+    });
   return { report, issues };
 }

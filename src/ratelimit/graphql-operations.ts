@@ -1,4 +1,15 @@
-import { getOperationAST, GraphQLError, Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValidationRule } from 'graphql';
+import {
+  OperationTypeNode,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationRule,
+} from 'graphql';
 import { DomainError } from '../common/errors/domain-error';
 
 /** The mutation that creates one check per selection: each aliased copy is one more check. */
@@ -48,7 +59,7 @@ function tooManyMutationFields(n: number, max: number): DomainError {
 export function maxMutationFieldsRule(max: number): ValidationRule {
   return (context) => ({
     OperationDefinition(node) {
-      if (!max || node.operation !== 'mutation') return;
+      if (!max || node.operation !== OperationTypeNode.MUTATION) return;
       const n = rootFields(context.getDocument(), node).size;
       if (n <= max) return;
       const e = tooManyMutationFields(n, max);
@@ -75,7 +86,7 @@ export function operationCost(query: unknown, operationName: unknown, maxMutatio
     return 1;
   }
   const op = getOperationAST(doc, typeof operationName === 'string' ? operationName : undefined);
-  if (!op || op.operation !== 'mutation') return 1;
+  if (!op || op.operation !== OperationTypeNode.MUTATION) return 1;
   const fields = rootFields(doc, op);
   if (maxMutationFields && fields.size > maxMutationFields) return 1;
   let n = 0;

@@ -70,7 +70,11 @@ export class RateLimiter {
       labelNames: ['reason'],
       registers: [registry],
     });
-    this.storeErrors = new Counter({ name: 'smtp_doctor_rate_limit_store_errors_total', help: 'Rate-limit decisions skipped (fail open) because Redis did not answer', registers: [registry] });
+    this.storeErrors = new Counter({
+      name: 'smtp_doctor_rate_limit_store_errors_total',
+      help: 'Rate-limit decisions skipped (fail open) because Redis did not answer',
+      registers: [registry],
+    });
   }
 
   private storeDown(e: unknown): void {
@@ -93,7 +97,12 @@ export class RateLimiter {
     if (!limit) return undefined;
     try {
       const { count, resetMs } = await this.store.hit(p.keyId, 60_000, cost);
-      const a = { limit, remaining: Math.max(0, limit - count), resetS: Math.max(1, Math.ceil(resetMs / 1000)), allowed: count <= limit };
+      const a = {
+        limit,
+        remaining: Math.max(0, limit - count),
+        resetS: Math.max(1, Math.ceil(resetMs / 1000)),
+        allowed: count <= limit,
+      };
       if (!a.allowed) this.limited.inc({ reason: 'rpm' });
       return a;
     } catch (e) {
@@ -116,10 +125,15 @@ export class RateLimiter {
     if (browser && !browser.allowed) {
       this.limited.inc({ reason: browser.scope === 'ip' ? 'publishable_ip' : 'publishable_key' });
       const who = browser.scope === 'ip' ? 'from your network address' : 'for this publishable key';
-      const refusal = new DomainError('RATE_LIMITED', `Too many requests ${who} (at most ${browser.limit} a minute). Retry in ${browser.retryAfterS} s.`, undefined, {
-        retryAfter: browser.retryAfterS,
-        scope: browser.scope,
-      });
+      const refusal = new DomainError(
+        'RATE_LIMITED',
+        `Too many requests ${who} (at most ${browser.limit} a minute). Retry in ${browser.retryAfterS} s.`,
+        undefined,
+        {
+          retryAfter: browser.retryAfterS,
+          scope: browser.scope,
+        },
+      );
       return { allowance, refusal };
     }
     return { allowance };
@@ -127,7 +141,12 @@ export class RateLimiter {
 
   /** The 429 for a request over the per-minute limit. */
   tooManyRequests(a: RequestAllowance): DomainError {
-    return new DomainError('RATE_LIMITED', `This API key made more than ${a.limit} requests in a minute; retry in ${a.resetS} s.`, undefined, { retryAfter: a.resetS });
+    return new DomainError(
+      'RATE_LIMITED',
+      `This API key made more than ${a.limit} requests in a minute; retry in ${a.resetS} s.`,
+      undefined,
+      { retryAfter: a.resetS },
+    );
   }
 
   /**
@@ -142,19 +161,33 @@ export class RateLimiter {
     const visitor = ip ? this.store.visitorKey(p.tenantId, clientBucket(ip)) : undefined;
     if ((!conc && !quota && !visitor) || n <= 0) return submit();
     // Bigger than the limit itself: no wait would help, so this is the request's fault (400), not a 429.
-    if (conc && n > conc) throw tooBig(n, `this API key may have at most ${conc} unfinished checks (RATE_LIMIT_CONCURRENT_CHECKS)`);
+    if (conc && n > conc)
+      throw tooBig(n, `this API key may have at most ${conc} unfinished checks (RATE_LIMIT_CONCURRENT_CHECKS)`);
     if (quota && n > quota) throw tooBig(n, `the tenant's daily quota is ${quota} checks (QUOTA_DAILY_CHECKS)`);
-    if (visitor && n > vcap) throw tooBig(n, `one visitor may have at most ${vcap} unfinished checks (PUBLISHABLE_VISITOR_CONCURRENT_CHECKS)`);
+    if (visitor && n > vcap)
+      throw tooBig(n, `one visitor may have at most ${vcap} unfinished checks (PUBLISHABLE_VISITOR_CONCURRENT_CHECKS)`);
 
     const now = this.clock();
     const token = randomUUID();
     const quotaKey = this.store.quotaKey(p.tenantId, new Date(now));
-    const args = { keyId: p.keyId, quotaKey, n, quotaLimit: quota, concLimit: conc, token, now, visitor, visitorLimit: vcap };
+    const args = {
+      keyId: p.keyId,
+      quotaKey,
+      n,
+      quotaLimit: quota,
+      concLimit: conc,
+      token,
+      now,
+      visitor,
+      visitorLimit: vcap,
+    };
     let admitted;
     try {
       admitted = await this.store.admit(args);
-      if (!admitted.ok && admitted.reason === 'concurrency' && (await this.reconcile(p.keyId))) admitted = await this.store.admit(args);
-      if (!admitted.ok && admitted.reason === 'visitor' && visitor && (await this.reconcileVisitor(visitor))) admitted = await this.store.admit(args);
+      if (!admitted.ok && admitted.reason === 'concurrency' && (await this.reconcile(p.keyId)))
+        admitted = await this.store.admit(args);
+      if (!admitted.ok && admitted.reason === 'visitor' && visitor && (await this.reconcileVisitor(visitor)))
+        admitted = await this.store.admit(args);
     } catch (e) {
       this.storeDown(e);
       return submit();
@@ -163,9 +196,14 @@ export class RateLimiter {
       this.limited.inc({ reason: admitted.reason });
       if (admitted.reason === 'quota') {
         const retryAfter = secondsToUtcMidnight(now);
-        throw new DomainError('QUOTA_EXCEEDED', `The tenant's daily quota of ${quota} checks is used (${admitted.quotaUsed} so far today); it resets at 00:00 UTC, in ${retryAfter} s.`, undefined, {
-          retryAfter,
-        });
+        throw new DomainError(
+          'QUOTA_EXCEEDED',
+          `The tenant's daily quota of ${quota} checks is used (${admitted.quotaUsed} so far today); it resets at 00:00 UTC, in ${retryAfter} s.`,
+          undefined,
+          {
+            retryAfter,
+          },
+        );
       }
       if (admitted.reason === 'visitor') {
         throw new DomainError(
@@ -175,20 +213,28 @@ export class RateLimiter {
           { retryAfter: CONCURRENCY_RETRY_S, scope: 'visitor' },
         );
       }
-      throw new DomainError('RATE_LIMITED', `This API key has ${admitted.inFlight} unfinished checks and may have at most ${conc}; retry when some have finished.`, undefined, {
-        retryAfter: CONCURRENCY_RETRY_S,
-      });
+      throw new DomainError(
+        'RATE_LIMITED',
+        `This API key has ${admitted.inFlight} unfinished checks and may have at most ${conc}; retry when some have finished.`,
+        undefined,
+        {
+          retryAfter: CONCURRENCY_RETRY_S,
+        },
+      );
     }
 
     let result: T;
     try {
       result = await submit();
     } catch (e) {
-      await this.store.release(p.keyId, quotaKey, token, quota ? n : 0, visitor).catch((err: unknown) => this.storeDown(err));
+      await this.store
+        .release(p.keyId, quotaKey, token, quota ? n : 0, visitor)
+        .catch((err: unknown) => this.storeDown(err));
       throw e;
     }
     if (conc) await this.store.commit(p.keyId, token, member(result), n).catch((err: unknown) => this.storeDown(err));
-    if (visitor) await this.store.commitVisitor(visitor, token, member(result)).catch((err: unknown) => this.storeDown(err));
+    if (visitor)
+      await this.store.commitVisitor(visitor, token, member(result)).catch((err: unknown) => this.storeDown(err));
     return result;
   }
 
@@ -215,7 +261,9 @@ export class RateLimiter {
   /** A check finished (worker side): it no longer counts against its key. */
   async finished(check: { id: string; created_by: string; batch_id: string | null }): Promise<void> {
     if (!this.config.concurrentChecks) return;
-    await this.store.finish(check.created_by, check.batch_id ? `b:${check.batch_id}` : check.id).catch((e: unknown) => this.storeDown(e));
+    await this.store
+      .finish(check.created_by, check.batch_id ? `b:${check.batch_id}` : check.id)
+      .catch((e: unknown) => this.storeDown(e));
   }
 
   /**
@@ -237,11 +285,17 @@ export class RateLimiter {
     }
     const before = Object.values(tracked).reduce((s, v) => s + Math.max(0, v), 0);
     const after = await this.store.reconcile(keyId, counts);
-    if (after < before) this.log.info({ keyId, before, after }, 'rate limiter: released unfinished-check slots the database shows finished');
+    if (after < before)
+      this.log.info(
+        { keyId, before, after },
+        'rate limiter: released unfinished-check slots the database shows finished',
+      );
     return after < before;
   }
 }
 
 function tooBig(n: number, why: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', `checks: ${n} checks in one submission, but ${why}; split it`, [{ field: 'checks', message: `has ${n} items; ${why}` }]);
+  return new DomainError('VALIDATION_FAILED', `checks: ${n} checks in one submission, but ${why}; split it`, [
+    { field: 'checks', message: `has ${n} items; ${why}` },
+  ]);
 }

@@ -50,14 +50,19 @@ const OPERATION_VARS: [keyof OperationLimitConfig, string][] = [
   ['maxMutationFields', 'GRAPHQL_MAX_MUTATION_FIELDS'],
 ];
 
-function parseInts<T extends object>(env: Record<string, string | undefined>, defaults: T, vars: [keyof T, string][]): T {
+function parseInts<T extends object>(
+  env: Record<string, string | undefined>,
+  defaults: T,
+  vars: [keyof T, string][],
+): T {
   const out = { ...defaults };
   const problems: string[] = [];
   for (const [field, name] of vars) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 1_000_000_000) problems.push(`${name}: "${raw}" must be an integer >= 0 (0 = unlimited)`);
+    if (!Number.isInteger(n) || n < 0 || n > 1_000_000_000)
+      problems.push(`${name}: "${raw}" must be an integer >= 0 (0 = unlimited)`);
     else (out as Record<keyof T, number>)[field] = n;
   }
   if (problems.length) throw new ConfigError(problems);

@@ -19,7 +19,8 @@ function counted(req: Request): boolean {
 /** A REST request costs 1; a GraphQL one 1, or one per submitCheck field when it selects more. */
 function costOf(req: Request, limiter: RateLimiter): number {
   if (req.path !== '/graphql') return 1;
-  const params = (req.method === 'GET' ? req.query : req.body) as { query?: unknown; operationName?: unknown } | undefined;
+  const params = (req.method === 'GET' ? req.query : req.body) as
+    { query?: unknown; operationName?: unknown } | undefined;
   return operationCost(params?.query, params?.operationName, limiter.operations.maxMutationFields);
 }
 

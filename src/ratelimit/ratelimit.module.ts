@@ -30,14 +30,25 @@ import { warnOnRedisSettings } from './redis-settings';
 export function limitSubmissions(checks: ChecksService, limiter: RateLimiter): void {
   const submit = checks.submit.bind(checks);
   const submitBatch = checks.submitBatch.bind(checks);
-  checks.submit = (p: Principal, body: unknown) => limiter.admit(p, 1, () => submit(p, body), (r) => r.id);
+  checks.submit = (p: Principal, body: unknown) =>
+    limiter.admit(
+      p,
+      1,
+      () => submit(p, body),
+      (r) => r.id,
+    );
   checks.submitBatch = (p: Principal, body: unknown) => {
     // Refused before admission, so a publishable key's batch is 403 whatever its size (not a 400 or 429).
     assertMayBatch(p);
     const items = (body as { checks?: unknown } | null)?.checks;
     // Malformed or oversized batches are not counted: the service rejects them with a 400.
     const n = Array.isArray(items) && items.length <= MAX_BATCH ? items.length : 0;
-    return limiter.admit(p, n, () => submitBatch(p, body), (r) => `b:${r.id}`);
+    return limiter.admit(
+      p,
+      n,
+      () => submitBatch(p, body),
+      (r) => `b:${r.id}`,
+    );
   };
 }
 
@@ -98,7 +109,13 @@ export class RateLimitHttp implements HttpMiddlewareInstaller {
   providers: [
     {
       provide: RateLimiter,
-      useFactory: (config: AppConfig, redis: RedisConnections, database: DatabaseHandle, log: Logger, metrics: Metrics) =>
+      useFactory: (
+        config: AppConfig,
+        redis: RedisConnections,
+        database: DatabaseHandle,
+        log: Logger,
+        metrics: Metrics,
+      ) =>
         new RateLimiter(
           config.rateLimit,
           new RateLimitStore(redis.producer, config.queuePrefix),
@@ -112,7 +129,8 @@ export class RateLimitHttp implements HttpMiddlewareInstaller {
     },
     {
       provide: GraphqlRateLimit,
-      useFactory: (limiter: RateLimiter, auth: AuthService, config: AppConfig) => new GraphqlRateLimit(limiter, auth, config.trustProxy),
+      useFactory: (limiter: RateLimiter, auth: AuthService, config: AppConfig) =>
+        new GraphqlRateLimit(limiter, auth, config.trustProxy),
       inject: [RateLimiter, AuthService, APP_CONFIG],
     },
     RateLimitWiring,

@@ -173,7 +173,8 @@ export class RateLimitStore {
       ['rlFinish', 2, FINISH],
       ['rlReconcile', 2, RECONCILE],
     ];
-    for (const [name, numberOfKeys, lua] of defs) if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
+    for (const [name, numberOfKeys, lua] of defs)
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
     this.r = redis as Redis & ScriptedRedis;
   }
 
@@ -196,7 +197,17 @@ export class RateLimitStore {
     return this.k('vis', tenantId, client);
   }
 
-  async admit(a: { keyId: string; quotaKey: string; n: number; quotaLimit: number; concLimit: number; token: string; now: number; visitor?: string; visitorLimit?: number }): Promise<AdmitResult> {
+  async admit(a: {
+    keyId: string;
+    quotaKey: string;
+    n: number;
+    quotaLimit: number;
+    concLimit: number;
+    token: string;
+    now: number;
+    visitor?: string;
+    visitorLimit?: number;
+  }): Promise<AdmitResult> {
     // Without a visitor the script never touches its two keys; it still needs names to declare.
     const visitor = a.visitor ?? this.k('vis', '-');
     const reply = await this.r.rlAdmit(
@@ -223,7 +234,15 @@ export class RateLimitStore {
 
   /** The submission was stored: track `member` (a check id, or `b:<batchId>` for n checks). */
   async commit(keyId: string, token: string, member: string, n: number): Promise<void> {
-    await this.r.rlCommit(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), this.k('conc', keyId, 'p'), token, member, n, TRACK_TTL_S);
+    await this.r.rlCommit(
+      this.k('conc', keyId, 'f'),
+      this.k('conc', keyId, 'n'),
+      this.k('conc', keyId, 'p'),
+      token,
+      member,
+      n,
+      TRACK_TTL_S,
+    );
   }
 
   /** The submission failed: drop the reservations and give the quota back. */

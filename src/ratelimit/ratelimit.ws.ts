@@ -1,4 +1,12 @@
-import { execute, GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
@@ -53,15 +61,27 @@ export class GraphqlRateLimit {
       return p;
     };
     return {
-      onSubscribe: async (ctx: WsContext, _id: string, payload: SubscribePayload): Promise<readonly GraphQLError[] | undefined> => {
+      onSubscribe: async (
+        ctx: WsContext,
+        _id: string,
+        payload: SubscribePayload,
+      ): Promise<readonly GraphQLError[] | undefined> => {
         const principal = await principalOf(ctx);
         if (!principal) return undefined;
         const cost = operationCost(payload.query, payload.operationName, limiter.operations.maxMutationFields);
-        const { refusal } = await limiter.admitRequest(principal, clientAddress(ctx.extra?.request, this.trustProxy), cost);
+        const { refusal } = await limiter.admitRequest(
+          principal,
+          clientAddress(ctx.extra?.request, this.trustProxy),
+          cost,
+        );
         return refusal ? [new GraphQLError(refusal.message, { originalError: refusal })] : undefined;
       },
-      validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...this.validationRules()]),
-      execute: (args: ExecutionArgs) => runAsClient({ ip: (args.contextValue as Record<string, string | undefined> | undefined)?.[WS_CLIENT_IP] }, () => execute(args)),
+      validate: (schema: GraphQLSchema, document: DocumentNode) =>
+        validate(schema, document, [...specifiedRules, ...this.validationRules()]),
+      execute: (args: ExecutionArgs) =>
+        runAsClient({ ip: (args.contextValue as Record<string, string | undefined> | undefined)?.[WS_CLIENT_IP] }, () =>
+          execute(args),
+        ),
     };
   }
 

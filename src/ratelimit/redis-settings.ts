@@ -32,8 +32,10 @@ export async function readRedisSettings(redis: Redis): Promise<RedisSettings> {
     saveRules = undefined;
   }
   const problems: string[] = [];
-  if (maxmemoryPolicy && maxmemoryPolicy !== 'noeviction') problems.push(`maxmemory-policy is ${maxmemoryPolicy}, not noeviction (evicted job keys lose checks)`);
-  if (aofEnabled === false && saveRules === '') problems.push('persistence is off (appendonly no and no save rules): a restart loses queued jobs');
+  if (maxmemoryPolicy && maxmemoryPolicy !== 'noeviction')
+    problems.push(`maxmemory-policy is ${maxmemoryPolicy}, not noeviction (evicted job keys lose checks)`);
+  if (aofEnabled === false && saveRules === '')
+    problems.push('persistence is off (appendonly no and no save rules): a restart loses queued jobs');
   return { maxmemoryPolicy, aofEnabled, saveRules, problems };
 }
 

@@ -16,22 +16,31 @@ const ZONE = readFileSync(join(__dirname, '../fixtures/mx/mx.zone'), 'utf8');
 describe('CLI and process start-up (built code)', () => {
   let dns: FixtureDnsServer;
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
+    if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))
+      await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
     dns = await startDnsServer({ zoneText: ZONE });
   });
   afterAll(async () => dns?.stop());
 
   const env = () => ({ ...process.env, DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '500', LOG_LEVEL: 'silent' });
 
-  it('smtp-doctor mx <domain> --json prints the API\'s check object', async () => {
+  it("smtp-doctor mx <domain> --json prints the API's check object", async () => {
     const { stdout } = await run('node', [BIN, 'mx', 'good.test', '--json'], { env: env() });
     const check = JSON.parse(stdout);
-    expect(check).toMatchObject({ kind: 'mx', target: 'good.test', status: 'completed', verdict: 'pass', input: { domain: 'good.test' } });
+    expect(check).toMatchObject({
+      kind: 'mx',
+      target: 'good.test',
+      status: 'completed',
+      verdict: 'pass',
+      input: { domain: 'good.test' },
+    });
     expect(check.result.hosts).toHaveLength(2);
   });
 
   it('prints a readable report by severity with remediation, exit 1 on fail', async () => {
-    const err = await run('node', [BIN, 'mx', 'dangling.test'], { env: env() }).catch((e: { code: number; stdout: string }) => e);
+    const err = await run('node', [BIN, 'mx', 'dangling.test'], { env: env() }).catch(
+      (e: { code: number; stdout: string }) => e,
+    );
     expect((err as { code: number }).code).toBe(1);
     const out = (err as { stdout: string }).stdout;
     expect(out).toMatch(/mx dangling\.test: FAIL/);
@@ -41,7 +50,10 @@ describe('CLI and process start-up (built code)', () => {
   });
 
   it('rejects bad input with the field named, exit 2', async () => {
-    const err = (await run('node', [BIN, 'mx', 'not a domain'], { env: env() }).catch((e) => e)) as { code: number; stderr: string };
+    const err = (await run('node', [BIN, 'mx', 'not a domain'], { env: env() }).catch((e) => e)) as {
+      code: number;
+      stderr: string;
+    };
     expect(err.code).toBe(2);
     expect(err.stderr).toMatch(/domain: domain must be a valid domain name/);
   });
@@ -51,19 +63,30 @@ describe('CLI and process start-up (built code)', () => {
     const file = join(dir, 'domains.txt');
     writeFileSync(file, '# targets\ngood.test\nnullmx.test\n{"kind":"mx","domain":"implicit.test"}\n');
     const { stdout, stderr } = await run('node', [BIN, 'batch', file, '--json'], { env: env() });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((c: { target: string }) => c.target).sort()).toEqual(['good.test', 'implicit.test', 'nullmx.test']);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((c: { target: string }) => c.target).sort()).toEqual([
+      'good.test',
+      'implicit.test',
+      'nullmx.test',
+    ]);
     expect(stderr).toMatch(/3 checks: /);
   });
 
   it('a bad variable stops the server with a message naming it', async () => {
-    const err = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], { env: { ...process.env, ROLE: 'both', PORT: 'x', DNS_SERVERS: 'nope' } }).catch((e) => e)) as { code: number; stderr: string };
+    const err = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, ROLE: 'both', PORT: 'x', DNS_SERVERS: 'nope' },
+    }).catch((e) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(78);
     expect(err.stderr).toContain('ROLE: "both"');
     expect(err.stderr).toContain('PORT: "x"');
     expect(err.stderr).toContain('DNS_SERVERS: "nope"');
     // Module settings are validated at boot too, not at the first check that reads them.
-    const mod = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], { env: { ...process.env, PROBE_CONNECT_TIMEOUT_MS: '-5', CONTENT_SPAM_THRESHOLD: 'x' } }).catch((e) => e)) as { code: number; stderr: string };
+    const mod = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, PROBE_CONNECT_TIMEOUT_MS: '-5', CONTENT_SPAM_THRESHOLD: 'x' },
+    }).catch((e) => e)) as { code: number; stderr: string };
     expect(mod.code).toBe(78);
     expect(mod.stderr).toContain('PROBE_CONNECT_TIMEOUT_MS');
     expect(mod.stderr).toContain('CONTENT_SPAM_THRESHOLD');
@@ -71,7 +94,9 @@ describe('CLI and process start-up (built code)', () => {
 
   it('an unreachable Redis stops the server with one clear line', async () => {
     const port = await freePort();
-    const err = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], { env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: 'sqlite::memory:' } }).catch((e) => e)) as { code: number; stderr: string };
+    const err = (await run('node', [join(ROOT, 'dist', 'src', 'main.js')], {
+      env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: 'sqlite::memory:' },
+    }).catch((e) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(69);
     expect(err.stderr.trim().split('\n')).toHaveLength(1);
     expect(err.stderr).toMatch(/Redis unreachable at redis:\/\/127\.0\.0\.1:\d+: .*start it/);
@@ -81,7 +106,14 @@ describe('CLI and process start-up (built code)', () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'srv-'));
     const child = spawn('node', [join(ROOT, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, QUEUE_PREFIX: `cli-${port}`, LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+        QUEUE_PREFIX: `cli-${port}`,
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -90,7 +122,10 @@ describe('CLI and process start-up (built code)', () => {
       let ok = false;
       for (let i = 0; i < 100 && !ok; i++) {
         await new Promise((r) => setTimeout(r, 200));
-        ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+        ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
       }
       expect(ok).toBe(true);
       // Logs are JSON lines.
@@ -108,14 +143,25 @@ describe('CLI and process start-up (built code)', () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'wrk-'));
     const child = spawn('node', [join(ROOT, 'dist', 'src', 'main.js')], {
-      env: { ...process.env, ROLE: 'worker', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, QUEUE_PREFIX: `wrk-${port}`, LOG_LEVEL: 'silent' },
+      env: {
+        ...process.env,
+        ROLE: 'worker',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+        QUEUE_PREFIX: `wrk-${port}`,
+        LOG_LEVEL: 'silent',
+      },
       stdio: 'ignore',
     });
     try {
       let ready = 0;
       for (let i = 0; i < 100 && ready !== 200; i++) {
         await new Promise((r) => setTimeout(r, 200));
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        );
       }
       expect(ready).toBe(200);
       expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('smtp_doctor_checks_total');

@@ -13,8 +13,12 @@ import { analyze, CONTENT_FIXTURES, codes, settings } from './helpers';
 const NOT_MESSAGE_DRIVEN = new Set(['SPAM_ENGINE_UNAVAILABLE']);
 
 let env: Awaited<ReturnType<typeof startContentDns>>;
-beforeAll(async () => { env = await startContentDns(); });
-afterAll(async () => { await env.server.stop(); });
+beforeAll(async () => {
+  env = await startContentDns();
+});
+afterAll(async () => {
+  await env.server.stop();
+});
 
 function sidecar(code: string): { context?: Record<string, string>; settings?: Record<string, number> } {
   const p = join(CONTENT_FIXTURES, `${code}.json`);
@@ -24,7 +28,11 @@ function sidecar(code: string): { context?: Record<string, string>; settings?: R
 async function run(file: string) {
   const code = file.split('.')[0]!;
   const side = sidecar(code);
-  return analyze(readFileSync(join(CONTENT_FIXTURES, file)), { ...env.deps, settings: settings(side.settings) }, side.context);
+  return analyze(
+    readFileSync(join(CONTENT_FIXTURES, file)),
+    { ...env.deps, settings: settings(side.settings) },
+    side.context,
+  );
 }
 
 const files = readdirSync(CONTENT_FIXTURES).filter((f) => f.endsWith('.eml'));

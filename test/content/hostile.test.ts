@@ -12,7 +12,8 @@ import { analyze, codes, settings } from './helpers';
  */
 function nested(depth: number): Buffer {
   let body = 'Content-Type: text/plain\r\n\r\nleaf\r\n';
-  for (let i = depth; i > 0; i--) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--\r\n`;
+  for (let i = depth; i > 0; i--)
+    body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--\r\n`;
   return Buffer.from(`From: a@example.com\r\nSubject: deep\r\nMIME-Version: 1.0\r\n${body}`);
 }
 
@@ -24,16 +25,29 @@ function zipOf(entries: { name: string; data: Buffer }[]): Buffer {
     const comp = deflateRawSync(e.data);
     const name = Buffer.from(e.name);
     const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(8, 8); lh.writeUInt32LE(comp.length, 18); lh.writeUInt32LE(e.data.length, 22); lh.writeUInt16LE(name.length, 26);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(8, 8);
+    lh.writeUInt32LE(comp.length, 18);
+    lh.writeUInt32LE(e.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
     const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(8, 10); ch.writeUInt32LE(comp.length, 20); ch.writeUInt32LE(e.data.length, 24); ch.writeUInt16LE(name.length, 28); ch.writeUInt32LE(off, 42);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(8, 10);
+    ch.writeUInt32LE(comp.length, 20);
+    ch.writeUInt32LE(e.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(off, 42);
     parts.push(lh, name, comp);
     cen.push(ch, name);
     off += 30 + name.length + comp.length;
   }
   const cd = Buffer.concat(cen);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10); end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(off, 16);
   return Buffer.concat([...parts, cd, end]);
 }
 
@@ -56,7 +70,9 @@ describe('hostile messages', () => {
 
   it('invalid and unknown charsets are findings', async () => {
     const raw = Buffer.concat([
-      Buffer.from('From: a@example.com\r\nSubject: =?x-unknown?Q?caf=E9?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset="\u0000bogus"\r\n\r\n'),
+      Buffer.from(
+        'From: a@example.com\r\nSubject: =?x-unknown?Q?caf=E9?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset="\u0000bogus"\r\n\r\n',
+      ),
       Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0d, 0x0a]),
     ]);
     const { findings } = await analyze(raw);
@@ -73,7 +89,9 @@ describe('hostile messages', () => {
   it('a message over CONTENT_MAX_BYTES is refused with a coded error (400 at the transport)', async () => {
     const raw = Buffer.alloc(5000, 'a');
     await expect(analyze(raw, { settings: settings({ maxBytes: 4096 }) })).rejects.toBeInstanceOf(ContentInputError);
-    await expect(analyze(raw, { settings: settings({ maxBytes: 4096 }) })).rejects.toMatchObject({ code: 'CONTENT_TOO_LARGE' });
+    await expect(analyze(raw, { settings: settings({ maxBytes: 4096 }) })).rejects.toMatchObject({
+      code: 'CONTENT_TOO_LARGE',
+    });
   });
 });
 
@@ -89,7 +107,8 @@ describe('zip bombs are judged from the central directory, never inflated', () =
 
   it('42.zip-style nesting stops at the nesting bound', () => {
     let inner = zipOf([{ name: 'payload.txt', data: Buffer.alloc(1000) }]);
-    for (let i = 0; i < 6; i++) inner = zipOf(Array.from({ length: 4 }, (_, k) => ({ name: `lib${i}_${k}.zip`, data: inner })));
+    for (let i = 0; i < 6; i++)
+      inner = zipOf(Array.from({ length: 4 }, (_, k) => ({ name: `lib${i}_${k}.zip`, data: inner })));
     const rep = analyzeAttachment({ filename: 'nest.zip', contentType: 'application/zip', content: inner }, settings());
     expect(rep.archive?.bomb).toMatch(/nested/);
   });
@@ -99,7 +118,10 @@ describe('zip bombs are judged from the central directory, never inflated', () =
     const l = readZipDirectory(z, 10);
     expect(l.entries).toHaveLength(10);
     expect(l.truncated).toBe(true);
-    const rep = analyzeAttachment({ filename: 'many.zip', contentType: 'application/zip', content: z }, settings({ zipMaxEntries: 10 }));
+    const rep = analyzeAttachment(
+      { filename: 'many.zip', contentType: 'application/zip', content: z },
+      settings({ zipMaxEntries: 10 }),
+    );
     expect(rep.archive?.bomb).toMatch(/entries/);
   });
 

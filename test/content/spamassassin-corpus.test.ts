@@ -31,7 +31,10 @@ const ACCURACY_FLOOR = 0.94;
 
 function load(label: 'spam' | 'ham') {
   const dir = join(SA_FIXTURES, label);
-  return readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => ({ name: `${label}/${f}`, label, raw: readFileSync(join(dir, f)) }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((f) => ({ name: `${label}/${f}`, label, raw: readFileSync(join(dir, f)) }));
 }
 
 describe('SpamAssassin spam/ham corpus', () => {
@@ -47,18 +50,22 @@ describe('SpamAssassin spam/ham corpus', () => {
         else m.fn++;
       } else if (spam) m.fp++;
       else m.tn++;
-      rows.push(`${msg.name.padEnd(20)} ${msg.label.padEnd(5)} ${String(result.score).padStart(7)} ${spam ? 'SPAM' : 'ham '} ${result.rules.map((r) => `${r.code}=${r.points}`).join(' ')}`);
+      rows.push(
+        `${msg.name.padEnd(20)} ${msg.label.padEnd(5)} ${String(result.score).padStart(7)} ${spam ? 'SPAM' : 'ham '} ${result.rules.map((r) => `${r.code}=${r.points}`).join(' ')}`,
+      );
     }
     const accuracy = (m.tp + m.tn) / corpus.length;
-    console.log([
-      ...rows,
-      '',
-      'confusion matrix (rows: truth, columns: our verdict)',
-      `            spam   ham`,
-      `  spam  ${String(m.tp).padStart(6)} ${String(m.fn).padStart(5)}`,
-      `  ham   ${String(m.fp).padStart(6)} ${String(m.tn).padStart(5)}`,
-      `accuracy ${(accuracy * 100).toFixed(1)}% on ${corpus.length} messages`,
-    ].join('\n'));
+    console.log(
+      [
+        ...rows,
+        '',
+        'confusion matrix (rows: truth, columns: our verdict)',
+        `            spam   ham`,
+        `  spam  ${String(m.tp).padStart(6)} ${String(m.fn).padStart(5)}`,
+        `  ham   ${String(m.fp).padStart(6)} ${String(m.tn).padStart(5)}`,
+        `accuracy ${(accuracy * 100).toFixed(1)}% on ${corpus.length} messages`,
+      ].join('\n'),
+    );
     expect(accuracy).toBeGreaterThanOrEqual(ACCURACY_FLOOR);
     expect(m.fp).toBe(0);
   });

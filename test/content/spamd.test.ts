@@ -22,7 +22,9 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
     spamd = await startSpamd();
     console.log(`spamd start-up (until the first scan is answered): ${spamd.startupMs} ms`);
   }, 90_000);
-  afterAll(async () => { await spamd?.stop(); });
+  afterAll(async () => {
+    await spamd?.stop();
+  });
 
   it('REPORT: GTUBE is spam with the GTUBE rule and its points', async () => {
     const client = new SpamdClient(parseSpamdUrl(spamd.url));
@@ -56,22 +58,46 @@ describe('spam engine clients at the port', () => {
       lastHeaders = req.headers;
       req.resume();
       req.on('end', () => {
-        if (req.url !== '/checkv2') { res.writeHead(404).end(); return; }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-          is_skipped: false, score: 15.2, required_score: 15, action: 'reject',
-          symbols: { GTUBE: { name: 'GTUBE', score: 0, description: 'Test GTUBE' }, R_SPF_FAIL: { name: 'R_SPF_FAIL', score: 1, description: 'SPF fail' } },
-        }));
+        if (req.url !== '/checkv2') {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            is_skipped: false,
+            score: 15.2,
+            required_score: 15,
+            action: 'reject',
+            symbols: {
+              GTUBE: { name: 'GTUBE', score: 0, description: 'Test GTUBE' },
+              R_SPF_FAIL: { name: 'R_SPF_FAIL', score: 1, description: 'SPF fail' },
+            },
+          }),
+        );
       });
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     port = (http.address() as { port: number }).port;
   });
-  afterAll(async () => { await new Promise((r) => http.close(r)); });
+  afterAll(async () => {
+    await new Promise((r) => http.close(r));
+  });
 
   it('rspamd: posts to /checkv2 with envelope headers and reads score, action, symbols', async () => {
     const c = new RspamdClient(`http://127.0.0.1:${port}`);
-    const r = await c.check(Buffer.from('Subject: x\r\n\r\ny\r\n'), { clientIp: '192.0.2.1', helo: 'h.example', mailFrom: 'a@example.com' });
-    expect(r).toMatchObject({ engine: 'rspamd', status: 'ok', score: 15.2, threshold: 15, action: 'reject', isSpam: true });
+    const r = await c.check(Buffer.from('Subject: x\r\n\r\ny\r\n'), {
+      clientIp: '192.0.2.1',
+      helo: 'h.example',
+      mailFrom: 'a@example.com',
+    });
+    expect(r).toMatchObject({
+      engine: 'rspamd',
+      status: 'ok',
+      score: 15.2,
+      threshold: 15,
+      action: 'reject',
+      isSpam: true,
+    });
     expect(r.rules[0]).toMatchObject({ name: 'R_SPF_FAIL', score: 1 });
     expect(lastHeaders).toMatchObject({ ip: '192.0.2.1', helo: 'h.example', from: 'a@example.com' });
   });
@@ -79,10 +105,19 @@ describe('spam engine clients at the port', () => {
   it('a dead engine is a result and a SPAM_ENGINE_UNAVAILABLE finding, not an exception', async () => {
     const closed = await new Promise<number>((resolve) => {
       const s = createServer();
-      s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
     });
-    const engines = createSpamEngines({ spamdUrl: `spamd://127.0.0.1:${closed}`, rspamdUrl: `http://127.0.0.1:${closed}`, env: {} });
-    const { result, findings } = await analyze(readFileSync(join(SA_FIXTURES, 'spam', 'gtube.eml')), { spamEngines: engines });
+    const engines = createSpamEngines({
+      spamdUrl: `spamd://127.0.0.1:${closed}`,
+      rspamdUrl: `http://127.0.0.1:${closed}`,
+      env: {},
+    });
+    const { result, findings } = await analyze(readFileSync(join(SA_FIXTURES, 'spam', 'gtube.eml')), {
+      spamEngines: engines,
+    });
     expect(result.engines.map((e) => e.status)).toEqual(['error', 'error']);
     expect(codes(findings).filter((c) => c === 'SPAM_ENGINE_UNAVAILABLE')).toHaveLength(2);
     expect(result.isSpam).toBe(true);

@@ -36,7 +36,12 @@ describe('CachedResolver', () => {
   beforeEach(() => {
     stats = newDnsStats();
     clock = 1_000_000;
-    const stub = new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 3000, retries: 0, stats });
+    const stub = new StubResolver({
+      servers: [{ host: dns.host, port: dns.port }],
+      timeoutMs: 3000,
+      retries: 0,
+      stats,
+    });
     cache = new CachedResolver(stub, { now: () => clock, stats, maxEntries: 3 });
   });
 
@@ -87,7 +92,10 @@ describe('CachedResolver', () => {
     clock += 6_000;
     await cache.query('sf.cache.test', 'A');
     expect(dns.received - r0).toBe(2);
-    const fast = new CachedResolver(new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 100, retries: 0, stats }), { now: () => clock, stats });
+    const fast = new CachedResolver(
+      new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 100, retries: 0, stats }),
+      { now: () => clock, stats },
+    );
     expect((await fast.query('to.cache.test', 'A')).status).toBe('timeout');
     expect((await fast.query('to.cache.test', 'A')).status).toBe('timeout');
     expect(dns.received - r0).toBe(4);
@@ -178,8 +186,17 @@ describe('createResolver / createCheckResolver', () => {
   });
 
   it('reads module settings and names a bad one', () => {
-    expect(readDnsSettings({})).toMatchObject({ cacheMaxEntries: 10000, ednsUdpSize: 1232, queryBudget: 100, udpSockets: 4, maxInFlight: 128 });
-    expect(readDnsSettings({ DNS_UDP_SOCKETS: '2', DNS_MAX_INFLIGHT: '16' })).toMatchObject({ udpSockets: 2, maxInFlight: 16 });
+    expect(readDnsSettings({})).toMatchObject({
+      cacheMaxEntries: 10000,
+      ednsUdpSize: 1232,
+      queryBudget: 100,
+      udpSockets: 4,
+      maxInFlight: 128,
+    });
+    expect(readDnsSettings({ DNS_UDP_SOCKETS: '2', DNS_MAX_INFLIGHT: '16' })).toMatchObject({
+      udpSockets: 2,
+      maxInFlight: 16,
+    });
     expect(() => readDnsSettings({ DNS_EDNS_UDP_SIZE: 'big' })).toThrow(/DNS_EDNS_UDP_SIZE/);
     expect(() => readDnsSettings({ DNS_MAX_INFLIGHT: '0' })).toThrow(/DNS_MAX_INFLIGHT/);
   });
@@ -188,7 +205,10 @@ describe('createResolver / createCheckResolver', () => {
     const dir = mkdtempSync(join(tmpdir(), 'resolv-'));
     const file = join(dir, 'resolv.conf');
     writeFileSync(file, `# test\nsearch example.com\nnameserver 127.0.0.1\nnameserver ::1\nnameserver bogus\n`);
-    expect(systemNameservers(file)).toEqual([{ host: '127.0.0.1', port: 53 }, { host: '::1', port: 53 }]);
+    expect(systemNameservers(file)).toEqual([
+      { host: '127.0.0.1', port: 53 },
+      { host: '::1', port: 53 },
+    ]);
     expect(systemNameservers(join(dir, 'missing'))).toEqual([{ host: '127.0.0.1', port: 53 }]);
     // Only built, not queried: port 53 on this host is not ours, and tests never leave loopback.
     expect(() => createResolver({ ...config(), dnsServers: [] }, { resolvConf: file })).not.toThrow();

@@ -19,7 +19,10 @@ describe('zone parser', () => {
     expect(soa.name).toBe('example.com');
     expect(soa.data).toMatchObject({ mname: 'ns1.example.com', serial: 2024010101, minimum: 60 });
     const mx = rrs.filter((r) => r.type === 'MX').map((r) => r.data);
-    expect(mx).toEqual([{ preference: 10, exchange: 'mx1.example.com' }, { preference: 20, exchange: 'mx2.example.com' }]);
+    expect(mx).toEqual([
+      { preference: 10, exchange: 'mx1.example.com' },
+      { preference: 20, exchange: 'mx2.example.com' },
+    ]);
     expect(rrs.find((r) => r.name === 'mx1.example.com' && r.type === 'A')!.ttl).toBe(600);
     expect(rrs.find((r) => r.name === 'mx2.example.com')!.ttl).toBe(300);
     const tlsa = rrs.find((r) => r.type === 'TLSA')!;
@@ -111,7 +114,10 @@ describe('fixture DNS server', () => {
   it('maps MX, TLSA, CAA, PTR and sets AD for signed zones only', async () => {
     const mx = await udpQuery(s.port, { name: 'example.com', type: 'MX' });
     expect(mx!.flag_ad).toBe(true);
-    expect(mx!.answers.map((a) => a.data)).toEqual([{ preference: 10, exchange: 'mx1.example.com' }, { preference: 20, exchange: 'mx2.example.com' }]);
+    expect(mx!.answers.map((a) => a.data)).toEqual([
+      { preference: 10, exchange: 'mx1.example.com' },
+      { preference: 20, exchange: 'mx2.example.com' },
+    ]);
     const tlsa = await udpQuery(s.port, { name: '_25._tcp.mx1.example.com', type: 'TLSA' });
     expect(tlsa!.answers[0]!.data).toMatchObject({ usage: 3, selector: 1, matchingType: 1 });
     const caa = await udpQuery(s.port, { name: 'example.com', type: 'CAA' });
@@ -127,7 +133,11 @@ describe('fixture DNS server', () => {
       { name: 'mx1.example.com', type: 'AAAA', id: 2 },
       { name: 'nope.example.com', type: 'A', id: 3 },
     ]);
-    expect(replies.map((r) => [r.id, r.rcode])).toEqual([[1, 'NOERROR'], [2, 'NOERROR'], [3, 'NXDOMAIN']]);
+    expect(replies.map((r) => [r.id, r.rcode])).toEqual([
+      [1, 'NOERROR'],
+      [2, 'NOERROR'],
+      [3, 'NXDOMAIN'],
+    ]);
     expect(replies[1]!.answers[0]!.data).toBe('2001:db8::25');
   });
 
@@ -225,7 +235,10 @@ describe('fixture DNS server: truncation and programmatic records', () => {
   });
 
   it('honours truncateUdpOver', async () => {
-    const small = await startDnsServer({ zoneText: 'a.test. 60 IN TXT "0123456789012345678901234567890123456789"', truncateUdpOver: 60 });
+    const small = await startDnsServer({
+      zoneText: 'a.test. 60 IN TXT "0123456789012345678901234567890123456789"',
+      truncateUdpOver: 60,
+    });
     try {
       const u = await udpQuery(small.port, { name: 'a.test', type: 'TXT', edns: 4096 });
       expect(u!.flag_tc).toBe(true);

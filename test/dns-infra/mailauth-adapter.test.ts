@@ -34,7 +34,12 @@ describe('toMailauthResolver', () => {
     dns.fault('sf.mail.test', 'servfail');
     dns.fault('rf.mail.test', 'refused');
     const stats = newDnsStats();
-    const stub = new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 3000, retries: 0, stats });
+    const stub = new StubResolver({
+      servers: [{ host: dns.host, port: dns.port }],
+      timeoutMs: 3000,
+      retries: 0,
+      stats,
+    });
     resolve = toMailauthResolver(new CachedResolver(stub, { stats }));
     const fast = new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 400, retries: 0, stats });
     quick = toMailauthResolver(fast);
@@ -49,12 +54,22 @@ describe('toMailauthResolver', () => {
     expect(await resolve('mail.test', 'MX')).toEqual([{ exchange: 'mx.mail.test', priority: 10 }]);
     expect(await resolve('mx.mail.test')).toEqual(['192.0.2.25']);
     expect(await resolve('mail.test', 'SOA')).toEqual({
-      nsname: 'ns.mail.test', hostmaster: 'hostmaster.mail.test', serial: 1, refresh: 3600, retry: 600, expire: 86400, minttl: 60,
+      nsname: 'ns.mail.test',
+      hostmaster: 'hostmaster.mail.test',
+      serial: 1,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minttl: 60,
     });
   });
 
   it('rejects with node error codes mailauth understands', async () => {
-    const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code: string }) => e.code);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: { code: string }) => e.code,
+      );
     expect(await code(resolve('none.mail.test', 'TXT'))).toBe('ENOTFOUND');
     expect(await code(resolve('mx.mail.test', 'TXT'))).toBe('ENODATA');
     expect(await code(quick('slow.mail.test', 'TXT'))).toBe('ETIMEOUT');
@@ -63,11 +78,16 @@ describe('toMailauthResolver', () => {
     expect(await code(resolve(`${'x'.repeat(64)}.mail.test`, 'TXT'))).toBe('EBADNAME');
     expect(await code(resolve('mail.test', 'BOGUS'))).toBe('ERR_INVALID_ARG_VALUE');
     const err = await resolve('none.mail.test', 'TXT').catch((e: Error & { syscall: string; hostname: string }) => e);
-    expect(err).toMatchObject({ message: 'queryTxt ENOTFOUND none.mail.test', syscall: 'queryTxt', hostname: 'none.mail.test' });
+    expect(err).toMatchObject({
+      message: 'queryTxt ENOTFOUND none.mail.test',
+      syscall: 'queryTxt',
+      hostname: 'none.mail.test',
+    });
   });
 
   it("drives mailauth's spf() to pass, fail, softfail, none, temperror and permerror", async () => {
-    const run = async (sender: string, ip: string, resolver = resolve) => (await spf({ sender, ip, helo: 'x', mta: 'mx.local', resolver })).status.result;
+    const run = async (sender: string, ip: string, resolver = resolve) =>
+      (await spf({ sender, ip, helo: 'x', mta: 'mx.local', resolver })).status.result;
     expect(await run('a@mail.test', '192.0.2.7')).toBe('pass');
     expect(await run('a@mail.test', '198.51.100.7')).toBe('pass'); // via include
     expect(await run('a@mail.test', '203.0.113.1')).toBe('fail');
@@ -88,7 +108,12 @@ describe('toMailauthResolver', () => {
   });
 
   it('a spent budget becomes temperror in mailauth, not an exception', async () => {
-    const stub = new StubResolver({ servers: [{ host: dns.host, port: dns.port }], timeoutMs: 3000, retries: 0, stats: newDnsStats() });
+    const stub = new StubResolver({
+      servers: [{ host: dns.host, port: dns.port }],
+      timeoutMs: 3000,
+      retries: 0,
+      stats: newDnsStats(),
+    });
     const budgeted = toMailauthResolver(new BudgetResolver(stub, 1, newDnsStats()));
     const res = await spf({ sender: 'a@mail.test', ip: '203.0.113.1', helo: 'x', mta: 'mx.local', resolver: budgeted });
     expect(res.status.result).toBe('temperror');

@@ -4,14 +4,32 @@ import * as net from 'node:net';
 import * as dnsPacket from 'dns-packet';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded packets are inspected loosely in tests */
-export interface RawAnswer { name: string; type: string; ttl?: number; data?: any; [k: string]: any }
+export interface RawAnswer {
+  name: string;
+  type: string;
+  ttl?: number;
+  data?: any;
+  [k: string]: any;
+}
 /** dns-packet's decoded shape, with the header fields its typings omit. */
 export interface RawReply {
-  id: number; rcode: string; flag_aa: boolean; flag_tc: boolean; flag_ad: boolean;
-  answers: RawAnswer[]; authorities: RawAnswer[]; additionals: RawAnswer[];
+  id: number;
+  rcode: string;
+  flag_aa: boolean;
+  flag_tc: boolean;
+  flag_ad: boolean;
+  answers: RawAnswer[];
+  authorities: RawAnswer[];
+  additionals: RawAnswer[];
 }
 
-export interface RawQuery { name: string; type: string; id?: number; edns?: number; dnssecOk?: boolean }
+export interface RawQuery {
+  name: string;
+  type: string;
+  id?: number;
+  edns?: number;
+  dnssecOk?: boolean;
+}
 
 export function buildQuery(q: RawQuery): Buffer {
   return dnsPacket.encode({
@@ -20,7 +38,14 @@ export function buildQuery(q: RawQuery): Buffer {
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ name: q.name, type: q.type as dnsPacket.RecordType, class: 'IN' }],
     additionals: q.edns
-      ? [{ type: 'OPT', name: '.', udpPayloadSize: q.edns, flags: q.dnssecOk ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer]
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: q.edns,
+            flags: q.dnssecOk ? dnsPacket.DNSSEC_OK : 0,
+          } as dnsPacket.Answer,
+        ]
       : [],
   });
 }

@@ -33,7 +33,13 @@ async function rogueServer(craft: Crafter): Promise<{ port: number; stop: () => 
 }
 
 /** Header + the query's question + one A answer whose owner-name bytes are supplied raw. */
-function responseWithOwner(query: Buffer, id: number, owner: (offset: number) => Buffer, rdata = Buffer.from([192, 0, 2, 1]), rdlength = rdata.length): Buffer {
+function responseWithOwner(
+  query: Buffer,
+  id: number,
+  owner: (offset: number) => Buffer,
+  rdata = Buffer.from([192, 0, 2, 1]),
+  rdlength = rdata.length,
+): Buffer {
   // The question section runs from byte 12 to the end of the (uncompressed) query.
   const qEnd = query.length - (query.readUInt16BE(10) ? 11 : 0);
   const header = Buffer.alloc(12);
@@ -79,7 +85,9 @@ describe('resolver against hostile responses', () => {
   });
 
   it('RDATA overrunning the packet gives error', async () => {
-    const rogue = await rogueServer((query, { id }) => [responseWithOwner(query, id, () => Buffer.from([0]), Buffer.from([1, 2]), 400)]);
+    const rogue = await rogueServer((query, { id }) => [
+      responseWithOwner(query, id, () => Buffer.from([0]), Buffer.from([1, 2]), 400),
+    ]);
     try {
       expect((await stub(rogue.port, 30_000).query('short.test', 'A')).status).toBe('error');
     } finally {
@@ -90,11 +98,20 @@ describe('resolver against hostile responses', () => {
   it('ignores a wrong id and a wrong question, accepts the genuine answer after them (RFC 5452)', async () => {
     const rogue = await rogueServer((query, { id, name }) => {
       const good = (n: string, i: number) =>
-        dnsPacket.encode({ type: 'response', id: i, flags: dnsPacket.RECURSION_AVAILABLE, questions: [{ name: n, type: 'A' }], answers: [{ name: n, type: 'A', ttl: 60, data: n === name && i === id ? '192.0.2.1' : '6.6.6.6' }] });
+        dnsPacket.encode({
+          type: 'response',
+          id: i,
+          flags: dnsPacket.RECURSION_AVAILABLE,
+          questions: [{ name: n, type: 'A' }],
+          answers: [{ name: n, type: 'A', ttl: 60, data: n === name && i === id ? '192.0.2.1' : '6.6.6.6' }],
+        });
       return [good(name, (id + 1) & 0xffff), good(`evil.${name}`, id), good(name, id)];
     });
     try {
-      expect(await stub(rogue.port).query('spoof.test', 'A')).toMatchObject({ status: 'noerror', answers: ['192.0.2.1'] });
+      expect(await stub(rogue.port).query('spoof.test', 'A')).toMatchObject({
+        status: 'noerror',
+        answers: ['192.0.2.1'],
+      });
     } finally {
       await rogue.stop();
     }
@@ -104,7 +121,12 @@ describe('resolver against hostile responses', () => {
     const other = dgram.createSocket('udp4');
     await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
     const rogue = await rogueServer((query, { id, name }) => {
-      const forged = dnsPacket.encode({ type: 'response', id, questions: [{ name, type: 'A' }], answers: [{ name, type: 'A', ttl: 60, data: '6.6.6.6' }] });
+      const forged = dnsPacket.encode({
+        type: 'response',
+        id,
+        questions: [{ name, type: 'A' }],
+        answers: [{ name, type: 'A', ttl: 60, data: '6.6.6.6' }],
+      });
       return [forged];
     });
     // Send the forged reply from `other`, never from the server's own port.
@@ -112,7 +134,12 @@ describe('resolver against hostile responses', () => {
     rogue.sock.on('message', (msg, rinfo) => {
       const q = dnsPacket.decode(msg);
       const name = q.questions![0]!.name;
-      const forged = dnsPacket.encode({ type: 'response', id: q.id, questions: [{ name, type: 'A' }], answers: [{ name, type: 'A', ttl: 60, data: '6.6.6.6' }] });
+      const forged = dnsPacket.encode({
+        type: 'response',
+        id: q.id,
+        questions: [{ name, type: 'A' }],
+        answers: [{ name, type: 'A', ttl: 60, data: '6.6.6.6' }],
+      });
       other.send(forged, rinfo.port, rinfo.address);
     });
     try {
@@ -127,14 +154,26 @@ describe('resolver against hostile responses', () => {
     for (const mode of ['wrong-id', 'short'] as const) {
       // Answers UDP with TC so the resolver moves to TCP, where the hostile part is.
       const udp = await rogueServer((query, { id, name }) => [
-        dnsPacket.encode({ type: 'response', id, flags: dnsPacket.TRUNCATED_RESPONSE, questions: [{ name, type: 'A' }] }),
+        dnsPacket.encode({
+          type: 'response',
+          id,
+          flags: dnsPacket.TRUNCATED_RESPONSE,
+          questions: [{ name, type: 'A' }],
+        }),
       ]);
       const tcp = net.createServer((sock) => {
         sock.on('error', () => undefined);
         sock.once('data', (d) => {
           const q = dnsPacket.decode(d.subarray(2));
           if (mode === 'wrong-id') {
-            sock.end(dnsPacket.streamEncode({ type: 'response', id: (q.id! + 1) & 0xffff, questions: q.questions, answers: [] }));
+            sock.end(
+              dnsPacket.streamEncode({
+                type: 'response',
+                id: (q.id! + 1) & 0xffff,
+                questions: q.questions,
+                answers: [],
+              }),
+            );
           } else {
             sock.end(Buffer.from([0xff, 0xff, 1, 2, 3]));
           }
@@ -157,9 +196,13 @@ describe('fixture server under hostile input and large answers', () => {
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: 'ok.test. 60 A 192.0.2.1' });
     // ~60 KB of TXT: fits a TCP message (65535) only.
-    dns.addRecords(Array.from({ length: 240 }, (_, i) => ({ name: 'huge.test', type: 'TXT', data: `${i}:`.padEnd(240, 'x') })));
+    dns.addRecords(
+      Array.from({ length: 240 }, (_, i) => ({ name: 'huge.test', type: 'TXT', data: `${i}:`.padEnd(240, 'x') })),
+    );
     // Over 65535 bytes: no server can send it.
-    dns.addRecords(Array.from({ length: 300 }, (_, i) => ({ name: 'toohuge.test', type: 'TXT', data: `${i}:`.padEnd(250, 'y') })));
+    dns.addRecords(
+      Array.from({ length: 300 }, (_, i) => ({ name: 'toohuge.test', type: 'TXT', data: `${i}:`.padEnd(250, 'y') })),
+    );
   });
   afterAll(async () => {
     await dns.stop();

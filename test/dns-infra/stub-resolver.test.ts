@@ -28,8 +28,20 @@ describe('StubResolver against the fixture server', () => {
     dns = await startDnsServer({ zoneFiles: [ZONE], signedZones: ['example.com'] });
     dns.addRecords([
       // ~2 KB: over the 1232-byte EDNS size the resolver advertises, so UDP comes back with TC.
-      { name: 'big.example.org', type: 'TXT', data: ['v=spf1 ', ...Array<string>(8).fill(`ip4:192.0.2.1 ${'x'.repeat(230)} `), '-all'] },
-      { name: 'bytes.example.org', type: 'TXT', data: [Buffer.from('v=spf1 \x80a -all', 'latin1'), Buffer.from('caf\u00e9'), Buffer.from([0xef, 0xbb, 0xbf, 0x41])] },
+      {
+        name: 'big.example.org',
+        type: 'TXT',
+        data: ['v=spf1 ', ...Array<string>(8).fill(`ip4:192.0.2.1 ${'x'.repeat(230)} `), '-all'],
+      },
+      {
+        name: 'bytes.example.org',
+        type: 'TXT',
+        data: [
+          Buffer.from('v=spf1 \x80a -all', 'latin1'),
+          Buffer.from('caf\u00e9'),
+          Buffer.from([0xef, 0xbb, 0xbf, 0x41]),
+        ],
+      },
       { name: 'spf.example.org', type: 'SPF', data: ['v=spf1 ', '-all'] },
       { name: 'loop1.example.org', type: 'CNAME', data: 'loop2.example.org' },
       { name: 'loop2.example.org', type: 'CNAME', data: 'loop1.example.org' },
@@ -44,7 +56,13 @@ describe('StubResolver against the fixture server', () => {
 
   it('noerror with answers: TXT chunks, TTL, AD from a validating resolver, server', async () => {
     const l = await make().query('Example.COM.', 'TXT');
-    expect(l).toMatchObject({ name: 'Example.COM', status: 'noerror', authenticated: true, ttl: 300, server: dns.address });
+    expect(l).toMatchObject({
+      name: 'Example.COM',
+      status: 'noerror',
+      authenticated: true,
+      ttl: 300,
+      server: dns.address,
+    });
     expect(l.answers).toEqual([['v=spf1 ip4:192.0.2.0/24 ', 'include:_spf.example.net -all']]);
   });
 
@@ -55,10 +73,21 @@ describe('StubResolver against the fixture server', () => {
       { exchange: 'mx2.example.com', priority: 20 },
     ]);
     expect((await r.query('_25._tcp.mx1.example.com', 'TLSA')).answers).toEqual([
-      { usage: 3, selector: 1, matchingType: 1, certificate: '0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6' },
+      {
+        usage: 3,
+        selector: 1,
+        matchingType: 1,
+        certificate: '0c72ac70b745ac19998811b131d662c9ac69dbdbe7cb23e5b514b56664c5d3d6',
+      },
     ]);
     expect((await r.query('example.com', 'SOA')).answers[0]).toEqual({
-      mname: 'ns1.example.com', rname: 'hostmaster.example.com', serial: 2024010101, refresh: 3600, retry: 600, expire: 86400, minimum: 60,
+      mname: 'ns1.example.com',
+      rname: 'hostmaster.example.com',
+      serial: 2024010101,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minimum: 60,
     });
     expect((await r.query('10.2.0.192.in-addr.arpa', 'PTR')).answers).toEqual(['example.com']);
     expect((await r.query('example.com', 'CAA')).answers[0]).toMatchObject({ tag: 'issue', value: 'letsencrypt.org' });
@@ -88,7 +117,11 @@ describe('StubResolver against the fixture server', () => {
 
   it('follows CNAME chains and reports them in order', async () => {
     const l = await make().query('www.example.com', 'A');
-    expect(l).toMatchObject({ status: 'noerror', answers: ['192.0.2.80'], cnames: ['www.example.com', 'web.example.com'] });
+    expect(l).toMatchObject({
+      status: 'noerror',
+      answers: ['192.0.2.80'],
+      cnames: ['www.example.com', 'web.example.com'],
+    });
     const d = await make().query('dangling.example.com', 'A');
     expect(d).toMatchObject({ status: 'nxdomain', cnames: ['dangling.example.com'], answers: [] });
     expect((await make().query('loop1.example.org', 'A')).status).toBe('servfail');
@@ -132,7 +165,11 @@ describe('StubResolver against the fixture server', () => {
   it('uses fallback servers when the primaries fail', async () => {
     const fallback = await startDnsServer({ zoneText: 'only-fallback.test. 60 A 192.0.2.5' });
     try {
-      const r = make({ servers: [{ host: '127.0.0.1', port: await deadPort() }, srv(dns)], fallbackServers: [srv(fallback)], timeoutMs: 1000 });
+      const r = make({
+        servers: [{ host: '127.0.0.1', port: await deadPort() }, srv(dns)],
+        fallbackServers: [srv(fallback)],
+        timeoutMs: 1000,
+      });
       dns.fault('only-fallback.test', 'timeout');
       const l = await r.query('only-fallback.test', 'A');
       expect(l).toMatchObject({ status: 'noerror', answers: ['192.0.2.5'], server: fallback.address });

@@ -11,7 +11,12 @@ async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 5));
 }
 
-interface Held { msg: Buffer; rinfo: dgram.RemoteInfo; id: number; name: string }
+interface Held {
+  msg: Buffer;
+  rinfo: dgram.RemoteInfo;
+  id: number;
+  name: string;
+}
 
 /**
  * A scriptable UDP DNS server: it records each query with the client's source port and either
@@ -30,7 +35,9 @@ async function scriptedServer() {
     answer(h: Held, o: { id?: number; name?: string; data?: string } = {}) {
       const name = o.name ?? h.name;
       const out = dnsPacket.encode({
-        type: 'response', id: o.id ?? h.id, flags: dnsPacket.RECURSION_AVAILABLE,
+        type: 'response',
+        id: o.id ?? h.id,
+        flags: dnsPacket.RECURSION_AVAILABLE,
         questions: [{ name, type: 'A' }],
         answers: [{ name, type: 'A', ttl: 60, data: o.data ?? addressFor(name) }],
       });
@@ -82,7 +89,9 @@ describe('UDP socket pool', () => {
     let dns: FixtureDnsServer;
     beforeAll(async () => {
       dns = await startDnsServer();
-      dns.addRecords(Array.from({ length: 600 }, (_, n) => ({ name: `q${n}.test`, type: 'A', data: addressFor(`q${n}.test`) })));
+      dns.addRecords(
+        Array.from({ length: 600 }, (_, n) => ({ name: `q${n}.test`, type: 'A', data: addressFor(`q${n}.test`) })),
+      );
     });
     afterAll(async () => {
       await dns.stop();
@@ -92,7 +101,9 @@ describe('UDP socket pool', () => {
       const r = make(dns.port, { udp: { sockets: 2, maxInFlight: 64 } });
       const names = Array.from({ length: 600 }, (_, n) => `q${n}.test`);
       const out = await Promise.all(names.map((n) => r.query(n, 'A')));
-      out.forEach((l, n) => expect(l).toMatchObject({ name: `q${n}.test`, status: 'noerror', answers: [addressFor(`q${n}.test`)] }));
+      out.forEach((l, n) =>
+        expect(l).toMatchObject({ name: `q${n}.test`, status: 'noerror', answers: [addressFor(`q${n}.test`)] }),
+      );
       expect(stats.socketsOpened).toBe(2);
       expect(stats.queued).toBe(600 - 64);
       expect(stats.timeouts).toBe(0);
@@ -116,7 +127,13 @@ describe('UDP socket pool', () => {
 
     it('createResolver applies DNS_UDP_SOCKETS and DNS_MAX_INFLIGHT', async () => {
       const shared = createResolver(
-        { dnsServers: [{ host: dns.host, port: dns.port }], dnsTimeoutMs: 30_000, dnsRetries: 0, dnsFallbackServers: [], env: { DNS_UDP_SOCKETS: '1', DNS_MAX_INFLIGHT: '2' } },
+        {
+          dnsServers: [{ host: dns.host, port: dns.port }],
+          dnsTimeoutMs: 30_000,
+          dnsRetries: 0,
+          dnsFallbackServers: [],
+          env: { DNS_UDP_SOCKETS: '1', DNS_MAX_INFLIGHT: '2' },
+        },
         { stats },
       );
       const out = await Promise.all([10, 11, 12, 13, 14].map((n) => shared.query(`q${n}.test`, 'A')));
@@ -154,7 +171,7 @@ describe('UDP socket pool', () => {
       expect(new Set(srv.ports).size).toBe(3);
     });
 
-    it('ignores an answer with the right id but another in-flight query\'s question (RFC 5452 §9.1)', async () => {
+    it("ignores an answer with the right id but another in-flight query's question (RFC 5452 §9.1)", async () => {
       srv.hold = true;
       const r = make(srv.port, { udp: { sockets: 1 } });
       const a = r.query('q1.test', 'A');
@@ -181,7 +198,12 @@ describe('UDP socket pool', () => {
         const p = r.query('q3.test', 'A');
         await until(() => srv.held.length === 1);
         const h = srv.held.shift()!;
-        const forged = dnsPacket.encode({ type: 'response', id: h.id, questions: [{ name: h.name, type: 'A' }], answers: [{ name: h.name, type: 'A', ttl: 60, data: '6.6.6.6' }] });
+        const forged = dnsPacket.encode({
+          type: 'response',
+          id: h.id,
+          questions: [{ name: h.name, type: 'A' }],
+          answers: [{ name: h.name, type: 'A', ttl: 60, data: '6.6.6.6' }],
+        });
         await new Promise<void>((res) => other.send(forged, h.rinfo.port, h.rinfo.address, () => res()));
         srv.answer(h);
         expect(await p).toMatchObject({ status: 'noerror', answers: [addressFor('q3.test')] });
@@ -192,7 +214,8 @@ describe('UDP socket pool', () => {
 
     it('rotates to a fresh random source port after maxQueriesPerSocket queries', async () => {
       const r = make(srv.port, { udp: { sockets: 1, maxQueriesPerSocket: 10 } });
-      for (let n = 0; n < 35; n++) expect((await r.query(`q${n}.test`, 'A')).answers).toEqual([addressFor(`q${n}.test`)]);
+      for (let n = 0; n < 35; n++)
+        expect((await r.query(`q${n}.test`, 'A')).answers).toEqual([addressFor(`q${n}.test`)]);
       const runs = [0, 10, 20, 30].map((i) => srv.ports[i]);
       expect(new Set(runs).size).toBe(4);
       for (let i = 0; i < 35; i++) expect(srv.ports[i]).toBe(runs[Math.floor(i / 10)]);

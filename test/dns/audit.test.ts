@@ -39,14 +39,20 @@ const ZONES = { dnsblZones: ['zen.spamhaus.org'], dnsblDomainZones: ['dbl.spamha
 
 beforeAll(async () => {
   const zone = SCENARIOS.map((s, i) => scenarioZone(s, i)).join('\n');
-  dnsServer = await startDnsServer({ zoneText: zone, signedZones: SCENARIOS.filter((s) => !s.unsigned).map((s) => s.domain) });
+  dnsServer = await startDnsServer({
+    zoneText: zone,
+    signedZones: SCENARIOS.filter((s) => !s.unsigned).map((s) => s.domain),
+  });
   SCENARIOS.forEach((s, i) => {
-    for (const [name, type] of s.timeouts ?? []) dnsServer.fault(name === '@rev1' ? rev4(addressesFor(i)[0]) : name, 'timeout', type);
+    for (const [name, type] of s.timeouts ?? [])
+      dnsServer.fault(name === '@rev1' ? rev4(addressesFor(i)[0]) : name, 'timeout', type);
   });
 
   const pems = await generate([{ name: 'commonName', value: 'mta-sts.good.test' }], {
     keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: SCENARIOS.map((s) => ({ type: 2 as const, value: `mta-sts.${s.domain}` })) }],
+    extensions: [
+      { name: 'subjectAltName', altNames: SCENARIOS.map((s) => ({ type: 2 as const, value: `mta-sts.${s.domain}` })) },
+    ],
   });
   const dir = mkdtempSync(join(tmpdir(), 'dns-audit-'));
   writeFileSync(join(dir, 'ca.pem'), pems.cert);
@@ -54,8 +60,14 @@ beforeAll(async () => {
   httpsServer = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const policy = policies.get(host);
-    if (req.url !== '/.well-known/mta-sts.txt' || policy === undefined) { res.writeHead(404).end(); return; }
-    if (typeof policy === 'number') { res.writeHead(policy, { 'content-type': 'text/plain' }).end('no'); return; }
+    if (req.url !== '/.well-known/mta-sts.txt' || policy === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (typeof policy === 'number') {
+      res.writeHead(policy, { 'content-type': 'text/plain' }).end('no');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(policy);
   });
   await new Promise<void>((r) => httpsServer.listen(0, '127.0.0.1', r));
@@ -63,17 +75,28 @@ beforeAll(async () => {
 
   // Generous timeout and one retry: many concurrent audits on 2 shared cores; faults still time out.
   resolver = testResolver(dnsServer, { cache: true, timeoutMs: 1000, retries: 1 });
-  fetcher = createHttpsFetcher({ resolver, allowedCidrs: ['127.0.0.0/8'], env: { MTA_STS_CA_FILE: join(dir, 'ca.pem'), MTA_STS_PORT: String(port), MTA_STS_TIMEOUT_MS: '5000' } });
+  fetcher = createHttpsFetcher({
+    resolver,
+    allowedCidrs: ['127.0.0.0/8'],
+    env: { MTA_STS_CA_FILE: join(dir, 'ca.pem'), MTA_STS_PORT: String(port), MTA_STS_TIMEOUT_MS: '5000' },
+  });
 
   // Run the audits up front, a few at a time (the fixture domains are independent).
   const queue = SCENARIOS.map((s, i) => ({ s, i }));
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      const { s, i } = job;
-      const input = { domain: s.domain, dkimSelectors: s.input?.dkimSelectors, sendingIps: typeof s.input?.sendingIps === 'function' ? s.input.sendingIps(addressesFor(i)) : s.input?.sendingIps };
-      outcomes.set(s.domain, await auditDns(input, { dns: resolver, https: fetcher }, ZONES));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const { s, i } = job;
+        const input = {
+          domain: s.domain,
+          dkimSelectors: s.input?.dkimSelectors,
+          sendingIps:
+            typeof s.input?.sendingIps === 'function' ? s.input.sendingIps(addressesFor(i)) : s.input?.sendingIps,
+        };
+        outcomes.set(s.domain, await auditDns(input, { dns: resolver, https: fetcher }, ZONES));
+      }
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -87,13 +110,27 @@ describe('dns audit: exact finding codes per fixture domain', () => {
   for (const s of SCENARIOS) {
     it(`${s.domain} -> [${s.expect.join(', ')}]`, () => {
       const out = outcomes.get(s.domain)!;
-      expect(codes(out.findings), JSON.stringify(out.findings.map((f) => `${f.code}: ${f.detail}`), null, 1)).toEqual([...s.expect].sort());
+      expect(
+        codes(out.findings),
+        JSON.stringify(
+          out.findings.map((f) => `${f.code}: ${f.detail}`),
+          null,
+          1,
+        ),
+      ).toEqual([...s.expect].sort());
     });
   }
 
   it('covers every catalog code the issue names, and every dns code, with a triggering domain', () => {
     const triggered = new Set(SCENARIOS.flatMap((s) => s.expect));
-    const required = [...Object.keys(DNS_FINDINGS), 'MX_MISSING', 'MX_NULL', 'MX_TARGET_CNAME', 'MX_TARGET_IP_LITERAL', 'MX_TARGET_UNRESOLVABLE'];
+    const required = [
+      ...Object.keys(DNS_FINDINGS),
+      'MX_MISSING',
+      'MX_NULL',
+      'MX_TARGET_CNAME',
+      'MX_TARGET_IP_LITERAL',
+      'MX_TARGET_UNRESOLVABLE',
+    ];
     expect(required.filter((c) => !triggered.has(c))).toEqual([]);
     // And the healthy domains trigger none of them.
     for (const d of ['good.test', 'good-ip.test', 'good-ext.test']) expect(outcomes.get(d)!.findings).toEqual([]);
@@ -126,7 +163,7 @@ describe('dns audit: exact finding codes per fixture domain', () => {
     expect(outcomes.get('spf-timeout.test')!.result.sections.spf.status).toBe('indeterminate');
   });
 
-  it('evaluates sending IPs with check_host() and shows mailauth\'s second opinion', () => {
+  it("evaluates sending IPs with check_host() and shows mailauth's second opinion", () => {
     const ok = outcomes.get('good-ip.test')!.result.sections.spf.evaluations;
     expect(ok.map((e) => [e.result, e.crossCheck?.result])).toEqual([['pass', 'pass']]);
     const bad = outcomes.get('spf-sender.test')!.result.sections.spf.evaluations;
@@ -136,7 +173,11 @@ describe('dns audit: exact finding codes per fixture domain', () => {
   it('explains DNSBL return codes and keeps refused answers apart from listings', () => {
     const listed = outcomes.get('dnsbl-ip.test')!.findings.find((f) => f.code === 'DNSBL_LISTED')!;
     expect(listed.detail).toContain('XBL');
-    expect(listed.evidence).toMatchObject({ list: 'zen.spamhaus.org', returnCodes: ['127.0.0.4'], delist: 'https://check.spamhaus.org/' });
+    expect(listed.evidence).toMatchObject({
+      list: 'zen.spamhaus.org',
+      returnCodes: ['127.0.0.4'],
+      delist: 'https://check.spamhaus.org/',
+    });
     const refused = outcomes.get('dnsbl-refused.test')!;
     expect(refused.result.sections.dnsbl.queries.find((q) => q.answers.length)?.outcome).toBe('refused');
   });
@@ -153,7 +194,10 @@ describe('dns audit: suggested records are valid by our own parsers', () => {
   function validate(owner: string, text: string): string[] {
     if (/\._report\._dmarc\./.test(owner)) return /^v=DMARC1\b/.test(text) ? [] : ['not a DMARC authorization record'];
     if (owner.startsWith('_dmarc.')) return parseDmarc(text).errors;
-    if (owner.includes('._domainkey.')) { const k = parseDkimKey(text); return k.valid || k.revoked ? [] : k.errors; }
+    if (owner.includes('._domainkey.')) {
+      const k = parseDkimKey(text);
+      return k.valid || k.revoked ? [] : k.errors;
+    }
     if (owner.startsWith('_mta-sts.')) return parseStsTxt(text).errors;
     if (owner.startsWith('_smtp._tls.')) return parseTlsRpt(text).errors;
     if (owner.includes('._bimi.')) return parseBimi(text).errors;
@@ -171,18 +215,49 @@ describe('dns audit: suggested records are valid by our own parsers', () => {
           checked++;
         }
         const ptr = /(\S+)\. IN PTR (\S+)\./.exec(f.remediation);
-        if (ptr) { expect(ptr[1]).toMatch(/\.in-addr\.arpa$|\.ip6\.arpa$/); checked++; }
+        if (ptr) {
+          expect(ptr[1]).toMatch(/\.in-addr\.arpa$|\.ip6\.arpa$/);
+          checked++;
+        }
         const policy = /\n(version: STSv1[\s\S]*)$/.exec(f.remediation);
-        if (policy) { expect(() => parseStsPolicy(policy[1]!)).not.toThrow(); checked++; }
+        if (policy) {
+          expect(() => parseStsPolicy(policy[1]!)).not.toThrow();
+          checked++;
+        }
       }
     }
     expect(checked).toBeGreaterThan(25);
   });
 
   it('asks for a record change in every finding that needs one', () => {
-    const needRecord = ['SPF_MISSING', 'SPF_MULTIPLE_RECORDS', 'SPF_SYNTAX_ERROR', 'SPF_PERMISSIVE_ALL', 'SPF_NO_ALL', 'SPF_PTR_MECHANISM', 'SPF_INCLUDE_NOT_FOUND', 'SPF_TOO_MANY_VOID_LOOKUPS', 'SPF_SENDER_NOT_AUTHORIZED', 'SPF_REDIRECT_IGNORED',
-      'DMARC_MISSING', 'DMARC_MULTIPLE_RECORDS', 'DMARC_SYNTAX_ERROR', 'DMARC_POLICY_NONE', 'DMARC_PCT_PARTIAL', 'DMARC_NO_REPORTING', 'DMARC_EXTERNAL_REPORTING_UNAUTHORIZED', 'DMARC_SUBDOMAIN_POLICY_WEAKER',
-      'DKIM_TESTING_MODE', 'MTA_STS_MISSING', 'TLSRPT_MISSING', 'TLSRPT_INVALID', 'BIMI_MISSING', 'BIMI_INVALID', 'BIMI_DMARC_TOO_WEAK', 'PTR_MISSING'];
+    const needRecord = [
+      'SPF_MISSING',
+      'SPF_MULTIPLE_RECORDS',
+      'SPF_SYNTAX_ERROR',
+      'SPF_PERMISSIVE_ALL',
+      'SPF_NO_ALL',
+      'SPF_PTR_MECHANISM',
+      'SPF_INCLUDE_NOT_FOUND',
+      'SPF_TOO_MANY_VOID_LOOKUPS',
+      'SPF_SENDER_NOT_AUTHORIZED',
+      'SPF_REDIRECT_IGNORED',
+      'DMARC_MISSING',
+      'DMARC_MULTIPLE_RECORDS',
+      'DMARC_SYNTAX_ERROR',
+      'DMARC_POLICY_NONE',
+      'DMARC_PCT_PARTIAL',
+      'DMARC_NO_REPORTING',
+      'DMARC_EXTERNAL_REPORTING_UNAUTHORIZED',
+      'DMARC_SUBDOMAIN_POLICY_WEAKER',
+      'DKIM_TESTING_MODE',
+      'MTA_STS_MISSING',
+      'TLSRPT_MISSING',
+      'TLSRPT_INVALID',
+      'BIMI_MISSING',
+      'BIMI_INVALID',
+      'BIMI_DMARC_TOO_WEAK',
+      'PTR_MISSING',
+    ];
     for (const out of outcomes.values()) {
       for (const f of out.findings.filter((x) => needRecord.includes(x.code))) {
         expect(/ IN (TXT|PTR) /.test(f.remediation), `${f.code}: ${f.remediation}`).toBe(true);

@@ -11,11 +11,24 @@ import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { evaluateSpf } from '../../src/dns/spf.eval';
 import { testResolver } from './support';
 
-interface SuiteTest { spec?: string | string[]; helo: string; host: string; mailfrom: string; result: string | string[]; explanation?: string }
-interface Scenario { description: string; tests: Record<string, SuiteTest>; zonedata: Record<string, unknown[]> }
+interface SuiteTest {
+  spec?: string | string[];
+  helo: string;
+  host: string;
+  mailfrom: string;
+  result: string | string[];
+  explanation?: string;
+}
+interface Scenario {
+  description: string;
+  tests: Record<string, SuiteTest>;
+  zonedata: Record<string, unknown[]>;
+}
 
 const text = readFileSync(join(__dirname, '../fixtures/spf/rfc7208-tests.yml'), 'utf8');
-const scenarios = yaml.loadAll(text).filter((d): d is Scenario => !!d && typeof d === 'object' && 'tests' in (d as object));
+const scenarios = yaml
+  .loadAll(text)
+  .filter((d): d is Scenario => !!d && typeof d === 'object' && 'tests' in (d as object));
 
 /**
  * Tests we do not run, with the reason. Empty means all 203 run.
@@ -32,7 +45,8 @@ function applyNoneThenTimeout(server: FixtureDnsServer, zonedata: Record<string,
     if (!entries?.includes('TIMEOUT')) continue;
     for (const e of entries) {
       if (e && typeof e === 'object') {
-        for (const [type, v] of Object.entries(e)) if (v === 'NONE') server.fault(name.replace(/\.$/, ''), 'timeout', type.toUpperCase());
+        for (const [type, v] of Object.entries(e))
+          if (v === 'NONE') server.fault(name.replace(/\.$/, ''), 'timeout', type.toUpperCase());
       }
     }
   }
@@ -63,7 +77,13 @@ for (const scenario of scenarios) {
         let sender = t.mailfrom || `postmaster@${t.helo}`;
         if (sender.startsWith('@')) sender = `postmaster${sender}`;
         const domain = sender.slice(sender.lastIndexOf('@') + 1);
-        const out = await evaluateSpf(domain, { resolver: testResolver(server), ip: t.host, sender, helo: t.helo, receiver: 'receiver.example' });
+        const out = await evaluateSpf(domain, {
+          resolver: testResolver(server),
+          ip: t.host,
+          sender,
+          helo: t.helo,
+          receiver: 'receiver.example',
+        });
         const expected = Array.isArray(t.result) ? t.result : [t.result];
         expect(expected, `${name}: got ${out.result} (${out.reason})`).toContain(out.result);
         if (t.explanation && t.explanation !== 'DEFAULT' && out.result === 'fail') {

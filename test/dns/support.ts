@@ -7,7 +7,10 @@ import type { FixtureDnsServer } from '../support/dns-server';
  * the fixture answers at once or, for a "timeout" fault, never. No cache unless asked, because
  * tests reload zones between cases.
  */
-export function testResolver(server: FixtureDnsServer, opts: { cache?: boolean; timeoutMs?: number; retries?: number } = {}): DnsResolver {
+export function testResolver(
+  server: FixtureDnsServer,
+  opts: { cache?: boolean; timeoutMs?: number; retries?: number } = {},
+): DnsResolver {
   return createResolver({
     dnsServers: [{ host: server.host, port: server.port }],
     // 1 s rather than less: on a loaded 2-core CI machine an answer can take a few hundred ms.

@@ -21,8 +21,11 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
     await dns?.stop();
   });
 
-  it('accepts a check with 202 and Location, then stores the worker\'s result', async () => {
-    const res = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' });
+  it("accepts a check with 202 and Location, then stores the worker's result", async () => {
+    const res = await request(t.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'good.test' });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ kind: 'mx', status: 'queued' });
     expect(res.headers.location).toBe(`/v1/checks/${res.body.id}`);
@@ -38,7 +41,10 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   });
 
   it('?wait returns 200 with the finished check', async () => {
-    const res = await request(t.url).post('/v1/checks?wait=20').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'nullmx.test' });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=20')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'nullmx.test' });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('completed');
     expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['MX_NULL']);
@@ -59,7 +65,10 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   });
 
   it('a SERVFAIL is indeterminate, never "missing", after retries', async () => {
-    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'broken.test' });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'broken.test' });
     expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('indeterminate');
     expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['MX_LOOKUP_FAILED']);
@@ -67,7 +76,10 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   });
 
   it('normalises IDN domains to punycode', async () => {
-    const res = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'Bücher.TEST.' });
+    const res = await request(t.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'Bücher.TEST.' });
     expect(res.status).toBe(202);
     const c = await request(t.url).get(`/v1/checks/${res.body.id}`).set(auth(TENANT_A_KEY));
     expect(c.body.input.domain).toBe('xn--bcher-kva.test');
@@ -77,20 +89,27 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   it('lists newest first with a cursor, filtered by kind and target', async () => {
     const ids: string[] = [];
     for (const d of ['a1.test', 'a2.test', 'a3.test']) {
-      ids.push((await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: d })).body.id);
+      ids.push(
+        (await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: d })).body.id,
+      );
     }
     const p1 = await request(t.url).get('/v1/checks?limit=2&kind=mx').set(auth(TENANT_A_KEY));
     expect(p1.status).toBe(200);
     expect(p1.body.items.map((c: { id: string }) => c.id)).toEqual([ids[2], ids[1]]);
     expect(p1.body.nextCursor).toBe(ids[1]);
-    const p2 = await request(t.url).get(`/v1/checks?limit=2&kind=mx&cursor=${p1.body.nextCursor}`).set(auth(TENANT_A_KEY));
+    const p2 = await request(t.url)
+      .get(`/v1/checks?limit=2&kind=mx&cursor=${p1.body.nextCursor}`)
+      .set(auth(TENANT_A_KEY));
     expect(p2.body.items[0].id).toBe(ids[0]);
     const byTarget = await request(t.url).get('/v1/checks?target=a2.test').set(auth(TENANT_A_KEY));
     expect(byTarget.body.items.map((c: { id: string }) => c.id)).toEqual([ids[1]]);
   });
 
-  it('tenant isolation: another tenant\'s check is 404 exactly like a missing one, and never listed', async () => {
-    const mine = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'secret-of-a.test' });
+  it("tenant isolation: another tenant's check is 404 exactly like a missing one, and never listed", async () => {
+    const mine = await request(t.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'secret-of-a.test' });
     const other = await request(t.url).get(`/v1/checks/${mine.body.id}`).set(auth(TENANT_B_KEY));
     const missing = await request(t.url).get('/v1/checks/01890000-0000-7000-8000-000000000000').set(auth(TENANT_B_KEY));
     expect(other.status).toBe(404);
@@ -130,7 +149,10 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
       [[1, 2, 3], '(body)', 'VALIDATION_FAILED'],
     ];
     for (const [body, field, code] of cases) {
-      const r = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send(body as object);
+      const r = await request(t.url)
+        .post('/v1/checks')
+        .set(auth(TENANT_A_KEY))
+        .send(body as object);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.code).toBe(code);
       expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -138,11 +160,19 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   });
 
   it('malformed JSON is 400 and an oversized body 413, both problem+json', async () => {
-    const bad = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).set('Content-Type', 'application/json').send('{"kind": "mx", domain');
+    const bad = await request(t.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .set('Content-Type', 'application/json')
+      .send('{"kind": "mx", domain');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('MALFORMED_JSON');
     expect(bad.headers['content-type']).toContain('application/problem+json');
-    const big = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).set('Content-Type', 'application/json').send(JSON.stringify({ kind: 'mx', domain: 'x'.repeat(11 * 1024 * 1024) }));
+    const big = await request(t.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ kind: 'mx', domain: 'x'.repeat(11 * 1024 * 1024) }));
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -160,7 +190,9 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   it('serves the finding catalog, health, readiness, metrics and docs', async () => {
     const cat = await request(t.url).get('/v1/findings');
     expect(cat.status).toBe(200);
-    expect(cat.body.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['MX_MISSING', 'MX_NULL', 'MX_TARGET_UNRESOLVABLE']));
+    expect(cat.body.map((f: { code: string }) => f.code)).toEqual(
+      expect.arrayContaining(['MX_MISSING', 'MX_NULL', 'MX_TARGET_UNRESOLVABLE']),
+    );
     for (const f of cat.body) expect(f.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
     expect((await request(t.url).get('/healthz')).status).toBe(200);
     const ready = await request(t.url).get('/readyz');

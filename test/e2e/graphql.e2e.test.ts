@@ -19,7 +19,12 @@ describe('GraphQL: the same operations as REST', () => {
     return key ? r.set(auth(key)) : r;
   };
   const ws = (key: string) => {
-    const c = createClient({ url: t.url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
+    const c = createClient({
+      url: t.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+    });
     clients.push(c);
     return c;
   };
@@ -27,7 +32,11 @@ describe('GraphQL: the same operations as REST', () => {
     new Promise<{ events: { status: string; verdict?: string }[]; error?: unknown }>((resolve) => {
       const events: { status: string; verdict?: string }[] = [];
       c.subscribe<{ checkUpdated: { status: string; verdict?: string } }>(
-        { query: 'subscription ($id: String!) { checkUpdated(id: $id) { id status verdict progress findings { code } } }', variables: { id } },
+        {
+          query:
+            'subscription ($id: String!) { checkUpdated(id: $id) { id status verdict progress findings { code } } }',
+          variables: { id },
+        },
         {
           next: (m) => (m.data ? events.push(m.data.checkUpdated) : resolve({ events, error: m.errors })),
           error: (error) => resolve({ events, error }),
@@ -47,12 +56,20 @@ describe('GraphQL: the same operations as REST', () => {
   });
 
   it('submitCheck, then check(id) returns the stored result', async () => {
-    const sub = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id kind status createdAt } }', { i: { kind: 'mx', mx: { domain: 'good.test' } } });
+    const sub = await gql(
+      TENANT_A_KEY,
+      'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id kind status createdAt } }',
+      { i: { kind: 'mx', mx: { domain: 'good.test' } } },
+    );
     expect(sub.body.errors).toBeUndefined();
     const id = sub.body.data.submitCheck.id;
     expect(sub.body.data.submitCheck.status).toBe('queued');
     const done = await until(async () => {
-      const r = await gql(TENANT_A_KEY, 'query ($id: String!) { check(id: $id) { id status verdict score findings { code severity title remediation } result input } }', { id });
+      const r = await gql(
+        TENANT_A_KEY,
+        'query ($id: String!) { check(id: $id) { id status verdict score findings { code severity title remediation } result input } }',
+        { id },
+      );
       return r.body.data?.check?.status === 'completed' ? r.body.data.check : undefined;
     });
     expect(done.verdict).toBe('pass');
@@ -61,25 +78,38 @@ describe('GraphQL: the same operations as REST', () => {
   });
 
   it('checks(...) lists and findingCatalog lists codes', async () => {
-    const r = await gql(TENANT_A_KEY, '{ checks(kind: "mx", limit: 5) { items { id kind } nextCursor } findingCatalog { code severity module } }');
+    const r = await gql(
+      TENANT_A_KEY,
+      '{ checks(kind: "mx", limit: 5) { items { id kind } nextCursor } findingCatalog { code severity module } }',
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.checks.items.length).toBeGreaterThan(0);
     expect(r.body.data.findingCatalog.map((f: { code: string }) => f.code)).toContain('MX_NULL');
   });
 
   it('coded errors: bad input, unknown kind, no key, wrong tenant', async () => {
-    const bad = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', { i: { kind: 'mx', mx: { domain: 'no spaces allowed' } } });
+    const bad = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
+      i: { kind: 'mx', mx: { domain: 'no spaces allowed' } },
+    });
     expect(bad.status).toBe(200);
     expect(bad.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
     expect(bad.body.errors[0].extensions.errors[0].field).toBe('domain');
-    const unknown = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', { i: { kind: 'nope' } });
+    const unknown = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
+      i: { kind: 'nope' },
+    });
     expect(unknown.body.errors[0].extensions.code).toBe('UNKNOWN_KIND');
-    const mismatch = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', { i: { kind: 'nope', mx: { domain: 'good.test' } } });
+    const mismatch = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
+      i: { kind: 'nope', mx: { domain: 'good.test' } },
+    });
     expect(mismatch.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
     const noKey = await gql(undefined, '{ checks { items { id } } }');
     expect(noKey.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const mine = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', { i: { kind: 'mx', mx: { domain: 'good.test' } } });
-    const theirs = await gql(TENANT_B_KEY, 'query ($id: String!) { check(id: $id) { id } }', { id: mine.body.data.submitCheck.id });
+    const mine = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
+      i: { kind: 'mx', mx: { domain: 'good.test' } },
+    });
+    const theirs = await gql(TENANT_B_KEY, 'query ($id: String!) { check(id: $id) { id } }', {
+      id: mine.body.data.submitCheck.id,
+    });
     expect(theirs.body.errors[0].extensions.code).toBe('NOT_FOUND');
     const syntax = await gql(TENANT_A_KEY, '{ checks { ');
     expect(syntax.body.errors[0].extensions.code).toBeDefined();
@@ -87,7 +117,9 @@ describe('GraphQL: the same operations as REST', () => {
   });
 
   it('checkUpdated streams the check to completion for its tenant', async () => {
-    const sub = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', { i: { kind: 'mx', mx: { domain: 'aliased.test' } } });
+    const sub = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
+      i: { kind: 'mx', mx: { domain: 'aliased.test' } },
+    });
     const { events, error } = await subscribe(ws(TENANT_A_KEY), sub.body.data.submitCheck.id);
     expect(error).toBeUndefined();
     expect(events.length).toBeGreaterThanOrEqual(1);
@@ -95,8 +127,10 @@ describe('GraphQL: the same operations as REST', () => {
     expect(events[events.length - 1]!.verdict).toBe('warn');
   });
 
-  it('checkUpdated for another tenant\'s check fails like an unknown id', async () => {
-    const sub = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', { i: { kind: 'mx', mx: { domain: 'good.test' } } });
+  it("checkUpdated for another tenant's check fails like an unknown id", async () => {
+    const sub = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
+      i: { kind: 'mx', mx: { domain: 'good.test' } },
+    });
     const theirs = await subscribe(ws(TENANT_B_KEY), sub.body.data.submitCheck.id);
     const unknown = await subscribe(ws(TENANT_B_KEY), '01890000-0000-7000-8000-000000000000');
     expect(theirs.events).toEqual([]);
@@ -107,12 +141,21 @@ describe('GraphQL: the same operations as REST', () => {
 
   it('submitBatch and batch(id)', async () => {
     const r = await gql(TENANT_A_KEY, 'mutation ($i: SubmitBatchInput!) { submitBatch(input: $i) { id total } }', {
-      i: { checks: [{ kind: 'mx', mx: { domain: 'good.test' } }, { kind: 'mx', mx: { domain: 'nullmx.test' } }] },
+      i: {
+        checks: [
+          { kind: 'mx', mx: { domain: 'good.test' } },
+          { kind: 'mx', mx: { domain: 'nullmx.test' } },
+        ],
+      },
     });
     expect(r.body.errors).toBeUndefined();
     const id = r.body.data.submitBatch.id;
     const b = await until(async () => {
-      const x = await gql(TENANT_A_KEY, 'query ($id: String!) { batch(id: $id) { id status total completed failed } }', { id });
+      const x = await gql(
+        TENANT_A_KEY,
+        'query ($id: String!) { batch(id: $id) { id status total completed failed } }',
+        { id },
+      );
       return x.body.data.batch.status === 'completed' ? x.body.data.batch : undefined;
     });
     expect(b).toMatchObject({ total: 2, completed: 2, failed: 0 });

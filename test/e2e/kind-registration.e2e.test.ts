@@ -37,7 +37,10 @@ describe('a kind registered from a module of its own (test-only kind noop)', () 
   });
 
   it('runs end to end over REST, validated by its input class, with its codes in the catalog', async () => {
-    const done = await request(t.url).post('/v1/checks?wait=20').set(auth(TENANT_A_KEY)).send({ kind: 'noop', target: 'pipe' });
+    const done = await request(t.url)
+      .post('/v1/checks?wait=20')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'noop', target: 'pipe' });
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ kind: 'noop', target: 'pipe', status: 'completed', verdict: 'pass', score: 100 });
     expect(done.body.findings.map((f: { code: string }) => f.code)).toEqual(['NOOP_DONE']);
@@ -52,14 +55,23 @@ describe('a kind registered from a module of its own (test-only kind noop)', () 
   });
 
   it('runs over GraphQL, through the field SubmitCheckInput gained for it', async () => {
-    const gql = (query: string, variables: object = {}) => request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({ query, variables });
-    const sub = await gql('mutation { submitCheck(input: { kind: "noop", noop: { target: "gql" } }) { id kind status } }');
+    const gql = (query: string, variables: object = {}) =>
+      request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({ query, variables });
+    const sub = await gql(
+      'mutation { submitCheck(input: { kind: "noop", noop: { target: "gql" } }) { id kind status } }',
+    );
     expect(sub.body.errors).toBeUndefined();
     expect(sub.body.data.submitCheck).toMatchObject({ kind: 'noop', status: 'queued' });
-    const check = await until(async () => {
-      const r = await gql('query ($id: String!) { check(id: $id) { status verdict target } }', { id: sub.body.data.submitCheck.id });
-      return r.body.data?.check?.status === 'completed' ? r.body.data.check : undefined;
-    }, 30_000, 200);
+    const check = await until(
+      async () => {
+        const r = await gql('query ($id: String!) { check(id: $id) { status verdict target } }', {
+          id: sub.body.data.submitCheck.id,
+        });
+        return r.body.data?.check?.status === 'completed' ? r.body.data.check : undefined;
+      },
+      30_000,
+      200,
+    );
     expect(check).toEqual({ status: 'completed', verdict: 'pass', target: 'gql' });
   });
 });
@@ -69,7 +81,13 @@ describe('the registry refuses to boot a kind that is not registered correctly',
   const boot = (...providers: unknown[]) =>
     Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [KindRegistry, ProcessorCatalog, { provide: CheckRunner, useValue: {} }, { provide: CLOCK, useValue: systemClock }, ...(providers as never[])],
+      providers: [
+        KindRegistry,
+        ProcessorCatalog,
+        { provide: CheckRunner, useValue: {} },
+        { provide: CLOCK, useValue: systemClock },
+        ...(providers as never[]),
+      ],
     }).compile();
 
   it('accepts a kind with its input class, its queue processor and its ports', async () => {
@@ -80,7 +98,10 @@ describe('the registry refuses to boot a kind that is not registered correctly',
 
   it('names every problem: no input class, a queue without processor, a port nobody provides', async () => {
     const MISSING_PORT = Symbol('MISSING_PORT') as unknown as PortToken;
-    @CheckKind({ ...noopKind, name: 'broken', inputClass: undefined as never, queue: 'nowhere' }, { ports: [CLOCK, MISSING_PORT] })
+    @CheckKind(
+      { ...noopKind, name: 'broken', inputClass: undefined as never, queue: 'nowhere' },
+      { ports: [CLOCK, MISSING_PORT] },
+    )
     class BrokenKind {}
     const err = await boot(BrokenKind, CheckQueueProcessor('noop')).catch((e: Error) => e);
     expect(err).toBeInstanceOf(KindRegistrationError);

@@ -41,12 +41,18 @@ describe('registered kinds end to end', () => {
       hideSTARTTLS: true,
       onRcptTo(addr, _s, cb) {
         if (addr.address === 'known@shop.test') return cb();
-        const e = new Error('5.1.1 <' + addr.address + '>: Recipient address rejected: User unknown in local recipient table') as Error & { responseCode: number };
+        const e = new Error(
+          '5.1.1 <' + addr.address + '>: Recipient address rejected: User unknown in local recipient table',
+        ) as Error & { responseCode: number };
         e.responseCode = 550;
         cb(e);
       },
     });
-    t = await startTestApp({ DNS_SERVERS: dns.address, PROBE_ALLOWED_PORTS: `25,587,${smtp.port}`, PROBE_MIN_INTERVAL_MS: '0' });
+    t = await startTestApp({
+      DNS_SERVERS: dns.address,
+      PROBE_ALLOWED_PORTS: `25,587,${smtp.port}`,
+      PROBE_MIN_INTERVAL_MS: '0',
+    });
   });
   afterAll(async () => {
     await smtp?.close();
@@ -65,7 +71,10 @@ describe('registered kinds end to end', () => {
   });
 
   it('content: GTUBE over REST scores as spam', async () => {
-    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'content', message: GTUBE });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'content', message: GTUBE });
     expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('fail');
     expect(res.body.result.isSpam).toBe(true);
@@ -79,13 +88,33 @@ describe('registered kinds end to end', () => {
       .set(auth(TENANT_A_KEY))
       .send({
         query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }',
-        variables: { i: { kind: 'content', content: { email: { from: 'a@sender.test', to: ['b@receiver.test'], subject: 'Hello', text: 'Plain words for a friend.' } } } },
+        variables: {
+          i: {
+            kind: 'content',
+            content: {
+              email: {
+                from: 'a@sender.test',
+                to: ['b@receiver.test'],
+                subject: 'Hello',
+                text: 'Plain words for a friend.',
+              },
+            },
+          },
+        },
       });
     expect(res.body.errors).toBeUndefined();
     const id = res.body.data.submitCheck.id;
     let check;
     for (let i = 0; i < 100; i++) {
-      check = (await request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({ query: 'query ($id: String!) { check(id: $id) { status verdict score findings { code } } }', variables: { id } })).body.data.check;
+      check = (
+        await request(t.url)
+          .post('/graphql')
+          .set(auth(TENANT_A_KEY))
+          .send({
+            query: 'query ($id: String!) { check(id: $id) { status verdict score findings { code } } }',
+            variables: { id },
+          })
+      ).body.data.check;
       if (check.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -94,14 +123,20 @@ describe('registered kinds end to end', () => {
   });
 
   it('content: a message over the size bound is a 400 naming the field', async () => {
-    const res = await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'content', message: 'x'.repeat(10.5 * 1024 * 1024) });
+    const res = await request(t.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'content', message: 'x'.repeat(10.5 * 1024 * 1024) });
     expect([400, 413]).toContain(res.status);
     expect(res.headers['content-type']).toContain('application/problem+json');
   });
 
   it('content: the CLI scores a message file', async () => {
-    if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
-    const r = (await run('node', [join(ROOT, 'bin/smtp-doctor.js'), 'content', gtubeFile, '--json'], { env: { ...process.env, DNS_SERVERS: dns.address, LOG_LEVEL: 'silent' } }).catch((e) => e)) as { stdout: string; code?: number };
+    if (!existsSync(join(ROOT, 'dist/src/cli/main.js')))
+      await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
+    const r = (await run('node', [join(ROOT, 'bin/smtp-doctor.js'), 'content', gtubeFile, '--json'], {
+      env: { ...process.env, DNS_SERVERS: dns.address, LOG_LEVEL: 'silent' },
+    }).catch((e) => e)) as { stdout: string; code?: number };
     const check = JSON.parse(r.stdout);
     expect(check.kind).toBe('content');
     expect(check.verdict).toBe('fail');
@@ -109,7 +144,10 @@ describe('registered kinds end to end', () => {
   });
 
   it('dns: an audit over REST finds what is wrong with the SPF and DMARC records', async () => {
-    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'dns', domain: 'loose.test', sendingIps: ['192.0.2.26'] });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'dns', domain: 'loose.test', sendingIps: ['192.0.2.26'] });
     expect(res.status).toBe(200);
     const codes = res.body.findings.map((f: { code: string }) => f.code);
     expect(codes).toEqual(expect.arrayContaining(['SPF_PERMISSIVE_ALL', 'DMARC_MISSING']));
@@ -121,9 +159,18 @@ describe('registered kinds end to end', () => {
     const sub = await request(t.url)
       .post('/graphql')
       .set(auth(TENANT_A_KEY))
-      .send({ query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', variables: { i: { kind: 'dns', dns: { domain: 'shop.test', sendingIps: ['192.0.2.25'] } } } });
+      .send({
+        query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }',
+        variables: { i: { kind: 'dns', dns: { domain: 'shop.test', sendingIps: ['192.0.2.25'] } } },
+      });
     expect(sub.body.errors).toBeUndefined();
-    const r = (await run('node', [join(ROOT, 'bin/smtp-doctor.js'), 'dns', 'shop.test', '--ip', '192.0.2.25', '--json'], { env: { ...process.env, DNS_SERVERS: dns.address, DNSBL_ZONES: '', DNSBL_DOMAIN_ZONES: '', LOG_LEVEL: 'silent' } }).catch((e) => e)) as { stdout: string };
+    const r = (await run(
+      'node',
+      [join(ROOT, 'bin/smtp-doctor.js'), 'dns', 'shop.test', '--ip', '192.0.2.25', '--json'],
+      {
+        env: { ...process.env, DNS_SERVERS: dns.address, DNSBL_ZONES: '', DNSBL_DOMAIN_ZONES: '', LOG_LEVEL: 'silent' },
+      },
+    ).catch((e) => e)) as { stdout: string };
     const check = JSON.parse(r.stdout);
     expect(check.kind).toBe('dns');
     expect(check.findings.map((f: { code: string }) => f.code)).not.toContain('SPF_MISSING');
@@ -131,7 +178,10 @@ describe('registered kinds end to end', () => {
   });
 
   it('smtp: a probe over REST finds the unknown recipient, with the transcript, never sending DATA', async () => {
-    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'smtp', host: '127.0.0.1', ports: [smtp.port], recipient: 'nobody@shop.test' });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'smtp', host: '127.0.0.1', ports: [smtp.port], recipient: 'nobody@shop.test' });
     expect(res.status).toBe(200);
     const codes = res.body.findings.map((f: { code: string }) => f.code);
     expect(codes).toContain('SMTP_RECIPIENT_UNKNOWN');
@@ -141,18 +191,54 @@ describe('registered kinds end to end', () => {
   });
 
   it('smtp: passwords are never stored; GraphQL and the CLI work', async () => {
-    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'smtp', host: '127.0.0.1', ports: [smtp.port], auth: { username: 'u', password: 'hunter2-secret' } });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({
+        kind: 'smtp',
+        host: '127.0.0.1',
+        ports: [smtp.port],
+        auth: { username: 'u', password: 'hunter2-secret' },
+      });
     expect(res.status).toBe(200);
-    const row = await t.platform.database.db.selectFrom('checks').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    const row = await t.platform.database.db
+      .selectFrom('checks')
+      .selectAll()
+      .where('id', '=', res.body.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('hunter2-secret');
     const g = await request(t.url)
       .post('/graphql')
       .set(auth(TENANT_A_KEY))
-      .send({ query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', variables: { i: { kind: 'smtp', smtp: { host: '127.0.0.1', ports: [smtp.port], recipient: 'known@shop.test' } } } });
+      .send({
+        query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }',
+        variables: {
+          i: { kind: 'smtp', smtp: { host: '127.0.0.1', ports: [smtp.port], recipient: 'known@shop.test' } },
+        },
+      });
     expect(g.body.errors).toBeUndefined();
-    const r = (await run('node', [join(ROOT, 'bin/smtp-doctor.js'), 'smtp', '127.0.0.1', '--port', String(smtp.port), '--rcpt', 'nobody@shop.test', '--json'], {
-      env: { ...process.env, DNS_SERVERS: dns.address, PROBE_ALLOWED_CIDRS: '127.0.0.0/8', PROBE_ALLOWED_PORTS: String(smtp.port), LOG_LEVEL: 'silent' },
-    }).catch((e) => e)) as { stdout: string };
+    const r = (await run(
+      'node',
+      [
+        join(ROOT, 'bin/smtp-doctor.js'),
+        'smtp',
+        '127.0.0.1',
+        '--port',
+        String(smtp.port),
+        '--rcpt',
+        'nobody@shop.test',
+        '--json',
+      ],
+      {
+        env: {
+          ...process.env,
+          DNS_SERVERS: dns.address,
+          PROBE_ALLOWED_CIDRS: '127.0.0.0/8',
+          PROBE_ALLOWED_PORTS: String(smtp.port),
+          LOG_LEVEL: 'silent',
+        },
+      },
+    ).catch((e) => e)) as { stdout: string };
     const check = JSON.parse(r.stdout);
     expect(check.kind).toBe('smtp');
     expect(check.findings.map((f: { code: string }) => f.code)).toContain('SMTP_RECIPIENT_UNKNOWN');

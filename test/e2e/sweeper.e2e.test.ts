@@ -19,7 +19,13 @@ describe('sweeper: a check whose job failed without storing an outcome is run ag
 
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
-    api = await startTestApp({ DNS_SERVERS: dns.address, DATABASE_URL: db.url, ROLE: 'api', QUEUE_PREFIX: prefix, JOB_ATTEMPTS: '1' });
+    api = await startTestApp({
+      DNS_SERVERS: dns.address,
+      DATABASE_URL: db.url,
+      ROLE: 'api',
+      QUEUE_PREFIX: prefix,
+      JOB_ATTEMPTS: '1',
+    });
   });
   afterAll(async () => {
     await worker?.close();
@@ -29,14 +35,21 @@ describe('sweeper: a check whose job failed without storing an outcome is run ag
   });
 
   it('re-runs the failed job and stores exactly one result', async () => {
-    const sub = await request(api.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' });
+    const sub = await request(api.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'good.test' });
     expect(sub.status).toBe(202);
     // A worker whose every attempt dies before storing anything (as when the database is down
     // for longer than the job's attempts last): the job ends "failed", the check stays queued.
     const conn = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-    const failing = new Worker('dns', async () => {
-      throw new Error('database unreachable');
-    }, { connection: conn, prefix });
+    const failing = new Worker(
+      'dns',
+      async () => {
+        throw new Error('database unreachable');
+      },
+      { connection: conn, prefix },
+    );
     const job = await until(async () => {
       const j = await api.platform.queues.queues.get('dns')!.getJob(sub.body.id);
       return j && (await j.getState()) === 'failed' ? j : undefined;
@@ -44,15 +57,27 @@ describe('sweeper: a check whose job failed without storing an outcome is run ag
     expect(job.failedReason).toBe('database unreachable');
     await failing.close();
     conn.disconnect();
-    expect((await request(api.url).get(`/v1/checks/${sub.body.id}`).set(auth(TENANT_A_KEY))).body.status).toBe('queued');
+    expect((await request(api.url).get(`/v1/checks/${sub.body.id}`).set(auth(TENANT_A_KEY))).body.status).toBe(
+      'queued',
+    );
 
-    worker = await startTestApp({ DNS_SERVERS: dns.address, DATABASE_URL: db.url, ROLE: 'worker', QUEUE_PREFIX: prefix, SWEEP_INTERVAL_MS: '300' });
+    worker = await startTestApp({
+      DNS_SERVERS: dns.address,
+      DATABASE_URL: db.url,
+      ROLE: 'worker',
+      QUEUE_PREFIX: prefix,
+      SWEEP_INTERVAL_MS: '300',
+    });
     const done = await until(async () => {
       const r = await request(api.url).get(`/v1/checks/${sub.body.id}`).set(auth(TENANT_A_KEY));
       return r.body.status === 'completed' ? r.body : undefined;
     }, 30_000);
     expect(done.verdict).toBe('pass');
-    const rows = await api.platform.database.db.selectFrom('checks').selectAll().where('id', '=', sub.body.id).execute();
+    const rows = await api.platform.database.db
+      .selectFrom('checks')
+      .selectAll()
+      .where('id', '=', sub.body.id)
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.attempts).toBe(1);
   });

@@ -21,8 +21,13 @@ describe('the operator console at /', () => {
 
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
-    [t, browser] = await Promise.all([startTestApp({ DNS_SERVERS: dns.address, DNSBL_ZONES: '', DNSBL_DOMAIN_ZONES: '' }), launchBrowser()]);
-    page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true })).newPage();
+    [t, browser] = await Promise.all([
+      startTestApp({ DNS_SERVERS: dns.address, DNSBL_ZONES: '', DNSBL_DOMAIN_ZONES: '' }),
+      launchBrowser(),
+    ]);
+    page = await (
+      await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true })
+    ).newPage();
   });
   afterAll(async () => {
     await browser?.close();
@@ -30,11 +35,12 @@ describe('the operator console at /', () => {
     await dns?.stop();
   });
 
-  const focused = () => page.evaluate(() => {
-    let el = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el ? `${el.tagName.toLowerCase()}#${el.id}` : '';
-  });
+  const focused = () =>
+    page.evaluate(() => {
+      let el = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el ? `${el.tagName.toLowerCase()}#${el.id}` : '';
+    });
 
   it('runs a check with the keyboard only and shows its findings live', async () => {
     const errors: string[] = [];
@@ -55,8 +61,11 @@ describe('the operator console at /', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('smtp-doctor-key'))).toBe(TENANT_A_KEY);
     // Focus moved on to the kind list: pick the kind with arrow keys.
     expect(await focused()).toBe('select#kind');
-    for (let i = 0; i < 10 && (await page.locator('#kind').inputValue()) !== KIND; i++) await page.keyboard.press('ArrowDown');
-    if ((await page.locator('#kind').inputValue()) !== KIND) for (let i = 0; i < 10 && (await page.locator('#kind').inputValue()) !== KIND; i++) await page.keyboard.press('ArrowUp');
+    for (let i = 0; i < 10 && (await page.locator('#kind').inputValue()) !== KIND; i++)
+      await page.keyboard.press('ArrowDown');
+    if ((await page.locator('#kind').inputValue()) !== KIND)
+      for (let i = 0; i < 10 && (await page.locator('#kind').inputValue()) !== KIND; i++)
+        await page.keyboard.press('ArrowUp');
     expect(await page.locator('#kind').inputValue()).toBe(KIND);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('input#target');
@@ -69,16 +78,26 @@ describe('the operator console at /', () => {
     const report = page.locator('smtp-doctor-check [part~="summary"]');
     await report.waitFor({ timeout: 30_000 });
     expect(await page.locator('smtp-doctor-check .code').allTextContents()).toContain(EXPECTED_CODE);
-    expect(await page.locator('smtp-doctor-check [part~="status"]').textContent()).toMatch(/Finished: \d+ problems? found/);
+    expect(await page.locator('smtp-doctor-check [part~="status"]').textContent()).toMatch(
+      /Finished: \d+ problems? found/,
+    );
     // Progress came over the graphql-ws subscription, not by polling.
     expect(sockets.some((s) => s.includes('"type":"next"'))).toBe(true);
-    expect(await page.locator('smtp-doctor-check [part~="group"] h4, smtp-doctor-check [part~="group"] summary').first().textContent()).toMatch(/\(\d+\)/);
+    expect(
+      await page
+        .locator('smtp-doctor-check [part~="group"] h4, smtp-doctor-check [part~="group"] summary')
+        .first()
+        .textContent(),
+    ).toMatch(/\(\d+\)/);
     expect(errors).toEqual([]);
   });
 
   it('offers the exports and saves one with the key', async () => {
     await page.locator('#exports').waitFor({ timeout: 5000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#exports a[data-format="json"]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#exports a[data-format="json"]').click(),
+    ]);
     const path = await download.path();
     const saved = JSON.parse(readFileSync(path, 'utf8'));
     // The export answers the check itself (or, without the reports feature, nothing was saved).
@@ -91,11 +110,37 @@ describe('the operator console at /', () => {
     // The history endpoint belongs to the reports feature and fills only through health checks;
     // here its answer is fixed at the HTTP boundary so the chart has points to draw.
     const points = [
-      { checkId: 'a', at: '2025-01-01T10:00:00Z', score: 42, grade: 'D', formula: 'health-v1', appeared: ['DMARC_MISSING', 'SPF_MISSING'], disappeared: [] },
-      { checkId: 'b', at: '2025-01-03T10:00:00Z', score: 61, grade: 'C', formula: 'health-v1', appeared: [], disappeared: ['SPF_MISSING'] },
-      { checkId: 'c', at: '2025-01-07T10:00:00Z', score: 88, grade: 'B', formula: 'health-v1', appeared: ['MX_SINGLE_HOST'], disappeared: ['DMARC_MISSING'] },
+      {
+        checkId: 'a',
+        at: '2025-01-01T10:00:00Z',
+        score: 42,
+        grade: 'D',
+        formula: 'health-v1',
+        appeared: ['DMARC_MISSING', 'SPF_MISSING'],
+        disappeared: [],
+      },
+      {
+        checkId: 'b',
+        at: '2025-01-03T10:00:00Z',
+        score: 61,
+        grade: 'C',
+        formula: 'health-v1',
+        appeared: [],
+        disappeared: ['SPF_MISSING'],
+      },
+      {
+        checkId: 'c',
+        at: '2025-01-07T10:00:00Z',
+        score: 88,
+        grade: 'B',
+        formula: 'health-v1',
+        appeared: ['MX_SINGLE_HOST'],
+        disappeared: ['DMARC_MISSING'],
+      },
     ];
-    await page.route('**/v1/domains/*/history*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ domain: DOMAIN, points }) }));
+    await page.route('**/v1/domains/*/history*', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ domain: DOMAIN, points }) }),
+    );
     await page.locator('#run').click();
     await page.locator('#history svg').waitFor({ timeout: 30_000 });
     expect(await page.locator('#history svg circle').count()).toBe(3);
@@ -108,7 +153,9 @@ describe('the operator console at /', () => {
 
     // Without the history feature (404) the section stays hidden and nothing breaks.
     await page.unroute('**/v1/domains/*/history*');
-    await page.route('**/v1/domains/*/history*', (route) => route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{"status":404}' }));
+    await page.route('**/v1/domains/*/history*', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/problem+json', body: '{"status":404}' }),
+    );
     await page.locator('#run').click();
     await page.locator('smtp-doctor-check [part~="summary"]').waitFor();
     await expect.poll(() => page.locator('#exports').isVisible()).toBe(true);
@@ -118,6 +165,8 @@ describe('the operator console at /', () => {
   it('says in words when the key is wrong', async () => {
     await page.evaluate(() => sessionStorage.setItem('smtp-doctor-key', 'sk_wrong_key_000000000000'));
     await page.locator('#run').click();
-    await expect.poll(() => page.locator('smtp-doctor-check [part~="error"]').textContent()).toMatch(/key is missing, unknown or revoked/);
+    await expect
+      .poll(() => page.locator('smtp-doctor-check [part~="error"]').textContent())
+      .toMatch(/key is missing, unknown or revoked/);
   });
 });

@@ -23,7 +23,12 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
 
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
-    t = await startTestApp({ DNS_SERVERS: dns.address, CORS_ORIGINS: `${GLOBAL},https://*.partner.example`, PUBLISHABLE_KEY_RPM: '0', PUBLISHABLE_IP_RPM: '0' });
+    t = await startTestApp({
+      DNS_SERVERS: dns.address,
+      CORS_ORIGINS: `${GLOBAL},https://*.partner.example`,
+      PUBLISHABLE_KEY_RPM: '0',
+      PUBLISHABLE_IP_RPM: '0',
+    });
     shop = await tenantWithKeys(t, 'shop', { corsOrigins: [SHOP], allowedKinds: ['mx'], publishable: 2, secret: true });
     other = await tenantWithKeys(t, 'other', { corsOrigins: [OTHER] });
     narrow = await tenantWithKeys(t, 'narrow', { corsOrigins: [SHOP], allowedKinds: ['dns'] });
@@ -39,7 +44,11 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
   };
 
   it('answers a preflight from an allowed origin, without credentials', async () => {
-    const r = await request(t.url).options('/graphql').set('Origin', SHOP).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization, content-type');
+    const r = await request(t.url)
+      .options('/graphql')
+      .set('Origin', SHOP)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, content-type');
     expect(r.status).toBe(204);
     expect(r.headers['access-control-allow-origin']).toBe(SHOP);
     expect(r.headers['access-control-allow-methods']).toBe('GET, POST');
@@ -47,7 +56,10 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     expect(r.headers['access-control-max-age']).toBe('600');
     expect(r.headers['access-control-allow-credentials']).toBeUndefined();
     expect(r.headers.vary).toMatch(/Origin/);
-    const wild = await request(t.url).options('/v1/checks').set('Origin', 'https://app.partner.example').set('Access-Control-Request-Method', 'POST');
+    const wild = await request(t.url)
+      .options('/v1/checks')
+      .set('Origin', 'https://app.partner.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(wild.headers['access-control-allow-origin']).toBe('https://app.partner.example');
   });
 
@@ -60,16 +72,23 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
       { origin: 'null', method: 'POST', headers: '' },
     ];
     for (const c of cases) {
-      const r = await request(t.url).options('/v1/checks').set('Origin', c.origin).set('Access-Control-Request-Method', c.method).set('Access-Control-Request-Headers', c.headers);
+      const r = await request(t.url)
+        .options('/v1/checks')
+        .set('Origin', c.origin)
+        .set('Access-Control-Request-Method', c.method)
+        .set('Access-Control-Request-Headers', c.headers);
       expect(r.status, JSON.stringify(c)).toBe(403);
       expect(corsHeadersOf(r.headers), JSON.stringify(c)).toEqual([]);
     }
-    const admin = await request(t.url).options('/v1/admin/tenants').set('Origin', SHOP).set('Access-Control-Request-Method', 'POST');
+    const admin = await request(t.url)
+      .options('/v1/admin/tenants')
+      .set('Origin', SHOP)
+      .set('Access-Control-Request-Method', 'POST');
     expect(admin.status).toBe(403);
     expect(corsHeadersOf(admin.headers)).toEqual([]);
   });
 
-  it('lets a publishable key submit from its tenant\'s origins and the global ones, and reads its own check', async () => {
+  it("lets a publishable key submit from its tenant's origins and the global ones, and reads its own check", async () => {
     const r = await submit(shop.pks[0]!, SHOP);
     expect(r.status).toBe(202);
     expect(r.headers['access-control-allow-origin']).toBe(SHOP);
@@ -85,7 +104,7 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     expect(done.headers['access-control-allow-origin']).toBe(SHOP);
   });
 
-  it('refuses a publishable key from another tenant\'s origin, with no CORS headers', async () => {
+  it("refuses a publishable key from another tenant's origin, with no CORS headers", async () => {
     const r = await submit(shop.pks[0]!, OTHER);
     expect(r.status).toBe(403);
     expect(r.body.detail).toMatch(/Origin https:\/\/other\.example is not allowed/);
@@ -110,11 +129,13 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     expect((await submit(shop.sk!)).status).toBe(202);
     expect((await submit(TENANT_A_KEY, t.url)).status).toBe(202);
     // Behind a proxy that rewrites Host, the browser's Fetch Metadata still says "same-origin".
-    expect((await submit(TENANT_A_KEY, 'https://doctor.example').set('Sec-Fetch-Site', 'same-origin')).status).toBe(202);
+    expect((await submit(TENANT_A_KEY, 'https://doctor.example').set('Sec-Fetch-Site', 'same-origin')).status).toBe(
+      202,
+    );
     expect((await submit(TENANT_A_KEY, 'https://doctor.example').set('Sec-Fetch-Site', 'cross-site')).status).toBe(403);
   });
 
-  it('limits publishable keys to the tenant\'s allowed kinds', async () => {
+  it("limits publishable keys to the tenant's allowed kinds", async () => {
     const r = await submit(narrow.pks[0]!, SHOP);
     expect(r.status).toBe(400);
     expect(r.body.errors[0]).toMatchObject({ field: 'kind' });
@@ -122,7 +143,7 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     expect(r.headers['access-control-allow-origin']).toBe(SHOP);
   });
 
-  it('publishable keys never list, never see others\' checks, never reach admin', async () => {
+  it("publishable keys never list, never see others' checks, never reach admin", async () => {
     const [pk1, pk2] = shop.pks as [string, string];
     expect((await request(t.url).get('/v1/checks').set(auth(pk1))).status).toBe(403);
     const mine = (await submit(pk1)).body.id as string;
@@ -132,15 +153,26 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     for (const id of [bySecret, byOtherPk]) {
       const r = await request(t.url).get(`/v1/checks/${id}`).set(auth(pk1)).set('Origin', SHOP);
       expect(r.status).toBe(404);
-      const g = await request(t.url).post('/graphql').set(auth(pk1)).send({ query: 'query ($id: String!) { check(id: $id) { id } }', variables: { id } });
+      const g = await request(t.url)
+        .post('/graphql')
+        .set(auth(pk1))
+        .send({ query: 'query ($id: String!) { check(id: $id) { id } }', variables: { id } });
       expect(g.body.errors[0].extensions.code).toBe('NOT_FOUND');
     }
     // The secret key of the same tenant does see the publishable key's check.
     expect((await request(t.url).get(`/v1/checks/${mine}`).set(auth(shop.sk!))).status).toBe(200);
     // Subscriptions follow the same rule.
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${pk1}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${pk1}` },
+      retryAttempts: 0,
+    });
     const err = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: 'subscription ($id: String!) { checkUpdated(id: $id) { id } }', variables: { id: byOtherPk } }, { next: (m) => resolve(m.errors), error: resolve, complete: () => resolve('complete') });
+      client.subscribe(
+        { query: 'subscription ($id: String!) { checkUpdated(id: $id) { id } }', variables: { id: byOtherPk } },
+        { next: (m) => resolve(m.errors), error: resolve, complete: () => resolve('complete') },
+      );
     });
     await client.dispose();
     expect(JSON.stringify(err)).toMatch(/NOT_FOUND/);
@@ -157,18 +189,34 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     expect(r.headers['access-control-allow-origin']).toBe(SHOP);
   });
 
-  it('admin can change a tenant\'s origins and kinds; the change applies at once', async () => {
+  it("admin can change a tenant's origins and kinds; the change applies at once", async () => {
     const NEW = 'https://new-shop.example';
     expect((await submit(shop.pks[0]!, NEW)).status).toBe(403);
-    const put = await request(t.url).put('/v1/admin/tenants/shop/browser-access').set(auth(ADMIN_TOKEN)).send({ corsOrigins: [SHOP, 'https://NEW-shop.example:443'] });
+    const put = await request(t.url)
+      .put('/v1/admin/tenants/shop/browser-access')
+      .set(auth(ADMIN_TOKEN))
+      .send({ corsOrigins: [SHOP, 'https://NEW-shop.example:443'] });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ tenantId: 'shop', corsOrigins: [SHOP, NEW], allowedKinds: ['mx'] });
     expect((await submit(shop.pks[0]!, NEW)).status).toBe(202);
-    const bad = await request(t.url).put('/v1/admin/tenants/shop/browser-access').set(auth(ADMIN_TOKEN)).send({ corsOrigins: ['javascript:alert(1)'], allowedKinds: ['nope'] });
+    const bad = await request(t.url)
+      .put('/v1/admin/tenants/shop/browser-access')
+      .set(auth(ADMIN_TOKEN))
+      .send({ corsOrigins: ['javascript:alert(1)'], allowedKinds: ['nope'] });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('corsOrigins');
-    expect((await request(t.url).put('/v1/admin/tenants/missing/browser-access').set(auth(ADMIN_TOKEN)).send({ corsOrigins: [] })).status).toBe(404);
-    expect((await request(t.url).put('/v1/admin/tenants/shop/browser-access').set(auth(shop.sk!)).send({ corsOrigins: [] })).status).toBe(401);
+    expect(
+      (
+        await request(t.url)
+          .put('/v1/admin/tenants/missing/browser-access')
+          .set(auth(ADMIN_TOKEN))
+          .send({ corsOrigins: [] })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await request(t.url).put('/v1/admin/tenants/shop/browser-access').set(auth(shop.sk!)).send({ corsOrigins: [] }))
+        .status,
+    ).toBe(401);
   });
 
   it('gates the graphql-ws upgrade by Origin', async () => {
@@ -191,7 +239,10 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
 
   it('per-key WebSocket rules (graphql-ws onConnect): secret keys and foreign origins refused', async () => {
     const gate = t.platform.get<WsOnConnect>(EMBED_WS_ON_CONNECT);
-    const ctx = (origin: string | undefined, key: string) => ({ connectionParams: { authorization: `Bearer ${key}` }, extra: { request: { headers: { ...(origin ? { origin } : {}), host: 'doctor.example' } } as never } });
+    const ctx = (origin: string | undefined, key: string) => ({
+      connectionParams: { authorization: `Bearer ${key}` },
+      extra: { request: { headers: { ...(origin ? { origin } : {}), host: 'doctor.example' } } as never },
+    });
     expect(await gate(ctx(SHOP, shop.pks[0]!))).toBe(true);
     expect(await gate(ctx(GLOBAL, shop.pks[0]!))).toBe(true);
     expect(await gate(ctx(OTHER, shop.pks[0]!))).toBe(false);

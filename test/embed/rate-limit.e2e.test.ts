@@ -21,7 +21,12 @@ describe('publishable keys are rate-limited per key and per client address', () 
     await t?.close();
   });
 
-  const read = (key: string, ip: string) => request(t.url).get('/v1/checks/00000000-0000-7000-8000-000000000000').set(auth(key)).set('Origin', SHOP).set('X-Forwarded-For', ip);
+  const read = (key: string, ip: string) =>
+    request(t.url)
+      .get('/v1/checks/00000000-0000-7000-8000-000000000000')
+      .set(auth(key))
+      .set('Origin', SHOP)
+      .set('X-Forwarded-For', ip);
 
   // Windows are fixed minutes: a burst may straddle one boundary, so 2*limit+1 requests always
   // exceed the limit in one of the (at most two) windows.
@@ -55,11 +60,20 @@ describe('publishable keys are rate-limited per key and per client address', () 
 
   it('secret keys are not counted by this limiter', async () => {
     const { sk } = await tenantWithKeys(t, 'backend', { secret: true, publishable: 0 });
-    for (let i = 0; i < 7; i++) expect((await request(t.url).get('/v1/checks').set(auth(sk!)).set('X-Forwarded-For', '10.3.0.1')).status).toBe(200);
+    for (let i = 0; i < 7; i++)
+      expect((await request(t.url).get('/v1/checks').set(auth(sk!)).set('X-Forwarded-For', '10.3.0.1')).status).toBe(
+        200,
+      );
     // With TRUST_PROXY, the console behind a Host-rewriting proxy is recognised by X-Forwarded-Host.
-    const viaProxy = await request(t.url).get('/v1/checks').set(auth(sk!)).set('Origin', 'https://doctor.example').set('X-Forwarded-Host', 'doctor.example');
+    const viaProxy = await request(t.url)
+      .get('/v1/checks')
+      .set(auth(sk!))
+      .set('Origin', 'https://doctor.example')
+      .set('X-Forwarded-Host', 'doctor.example');
     expect(viaProxy.status).toBe(200);
-    expect((await request(t.url).get('/v1/checks').set(auth(sk!)).set('Origin', 'https://doctor.example')).status).toBe(403);
+    expect((await request(t.url).get('/v1/checks').set(auth(sk!)).set('Origin', 'https://doctor.example')).status).toBe(
+      403,
+    );
   });
 });
 

@@ -25,7 +25,12 @@ function wsFrom(url: string, key: string, ip: string, clients: Client[]): Client
       super(address, protocols, { headers: { 'X-Forwarded-For': ip } });
     }
   }
-  const c = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: FromIp, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
+  const c = createClient({
+    url: `${url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: FromIp,
+    connectionParams: { authorization: `Bearer ${key}` },
+    retryAttempts: 0,
+  });
   clients.push(c);
   return c;
 }
@@ -36,7 +41,12 @@ function op(c: Client, query: string): Promise<WsResult> {
       { query },
       {
         next: (m) => (got = m as WsResult),
-        error: (e) => resolve(Array.isArray(e) ? { errors: e as WsResult['errors'] } : { errors: [{ message: String((e as Error).message ?? e) }] }),
+        error: (e) =>
+          resolve(
+            Array.isArray(e)
+              ? { errors: e as WsResult['errors'] }
+              : { errors: [{ message: String((e as Error).message ?? e) }] },
+          ),
         complete: () => resolve(got ?? {}),
       },
     );
@@ -44,7 +54,7 @@ function op(c: Client, query: string): Promise<WsResult> {
 }
 const codeOf = (r: WsResult) => r.errors?.[0]?.extensions?.code as string | undefined;
 
-describe('publishable keys: no batches, and one visitor cannot use up the tenant\'s unfinished checks', () => {
+describe("publishable keys: no batches, and one visitor cannot use up the tenant's unfinished checks", () => {
   let dns: FixtureDnsServer;
   const db = freshDatabaseUrl('sqlite');
   const prefix = `visitor-${process.pid}-${Date.now()}`;
@@ -65,7 +75,13 @@ describe('publishable keys: no batches, and one visitor cannot use up the tenant
     PUBLISHABLE_KEY_RPM: '1000',
     PUBLISHABLE_IP_RPM: '1000',
   });
-  const widgetSubmit = (ip: string) => request(api.url).post('/v1/checks').set(auth(pk)).set('Origin', SHOP).set('X-Forwarded-For', ip).send({ kind: 'mx', domain: 'good.test' });
+  const widgetSubmit = (ip: string) =>
+    request(api.url)
+      .post('/v1/checks')
+      .set(auth(pk))
+      .set('Origin', SHOP)
+      .set('X-Forwarded-For', ip)
+      .send({ kind: 'mx', domain: 'good.test' });
 
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
@@ -85,29 +101,51 @@ describe('publishable keys: no batches, and one visitor cannot use up the tenant
 
   it('a publishable key cannot submit a batch, over REST or GraphQL; nothing is stored', async () => {
     const body = { checks: Array.from({ length: 1000 }, () => ({ kind: 'mx', domain: 'good.test' })) };
-    const rest = await request(api.url).post('/v1/batches').set(auth(pk)).set('Origin', SHOP).set('X-Forwarded-For', '10.7.0.9').send(body);
+    const rest = await request(api.url)
+      .post('/v1/batches')
+      .set(auth(pk))
+      .set('Origin', SHOP)
+      .set('X-Forwarded-For', '10.7.0.9')
+      .send(body);
     expect(rest.status).toBe(403);
     expect(rest.headers['content-type']).toContain('application/problem+json');
     expect(rest.body.code).toBe('FORBIDDEN');
     expect(rest.body.detail).toMatch(/[Pp]ublishable keys cannot submit batches/);
     expect(rest.headers['access-control-allow-origin']).toBe(SHOP);
-    const small = await request(api.url).post('/v1/batches').set(auth(pk)).send({ checks: [{ kind: 'mx', domain: 'good.test' }] });
+    const small = await request(api.url)
+      .post('/v1/batches')
+      .set(auth(pk))
+      .send({ checks: [{ kind: 'mx', domain: 'good.test' }] });
     expect(small.status).toBe(403);
     const gql = await request(api.url)
       .post('/graphql')
       .set(auth(pk))
-      .send({ query: 'mutation { submitBatch(input: { checks: [{ kind: "mx", mx: { domain: "good.test" } }] }) { id total } }' });
+      .send({
+        query:
+          'mutation { submitBatch(input: { checks: [{ kind: "mx", mx: { domain: "good.test" } }] }) { id total } }',
+      });
     expect(gql.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', status: 403 });
-    const ws = await op(wsFrom(api.url, pk, '10.7.0.9', clients), 'mutation { submitBatch(input: { checks: [{ kind: "mx", mx: { domain: "good.test" } }] }) { id } }');
+    const ws = await op(
+      wsFrom(api.url, pk, '10.7.0.9', clients),
+      'mutation { submitBatch(input: { checks: [{ kind: "mx", mx: { domain: "good.test" } }] }) { id } }',
+    );
     expect(codeOf(ws)).toBe('FORBIDDEN');
     const list = await request(api.url).get('/v1/checks').set(auth(sk));
     expect(list.body.items).toEqual([]);
     // A secret key of the same tenant still submits batches.
-    const server = await request(api.url).post('/v1/batches').set(auth(sk)).send({ checks: [{ kind: 'mx', domain: 'good.test' }, { kind: 'mx', domain: 'good.test' }] });
+    const server = await request(api.url)
+      .post('/v1/batches')
+      .set(auth(sk))
+      .send({
+        checks: [
+          { kind: 'mx', domain: 'good.test' },
+          { kind: 'mx', domain: 'good.test' },
+        ],
+      });
     expect(server.status).toBe(202);
   });
 
-  it('after one visitor reaches their own cap, another visitor\'s widget submit still succeeds', async () => {
+  it("after one visitor reaches their own cap, another visitor's widget submit still succeeds", async () => {
     const statuses: number[] = [];
     let refused: request.Response | undefined;
     for (let i = 0; i < 6; i++) {
@@ -128,14 +166,19 @@ describe('publishable keys: no batches, and one visitor cannot use up the tenant
     expect((await widgetSubmit('10.7.0.2')).status).toBe(202);
     expect(codeOf(await op(wsFrom(api.url, pk, '10.7.0.3', clients), SUBMIT))).toBeUndefined();
     // The tenant's server-side secret key has its own allowance too.
-    expect((await request(api.url).post('/v1/checks').set(auth(sk)).send({ kind: 'mx', domain: 'good.test' })).status).toBe(202);
+    expect(
+      (await request(api.url).post('/v1/checks').set(auth(sk)).send({ kind: 'mx', domain: 'good.test' })).status,
+    ).toBe(202);
   });
 
-  it('when the visitor\'s checks finish, the visitor may submit again', async () => {
+  it("when the visitor's checks finish, the visitor may submit again", async () => {
     worker = await startTestApp({ ...env(), ROLE: 'worker', SWEEP_INTERVAL_MS: '500' });
     const unfinished = async () => {
       const r = await request(api.url).get('/v1/checks?limit=50').set(auth(sk));
-      return (r.body.items as { status: string }[]).filter((c) => c.status === 'queued' || c.status === 'running').length === 0;
+      return (
+        (r.body.items as { status: string }[]).filter((c) => c.status === 'queued' || c.status === 'running').length ===
+        0
+      );
     };
     await until(unfinished, 30_000, 200);
     expect((await widgetSubmit('10.7.0.1')).status).toBe(202);
@@ -148,7 +191,13 @@ describe('publishable keys over graphql-ws: the same per-key and per-address bud
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ ROLE: 'api', TRUST_PROXY: 'true', PUBLISHABLE_KEY_RPM: '4', PUBLISHABLE_IP_RPM: '6', PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '100' });
+    t = await startTestApp({
+      ROLE: 'api',
+      TRUST_PROXY: 'true',
+      PUBLISHABLE_KEY_RPM: '4',
+      PUBLISHABLE_IP_RPM: '6',
+      PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '100',
+    });
     ({ pks } = await tenantWithKeys(t, 'shop', { corsOrigins: [SHOP], allowedKinds: ['mx'], publishable: 6 }));
   });
   afterAll(async () => {
@@ -158,7 +207,7 @@ describe('publishable keys over graphql-ws: the same per-key and per-address bud
 
   // Windows are fixed minutes: a burst may straddle one boundary, so 2*limit+1 operations always
   // exceed the limit in one of the (at most two) windows.
-  it('per key: submitCheck mutations over one socket run out of the key\'s budget', async () => {
+  it("per key: submitCheck mutations over one socket run out of the key's budget", async () => {
     const c = wsFrom(t.url, pks[0]!, '10.8.0.1', clients);
     const results: WsResult[] = [];
     for (let i = 0; i < 9; i++) results.push(await op(c, SUBMIT));
@@ -167,7 +216,9 @@ describe('publishable keys over graphql-ws: the same per-key and per-address bud
     // The key's budget (4) is smaller than the address's (6): the key ran out.
     for (const r of limited) expect(r.errors![0]!.message).toMatch(/for this publishable key/);
     expect(limited[0]!.errors![0]!.extensions!.retryAfter).toBeGreaterThan(0);
-    expect(results.filter((r) => (r.data as { submitCheck?: unknown } | null)?.submitCheck).length).toBe(9 - limited.length);
+    expect(results.filter((r) => (r.data as { submitCheck?: unknown } | null)?.submitCheck).length).toBe(
+      9 - limited.length,
+    );
   });
 
   it('per address: fresh keys from one address run out, whether the operations come over REST or the socket', async () => {
@@ -178,7 +229,11 @@ describe('publishable keys over graphql-ws: the same per-key and per-address bud
     for (let i = 0; i < 13; i++) {
       const key = pks[1 + (i % 4)]!;
       if (i < 2) {
-        const r = await request(t.url).post('/graphql').set(auth(key)).set('X-Forwarded-For', '10.8.0.2').send({ query: READ });
+        const r = await request(t.url)
+          .post('/graphql')
+          .set(auth(key))
+          .set('X-Forwarded-For', '10.8.0.2')
+          .send({ query: READ });
         codes.push(r.status === 429 ? r.body.code : r.body.errors?.[0]?.extensions?.code);
         if (r.status === 429) messages.push(r.body.detail);
       } else {

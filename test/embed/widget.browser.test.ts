@@ -39,10 +39,22 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
     // The API is on http://127.0.0.1:P1, the shop's pages on http://localhost:P2 and :P3: other origins.
-    const page = shopPage(() => t.url, () => shop.pks[0]!);
-    [allowed, denied, browser] = await Promise.all([startPageServer('localhost', page), startPageServer('localhost', page), launchBrowser()]);
+    const page = shopPage(
+      () => t.url,
+      () => shop.pks[0]!,
+    );
+    [allowed, denied, browser] = await Promise.all([
+      startPageServer('localhost', page),
+      startPageServer('localhost', page),
+      launchBrowser(),
+    ]);
     t = await startTestApp({ DNS_SERVERS: dns.address });
-    shop = await tenantWithKeys(t, 'shop', { corsOrigins: [allowed.origin], allowedKinds: [KIND], publishable: 2, secret: true });
+    shop = await tenantWithKeys(t, 'shop', {
+      corsOrigins: [allowed.origin],
+      allowedKinds: [KIND],
+      publishable: 2,
+      secret: true,
+    });
     ctx = await browser.newContext({ viewport: { width: 900, height: 900 } });
     await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: allowed.origin });
   });
@@ -78,7 +90,9 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     await page.exposeFunction('recordStatus', (s: string) => statuses.push(s));
     await page.evaluate(() => {
       const status = document.querySelector('smtp-doctor-check')!.shadowRoot!.querySelector('[part~="status"]')!;
-      new MutationObserver(() => (window as unknown as { recordStatus: (s: string) => void }).recordStatus(status.textContent ?? '')).observe(status, { subtree: true, characterData: true, childList: true });
+      new MutationObserver(() =>
+        (window as unknown as { recordStatus: (s: string) => void }).recordStatus(status.textContent ?? ''),
+      ).observe(status, { subtree: true, characterData: true, childList: true });
     });
 
     await page.keyboard.press('Tab');
@@ -113,7 +127,9 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(record);
 
     // Themed by the page through custom properties and ::part.
-    const style = await page.locator('smtp-doctor-check button[part="button"]').evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).borderTopLeftRadius]);
+    const style = await page
+      .locator('smtp-doctor-check button[part="button"]')
+      .evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).borderTopLeftRadius]);
     expect(style).toEqual(['rgb(91, 42, 134)', '0px']);
 
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -127,19 +143,65 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     await page.evaluate(() => {
       const el = document.querySelector('smtp-doctor-check') as unknown as { finish(c: unknown): void };
       el.finish({
-        id: '0190f0f0-0000-7000-8000-000000000001', kind: 'smtp', status: 'completed', target: 'mx.example.net', verdict: 'fail', score: 35,
+        id: '0190f0f0-0000-7000-8000-000000000001',
+        kind: 'smtp',
+        status: 'completed',
+        target: 'mx.example.net',
+        verdict: 'fail',
+        score: 35,
         findings: [
-          { code: 'SMTP_TLS_MISSING', severity: 'info', title: 'Note about TLS', detail: 'Context only.', remediation: '' },
-          { code: 'SMTP_OPEN_RELAY', severity: 'critical', title: 'Open relay', detail: 'The server relayed to an outside domain.', remediation: 'Require authentication for relaying.' },
-          { code: 'DMARC_MISSING', severity: 'error', title: 'No DMARC record', detail: 'No _dmarc TXT record.', remediation: 'Start monitoring with: _dmarc.example.net. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"' },
-          { code: 'SMTP_SLOW_BANNER', severity: 'warning', title: 'Slow banner', detail: 'The banner took 12 s.', remediation: 'Check the server load.' },
+          {
+            code: 'SMTP_TLS_MISSING',
+            severity: 'info',
+            title: 'Note about TLS',
+            detail: 'Context only.',
+            remediation: '',
+          },
+          {
+            code: 'SMTP_OPEN_RELAY',
+            severity: 'critical',
+            title: 'Open relay',
+            detail: 'The server relayed to an outside domain.',
+            remediation: 'Require authentication for relaying.',
+          },
+          {
+            code: 'DMARC_MISSING',
+            severity: 'error',
+            title: 'No DMARC record',
+            detail: 'No _dmarc TXT record.',
+            remediation:
+              'Start monitoring with: _dmarc.example.net. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
+          },
+          {
+            code: 'SMTP_SLOW_BANNER',
+            severity: 'warning',
+            title: 'Slow banner',
+            detail: 'The banner took 12 s.',
+            remediation: 'Check the server load.',
+          },
         ],
-        result: { probes: [{ host: 'mx.example.net', port: 25, transcript: [{ dir: 'S', line: '220 mx.example.net ESMTP' }, { dir: 'C', line: 'EHLO probe.example' }, { dir: 'S', line: '250 mx.example.net' }] }] },
+        result: {
+          probes: [
+            {
+              host: 'mx.example.net',
+              port: 25,
+              transcript: [
+                { dir: 'S', line: '220 mx.example.net ESMTP' },
+                { dir: 'C', line: 'EHLO probe.example' },
+                { dir: 'S', line: '250 mx.example.net' },
+              ],
+            },
+          ],
+        },
       });
     });
-    const groups = await page.locator('smtp-doctor-check [part~="group"]').evaluateAll((els) => els.map((e) => e.getAttribute('part')));
+    const groups = await page
+      .locator('smtp-doctor-check [part~="group"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('part')));
     expect(groups).toEqual(['group group-critical', 'group group-error', 'group group-warning', 'group group-info']);
-    expect(await page.locator('smtp-doctor-check [part~="record"] code').textContent()).toBe('_dmarc.example.net. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"');
+    expect(await page.locator('smtp-doctor-check [part~="record"] code').textContent()).toBe(
+      '_dmarc.example.net. IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@example.net"',
+    );
     const transcript = page.locator('smtp-doctor-check details[part="transcript"]');
     expect(await transcript.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await transcript.locator('summary').textContent()).toBe('SMTP transcript (mx.example.net:25)');
@@ -155,14 +217,25 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
   it('finds the suggested record in remediation texts', async () => {
     const page = await open(allowed.origin);
     const cases: [string, string | null][] = [
-      ['Start monitoring with: _dmarc.example.com. IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"', '_dmarc.example.com. IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"'],
-      ['Ask the owner of the address block to publish: 25.2.0.192.in-addr.arpa. IN PTR mx.shop.test. (and keep "mx.shop.test. IN A 192.0.2.25").', '25.2.0.192.in-addr.arpa. IN PTR mx.shop.test.'],
-      ['Publish an MX record, e.g. "example.com. 3600 IN MX 10 mx.example.com."', 'example.com. 3600 IN MX 10 mx.example.com.'],
+      [
+        'Start monitoring with: _dmarc.example.com. IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"',
+        '_dmarc.example.com. IN TXT "v=DMARC1; p=none; rua=mailto:d@example.com"',
+      ],
+      [
+        'Ask the owner of the address block to publish: 25.2.0.192.in-addr.arpa. IN PTR mx.shop.test. (and keep "mx.shop.test. IN A 192.0.2.25").',
+        '25.2.0.192.in-addr.arpa. IN PTR mx.shop.test.',
+      ],
+      [
+        'Publish an MX record, e.g. "example.com. 3600 IN MX 10 mx.example.com."',
+        'example.com. 3600 IN MX 10 mx.example.com.',
+      ],
       ['Merge the records into a single "v=spf1" TXT record.', null],
       ['End the record with "~all".', null],
     ];
     // A string expression: vitest would rewrite a dynamic import() inside a function body.
-    const got = await page.evaluate(`import('${t.url}/widget.js').then((m) => ${JSON.stringify(cases.map((c) => c[0]))}.map((x) => m.suggestedRecord(x) ?? null))`);
+    const got = await page.evaluate(
+      `import('${t.url}/widget.js').then((m) => ${JSON.stringify(cases.map((c) => c[0]))}.map((x) => m.suggestedRecord(x) ?? null))`,
+    );
     expect(got).toEqual(cases.map((c) => c[1]));
     await page.close();
   });
@@ -173,17 +246,20 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     const consoleErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     await page.locator('smtp-doctor-check button[part="button"]').click();
-    await expect.poll(() => page.locator('smtp-doctor-check [part~="error"]').textContent()).toMatch(/Could not reach the check service.*may not be allowed/);
+    await expect
+      .poll(() => page.locator('smtp-doctor-check [part~="error"]').textContent())
+      .toMatch(/Could not reach the check service.*may not be allowed/);
     expect(consoleErrors.join('\n')).toMatch(/CORS/);
     // The preflight was refused, so nothing was submitted.
     expect((await request(t.url).get('/v1/checks').set(auth(shop.sk!))).body.items.length).toBe(before);
     // The WebSocket handshake from this origin is refused too.
     const ws = await page.evaluate(
-      (api) => new Promise<string>((resolve) => {
-        const s = new WebSocket(`${api.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-        s.onopen = () => resolve('open');
-        s.onclose = (e) => resolve(`closed ${e.code}`);
-      }),
+      (api) =>
+        new Promise<string>((resolve) => {
+          const s = new WebSocket(`${api.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+          s.onopen = () => resolve('open');
+          s.onclose = (e) => resolve(`closed ${e.code}`);
+        }),
       t.url,
     );
     expect(ws).toBe('closed 1006');
@@ -196,28 +272,48 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     const page = await open(allowed.origin, '?domain=');
     await page.locator('smtp-doctor-check input').fill('not a domain!');
     await page.locator('smtp-doctor-check input').press('Enter');
-    expect(await page.locator('smtp-doctor-check [part~="error"]').textContent()).toBe('“not a domain!” is not a valid domain name. Enter a name like example.com.');
+    expect(await page.locator('smtp-doctor-check [part~="error"]').textContent()).toBe(
+      '“not a domain!” is not a valid domain name. Enter a name like example.com.',
+    );
 
     // 429 as the service sends it (fixed at the HTTP boundary; the limiter itself is tested in rate-limit.e2e).
     await page.route(`${t.url}/graphql`, (route) =>
-      route.fulfill({ status: 429, headers: { 'content-type': 'application/problem+json', 'retry-after': '42', 'access-control-allow-origin': allowed.origin, 'access-control-expose-headers': 'Retry-After' }, body: JSON.stringify({ status: 429, code: 'RATE_LIMITED', detail: 'Too many requests' }) }),
+      route.fulfill({
+        status: 429,
+        headers: {
+          'content-type': 'application/problem+json',
+          'retry-after': '42',
+          'access-control-allow-origin': allowed.origin,
+          'access-control-expose-headers': 'Retry-After',
+        },
+        body: JSON.stringify({ status: 429, code: 'RATE_LIMITED', detail: 'Too many requests' }),
+      }),
     );
     await page.locator('smtp-doctor-check input').fill(DOMAIN);
     await page.locator('smtp-doctor-check input').press('Enter');
-    await expect.poll(() => page.locator('smtp-doctor-check [part~="error"]').textContent()).toBe('Too many checks right now. Please try again in 42 seconds.');
+    await expect
+      .poll(() => page.locator('smtp-doctor-check [part~="error"]').textContent())
+      .toBe('Too many checks right now. Please try again in 42 seconds.');
     await page.close();
 
     const secret = await open(allowed.origin, `?key=${shop.sk}`);
     await secret.locator('smtp-doctor-check button[part="button"]').click();
-    await expect.poll(() => secret.locator('smtp-doctor-check [part~="error"]').textContent()).toBe('This site is not allowed to run checks with this key.');
-    const detail = await secret.evaluate(async ([api, sk]) => (await (await fetch(`${api}/v1/checks`, { headers: { authorization: `Bearer ${sk}` } })).json()).detail, [t.url, shop.sk!]);
+    await expect
+      .poll(() => secret.locator('smtp-doctor-check [part~="error"]').textContent())
+      .toBe('This site is not allowed to run checks with this key.');
+    const detail = await secret.evaluate(
+      async ([api, sk]) =>
+        (await (await fetch(`${api}/v1/checks`, { headers: { authorization: `Bearer ${sk}` } })).json()).detail,
+      [t.url, shop.sk!],
+    );
     expect(detail).toMatch(/secret API key was sent from a web page/);
     await secret.close();
   });
 
   it('a publishable key reads only its own checks, from the page too', async () => {
     const [pk0, pk1] = shop.pks as [string, string];
-    const submit = async (key: string) => (await request(t.url).post('/v1/checks').set(auth(key)).send({ kind: KIND, domain: DOMAIN })).body.id as string;
+    const submit = async (key: string) =>
+      (await request(t.url).post('/v1/checks').set(auth(key)).send({ kind: KIND, domain: DOMAIN })).body.id as string;
     const own = await submit(pk0);
     const bySecret = await submit(shop.sk!);
     const byOtherPk = await submit(pk1);
@@ -225,7 +321,14 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     const read = (id: string) =>
       page.evaluate(
         async ([api, key, checkId]) => {
-          const r = await fetch(`${api}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: 'query ($id: String!) { check(id: $id) { id } }', variables: { id: checkId } }) });
+          const r = await fetch(`${api}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+            body: JSON.stringify({
+              query: 'query ($id: String!) { check(id: $id) { id } }',
+              variables: { id: checkId },
+            }),
+          });
           const body = await r.json();
           return body.errors?.[0]?.extensions?.code ?? body.data.check.id;
         },
@@ -234,7 +337,10 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     expect(await read(own)).toBe(own);
     expect(await read(bySecret)).toBe('NOT_FOUND');
     expect(await read(byOtherPk)).toBe('NOT_FOUND');
-    const list = await page.evaluate(async ([api, key]) => (await fetch(`${api}/v1/checks`, { headers: { authorization: `Bearer ${key}` } })).status, [t.url, pk0]);
+    const list = await page.evaluate(
+      async ([api, key]) => (await fetch(`${api}/v1/checks`, { headers: { authorization: `Bearer ${key}` } })).status,
+      [t.url, pk0],
+    );
     expect(list).toBe(403);
     await page.close();
   });

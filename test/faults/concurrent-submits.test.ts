@@ -15,7 +15,8 @@ const CONCURRENT = 200; // ...and some because the key has too many unfinished c
 describe('1,000 concurrent submits from four tenants', () => {
   let dns: FixtureDnsServer;
   let t: TestApp;
-  const results: { tenant: string; status: number; id?: string; retryAfter?: string; type?: string; code?: string }[] = [];
+  const results: { tenant: string; status: number; id?: string; retryAfter?: string; type?: string; code?: string }[] =
+    [];
 
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
@@ -47,7 +48,14 @@ describe('1,000 concurrent submits from four tenants', () => {
           dispatcher: agent,
         } as RequestInit);
         const body = (await res.json()) as { id?: string; code?: string };
-        results.push({ tenant, status: res.status, id: body.id, code: body.code, retryAfter: res.headers.get('retry-after') ?? undefined, type: res.headers.get('content-type') ?? undefined });
+        results.push({
+          tenant,
+          status: res.status,
+          id: body.id,
+          code: body.code,
+          retryAfter: res.headers.get('retry-after') ?? undefined,
+          type: res.headers.get('content-type') ?? undefined,
+        });
       }),
     );
     await agent.close();
@@ -66,11 +74,19 @@ describe('1,000 concurrent submits from four tenants', () => {
     // None lost: every accepted check is stored for its tenant and completes; nothing else exists.
     const accepted = results.filter((r) => r.status === 202);
     expect(accepted.length).toBeGreaterThan(0);
-    const byTenant = new Map(TENANTS.map((x) => [x.tenant, accepted.filter((r) => r.tenant === x.tenant).map((r) => r.id!)]));
-    await until(async () => {
-      const all = await Promise.all(TENANTS.map((x) => t.platform.checksRepo.list({ tenantId: x.tenant, status: 'completed', limit: 1000 })));
-      return all.every((rows, i) => rows.length === byTenant.get(TENANTS[i]!.tenant)!.length);
-    }, 90_000, 500);
+    const byTenant = new Map(
+      TENANTS.map((x) => [x.tenant, accepted.filter((r) => r.tenant === x.tenant).map((r) => r.id!)]),
+    );
+    await until(
+      async () => {
+        const all = await Promise.all(
+          TENANTS.map((x) => t.platform.checksRepo.list({ tenantId: x.tenant, status: 'completed', limit: 1000 })),
+        );
+        return all.every((rows, i) => rows.length === byTenant.get(TENANTS[i]!.tenant)!.length);
+      },
+      90_000,
+      500,
+    );
     // The keys spent their minute on the submits: start a fresh window for the reads below.
     const rpmKeys = await t.platform.redis.producer.keys(`${t.config.queuePrefix}:rl:rpm:*`);
     await t.platform.redis.producer.del(...rpmKeys);
@@ -78,7 +94,9 @@ describe('1,000 concurrent submits from four tenants', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await request(t.url).get(`/v1/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`).set(auth(key));
+        const page = await request(t.url)
+          .get(`/v1/checks?limit=500${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(auth(key));
         expect(page.status).toBe(200);
         seen.push(...page.body.items.map((c: { id: string }) => c.id));
         cursor = page.body.nextCursor;

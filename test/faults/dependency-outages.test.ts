@@ -40,17 +40,28 @@ describe('dependency outages while checks are queued and running', () => {
   };
   const get = (t: TestApp, id: string) => request(t.url).get(`/v1/checks/${id}`).set(auth(TENANT_A_KEY));
   const allCompleted = (t: TestApp, ids: string[]) =>
-    until(async () => {
-      const rows = await Promise.all(ids.map(async (id) => (await get(t, id)).body));
-      return rows.every((c) => c.status === 'completed') ? rows : undefined;
-    }, 60_000, 250);
+    until(
+      async () => {
+        const rows = await Promise.all(ids.map(async (id) => (await get(t, id)).body));
+        return rows.every((c) => c.status === 'completed') ? rows : undefined;
+      },
+      60_000,
+      250,
+    );
 
   describe('Redis restarted (losing every job)', () => {
     let redis: PrivateRedis;
     let t: TestApp;
     beforeAll(async () => {
       redis = await startPrivateRedis();
-      t = await startTestApp({ REDIS_URL: redis.url, DNS_SERVERS: dns.address, WORKER_CONCURRENCY: '2', SWEEP_INTERVAL_MS: '500', RATE_LIMIT_RPM: '0', ...HOLD });
+      t = await startTestApp({
+        REDIS_URL: redis.url,
+        DNS_SERVERS: dns.address,
+        WORKER_CONCURRENCY: '2',
+        SWEEP_INTERVAL_MS: '500',
+        RATE_LIMIT_RPM: '0',
+        ...HOLD,
+      });
     });
     afterAll(async () => {
       await t?.close();
@@ -61,14 +72,21 @@ describe('dependency outages while checks are queued and running', () => {
       dns.fault('hold1.test', 'timeout');
       dns.fault('hold2.test', 'timeout');
       const running = [await submit(t, 'hold1.test'), await submit(t, 'hold2.test')];
-      await until(async () => (await Promise.all(running.map(async (id) => (await get(t, id)).body.status))).every((s) => s === 'running'), 30_000, 100);
+      await until(
+        async () =>
+          (await Promise.all(running.map(async (id) => (await get(t, id)).body.status))).every((s) => s === 'running'),
+        30_000,
+        100,
+      );
       // Both worker slots are held: these wait in the queue.
       const queued = [];
       for (const d of ['good.test', 'nullmx.test', 'implicit.test', 'aliased.test']) queued.push(await submit(t, d));
       expect((await get(t, queued[0]!)).body.status).toBe('queued');
 
       await redis.stop();
-      expectUnavailable(await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' }));
+      expectUnavailable(
+        await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' }),
+      );
       const ready = await request(t.url).get('/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.redis).toMatch(/^down/);
@@ -97,7 +115,15 @@ describe('dependency outages while checks are queued and running', () => {
     let t: TestApp;
     beforeAll(async () => {
       [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
-      t = await startTestApp({ DATABASE_URL: `${pg.url}?schema=faults`, REDIS_URL: redis.url, DNS_SERVERS: dns.address, WORKER_CONCURRENCY: '1', SWEEP_INTERVAL_MS: '500', RATE_LIMIT_RPM: '0', ...HOLD });
+      t = await startTestApp({
+        DATABASE_URL: `${pg.url}?schema=faults`,
+        REDIS_URL: redis.url,
+        DNS_SERVERS: dns.address,
+        WORKER_CONCURRENCY: '1',
+        SWEEP_INTERVAL_MS: '500',
+        RATE_LIMIT_RPM: '0',
+        ...HOLD,
+      });
     });
     afterAll(async () => {
       await t?.close();
@@ -105,7 +131,10 @@ describe('dependency outages while checks are queued and running', () => {
     });
 
     it('503 problem+json and readyz 503 during the outage; afterwards running and queued checks complete', async () => {
-      const first = await request(t.url).post('/v1/checks?wait=20').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' });
+      const first = await request(t.url)
+        .post('/v1/checks?wait=20')
+        .set(auth(TENANT_A_KEY))
+        .send({ kind: 'mx', domain: 'good.test' });
       expect(first.status).toBe(200);
       dns.fault('hold3.test', 'timeout');
       const running = await submit(t, 'hold3.test');
@@ -113,7 +142,9 @@ describe('dependency outages while checks are queued and running', () => {
       const queued = await submit(t, 'nullmx.test'); // waits behind the single worker slot
 
       await pg.stop('fast');
-      expectUnavailable(await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' }));
+      expectUnavailable(
+        await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' }),
+      );
       expectUnavailable(await get(t, first.body.id));
       expectUnavailable(await request(t.url).get('/v1/checks').set(auth(TENANT_A_KEY)));
       const ready = await request(t.url).get('/readyz');
@@ -127,7 +158,10 @@ describe('dependency outages while checks are queued and running', () => {
       expect((await get(t, first.body.id)).body.verdict).toBe('pass');
       const done = await allCompleted(t, [running, queued]);
       expect(done.map((c) => c.verdict)).toEqual(['pass', 'pass']);
-      const again = await request(t.url).post('/v1/checks?wait=20').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'implicit.test' });
+      const again = await request(t.url)
+        .post('/v1/checks?wait=20')
+        .set(auth(TENANT_A_KEY))
+        .send({ kind: 'mx', domain: 'implicit.test' });
       expect(again.status).toBe(200);
       expect(again.body.verdict).toBe('warn');
     });

@@ -60,7 +60,15 @@ describe('worker processes: SIGKILL mid-check, graceful SIGTERM', () => {
       dns.fault(`${name}.test`, 'timeout');
     }
     redis = await startPrivateRedis();
-    api = await startTestApp({ ROLE: 'api', JOB_ATTEMPTS: '1', DATABASE_URL: db.url, REDIS_URL: redis.url, QUEUE_PREFIX: PREFIX, SECRET_KEY, DNS_SERVERS: dns.address });
+    api = await startTestApp({
+      ROLE: 'api',
+      JOB_ATTEMPTS: '1',
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: PREFIX,
+      SECRET_KEY,
+      DNS_SERVERS: dns.address,
+    });
   });
   afterAll(async () => {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
@@ -93,10 +101,14 @@ describe('worker processes: SIGKILL mid-check, graceful SIGTERM', () => {
     await r.sadd(`${PREFIX}:dns:stalled`, id);
 
     rescuer = await startTestApp({ ...workerEnv({ DNS_TIMEOUT_MS: '2000' }), LOG_LEVEL: 'silent' }, { http: false });
-    const done = await until(async () => {
-      const c = await status(id);
-      return c.status === 'completed' ? c : undefined;
-    }, 60_000, 200);
+    const done = await until(
+      async () => {
+        const c = await status(id);
+        return c.status === 'completed' ? c : undefined;
+      },
+      60_000,
+      200,
+    );
     expect(done.verdict).toBe('pass');
     expect(done.result.hosts.map((h: { exchange: string }) => h.exchange)).toEqual(['mx1.good.test']);
 

@@ -13,7 +13,10 @@ export interface ServiceProcess {
 }
 
 export function spawnService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: ServiceProcess['logs'] = [];
   let buf = '';
   let stderr = '';
@@ -33,7 +36,9 @@ export function spawnService(env: Record<string, string>): ServiceProcess {
     for (const w of waiters) w();
   });
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   void exited.then(() => {
     for (const w of waiters) w();
   });
@@ -50,7 +55,11 @@ export function spawnService(env: Record<string, string>): ServiceProcess {
             resolve(hit);
           } else if (child.exitCode !== null || child.signalCode !== null) {
             done();
-            reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before logging ${re}; stderr: ${stderr.slice(0, 500)}`));
+            reject(
+              new Error(
+                `process exited (${child.exitCode ?? child.signalCode}) before logging ${re}; stderr: ${stderr.slice(0, 500)}`,
+              ),
+            );
           }
         };
         const t = setTimeout(() => {

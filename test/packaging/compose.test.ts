@@ -16,13 +16,18 @@ const services = compose.services as Record<string, any>;
 describe('docker/compose.yaml: compose-spec schema and lint (dclint)', () => {
   it('validates against the compose-spec schema with no lint errors', () => {
     const linter = new DCLinter({
-      quiet: false, debug: false, exclude: [],
+      quiet: false,
+      debug: false,
+      exclude: [],
       rules: {
         // Style-only ordering rules: the file groups services by role, not alphabetically.
-        'service-keys-order': 0, 'services-alphabetical-order': 0, 'top-level-properties-order': 0,
+        'service-keys-order': 0,
+        'services-alphabetical-order': 0,
+        'top-level-properties-order': 0,
         // The published interface is "${API_BIND:-127.0.0.1}", which dclint cannot interpolate;
         // the test below asserts the loopback default itself.
-        'no-unbound-port-interfaces': 0, 'require-quotes-in-ports': 0,
+        'no-unbound-port-interfaces': 0,
+        'require-quotes-in-ports': 0,
       },
     });
     const [result] = linter.lintFiles([file], false);
@@ -68,7 +73,10 @@ describe('docker/compose.yaml: the stack', () => {
 
   it('starts the app only once Redis and PostgreSQL are healthy', () => {
     for (const name of ['api', 'worker']) {
-      expect(services[name].depends_on).toEqual({ redis: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
+      expect(services[name].depends_on).toEqual({
+        redis: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+      });
     }
   });
 
@@ -76,12 +84,16 @@ describe('docker/compose.yaml: the stack', () => {
     for (const name of ['api', 'worker']) {
       const env = services[name].environment;
       expect(env.REDIS_URL).toBe('redis://redis:6379');
-      expect(env.DATABASE_URL).toMatch(/^postgres:\/\/smtp_doctor:\$\{POSTGRES_PASSWORD:-[^}]+\}@postgres:5432\/smtp_doctor$/);
+      expect(env.DATABASE_URL).toMatch(
+        /^postgres:\/\/smtp_doctor:\$\{POSTGRES_PASSWORD:-[^}]+\}@postgres:5432\/smtp_doctor$/,
+      );
       expect(env.SECRET_KEY).toMatch(/^\$\{SECRET_KEY:-[0-9a-f]{64}\}$/);
       expect(env.NODE_ENV).toBe('production');
       expect(services[name].env_file).toEqual([{ path: '.env', required: false }]);
     }
-    expect(services.postgres.environment.POSTGRES_PASSWORD).toBe(services.api.environment.DATABASE_URL.match(/(\$\{POSTGRES_PASSWORD:-[^}]+\})/)[1]);
+    expect(services.postgres.environment.POSTGRES_PASSWORD).toBe(
+      services.api.environment.DATABASE_URL.match(/(\$\{POSTGRES_PASSWORD:-[^}]+\})/)[1],
+    );
   });
 
   it('marks every default secret as dev-only and documents each variable in .env.example', () => {
@@ -96,7 +108,9 @@ describe('docker/compose.yaml: the stack', () => {
   });
 
   it('agrees with the Helm chart on whether the worker serves /healthz', () => {
-    const chartValues = loadYaml<{ worker: { httpEndpoints: boolean } }>(readFileSync(join(root, 'helm/smtp-doctor/values.yaml'), 'utf8'));
+    const chartValues = loadYaml<{ worker: { httpEndpoints: boolean } }>(
+      readFileSync(join(root, 'helm/smtp-doctor/values.yaml'), 'utf8'),
+    );
     expect(services.worker.healthcheck?.disable === true).toBe(!chartValues.worker.httpEndpoints);
     expect(services.api.healthcheck).toBeUndefined(); // the image's HEALTHCHECK applies
   });
@@ -111,7 +125,11 @@ describe('docker/compose.yaml: the stack', () => {
     const grace = Number(/\$\{SHUTDOWN_GRACE_MS:-(\d+)\}/.exec(services.api.environment.SHUTDOWN_GRACE_MS)![1]);
     expect(Number.parseInt(services.api.stop_grace_period, 10) * 1000).toBeGreaterThan(grace);
     for (const name of ['api', 'worker']) {
-      expect(services[name]).toMatchObject({ read_only: true, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] });
+      expect(services[name]).toMatchObject({
+        read_only: true,
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+      });
     }
   });
 });
@@ -123,7 +141,10 @@ describe('docker/compose.yaml: the stack', () => {
 const composeV2 = spawnSync('docker', ['compose', 'version', '--short'], { encoding: 'utf8' });
 describe.skipIf(composeV2.status !== 0)('docker compose config (when the Compose v2 plugin is installed)', () => {
   it('parses, interpolates and keeps noeviction and the roles', () => {
-    const r = spawnSync('docker', ['compose', '-f', file, 'config', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, WORKER_REPLICAS: '3' } });
+    const r = spawnSync('docker', ['compose', '-f', file, 'config', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, WORKER_REPLICAS: '3' },
+    });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     const cfg = JSON.parse(r.stdout) as { name: string; services: Record<string, any> };

@@ -16,7 +16,8 @@ beforeAll(async () => {
     seen.push(req.url ?? '');
     if (req.url === '/healthz') res.writeHead(200).end('{"status":"ok"}');
     else if (req.url === '/readyz') res.writeHead(503).end('{"status":"redis down"}');
-    else if (req.url === '/hang') return; // never answers
+    else if (req.url === '/hang')
+      return; // never answers
     else res.writeHead(404).end();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

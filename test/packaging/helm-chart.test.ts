@@ -4,7 +4,14 @@ import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import {
-  blockProblems, definedNames, hasPath, includedNames, loadYaml, skeletonObjects, valuesPaths, type K8sObject,
+  blockProblems,
+  definedNames,
+  hasPath,
+  includedNames,
+  loadYaml,
+  skeletonObjects,
+  valuesPaths,
+  type K8sObject,
 } from './chart-source';
 
 const root = resolve(__dirname, '../..');
@@ -12,8 +19,9 @@ const chart = join(root, 'helm/smtp-doctor');
 const read = (p: string) => readFileSync(join(chart, p), 'utf8');
 const values = loadYaml<Record<string, any>>(read('values.yaml'));
 const schema = JSON.parse(read('values.schema.json')) as Record<string, unknown>;
-const templateFiles = readdirSync(join(chart, 'templates'), { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f.endsWith('.txt'));
+const templateFiles = readdirSync(join(chart, 'templates'), { recursive: true, encoding: 'utf8' }).filter(
+  (f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f.endsWith('.txt'),
+);
 const manifests = templateFiles.filter((f) => f.endsWith('.yaml'));
 const helpers = read('templates/_helpers.tpl');
 
@@ -27,7 +35,8 @@ function merge(base: any, over: any): any {
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validate = ajv.compile(schema);
-const errorsOf = (v: unknown) => (validate(v) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+const errorsOf = (v: unknown) =>
+  validate(v) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 
 function objectsOf(file: string): K8sObject[] {
   return skeletonObjects(read(join('templates', file)));
@@ -58,17 +67,31 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
   });
 
   it.each([
-    ['a misspelt top-level key', { ingres: { enabled: true } }, "must NOT have additional properties"],
+    ['a misspelt top-level key', { ingres: { enabled: true } }, 'must NOT have additional properties'],
     ['a SQLite database URL', { database: { url: 'sqlite:./data/x.db' } }, '/database/url must match pattern'],
     ['a short secret key', { secrets: { secretKey: 'abc123' } }, '/secrets/secretKey must match pattern'],
-    ['an admin token under 32 characters', { secrets: { adminToken: 'admin-token-0123456789' } }, '/secrets/adminToken must match pattern'],
-    ['an unknown log level', { config: { LOG_LEVEL: 'verbose' } }, '/config/LOG_LEVEL must be equal to one of the allowed values'],
+    [
+      'an admin token under 32 characters',
+      { secrets: { adminToken: 'admin-token-0123456789' } },
+      '/secrets/adminToken must match pattern',
+    ],
+    [
+      'an unknown log level',
+      { config: { LOG_LEVEL: 'verbose' } },
+      '/config/LOG_LEVEL must be equal to one of the allowed values',
+    ],
     ['a chart-owned variable in config', { config: { REDIS_URL: 'redis://x:6379' } }, '/config must NOT be valid'],
     ['a string replica count', { api: { replicaCount: 'two' } }, '/api/replicaCount must be integer'],
-    ['an empty KEDA queue list', { worker: { keda: { queues: [] } } }, '/worker/keda/queues must NOT have fewer than 1 items'],
-    ['KEDA with an existingSecret and no Redis address',
+    [
+      'an empty KEDA queue list',
+      { worker: { keda: { queues: [] } } },
+      '/worker/keda/queues must NOT have fewer than 1 items',
+    ],
+    [
+      'KEDA with an existingSecret and no Redis address',
       { secrets: { existingSecret: 'creds' }, worker: { keda: { enabled: true } } },
-      '/worker/keda/redis/address must NOT have fewer than 1 characters'],
+      '/worker/keda/redis/address must NOT have fewer than 1 characters',
+    ],
   ])('rejects %s', (_name, override, message) => {
     expect(errorsOf(merge(values, override)).join('\n')).toContain(message);
   });
@@ -118,14 +141,30 @@ describe('templates (static checks; see chart-source.ts)', () => {
 
   it('has every object the chart promises', () => {
     const kinds = manifests.flatMap((f) => objectsOf(f).map((o) => `${o.apiVersion} ${o.kind}`)).sort();
-    expect(kinds).toEqual([
-      'apps/v1 Deployment', 'apps/v1 Deployment', 'autoscaling/v2 HorizontalPodAutoscaler', 'keda.sh/v1alpha1 ScaledObject',
-      'keda.sh/v1alpha1 TriggerAuthentication', 'monitoring.coreos.com/v1 ServiceMonitor', 'networking.k8s.io/v1 Ingress',
-      'policy/v1 PodDisruptionBudget', 'v1 ConfigMap', 'v1 Pod', 'v1 Secret', 'v1 Service', 'v1 Service', 'v1 ServiceAccount',
-    ].sort());
+    expect(kinds).toEqual(
+      [
+        'apps/v1 Deployment',
+        'apps/v1 Deployment',
+        'autoscaling/v2 HorizontalPodAutoscaler',
+        'keda.sh/v1alpha1 ScaledObject',
+        'keda.sh/v1alpha1 TriggerAuthentication',
+        'monitoring.coreos.com/v1 ServiceMonitor',
+        'networking.k8s.io/v1 Ingress',
+        'policy/v1 PodDisruptionBudget',
+        'v1 ConfigMap',
+        'v1 Pod',
+        'v1 Secret',
+        'v1 Service',
+        'v1 Service',
+        'v1 ServiceAccount',
+      ].sort(),
+    );
   });
 
-  it.each([['deployment-api.yaml', 'api'], ['deployment-worker.yaml', 'worker']])('%s runs the one image as ROLE=%s, hardened', (file, role) => {
+  it.each([
+    ['deployment-api.yaml', 'api'],
+    ['deployment-worker.yaml', 'worker'],
+  ])('%s runs the one image as ROLE=%s, hardened', (file, role) => {
     const d = only(file, 'Deployment');
     const src = read(join('templates', file));
     const pod = d.spec!.template.spec;
@@ -136,7 +175,8 @@ describe('templates (static checks; see chart-source.ts)', () => {
     expect(src).toContain(`(dict "ctx" . "role" "${role}"`);
     expect(src).toContain(`(dict "ctx" . "component" "${role}")`);
     expect(c).toHaveProperty('envFrom');
-    for (const key of ['securityContext', 'resources', 'livenessProbe', 'readinessProbe', 'startupProbe']) expect(c).toHaveProperty(key);
+    for (const key of ['securityContext', 'resources', 'livenessProbe', 'readinessProbe', 'startupProbe'])
+      expect(c).toHaveProperty(key);
     expect(c.volumeMounts.map((m: { mountPath: string }) => m.mountPath).sort()).toEqual(['/app/data', '/tmp']);
     expect(pod).toHaveProperty('terminationGracePeriodSeconds');
     expect(d.spec!.template.metadata.annotations).toBeNull(); // filled by the checksum include
@@ -160,18 +200,25 @@ describe('templates (static checks; see chart-source.ts)', () => {
   it('hardens pods by default: non-root uid 1000 (the image USER), read-only root, no capabilities', () => {
     expect(values.podSecurityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
     expect(values.securityContext).toMatchObject({
-      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
     });
     expect(values.serviceAccount.automountServiceAccountToken).toBe(false);
   });
 
   it('lets the HPA and KEDA own the replica counts when they are on', () => {
-    expect(read('templates/deployment-api.yaml')).toMatch(/if not \.Values\.api\.autoscaling\.enabled \}\}\n\s+replicas:/);
-    expect(read('templates/deployment-worker.yaml')).toMatch(/if not \.Values\.worker\.keda\.enabled \}\}\n\s+replicas:/);
+    expect(read('templates/deployment-api.yaml')).toMatch(
+      /if not \.Values\.api\.autoscaling\.enabled \}\}\n\s+replicas:/,
+    );
+    expect(read('templates/deployment-worker.yaml')).toMatch(
+      /if not \.Values\.worker\.keda\.enabled \}\}\n\s+replicas:/,
+    );
     const hpa = only('hpa-api.yaml', 'HorizontalPodAutoscaler');
     expect(hpa.spec!.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'TPL-api' });
     expect(hpa.spec!.metrics[0]).toEqual({
-      type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 'TPL' } },
+      type: 'Resource',
+      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 'TPL' } },
     });
   });
 
@@ -180,29 +227,48 @@ describe('templates (static checks; see chart-source.ts)', () => {
     expect(so.spec!.scaleTargetRef).toEqual({ name: 'TPL-worker' });
     expect(so.spec!.triggers).toHaveLength(1); // inside {{ range $queue := $keda.queues }}
     expect(so.spec!.triggers[0].type).toBe('redis');
-    expect(Object.keys(so.spec!.triggers[0].metadata).sort()).toEqual(['address', 'databaseIndex', 'enableTLS', 'listLength', 'listName']);
+    expect(Object.keys(so.spec!.triggers[0].metadata).sort()).toEqual([
+      'address',
+      'databaseIndex',
+      'enableTLS',
+      'listLength',
+      'listName',
+    ]);
     // BullMQ keeps waiting jobs in the LIST "<prefix>:<queue>:wait".
-    expect(read('templates/keda-scaledobject.yaml')).toContain('listName: {{ printf "%s:%s:wait" $.Values.queuePrefix $queue | quote }}');
+    expect(read('templates/keda-scaledobject.yaml')).toContain(
+      'listName: {{ printf "%s:%s:wait" $.Values.queuePrefix $queue | quote }}',
+    );
     expect(values.worker.keda.queues).toEqual(['probe', 'dns', 'content', 'reports']);
     expect(values.worker.keda.enabled).toBe(false);
   });
 
   it('keeps credentials in a Secret (or an existingSecret) and settings in a ConfigMap', () => {
     const secret = only('secret.yaml', 'Secret');
-    expect(Object.keys(secret.stringData as object).sort()).toEqual(['ADMIN_TOKEN', 'API_KEYS', 'DATABASE_URL', 'REDIS_URL', 'SECRET_KEY']);
+    expect(Object.keys(secret.stringData as object).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'API_KEYS',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'SECRET_KEY',
+    ]);
     expect(read('templates/secret.yaml')).toMatch(/^\{\{- if not \.Values\.secrets\.existingSecret \}\}/);
     expect(helpers).toContain('default (include "smtp-doctor.fullname" .) .Values.secrets.existingSecret');
     const cm = only('configmap.yaml', 'ConfigMap');
     expect(cm.data).toMatchObject({ QUEUE_PREFIX: 'TPL' });
     // Required values fail the render with a message naming them.
-    for (const v of ['database.url', 'redis.url', 'secrets.secretKey']) expect(helpers).toMatch(new RegExp(`fail "${v.replace('.', '\\.')} is required`));
+    for (const v of ['database.url', 'redis.url', 'secrets.secretKey'])
+      expect(helpers).toMatch(new RegExp(`fail "${v.replace('.', '\\.')} is required`));
   });
 
   it('makes Ingress, ServiceMonitor and KEDA optional and off by default', () => {
     expect(read('templates/ingress.yaml')).toMatch(/^\{\{- if \.Values\.ingress\.enabled \}\}/);
     expect(read('templates/servicemonitor.yaml')).toMatch(/^\{\{- if \.Values\.metrics\.serviceMonitor\.enabled \}\}/);
     expect(read('templates/keda-scaledobject.yaml')).toMatch(/^\{\{- if \.Values\.worker\.keda\.enabled \}\}/);
-    expect([values.ingress.enabled, values.metrics.serviceMonitor.enabled, values.worker.keda.enabled]).toEqual([false, false, false]);
+    expect([values.ingress.enabled, values.metrics.serviceMonitor.enabled, values.worker.keda.enabled]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     const sm = only('servicemonitor.yaml', 'ServiceMonitor');
     expect(sm.spec!.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: 'TPL', scrapeTimeout: 'TPL' }]);
   });
@@ -227,8 +293,13 @@ const helm = spawnSync('helm', ['version', '--short'], { encoding: 'utf8' });
 describe.skipIf(helm.status !== 0)('helm (real renderer, when installed)', () => {
   it.each(['minimal-values.yaml', 'full-values.yaml'])('lints and renders with ci/%s', (file) => {
     execFileSync('helm', ['lint', chart, '-f', join(chart, 'ci', file)], { encoding: 'utf8' });
-    const out = execFileSync('helm', ['template', 'smtp-doctor', chart, '-f', join(chart, 'ci', file)], { encoding: 'utf8' });
-    const kinds = out.split(/^---$/m).map((d) => /^kind: (\w+)/m.exec(d)?.[1]).filter(Boolean);
+    const out = execFileSync('helm', ['template', 'smtp-doctor', chart, '-f', join(chart, 'ci', file)], {
+      encoding: 'utf8',
+    });
+    const kinds = out
+      .split(/^---$/m)
+      .map((d) => /^kind: (\w+)/m.exec(d)?.[1])
+      .filter(Boolean);
     expect(kinds).toEqual(expect.arrayContaining(['ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget']));
   });
 

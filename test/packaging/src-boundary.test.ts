@@ -16,13 +16,17 @@ describe('src/ imports nothing outside src/', () => {
   const relativeImports = files.flatMap((f) => {
     const file = join(src, f);
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    return importedFiles.filter((i) => i.fileName.startsWith('.')).map((i) => ({ file: relative(root, file), target: resolve(dirname(file), i.fileName) }));
+    return importedFiles
+      .filter((i) => i.fileName.startsWith('.'))
+      .map((i) => ({ file: relative(root, file), target: resolve(dirname(file), i.fileName) }));
   });
 
   it('every relative import resolves inside src/', () => {
     // The scan itself works: the service has hundreds of relative imports.
     expect(relativeImports.length).toBeGreaterThan(200);
-    const outside = relativeImports.filter((i) => relative(src, i.target).startsWith('..')).map((i) => `${i.file} -> ${relative(root, i.target)}`);
+    const outside = relativeImports
+      .filter((i) => relative(src, i.target).startsWith('..'))
+      .map((i) => `${i.file} -> ${relative(root, i.target)}`);
     expect(outside).toEqual([]);
   });
 });

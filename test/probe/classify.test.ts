@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBannerHost, classifyFailure, classifyReply, classifyTiming, failureKindOf, type Stage } from '../../src/probe/classify';
+import {
+  classifyBannerHost,
+  classifyFailure,
+  classifyReply,
+  classifyTiming,
+  failureKindOf,
+  type Stage,
+} from '../../src/probe/classify';
 import { PROBE_FINDINGS } from '../../src/probe/probe.findings';
 import { bannerHostname, buildReply, parseEhlo } from '../../src/probe/smtp-reply';
 import sisimai from '../fixtures/probe/sisimai-replies.json';
@@ -15,9 +22,14 @@ function code(stage: Stage, ...lines: string[]) {
 
 describe('reply parsing (RFC 5321 §4.2, RFC 3463)', () => {
   it('joins multi-line replies and takes the enhanced code of the first line', () => {
-    const r = reply('550-5.1.1 The email account that you tried to reach does not exist.', '550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp');
+    const r = reply(
+      '550-5.1.1 The email account that you tried to reach does not exist.',
+      '550 5.1.1 https://support.google.com/mail/?p=NoSuchUser - gsmtp',
+    );
     expect(r).toMatchObject({ code: 550, enhanced: '5.1.1' });
-    expect(r.text).toBe('The email account that you tried to reach does not exist.\nhttps://support.google.com/mail/?p=NoSuchUser - gsmtp');
+    expect(r.text).toBe(
+      'The email account that you tried to reach does not exist.\nhttps://support.google.com/mail/?p=NoSuchUser - gsmtp',
+    );
   });
   it('ignores an enhanced code whose class does not match the reply', () => {
     expect(reply('250 5.1.1 odd').enhanced).toBeUndefined();
@@ -27,7 +39,17 @@ describe('reply parsing (RFC 5321 §4.2, RFC 3463)', () => {
     expect(buildReply(['HTTP/1.1 400 Bad Request'])).toBeNull();
   });
   it('parses EHLO keywords, folding AUTH= into AUTH', () => {
-    const ext = parseEhlo(reply('250-mx.example.com Hello', '250-PIPELINING', '250-SIZE 35882577', '250-AUTH LOGIN PLAIN', '250-AUTH=LOGIN', '250-8BITMIME', '250 STARTTLS'));
+    const ext = parseEhlo(
+      reply(
+        '250-mx.example.com Hello',
+        '250-PIPELINING',
+        '250-SIZE 35882577',
+        '250-AUTH LOGIN PLAIN',
+        '250-AUTH=LOGIN',
+        '250-8BITMIME',
+        '250 STARTTLS',
+      ),
+    );
     expect(ext).toEqual({ PIPELINING: [], SIZE: ['35882577'], AUTH: ['LOGIN', 'PLAIN'], '8BITMIME': [], STARTTLS: [] });
   });
   it('reads the greeting host name', () => {
@@ -38,13 +60,43 @@ describe('reply parsing (RFC 5321 §4.2, RFC 3463)', () => {
 
 // Real replies as servers send them (Postfix, Exim, Sendmail, Exchange/Office 365, Gmail, Yahoo, ...).
 const CASES: [Stage, string[], string, boolean][] = [
-  ['rcpt', ['550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in local recipient table'], 'SMTP_RECIPIENT_UNKNOWN', false],
-  ['rcpt', ['550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in virtual mailbox table'], 'SMTP_RECIPIENT_UNKNOWN', false],
-  ['rcpt', ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'], 'SMTP_RECIPIENT_UNKNOWN', false],
+  [
+    'rcpt',
+    ['550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in local recipient table'],
+    'SMTP_RECIPIENT_UNKNOWN',
+    false,
+  ],
+  [
+    'rcpt',
+    ['550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in virtual mailbox table'],
+    'SMTP_RECIPIENT_UNKNOWN',
+    false,
+  ],
+  [
+    'rcpt',
+    ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'],
+    'SMTP_RECIPIENT_UNKNOWN',
+    false,
+  ],
   ['rcpt', ['550 Unrouteable address'], 'SMTP_RECIPIENT_UNKNOWN', false],
   ['rcpt', ['550 No Such User Here'], 'SMTP_RECIPIENT_UNKNOWN', false],
-  ['rcpt', ['450 4.1.1 <a@example.com>: Recipient address rejected: unverified address: host mx[1.2.3.4] said: 550 5.1.1 unknown'], 'SMTP_RECIPIENT_UNKNOWN', true],
-  ['rcpt', ['452-4.2.2 The email account that you tried to reach is over quota.', '452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp - gsmtp'], 'SMTP_MAILBOX_FULL', true],
+  [
+    'rcpt',
+    [
+      '450 4.1.1 <a@example.com>: Recipient address rejected: unverified address: host mx[1.2.3.4] said: 550 5.1.1 unknown',
+    ],
+    'SMTP_RECIPIENT_UNKNOWN',
+    true,
+  ],
+  [
+    'rcpt',
+    [
+      '452-4.2.2 The email account that you tried to reach is over quota.',
+      '452 4.2.2 https://support.google.com/mail/?p=OverQuotaTemp - gsmtp',
+    ],
+    'SMTP_MAILBOX_FULL',
+    true,
+  ],
   ['rcpt', ['552 5.2.2 Mailbox full'], 'SMTP_MAILBOX_FULL', false],
   ['rcpt', ['452 4.3.1 Insufficient system storage'], 'SMTP_TEMPORARY_FAILURE', true],
   ['rcpt', ['550 Requested action not taken: mailbox unavailable'], 'SMTP_MAILBOX_UNAVAILABLE', false],
@@ -56,39 +108,124 @@ const CASES: [Stage, string[], string, boolean][] = [
   ['ehlo', ['500 5.5.1 Command unrecognized: "EHLO x"'], 'SMTP_SYNTAX_ERROR', false],
   ['rcpt', ['503 5.5.1 Error: need MAIL command'], 'SMTP_SYNTAX_ERROR', false],
   ['auth', ['535 5.7.8 Error: authentication failed: authentication failure'], 'SMTP_AUTH_FAILED', false],
-  ['auth', ['535-5.7.8 Username and Password not accepted. For more information, go to', '535 5.7.8  https://support.google.com/mail/?p=BadCredentials - gsmtp'], 'SMTP_AUTH_FAILED', false],
-  ['auth', ['534-5.7.9 Application-specific password required. Learn more at', '534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor - gsmtp'], 'SMTP_AUTH_FAILED', false],
+  [
+    'auth',
+    [
+      '535-5.7.8 Username and Password not accepted. For more information, go to',
+      '535 5.7.8  https://support.google.com/mail/?p=BadCredentials - gsmtp',
+    ],
+    'SMTP_AUTH_FAILED',
+    false,
+  ],
+  [
+    'auth',
+    [
+      '534-5.7.9 Application-specific password required. Learn more at',
+      '534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor - gsmtp',
+    ],
+    'SMTP_AUTH_FAILED',
+    false,
+  ],
   ['auth', ['454 4.7.0 Temporary authentication failure'], 'SMTP_AUTH_FAILED', true],
   ['auth', ['504 5.5.4 Unrecognized authentication type'], 'SMTP_AUTH_NOT_OFFERED', false],
   ['mail', ['530 5.7.0 Authentication required'], 'SMTP_AUTH_REQUIRED', false],
-  ['mail', ['530 5.7.57 Client not authenticated to send mail. [AM0PR01CA0001.eurprd01.prod.exchangelabs.com]'], 'SMTP_AUTH_REQUIRED', false],
+  [
+    'mail',
+    ['530 5.7.57 Client not authenticated to send mail. [AM0PR01CA0001.eurprd01.prod.exchangelabs.com]'],
+    'SMTP_AUTH_REQUIRED',
+    false,
+  ],
   ['mail', ['530 5.7.0 Must issue a STARTTLS command first. a1si - gsmtp'], 'SMTP_TLS_REQUIRED', false],
   ['auth', ['538 5.7.11 Encryption required for requested authentication mechanism'], 'SMTP_TLS_REQUIRED', false],
   ['rcpt', ['421 4.4.2 mx.example.com Error: timeout exceeded'], 'SMTP_CONNECTION_DROPPED', true],
   ['banner', ['421 4.4.5 Server busy, try again later.'], 'SMTP_TOO_MANY_CONNECTIONS', true],
-  ['banner', ['421 4.7.0 mx.example.com Error: too many connections from 192.0.2.1'], 'SMTP_TOO_MANY_CONNECTIONS', true],
-  ['mail', ['421 4.7.0 Too many concurrent SMTP connections; please try again later.'], 'SMTP_TOO_MANY_CONNECTIONS', true],
+  [
+    'banner',
+    ['421 4.7.0 mx.example.com Error: too many connections from 192.0.2.1'],
+    'SMTP_TOO_MANY_CONNECTIONS',
+    true,
+  ],
+  [
+    'mail',
+    ['421 4.7.0 Too many concurrent SMTP connections; please try again later.'],
+    'SMTP_TOO_MANY_CONNECTIONS',
+    true,
+  ],
   ['rcpt', ['450 4.7.1 Error: too much mail from 192.0.2.1'], 'SMTP_TOO_MANY_CONNECTIONS', true],
-  ['rcpt', ['421-4.7.28 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail originating', '421 4.7.28 from your IP address. To protect our users from spam, mail has been temporarily rate limited.'], 'SMTP_SPAM_REJECTED', true],
-  ['banner', ['421 mx.example.com Service not available, closing transmission channel'], 'SMTP_SERVICE_UNAVAILABLE', true],
-  ['rcpt', ['450 4.2.0 <a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html'], 'SMTP_GREYLISTED', true],
+  [
+    'rcpt',
+    [
+      '421-4.7.28 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail originating',
+      '421 4.7.28 from your IP address. To protect our users from spam, mail has been temporarily rate limited.',
+    ],
+    'SMTP_SPAM_REJECTED',
+    true,
+  ],
+  [
+    'banner',
+    ['421 mx.example.com Service not available, closing transmission channel'],
+    'SMTP_SERVICE_UNAVAILABLE',
+    true,
+  ],
+  [
+    'rcpt',
+    [
+      '450 4.2.0 <a@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html',
+    ],
+    'SMTP_GREYLISTED',
+    true,
+  ],
   ['rcpt', ['451 4.7.1 Greylisting in action, please come back later'], 'SMTP_GREYLISTED', true],
   ['rcpt', ['451 4.7.1 Try again later'], 'SMTP_GREYLISTED', true],
   ['rcpt', ['451 Greylisted, please try again in 180 seconds'], 'SMTP_GREYLISTED', true],
-  ['rcpt', ['554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1'], 'SMTP_SPAM_REJECTED', false],
-  ['rcpt', ['550 5.7.1 Unfortunately, messages from [192.0.2.1] weren\'t sent. Please contact your Internet service provider since part of their network is on our block list (S3140).'], 'SMTP_SPAM_REJECTED', false],
-  ['rcpt', ['553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus\'s list'], 'SMTP_SPAM_REJECTED', false],
-  ['rcpt', ['550-5.7.1 [192.0.2.1] Our system has detected that this message is likely unsolicited mail.'], 'SMTP_SPAM_REJECTED', false],
+  [
+    'rcpt',
+    [
+      '554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1',
+    ],
+    'SMTP_SPAM_REJECTED',
+    false,
+  ],
+  [
+    'rcpt',
+    [
+      "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140).",
+    ],
+    'SMTP_SPAM_REJECTED',
+    false,
+  ],
+  [
+    'rcpt',
+    ["553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list"],
+    'SMTP_SPAM_REJECTED',
+    false,
+  ],
+  [
+    'rcpt',
+    ['550-5.7.1 [192.0.2.1] Our system has detected that this message is likely unsolicited mail.'],
+    'SMTP_SPAM_REJECTED',
+    false,
+  ],
   ['rcpt', ['550 5.7.1 <a@example.com>: Recipient address rejected: Access denied'], 'SMTP_SPAM_REJECTED', false],
   ['rcpt', ['554 5.7.1 <a@example.net>: Relay access denied'], 'SMTP_RELAY_DENIED', false],
   ['rcpt', ['550 5.7.1 Unable to relay'], 'SMTP_RELAY_DENIED', false],
   ['rcpt', ['550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain'], 'SMTP_RELAY_DENIED', false],
   ['rcpt', ['550 relay not permitted'], 'SMTP_RELAY_DENIED', false],
   ['rcpt', ['454 4.7.1 <a@example.net>: Relay access denied'], 'SMTP_RELAY_DENIED', true],
-  ['banner', ['554 5.7.1 mx.example.com ESMTP not accepting connections from 192.0.2.1: listed at zen.spamhaus.org'], 'SMTP_BANNER_REJECTED', false],
+  [
+    'banner',
+    ['554 5.7.1 mx.example.com ESMTP not accepting connections from 192.0.2.1: listed at zen.spamhaus.org'],
+    'SMTP_BANNER_REJECTED',
+    false,
+  ],
   ['banner', ['554 No SMTP service here'], 'SMTP_BANNER_REJECTED', false],
   ['banner', ['HTTP/1.0 200 OK'.replace(/.*/, '299 nonsense')], 'SMTP_PROTOCOL_VIOLATION', false],
-  ['mail', ['553 5.1.8 <a@nonexistent.invalid>: Sender address rejected: Domain not found'], 'SMTP_SENDER_REJECTED', false],
+  [
+    'mail',
+    ['553 5.1.8 <a@nonexistent.invalid>: Sender address rejected: Domain not found'],
+    'SMTP_SENDER_REJECTED',
+    false,
+  ],
   ['mail', ['450 4.1.8 <a@x.invalid>: Sender address rejected: Domain not found'], 'SMTP_SENDER_REJECTED', true],
   ['rcpt', ['552 5.3.4 Message size exceeds fixed limit'], 'SMTP_REJECTED', false],
   ['rcpt', ['452 4.5.3 Error: too many recipients'], 'SMTP_TOO_MANY_CONNECTIONS', true],
@@ -104,7 +241,14 @@ describe('classifyReply on real-world replies', () => {
   });
 
   it('treats success replies as no finding', () => {
-    for (const [s, l] of [['banner', '220 mx ESMTP'], ['ehlo', '250 ok'], ['auth', '235 2.7.0 Authentication successful'], ['rcpt', '250 2.1.5 Ok'], ['auth', '334 VXNlcm5hbWU6'], ['rcpt', '251 User not local; will forward']] as const) {
+    for (const [s, l] of [
+      ['banner', '220 mx ESMTP'],
+      ['ehlo', '250 ok'],
+      ['auth', '235 2.7.0 Authentication successful'],
+      ['rcpt', '250 2.1.5 Ok'],
+      ['auth', '334 VXNlcm5hbWU6'],
+      ['rcpt', '251 User not local; will forward'],
+    ] as const) {
       expect(classifyReply(s, reply(l))).toBeNull();
     }
   });
@@ -116,9 +260,22 @@ describe('classifyReply on real-world replies', () => {
   });
 
   it('gives provider-specific remediation for authentication and reputation rejections', () => {
-    expect(classifyReply('rcpt', reply('550-5.7.26 This mail has been blocked because the sender is unauthenticated.', '550 5.7.26 Gmail requires all senders to authenticate with either SPF or DKIM.'))?.remediation).toMatch(/SPF.*DKIM.*DMARC/);
-    expect(classifyReply('auth', reply('534 5.7.9 Application-specific password required.'))?.remediation).toMatch(/app password/);
-    expect(classifyReply('rcpt', reply('550 5.7.1 Unfortunately, messages from [192.0.2.1] weren\'t sent (S3140).'))?.remediation).toMatch(/sender\.office\.com/);
+    expect(
+      classifyReply(
+        'rcpt',
+        reply(
+          '550-5.7.26 This mail has been blocked because the sender is unauthenticated.',
+          '550 5.7.26 Gmail requires all senders to authenticate with either SPF or DKIM.',
+        ),
+      )?.remediation,
+    ).toMatch(/SPF.*DKIM.*DMARC/);
+    expect(classifyReply('auth', reply('534 5.7.9 Application-specific password required.'))?.remediation).toMatch(
+      /app password/,
+    );
+    expect(
+      classifyReply('rcpt', reply("550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent (S3140)."))
+        ?.remediation,
+    ).toMatch(/sender\.office\.com/);
   });
 });
 
@@ -128,17 +285,48 @@ describe('classifyReply on real-world replies', () => {
  * deliberately differs, the row is listed here with the reason.
  */
 const DIVERGENCES: Record<string, { expect: string | null; stage?: Stage; why: string }> = {
-  'maildir-bsd/lhost-outlook-08.eml': { expect: 'SMTP_MAILBOX_UNAVAILABLE', why: 'RFC 5321 default 550 text; no status says the user is unknown (issue 4: 450/550 without a more exact status)' },
-  'maildir-bsd/lhost-postfix-46.eml': { expect: 'SMTP_MAILBOX_UNAVAILABLE', why: '"Recipient address rejected." with no reason' },
-  'maildir-bsd/rfc3464-51.eml': { expect: 'SMTP_MAILBOX_UNAVAILABLE', why: '#5.1.0 "Address rejected": no more exact status' },
-  'maildir-bsd/lhost-exim-49.eml': { expect: 'SMTP_MAILBOX_UNAVAILABLE', why: '"550 Rejected" alone says nothing more' },
-  'maildir-bsd/lhost-postfix-77.eml': { expect: 'SMTP_REJECTED', why: 'Amazon SES sandbox identity error, a submission error rather than relaying' },
-  'maildir-bsd/lhost-sendmail-16.eml': { expect: 'SMTP_REJECTED', why: 'the reply gives no reason; Sisimai reads "(BL)" from context' },
-  'maildir-bsd/lhost-sendmail-56.eml': { expect: 'SMTP_BANNER_REJECTED', stage: 'banner', why: 'this 554 is a connection-time greeting' },
+  'maildir-bsd/lhost-outlook-08.eml': {
+    expect: 'SMTP_MAILBOX_UNAVAILABLE',
+    why: 'RFC 5321 default 550 text; no status says the user is unknown (issue 4: 450/550 without a more exact status)',
+  },
+  'maildir-bsd/lhost-postfix-46.eml': {
+    expect: 'SMTP_MAILBOX_UNAVAILABLE',
+    why: '"Recipient address rejected." with no reason',
+  },
+  'maildir-bsd/rfc3464-51.eml': {
+    expect: 'SMTP_MAILBOX_UNAVAILABLE',
+    why: '#5.1.0 "Address rejected": no more exact status',
+  },
+  'maildir-bsd/lhost-exim-49.eml': {
+    expect: 'SMTP_MAILBOX_UNAVAILABLE',
+    why: '"550 Rejected" alone says nothing more',
+  },
+  'maildir-bsd/lhost-postfix-77.eml': {
+    expect: 'SMTP_REJECTED',
+    why: 'Amazon SES sandbox identity error, a submission error rather than relaying',
+  },
+  'maildir-bsd/lhost-sendmail-16.eml': {
+    expect: 'SMTP_REJECTED',
+    why: 'the reply gives no reason; Sisimai reads "(BL)" from context',
+  },
+  'maildir-bsd/lhost-sendmail-56.eml': {
+    expect: 'SMTP_BANNER_REJECTED',
+    stage: 'banner',
+    why: 'this 554 is a connection-time greeting',
+  },
   'maildir-bsd/rhost-cox-01.eml': { expect: 'SMTP_SENDER_REJECTED', why: 'the reply says the sender was rejected' },
-  'maildir-bsd/rhost-spectrum-01.eml': { expect: 'SMTP_SENDER_REJECTED', why: 'the reply says the sender was rejected; the rate limit is only on the linked page' },
-  'maildir-bsd/rhost-messagelabs-03.eml': { expect: 'SMTP_REJECTED', why: 'non-standard code 542 with the single word "Rejected"' },
-  'maildir-bsd/rhost-franceptt-11.eml': { expect: null, why: 'two replies (220 then 421) folded into one Diagnostic-Code: not a single reply' },
+  'maildir-bsd/rhost-spectrum-01.eml': {
+    expect: 'SMTP_SENDER_REJECTED',
+    why: 'the reply says the sender was rejected; the rate limit is only on the linked page',
+  },
+  'maildir-bsd/rhost-messagelabs-03.eml': {
+    expect: 'SMTP_REJECTED',
+    why: 'non-standard code 542 with the single word "Rejected"',
+  },
+  'maildir-bsd/rhost-franceptt-11.eml': {
+    expect: null,
+    why: 'two replies (220 then 421) folded into one Diagnostic-Code: not a single reply',
+  },
 };
 
 describe('classifyReply on the Sisimai corpus', () => {
@@ -159,11 +347,14 @@ describe('socket failures, timings and banner names', () => {
     expect(failureKindOf({ code: 'ECONNREFUSED' }, 'connect')).toBe('refused');
     expect(failureKindOf({ code: 'EHOSTUNREACH' }, 'connect')).toBe('unreachable');
     expect(failureKindOf({ code: 'ECONNRESET' }, 'rcpt')).toBe('reset');
-    expect(failureKindOf({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' }, 'tls')).toBe('tls-handshake');
+    expect(failureKindOf({ code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' }, 'tls')).toBe(
+      'tls-handshake',
+    );
     expect(failureKindOf({ code: 'ECONNRESET' }, 'tls')).toBe('tls-handshake');
   });
   it('classifies each failure with transience', () => {
-    const c = (kind: Parameters<typeof classifyFailure>[0]['kind'], stage: Stage) => classifyFailure({ kind, stage, message: 'x' });
+    const c = (kind: Parameters<typeof classifyFailure>[0]['kind'], stage: Stage) =>
+      classifyFailure({ kind, stage, message: 'x' });
     expect(c('refused', 'connect')).toMatchObject({ code: 'SMTP_CONNECTION_REFUSED', transient: true });
     expect(c('connect-timeout', 'connect')).toMatchObject({ code: 'SMTP_CONNECT_TIMEOUT', transient: true });
     expect(c('banner-timeout', 'banner')).toMatchObject({ code: 'SMTP_BANNER_TIMEOUT', transient: true });
@@ -171,7 +362,9 @@ describe('socket failures, timings and banner names', () => {
     expect(c('eof', 'rcpt')).toMatchObject({ code: 'SMTP_CONNECTION_DROPPED', transient: true });
     expect(c('eof', 'tls')).toMatchObject({ code: 'TLS_HANDSHAKE_FAILED', transient: false });
     expect(c('too-many-lines', 'ehlo')).toMatchObject({ code: 'SMTP_PROTOCOL_VIOLATION', transient: false });
-    expect(classifyFailure({ kind: 'tls-handshake', stage: 'tls', message: 'wrong version number' }).remediation).toMatch(/implicit TLS/);
+    expect(
+      classifyFailure({ kind: 'tls-handshake', stage: 'tls', message: 'wrong version number' }).remediation,
+    ).toMatch(/implicit TLS/);
   });
   it('flags slow replies above the bound only', () => {
     expect(classifyTiming('rcpt', 100, 100)).toBeNull();
@@ -179,7 +372,9 @@ describe('socket failures, timings and banner names', () => {
   });
   it('compares the greeting name with the PTR names', () => {
     expect(classifyBannerHost('mx.example.com', ['mx.example.com.'], '192.0.2.1')).toBeNull();
-    expect(classifyBannerHost('localhost.localdomain', ['mx.example.com'], '192.0.2.1')?.code).toBe('SMTP_BANNER_HOSTNAME_MISMATCH');
+    expect(classifyBannerHost('localhost.localdomain', ['mx.example.com'], '192.0.2.1')?.code).toBe(
+      'SMTP_BANNER_HOSTNAME_MISMATCH',
+    );
     expect(classifyBannerHost('mx.example.com', [], '192.0.2.1')?.cause).toMatch(/no reverse DNS/);
     expect(classifyBannerHost(undefined, [], '192.0.2.1')).toBeNull();
   });

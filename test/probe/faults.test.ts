@@ -33,7 +33,10 @@ describe('connection level', () => {
   it('SMTP_CONNECT_TIMEOUT: packets dropped, names the port that did answer', async () => {
     const hole = await keep(startBlackhole());
     const ok = await keep(startScripted((io) => dialogue(io)));
-    const out = await probe({ host: 'mx.test', ports: [hole.port, ok.port] }, { dns, ports: [hole.port, ok.port], env: FAST });
+    const out = await probe(
+      { host: 'mx.test', ports: [hole.port, ok.port] },
+      { dns, ports: [hole.port, ok.port], env: FAST },
+    );
     const f = out.findings.find((x) => x.code === 'SMTP_CONNECT_TIMEOUT')!;
     expect(f.detail).toContain(`Port(s) ${ok.port} on the same host did answer`);
     expect(out.transient).toBe(true);
@@ -48,7 +51,16 @@ describe('connection level', () => {
   });
 
   it('SMTP_BANNER_REJECTED: 554 at connect is a verdict, not retried', async () => {
-    const s = await keep(startSmtp({ onConnect: (_s, cb) => cb(Object.assign(new Error('5.7.1 No SMTP service for you: listed at zen.spamhaus.org'), { responseCode: 554 })) }));
+    const s = await keep(
+      startSmtp({
+        onConnect: (_s, cb) =>
+          cb(
+            Object.assign(new Error('5.7.1 No SMTP service for you: listed at zen.spamhaus.org'), {
+              responseCode: 554,
+            }),
+          ),
+      }),
+    );
     const out = await probe({ host: 'mx.test', ports: [s.port] }, { dns, ports: [s.port] });
     expect(out.codes).toContain('SMTP_BANNER_REJECTED');
     expect(out.findings.find((f) => f.code === 'SMTP_BANNER_REJECTED')!.remediation).toMatch(/spamhaus/i);
@@ -56,8 +68,18 @@ describe('connection level', () => {
   });
 
   it('SMTP_SERVICE_UNAVAILABLE and SMTP_TOO_MANY_CONNECTIONS: 421 on connect', async () => {
-    const busy = await keep(startSmtp({ onConnect: (_s, cb) => cb(Object.assign(new Error('4.4.5 Too many connections from your host'), { responseCode: 421 })) }));
-    const down = await keep(startScripted((io) => { io.send('421 mx.test Service not available, closing transmission channel'); io.socket.end(); }));
+    const busy = await keep(
+      startSmtp({
+        onConnect: (_s, cb) =>
+          cb(Object.assign(new Error('4.4.5 Too many connections from your host'), { responseCode: 421 })),
+      }),
+    );
+    const down = await keep(
+      startScripted((io) => {
+        io.send('421 mx.test Service not available, closing transmission channel');
+        io.socket.end();
+      }),
+    );
     const a = await probe({ host: 'mx.test', ports: [busy.port] }, { dns, ports: [busy.port] });
     expect(a.codes).toContain('SMTP_TOO_MANY_CONNECTIONS');
     expect(a).toMatchObject({ verdict: 'indeterminate', transient: true });
@@ -67,10 +89,24 @@ describe('connection level', () => {
   });
 
   it('SMTP_CONNECTION_DROPPED: 421 4.4.2 mid-dialogue, and EOF after MAIL FROM', async () => {
-    const s421 = await keep(startScripted((io) => dialogue(io, { MAIL: ['421 4.4.2 mx.test Error: timeout exceeded'] })));
-    const eof = await keep(startScripted((io) => dialogue(io, { MAIL: () => { io.socket.destroy(); return []; } })));
+    const s421 = await keep(
+      startScripted((io) => dialogue(io, { MAIL: ['421 4.4.2 mx.test Error: timeout exceeded'] })),
+    );
+    const eof = await keep(
+      startScripted((io) =>
+        dialogue(io, {
+          MAIL: () => {
+            io.socket.destroy();
+            return [];
+          },
+        }),
+      ),
+    );
     for (const s of [s421, eof]) {
-      const out = await probe({ host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' }, { dns, ports: [s.port] });
+      const out = await probe(
+        { host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' },
+        { dns, ports: [s.port] },
+      );
       expect(out.codes).toContain('SMTP_CONNECTION_DROPPED');
       expect(out.transient).toBe(true);
     }
@@ -78,24 +114,50 @@ describe('connection level', () => {
 
   it('SMTP_COMMAND_TIMEOUT: the server stops answering after EHLO', async () => {
     const s = await keep(startScripted((io) => dialogue(io, { MAIL: () => new Promise(() => {}) })));
-    const out = await probe({ host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' }, { dns, ports: [s.port], env: FAST });
+    const out = await probe(
+      { host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' },
+      { dns, ports: [s.port], env: FAST },
+    );
     expect(out.codes).toContain('SMTP_COMMAND_TIMEOUT');
     expect(out.transient).toBe(true);
   });
 
   it('SMTP_SLOW_RESPONSE: replies slower than PROBE_SLOW_REPLY_MS', async () => {
-    const s = await keep(startScripted((io) => dialogue(io, { RCPT: async () => { await io.sleep(250); return ['250 2.1.5 Ok']; } })));
-    const out = await probe({ host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' }, { dns, ports: [s.port], env: { PROBE_SLOW_REPLY_MS: '50' } });
+    const s = await keep(
+      startScripted((io) =>
+        dialogue(io, {
+          RCPT: async () => {
+            await io.sleep(250);
+            return ['250 2.1.5 Ok'];
+          },
+        }),
+      ),
+    );
+    const out = await probe(
+      { host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' },
+      { dns, ports: [s.port], env: { PROBE_SLOW_REPLY_MS: '50' } },
+    );
     const f = out.findings.find((x) => x.code === 'SMTP_SLOW_RESPONSE')!;
     expect(f.detail).toMatch(/RCPT TO took \d+ ms \(the bound is 50 ms\)/);
   });
 
   it('SMTP_PROTOCOL_VIOLATION: too many reply lines, an endless line, and non-SMTP data', async () => {
-    const many = await keep(startScripted((io) => dialogue(io, { EHLO: Array.from({ length: 300 }, (_, i) => `250-X${i}`).concat('250 OK') })));
-    const long = await keep(startScripted((io) => { io.socket.write(`220 ${'x'.repeat(10_000)}`); }));
+    const many = await keep(
+      startScripted((io) =>
+        dialogue(io, { EHLO: Array.from({ length: 300 }, (_, i) => `250-X${i}`).concat('250 OK') }),
+      ),
+    );
+    const long = await keep(
+      startScripted((io) => {
+        io.socket.write(`220 ${'x'.repeat(10_000)}`);
+      }),
+    );
     const http = await keep(startScripted((io) => io.send('HTTP/1.1 400 Bad Request')));
     for (const s of [many, long, http]) {
-      const out = await probe({ host: 'mx.test', ports: [s.port] }, { dns, ports: [s.port], env: { PROBE_MAX_REPLY_LINES: '100' } });
+      const out = await probe(
+        { host: 'mx.test', ports: [s.port] },
+        { dns, ports: [s.port], env: { PROBE_MAX_REPLY_LINES: '100' } },
+      );
       expect(out.codes).toContain('SMTP_PROTOCOL_VIOLATION');
     }
   });
@@ -104,7 +166,9 @@ describe('connection level', () => {
     const s = await keep(startSmtp({ name: 'localhost.localdomain', hideSTARTTLS: true }));
     const good = await keep(startSmtp({ name: 'mx.test', hideSTARTTLS: true }));
     const out = await probe({ host: 'mx.test', ports: [s.port] }, { dns, ports: [s.port] });
-    expect(out.findings.find((f) => f.code === 'SMTP_BANNER_HOSTNAME_MISMATCH')?.detail).toContain('has reverse DNS mx.test');
+    expect(out.findings.find((f) => f.code === 'SMTP_BANNER_HOSTNAME_MISMATCH')?.detail).toContain(
+      'has reverse DNS mx.test',
+    );
     const ok = await probe({ host: 'mx.test', ports: [good.port] }, { dns, ports: [good.port] });
     expect(ok.codes).not.toContain('SMTP_BANNER_HOSTNAME_MISMATCH');
     expect(ok.result.probes[0]!.banner).toMatchObject({ hostname: 'mx.test', ptr: ['mx.test'] });
@@ -119,13 +183,32 @@ describe('connection level', () => {
 
 describe('envelope replies', () => {
   const rcptServer = (code: number, msg: string) =>
-    startSmtp({ hideSTARTTLS: true, authOptional: true, onRcptTo: (_a, _s, cb) => cb(Object.assign(new Error(msg), { responseCode: code })) });
+    startSmtp({
+      hideSTARTTLS: true,
+      authOptional: true,
+      onRcptTo: (_a, _s, cb) => cb(Object.assign(new Error(msg), { responseCode: code })),
+    });
   const cases: [string, number, string, boolean][] = [
-    ['SMTP_RECIPIENT_UNKNOWN', 550, '5.1.1 <nobody@mx.test>: Recipient address rejected: User unknown in local recipient table', false],
+    [
+      'SMTP_RECIPIENT_UNKNOWN',
+      550,
+      '5.1.1 <nobody@mx.test>: Recipient address rejected: User unknown in local recipient table',
+      false,
+    ],
     ['SMTP_MAILBOX_FULL', 452, '4.2.2 The email account that you tried to reach is over quota', true],
     ['SMTP_MAILBOX_UNAVAILABLE', 550, 'Requested action not taken: mailbox unavailable', false],
-    ['SMTP_GREYLISTED', 451, '4.7.1 <user@mx.test>: Recipient address rejected: Greylisted, try again in 300 seconds', true],
-    ['SMTP_SPAM_REJECTED', 554, '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org', false],
+    [
+      'SMTP_GREYLISTED',
+      451,
+      '4.7.1 <user@mx.test>: Recipient address rejected: Greylisted, try again in 300 seconds',
+      true,
+    ],
+    [
+      'SMTP_SPAM_REJECTED',
+      554,
+      '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org',
+      false,
+    ],
     ['SMTP_RELAY_DENIED', 554, '5.7.1 <user@elsewhere.example>: Relay access denied', false],
     ['SMTP_TOO_MANY_CONNECTIONS', 450, '4.7.1 Error: too much mail from 127.0.0.1', true],
   ];
@@ -148,13 +231,27 @@ describe('envelope replies', () => {
   });
 
   it('SMTP_SENDER_REJECTED: 553 5.1.8 sender domain not found', async () => {
-    const s = await keep(startScripted((io) => dialogue(io, { MAIL: ['553 5.1.8 <a@nowhere.invalid>: Sender address rejected: Domain not found'] })));
-    const out = await probe({ host: 'mx.test', ports: [s.port], recipient: 'user@mx.test', mailFrom: 'a@nowhere.invalid' }, { dns, ports: [s.port] });
+    const s = await keep(
+      startScripted((io) =>
+        dialogue(io, { MAIL: ['553 5.1.8 <a@nowhere.invalid>: Sender address rejected: Domain not found'] }),
+      ),
+    );
+    const out = await probe(
+      { host: 'mx.test', ports: [s.port], recipient: 'user@mx.test', mailFrom: 'a@nowhere.invalid' },
+      { dns, ports: [s.port] },
+    );
     expect(out.codes).toContain('SMTP_SENDER_REJECTED');
   });
 
   it('SMTP_AUTH_REQUIRED: 530 5.7.0 to MAIL FROM without authentication', async () => {
-    const s = await keep(startSmtp({ hideSTARTTLS: true, allowInsecureAuth: false, authOptional: false, onAuth: (_a, _s, cb) => cb(new Error('no')) }));
+    const s = await keep(
+      startSmtp({
+        hideSTARTTLS: true,
+        allowInsecureAuth: false,
+        authOptional: false,
+        onAuth: (_a, _s, cb) => cb(new Error('no')),
+      }),
+    );
     const out = await probe({ host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' }, { dns, ports: [s.port] });
     expect(out.codes).toContain('SMTP_AUTH_REQUIRED');
     expect(out.findings.find((f) => f.code === 'SMTP_AUTH_REQUIRED')!.detail).toMatch(/530/);
@@ -162,7 +259,16 @@ describe('envelope replies', () => {
 
   it('accepts a valid recipient with no findings but the missing TLS, and never sends DATA', async () => {
     const seen: string[] = [];
-    const s = await keep(startScripted((io) => dialogue(io, { DATA: () => { seen.push('DATA'); return ['354 go']; } })));
+    const s = await keep(
+      startScripted((io) =>
+        dialogue(io, {
+          DATA: () => {
+            seen.push('DATA');
+            return ['354 go'];
+          },
+        }),
+      ),
+    );
     const out = await probe({ host: 'mx.test', ports: [s.port], recipient: 'user@mx.test' }, { dns, ports: [s.port] });
     expect(out.codes).toEqual(['TLS_NOT_OFFERED']);
     expect(out.result.probes[0]!.rcpt).toMatchObject({ accepted: true });
@@ -183,12 +289,20 @@ describe('relay test', () => {
   });
 
   it('a relay refusal is the correct answer: no finding, relay.open false', async () => {
-    const s = await keep(startSmtp({
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      authOptional: true,
-      onRcptTo: (a, _s, cb) => (a.address.endsWith('@mx.test') ? cb() : cb(Object.assign(new Error(`5.7.1 <${a.address}>: Relay access denied`), { responseCode: 554 }))),
-    }));
-    const out = await probe({ host: 'mx.test', ports: [s.port], relayTest: true, recipient: 'user@mx.test' }, { dns, ports: [s.port] });
+    const s = await keep(
+      startSmtp({
+        disabledCommands: ['AUTH', 'STARTTLS'],
+        authOptional: true,
+        onRcptTo: (a, _s, cb) =>
+          a.address.endsWith('@mx.test')
+            ? cb()
+            : cb(Object.assign(new Error(`5.7.1 <${a.address}>: Relay access denied`), { responseCode: 554 })),
+      }),
+    );
+    const out = await probe(
+      { host: 'mx.test', ports: [s.port], relayTest: true, recipient: 'user@mx.test' },
+      { dns, ports: [s.port] },
+    );
     expect(out.codes).toEqual(['TLS_NOT_OFFERED']);
     expect(out.result.probes[0]!.relay).toMatchObject({ open: false });
     expect(out.result.probes[0]!.rcpt).toMatchObject({ accepted: true });

@@ -53,7 +53,10 @@ export function probeConfig(o: ProbeOpts): AppConfig {
   });
 }
 
-export async function probe(input: Record<string, unknown>, o: ProbeOpts): Promise<EngineOutcome<ProbeResult> & { codes: string[] }> {
+export async function probe(
+  input: Record<string, unknown>,
+  o: ProbeOpts,
+): Promise<EngineOutcome<ProbeResult> & { codes: string[] }> {
   const config = probeConfig(o);
   const phases: string[] = [];
   const ctx: EngineContext = {

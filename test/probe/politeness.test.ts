@@ -37,8 +37,20 @@ const fresh = () => {
 const opts = { maxConcurrent: 1, minIntervalMs: 0, waitMs: 0, leaseMs: 60_000 };
 
 describe.each([
-  ['redis (two workers)', () => { const p = fresh(); return [new RedisProbeLimiter(a, p), new RedisProbeLimiter(b, p)] as [ProbeLimiter, ProbeLimiter]; }],
-  ['memory (one process)', () => { const m = new MemoryProbeLimiter(); return [m, m] as [ProbeLimiter, ProbeLimiter]; }],
+  [
+    'redis (two workers)',
+    () => {
+      const p = fresh();
+      return [new RedisProbeLimiter(a, p), new RedisProbeLimiter(b, p)] as [ProbeLimiter, ProbeLimiter];
+    },
+  ],
+  [
+    'memory (one process)',
+    () => {
+      const m = new MemoryProbeLimiter();
+      return [m, m] as [ProbeLimiter, ProbeLimiter];
+    },
+  ],
 ])('limiter: %s', (_name, make) => {
   it('caps concurrent connections per IP, and a release frees the slot', async () => {
     const [w1, w2] = make();
@@ -120,7 +132,14 @@ describe('the engine is polite', () => {
   it('never holds more than PROBE_MAX_PER_IP connections to one IP across concurrent checks', async () => {
     const limiter = new RedisProbeLimiter(a, fresh());
     peak = 0;
-    const runs = await Promise.all([0, 1, 2, 3].map(() => probe({ host: 'mx.test', ports: [server.port] }, { dns, ports: [server.port], limiter, env: { PROBE_MAX_PER_IP: '1' } })));
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        probe(
+          { host: 'mx.test', ports: [server.port] },
+          { dns, ports: [server.port], limiter, env: { PROBE_MAX_PER_IP: '1' } },
+        ),
+      ),
+    );
     expect(runs.every((r) => r.result.probes[0]!.reached === 'complete')).toBe(true);
     expect(peak).toBe(1);
   });
@@ -129,9 +148,18 @@ describe('the engine is polite', () => {
     const cache = new RedisProbeCache(a, fresh());
     const before = total;
     const env = { PROBE_CACHE_TTL_MS: '60000' };
-    const first = await probe({ host: 'mx.test', ports: [server.port], recipient: 'u@mx.test' }, { dns, ports: [server.port], cache, env });
-    const second = await probe({ host: 'mx.test', ports: [server.port], recipient: 'u@mx.test' }, { dns, ports: [server.port], cache, env });
-    const otherRcpt = await probe({ host: 'mx.test', ports: [server.port], recipient: 'v@mx.test' }, { dns, ports: [server.port], cache, env });
+    const first = await probe(
+      { host: 'mx.test', ports: [server.port], recipient: 'u@mx.test' },
+      { dns, ports: [server.port], cache, env },
+    );
+    const second = await probe(
+      { host: 'mx.test', ports: [server.port], recipient: 'u@mx.test' },
+      { dns, ports: [server.port], cache, env },
+    );
+    const otherRcpt = await probe(
+      { host: 'mx.test', ports: [server.port], recipient: 'v@mx.test' },
+      { dns, ports: [server.port], cache, env },
+    );
     expect(total - before).toBe(2);
     expect(first.result.probes[0]!.cached).toBeUndefined();
     expect(second.result.probes[0]!.cached).toBe(true);

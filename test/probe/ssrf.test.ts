@@ -74,7 +74,10 @@ describe('DNS rebinding', () => {
       },
     };
     try {
-      const out = await probe({ host: 'rebind.test', ports: [two.port] }, { dns, ports: [two.port], connector: rebinding, env: { PROBE_ALLOWED_CIDRS: '127.0.0.2/32' } });
+      const out = await probe(
+        { host: 'rebind.test', ports: [two.port] },
+        { dns, ports: [two.port], connector: rebinding, env: { PROBE_ALLOWED_CIDRS: '127.0.0.2/32' } },
+      );
       expect(out.result.hosts[0]!.probed).toBe('127.0.0.2');
       expect(out.result.probes[0]!.banner).toMatchObject({ hostname: 'two.test' });
       expect(out.codes).not.toContain('TARGET_NOT_ALLOWED');
@@ -87,7 +90,9 @@ describe('DNS rebinding', () => {
   });
 
   it('the connector itself refuses anything but an IP address', async () => {
-    await expect(createSmtpConnector().connect({ ip: 'mx.test', port: 25, timeoutMs: 100 })).rejects.toMatchObject({ code: 'EINVAL' });
+    await expect(createSmtpConnector().connect({ ip: 'mx.test', port: 25, timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'EINVAL',
+    });
   });
 });
 
@@ -95,7 +100,12 @@ describe('domain targets', () => {
   it('probes the MX hosts of a domain in priority order', async () => {
     const out = await probe({ domain: 'example.test', ports: [server.port] }, { dns, ports: [server.port] });
     expect(out.result.mx).toEqual([{ exchange: 'mx.test', priority: 10 }]);
-    expect(out.result.probes[0]).toMatchObject({ host: 'mx.test', ip: '127.0.0.1', mxPriority: 10, reached: 'complete' });
+    expect(out.result.probes[0]).toMatchObject({
+      host: 'mx.test',
+      ip: '127.0.0.1',
+      mxPriority: 10,
+      reached: 'complete',
+    });
   });
 
   it('a domain that does not exist is a verdict from the MX lookup', async () => {

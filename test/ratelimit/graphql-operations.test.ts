@@ -26,15 +26,21 @@ describe('GraphQL operation cost and the mutation-field cap (pure)', () => {
     // Unparsable, not a string, or over the cap (refused whole by validation): 1.
     expect(operationCost('mutation { submitCheck submitCheck(', undefined, 20)).toBe(1);
     expect(operationCost(undefined, undefined, 20)).toBe(1);
-    expect(operationCost(`mutation { ${Array.from({ length: 21 }, (_, i) => sc(`c${i}`)).join(' ')} }`, undefined, 20)).toBe(1);
-    expect(operationCost(`mutation { ${Array.from({ length: 21 }, (_, i) => sc(`c${i}`)).join(' ')} }`, undefined, 0)).toBe(21);
+    expect(
+      operationCost(`mutation { ${Array.from({ length: 21 }, (_, i) => sc(`c${i}`)).join(' ')} }`, undefined, 20),
+    ).toBe(1);
+    expect(
+      operationCost(`mutation { ${Array.from({ length: 21 }, (_, i) => sc(`c${i}`)).join(' ')} }`, undefined, 0),
+    ).toBe(21);
   });
 
   it('refuses a mutation selecting more root fields than the cap, counted through fragments', () => {
     const rule = maxMutationFieldsRule(3);
     const errs = (q: string) => validate(schema, parse(q), [...specifiedRules, rule]);
     expect(errs(`mutation { ${sc('a')} ${sc('b')} x: submitBatch(n: 1) }`)).toEqual([]);
-    const hidden = errs(`mutation { ...F ${sc('c')} } fragment F on Mutation { ${sc('a')} ${sc('b')} y: submitBatch(n: 2) }`);
+    const hidden = errs(
+      `mutation { ...F ${sc('c')} } fragment F on Mutation { ${sc('a')} ${sc('b')} y: submitBatch(n: 2) }`,
+    );
     expect(hidden).toHaveLength(1);
     expect(hidden[0]!.message).toMatch(/4 mutation fields.*at most 3/);
     expect((hidden[0]!.originalError as { code?: string }).code).toBe('VALIDATION_FAILED');
@@ -44,9 +50,11 @@ describe('GraphQL operation cost and the mutation-field cap (pure)', () => {
 
   it('reads PUBLISHABLE_VISITOR_CONCURRENT_CHECKS and GRAPHQL_MAX_MUTATION_FIELDS, naming every bad one', () => {
     expect(parseOperationLimitConfig({})).toEqual({ visitorConcurrentChecks: 5, maxMutationFields: 20 });
-    expect(parseOperationLimitConfig({ PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '0', GRAPHQL_MAX_MUTATION_FIELDS: '50' })).toEqual({ visitorConcurrentChecks: 0, maxMutationFields: 50 });
-    expect(() => parseOperationLimitConfig({ PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '-1', GRAPHQL_MAX_MUTATION_FIELDS: 'many' })).toThrow(
-      /PUBLISHABLE_VISITOR_CONCURRENT_CHECKS.*\n.*GRAPHQL_MAX_MUTATION_FIELDS/,
-    );
+    expect(
+      parseOperationLimitConfig({ PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '0', GRAPHQL_MAX_MUTATION_FIELDS: '50' }),
+    ).toEqual({ visitorConcurrentChecks: 0, maxMutationFields: 50 });
+    expect(() =>
+      parseOperationLimitConfig({ PUBLISHABLE_VISITOR_CONCURRENT_CHECKS: '-1', GRAPHQL_MAX_MUTATION_FIELDS: 'many' }),
+    ).toThrow(/PUBLISHABLE_VISITOR_CONCURRENT_CHECKS.*\n.*GRAPHQL_MAX_MUTATION_FIELDS/);
   });
 });

@@ -57,20 +57,34 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
 
   it('parses its variables and names a bad one', () => {
     expect(parseRateLimitConfig({})).toEqual({ rpm: 600, concurrentChecks: 10_000, dailyChecks: 0 });
-    expect(parseRateLimitConfig({ RATE_LIMIT_RPM: '0', QUOTA_DAILY_CHECKS: '100' })).toMatchObject({ rpm: 0, dailyChecks: 100 });
-    expect(() => parseRateLimitConfig({ RATE_LIMIT_RPM: '-1', QUOTA_DAILY_CHECKS: 'lots' })).toThrow(/RATE_LIMIT_RPM.*\n.*QUOTA_DAILY_CHECKS/);
+    expect(parseRateLimitConfig({ RATE_LIMIT_RPM: '0', QUOTA_DAILY_CHECKS: '100' })).toMatchObject({
+      rpm: 0,
+      dailyChecks: 100,
+    });
+    expect(() => parseRateLimitConfig({ RATE_LIMIT_RPM: '-1', QUOTA_DAILY_CHECKS: 'lots' })).toThrow(
+      /RATE_LIMIT_RPM.*\n.*QUOTA_DAILY_CHECKS/,
+    );
   });
 
   it('unfinished checks per key: the 4th is 429 with Retry-After; a batch bigger than the limit is 400', async () => {
     for (let i = 0; i < 3; i++) {
-      const ok = await request(i % 2 ? api2.url : api1.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' });
+      const ok = await request(i % 2 ? api2.url : api1.url)
+        .post('/v1/checks')
+        .set(auth(TENANT_A_KEY))
+        .send({ kind: 'mx', domain: 'good.test' });
       expect(ok.status).toBe(202);
     }
-    const over = await request(api2.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' });
+    const over = await request(api2.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'good.test' });
     expectProblem(over, 429, 'RATE_LIMITED');
     expect(over.headers['retry-after']).toBe('5');
     expect(over.body.retryAfter).toBe(5);
-    const batch = await request(api1.url).post('/v1/batches').set(auth(TENANT_B_KEY)).send({ checks: Array.from({ length: 4 }, () => ({ kind: 'mx', domain: 'good.test' })) });
+    const batch = await request(api1.url)
+      .post('/v1/batches')
+      .set(auth(TENANT_B_KEY))
+      .send({ checks: Array.from({ length: 4 }, () => ({ kind: 'mx', domain: 'good.test' })) });
     expectProblem(batch, 400, 'VALIDATION_FAILED');
     expect(batch.body.errors[0].field).toBe('checks');
     // GraphQL goes through the same admission: same code in extensions.
@@ -85,7 +99,9 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
     // This key already spent 5 requests in the previous test (4 REST + 1 GraphQL).
     const seen: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const r = await request(i % 2 ? api1.url : api2.url).get('/v1/checks?limit=1').set(auth(TENANT_A_KEY));
+      const r = await request(i % 2 ? api1.url : api2.url)
+        .get('/v1/checks?limit=1')
+        .set(auth(TENANT_A_KEY));
       expect(r.status).toBe(200);
       expect(r.headers['ratelimit-limit']).toBe('12');
       expect(Number(r.headers['ratelimit-reset'])).toBeGreaterThan(0);
@@ -98,7 +114,10 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(over.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(over.headers['ratelimit-remaining']).toBe('0');
-    const gql = await request(api2.url).post('/graphql').set(auth(TENANT_A_KEY)).send({ query: '{ findingCatalog { code } }' });
+    const gql = await request(api2.url)
+      .post('/graphql')
+      .set(auth(TENANT_A_KEY))
+      .send({ query: '{ findingCatalog { code } }' });
     expectProblem(gql, 429, 'RATE_LIMITED');
     // Another key has its own budget; a wrong key gets its 401 without RateLimit headers.
     const other = await request(api1.url).get('/v1/checks?limit=1').set(auth(TENANT_B_KEY));
@@ -124,21 +143,38 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
     await r.del(`${PREFIX}:rl:rpm:static:tenant-a`);
 
     // An invalid submit is refused (400) and does not spend quota.
-    const bad = await request(api1.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'not a domain' });
+    const bad = await request(api1.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'not a domain' });
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(await r.get(quotaKey)).toBe('3');
     for (let i = 0; i < 2; i++) {
-      const ok = await request(api1.url).post('/v1/checks?wait=20').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'nullmx.test' });
+      const ok = await request(api1.url)
+        .post('/v1/checks?wait=20')
+        .set(auth(TENANT_A_KEY))
+        .send({ kind: 'mx', domain: 'nullmx.test' });
       expect(ok.status).toBe(200);
     }
-    const over = await request(api2.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain: 'good.test' });
+    const over = await request(api2.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'good.test' });
     expectProblem(over, 429, 'QUOTA_EXCEEDED');
     const retry = Number(over.headers['retry-after']);
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(86_400);
     expect(over.body.retryAfter).toBe(retry);
     // Tenant b has its own quota.
-    const b = await request(api2.url).post('/v1/batches').set(auth(TENANT_B_KEY)).send({ checks: [{ kind: 'mx', domain: 'good.test' }, { kind: 'mx', domain: 'nullmx.test' }] });
+    const b = await request(api2.url)
+      .post('/v1/batches')
+      .set(auth(TENANT_B_KEY))
+      .send({
+        checks: [
+          { kind: 'mx', domain: 'good.test' },
+          { kind: 'mx', domain: 'nullmx.test' },
+        ],
+      });
     expect(b.status).toBe(202);
     const metrics = await request(api2.url).get('/metrics');
     expect(metrics.text).toMatch(/smtp_doctor_rate_limited_total\{reason="quota"\} 1/);
@@ -151,7 +187,10 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
     await r.hset(`${PREFIX}:rl:conc:static:tenant-b:f`, '01900000-0000-7000-8000-000000000000', '3');
     await until(async () => (await r.get(`${PREFIX}:rl:conc:static:tenant-b:n`)) === '0', 30_000, 200);
     await r.set(`${PREFIX}:rl:conc:static:tenant-b:n`, '3');
-    const ok = await request(api1.url).post('/v1/checks').set(auth(TENANT_B_KEY)).send({ kind: 'mx', domain: 'good.test' });
+    const ok = await request(api1.url)
+      .post('/v1/checks')
+      .set(auth(TENANT_B_KEY))
+      .send({ kind: 'mx', domain: 'good.test' });
     expect(ok.status).toBe(202);
     expect(await r.hget(`${PREFIX}:rl:conc:static:tenant-b:f`, '01900000-0000-7000-8000-000000000000')).toBeNull();
     r.disconnect();
@@ -159,7 +198,10 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
 
   it('warns at start when Redis may evict keys or does not persist, and is quiet when it is set up', async () => {
     const lines: { level: number; msg: string }[] = [];
-    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) });
+    const log = pino(
+      { level: 'info' },
+      { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) },
+    );
     const r = new Redis(redis.url);
     try {
       await r.config('SET', 'maxmemory-policy', 'allkeys-lru');
@@ -185,7 +227,10 @@ describe('rate limits and quotas (Redis-backed, shared by replicas)', () => {
       const read = await request(api1.url).get(`/v1/checks/${id}`).set(auth(TENANT_B_KEY));
       expect(read.status).toBe(200);
       expect(read.headers['ratelimit-limit']).toBeUndefined();
-      const submit = await request(api1.url).post('/v1/checks').set(auth(TENANT_B_KEY)).send({ kind: 'mx', domain: 'good.test' });
+      const submit = await request(api1.url)
+        .post('/v1/checks')
+        .set(auth(TENANT_B_KEY))
+        .send({ kind: 'mx', domain: 'good.test' });
       expectProblem(submit, 503, 'SERVICE_UNAVAILABLE');
       const metrics = await request(api1.url).get('/metrics');
       expect(metrics.text).toMatch(/smtp_doctor_rate_limit_store_errors_total [1-9]/);

@@ -14,7 +14,8 @@ interface WsResult {
 const UNKNOWN_ID = '00000000-0000-7000-8000-000000000000';
 const SUBMIT = 'mutation { submitCheck(input: { kind: "mx", mx: { domain: "good.test" } }) { id } }';
 const READ = `{ check(id: "${UNKNOWN_ID}") { id } }`;
-const aliased = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `c${i}: submitCheck(input: { kind: "mx", mx: { domain: "good.test" } }) { id }`).join(' ')} }`;
+const aliased = (n: number) =>
+  `mutation { ${Array.from({ length: n }, (_, i) => `c${i}: submitCheck(input: { kind: "mx", mx: { domain: "good.test" } }) { id }`).join(' ')} }`;
 
 /**
  * One rate limit for every transport: REST, GraphQL over HTTP and each operation over graphql-ws
@@ -27,7 +28,12 @@ describe('one per-key budget for REST, GraphQL over HTTP and graphql-ws', () => 
   const RPM = 10;
 
   const ws = (key: string) => {
-    const c = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
+    const c = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${key}` },
+      retryAttempts: 0,
+    });
     clients.push(c);
     return c;
   };
@@ -38,7 +44,12 @@ describe('one per-key budget for REST, GraphQL over HTTP and graphql-ws', () => 
         { query },
         {
           next: (m) => (got = m as WsResult),
-          error: (e) => resolve(Array.isArray(e) ? { errors: e as WsResult['errors'] } : { errors: [{ message: String((e as Error).message ?? e) }] }),
+          error: (e) =>
+            resolve(
+              Array.isArray(e)
+                ? { errors: e as WsResult['errors'] }
+                : { errors: [{ message: String((e as Error).message ?? e) }] },
+            ),
           complete: () => resolve(got ?? {}),
         },
       );
@@ -77,7 +88,8 @@ describe('one per-key budget for REST, GraphQL over HTTP and graphql-ws', () => 
   });
 
   it('and the other way round: budget spent over REST and GraphQL HTTP refuses the socket', async () => {
-    for (let i = 0; i < RPM - 1; i++) expect((await request(t.url).get('/v1/checks?limit=1').set(auth(TENANT_B_KEY))).status).toBe(200);
+    for (let i = 0; i < RPM - 1; i++)
+      expect((await request(t.url).get('/v1/checks?limit=1').set(auth(TENANT_B_KEY))).status).toBe(200);
     const g = await request(t.url).post('/graphql').set(auth(TENANT_B_KEY)).send({ query: READ });
     expect(g.body.errors[0].extensions.code).toBe('NOT_FOUND');
     expect(g.headers['ratelimit-remaining']).toBe('0');
@@ -98,7 +110,10 @@ describe('one per-key budget for REST, GraphQL over HTTP and graphql-ws', () => 
 
   it('aliased submitCheck mutations count one per check, over HTTP and over the socket', async () => {
     const { sk } = await tenantWithKeys(t, 'aliases', { secret: true, publishable: 0 });
-    const four = await request(t.url).post('/graphql').set(auth(sk!)).send({ query: aliased(4) });
+    const four = await request(t.url)
+      .post('/graphql')
+      .set(auth(sk!))
+      .send({ query: aliased(4) });
     expect(four.body.errors).toBeUndefined();
     expect(Object.keys(four.body.data)).toHaveLength(4);
     expect(four.headers['ratelimit-remaining']).toBe(String(RPM - 4));
@@ -106,14 +121,20 @@ describe('one per-key budget for REST, GraphQL over HTTP and graphql-ws', () => 
     const five = await op(ws(sk!), aliased(5));
     expect(five.errors).toBeUndefined();
     expect(Object.keys(five.data ?? {})).toHaveLength(5);
-    const two = await request(t.url).post('/graphql').set(auth(sk!)).send({ query: aliased(2) });
+    const two = await request(t.url)
+      .post('/graphql')
+      .set(auth(sk!))
+      .send({ query: aliased(2) });
     expect(two.status).toBe(429);
     expect(two.body.code).toBe('RATE_LIMITED');
   });
 
   it('an operation with more submitCheck fields than the cap is refused whole, with a coded error', async () => {
     const { sk } = await tenantWithKeys(t, 'too-many', { secret: true, publishable: 0 });
-    const r = await request(t.url).post('/graphql').set(auth(sk!)).send({ query: aliased(500) });
+    const r = await request(t.url)
+      .post('/graphql')
+      .set(auth(sk!))
+      .send({ query: aliased(500) });
     expect(r.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
     expect(r.body.errors[0].message).toMatch(/mutation fields/);
     const w = await op(ws(sk!), aliased(500));

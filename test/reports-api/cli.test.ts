@@ -15,7 +15,8 @@ const ZONE = readFileSync(join(__dirname, '../fixtures/mx/mx.zone'), 'utf8');
 describe('CLI: smtp-doctor explain and health (built code)', () => {
   let dns: FixtureDnsServer;
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
+    if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')))
+      await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
     dns = await startDnsServer({ zoneText: ZONE });
   });
   afterAll(async () => dns?.stop());
@@ -31,7 +32,13 @@ describe('CLI: smtp-doctor explain and health (built code)', () => {
   });
 
   it('health <domain> runs the same children in-process and prints the graded report', async () => {
-    const env = { ...process.env, DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '500', LOG_LEVEL: 'silent', PROBE_ALLOWED_CIDRS: '127.0.0.0/8' };
+    const env = {
+      ...process.env,
+      DNS_SERVERS: dns.address,
+      DNS_TIMEOUT_MS: '500',
+      LOG_LEVEL: 'silent',
+      PROBE_ALLOWED_CIDRS: '127.0.0.0/8',
+    };
     const out = await run('node', [BIN, 'health', 'good.test', '--json'], { env }).catch((e: { stdout: string }) => e);
     const check = JSON.parse(out.stdout);
     expect(check).toMatchObject({ kind: 'health', target: 'good.test', status: 'completed' });

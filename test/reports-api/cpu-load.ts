@@ -13,7 +13,9 @@ export const MB = 1024 * 1024;
 
 /** A text bounce whose body is runs of blank lines with "received: from" fragments (1 MB). */
 export function hostileBounce(size = MB): string {
-  const parts = ['From: MAILER-DAEMON@example.com\r\nTo: sender@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n'];
+  const parts = [
+    'From: MAILER-DAEMON@example.com\r\nTo: sender@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\n',
+  ];
   let n = parts[0]!.length;
   while (n < size) {
     const piece = `${'\n'.repeat(200)}received: from `;
@@ -38,15 +40,35 @@ export const hostileReply = `550 ${'\n'.repeat(19_000)}x`;
 /** Four ordinary Postfix lines (sent, bounced, deferred, sent): legitimate, just many of them. */
 export function logBlock(i: number): string {
   const q = (0x10000 + (i % 5000)).toString(16).toUpperCase();
-  return [
-    `Mar  4 10:00:00 mail postfix/smtp[${i % 30000}]: ${q}A: to=<user${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i})`,
-    `Mar  4 10:00:01 mail postfix/smtp[${i % 30000}]: ${q}B: to=<gone${i}@example.net>, relay=mx.example.net[198.51.100.8]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.8] said: 550 5.1.1 <gone${i}@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`,
-    `Mar  4 10:00:02 mail postfix/smtp[${i % 30000}]: ${q}C: to=<later${i}@example.com>, relay=mx.example.com[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=4.2.0, status=deferred (host mx.example.com[198.51.100.9] said: 450 4.2.0 <later${i}@example.com>: Recipient address rejected: Greylisted (in reply to RCPT TO command))`,
-    `Mar  4 10:00:03 mail postfix/smtp[${i % 30000}]: ${q}D: to=<ok${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i}x)`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `Mar  4 10:00:00 mail postfix/smtp[${i % 30000}]: ${q}A: to=<user${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i})`,
+      `Mar  4 10:00:01 mail postfix/smtp[${i % 30000}]: ${q}B: to=<gone${i}@example.net>, relay=mx.example.net[198.51.100.8]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.8] said: 550 5.1.1 <gone${i}@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`,
+      `Mar  4 10:00:02 mail postfix/smtp[${i % 30000}]: ${q}C: to=<later${i}@example.com>, relay=mx.example.com[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=4.2.0, status=deferred (host mx.example.com[198.51.100.9] said: 450 4.2.0 <later${i}@example.com>: Recipient address rejected: Greylisted (in reply to RCPT TO command))`,
+      `Mar  4 10:00:03 mail postfix/smtp[${i % 30000}]: ${q}D: to=<ok${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i}x)`,
+    ].join('\n') + '\n'
+  );
 }
 
-const WORDS = ['mailbox', 'quota', 'policy', 'spam', 'reputation', 'blocked', 'listed', 'greylist', 'temporarily', 'rejected', 'denied', 'unavailable', 'exceeded', 'content', 'virus', 'relay', 'access'];
+const WORDS = [
+  'mailbox',
+  'quota',
+  'policy',
+  'spam',
+  'reputation',
+  'blocked',
+  'listed',
+  'greylist',
+  'temporarily',
+  'rejected',
+  'denied',
+  'unavailable',
+  'exceeded',
+  'content',
+  'virus',
+  'relay',
+  'access',
+];
 
 /**
  * About `size` bytes of ordinary deferral lines, each with a long reply of its own wording: every
@@ -106,18 +128,30 @@ export const DSN = [
 export interface Answer {
   status: number;
   type: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed response bodies of several shapes, read by the tests
   json: any;
   ms: number;
 }
 
 /** POST a body (string, object as JSON, or a stream sent chunked) and read the whole answer. */
-export function post(url: string, path: string, body: string | object | Readable, contentType = 'text/plain'): Promise<Answer> {
+export function post(
+  url: string,
+  path: string,
+  body: string | object | Readable,
+  contentType = 'text/plain',
+): Promise<Answer> {
   const { port } = new URL(url);
   const started = performance.now();
   const isJson = typeof body === 'object' && !(body instanceof Readable);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: Number(port), path, method: 'POST', headers: { ...auth(TENANT_A_KEY), 'Content-Type': isJson ? 'application/json' : contentType } },
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        path,
+        method: 'POST',
+        headers: { ...auth(TENANT_A_KEY), 'Content-Type': isJson ? 'application/json' : contentType },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -129,7 +163,12 @@ export function post(url: string, path: string, body: string | object | Readable
           } catch {
             json = text;
           }
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), json, ms: performance.now() - started });
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type'] ?? ''),
+            json,
+            ms: performance.now() - started,
+          });
         });
       },
     );
@@ -139,7 +178,8 @@ export function post(url: string, path: string, body: string | object | Readable
   });
 }
 
-export const graphql = (url: string, query: string, variables: Record<string, unknown>) => post(url, '/graphql', { query, variables });
+export const graphql = (url: string, query: string, variables: Record<string, unknown>) =>
+  post(url, '/graphql', { query, variables });
 
 /**
  * One GET /healthz on a fresh connection (a kept-alive one may be closed by the server right
@@ -151,7 +191,11 @@ export function healthz(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: Number(port), path: '/healthz', agent: false }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`/healthz answered ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(performance.now() - started)
+          : reject(new Error(`/healthz answered ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end();

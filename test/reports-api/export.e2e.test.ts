@@ -29,7 +29,15 @@ describe('GET /v1/checks/:id/report exports (json, md, html) with hostile data',
       verdict: 'fail',
       score: 40,
       findings: JSON.stringify([
-        { code: 'MX_TARGET_UNRESOLVABLE', severity: 'error', title: `Title ${HOSTILE}`, detail: `The server said ${HOSTILE}`, remediation: `Fix ${HOSTILE}`, evidence: { reply: HOSTILE }, references: ['javascript:alert(3)'] },
+        {
+          code: 'MX_TARGET_UNRESOLVABLE',
+          severity: 'error',
+          title: `Title ${HOSTILE}`,
+          detail: `The server said ${HOSTILE}`,
+          remediation: `Fix ${HOSTILE}`,
+          evidence: { reply: HOSTILE },
+          references: ['javascript:alert(3)'],
+        },
         { code: 'MX_SINGLE_HOST', severity: 'info', title: 'Only one MX host', detail: 'one', remediation: 'add one' },
       ]),
       result: JSON.stringify({ note: HOSTILE }),
@@ -56,7 +64,32 @@ describe('GET /v1/checks/:id/report exports (json, md, html) with hostile data',
     expect(html).not.toMatch(/<img/i);
     // Every tag is one the renderer writes itself, with no attributes but class/lang/charset/name/content:
     // no scripts, handlers, links or external resources, whatever the data said.
-    const ALLOWED = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'p', 'code', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'div', 'strong', 'ul', 'li', 'details', 'summary', 'pre']);
+    const ALLOWED = new Set([
+      'html',
+      'head',
+      'meta',
+      'title',
+      'style',
+      'body',
+      'h1',
+      'h2',
+      'p',
+      'code',
+      'span',
+      'table',
+      'thead',
+      'tbody',
+      'tr',
+      'th',
+      'td',
+      'div',
+      'strong',
+      'ul',
+      'li',
+      'details',
+      'summary',
+      'pre',
+    ]);
     for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
       const m = /^<([a-z0-9]+)((?:\s+(?:class|lang|charset|name|content)="[^"<>]*")*)\s*>$/i.exec(tag);
       expect(m, tag).not.toBeNull();

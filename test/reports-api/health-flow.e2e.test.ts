@@ -50,10 +50,17 @@ describe.skipIf(!REGISTERED)('kind health with dns and smtp children (full flow)
   });
 
   it('probes each MX on HEALTH_SMTP_PORT, grades all five areas, and history shows the DMARC fix', async () => {
-    const first = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'health', domain: 'flow.test' });
+    const first = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'health', domain: 'flow.test' });
     expect(first.status).toBe(200);
     const r = first.body.result;
-    expect(r.checks.map((c: { kind: string; target: string }) => `${c.kind}:${c.target}`)).toEqual(['dns:flow.test', 'smtp:mx1.flow.test', 'smtp:mx2.flow.test']);
+    expect(r.checks.map((c: { kind: string; target: string }) => `${c.kind}:${c.target}`)).toEqual([
+      'dns:flow.test',
+      'smtp:mx1.flow.test',
+      'smtp:mx2.flow.test',
+    ]);
     for (const c of r.checks) expect(c.status).toBe('completed');
     const smtpChild = await request(t.url).get(`/v1/checks/${r.checks[1].id}`).set(auth(TENANT_A_KEY));
     expect(smtpChild.body.input).toMatchObject({ host: 'mx1.flow.test', ports: [smtp.port] });
@@ -70,7 +77,10 @@ describe.skipIf(!REGISTERED)('kind health with dns and smtp children (full flow)
     expect(r.grade).not.toBe('A');
 
     dns.load('$ORIGIN test.\n_dmarc.flow IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@flow.test"\n');
-    const second = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'health', domain: 'flow.test' });
+    const second = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'health', domain: 'flow.test' });
     expect(second.body.status).toBe('completed');
     const h = await request(t.url).get('/v1/domains/flow.test/history').set(auth(TENANT_A_KEY));
     expect(h.body.points).toHaveLength(2);

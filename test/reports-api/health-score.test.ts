@@ -5,7 +5,13 @@ import { areaOf, AREAS, gradeOf, scoreHealth } from '../../src/reports/health/he
 import { escapeHtml, escapeMd } from '../../src/reports/export/export.render';
 import { signatureHeader, verifySignature } from '../../src/reports/webhooks/webhook.signer';
 
-const f = (code: string, severity: Severity): Finding => ({ code, severity, title: code, detail: code, remediation: `fix ${code}` });
+const f = (code: string, severity: Severity): Finding => ({
+  code,
+  severity,
+  title: code,
+  detail: code,
+  remediation: `fix ${code}`,
+});
 const ALL = new Set(AREAS);
 
 describe('health formula v1', () => {
@@ -27,14 +33,26 @@ describe('health formula v1', () => {
 
   it('weights areas and caps errors at 79 and criticals at 59', () => {
     // One warning in sender authentication: area 92, overall (30*100+25*92+20*100+15*100+10*100)/100 = 98.
-    expect(scoreHealth([f('DMARC_POLICY_NONE', 'warning')], ALL)).toMatchObject({ score: 98, grade: 'A', verdict: 'warn' });
+    expect(scoreHealth([f('DMARC_POLICY_NONE', 'warning')], ALL)).toMatchObject({
+      score: 98,
+      grade: 'A',
+      verdict: 'warn',
+    });
     // One error in server behaviour: weighted 97.5 -> 98, capped at 79.
     expect(scoreHealth([f('SMTP_OPEN_RELAY', 'error')], ALL)).toMatchObject({ score: 79, grade: 'C', verdict: 'fail' });
     expect(scoreHealth([f('MX_MISSING', 'critical')], ALL)).toMatchObject({ score: 59, grade: 'F' });
   });
 
   it('orders findings by impact (penalty x area weight) and leaves unassessed areas unknown', () => {
-    const s = scoreHealth([f('SMTP_OPEN_RELAY', 'error'), f('SPF_MISSING', 'error'), f('MX_MISSING', 'error'), f('TLS_NOT_OFFERED', 'warning')], new Set(['mail_routing', 'sender_authentication'] as const));
+    const s = scoreHealth(
+      [
+        f('SMTP_OPEN_RELAY', 'error'),
+        f('SPF_MISSING', 'error'),
+        f('MX_MISSING', 'error'),
+        f('TLS_NOT_OFFERED', 'warning'),
+      ],
+      new Set(['mail_routing', 'sender_authentication'] as const),
+    );
     expect(s.findings.map((x) => x.code)).toEqual(['MX_MISSING', 'SPF_MISSING', 'SMTP_OPEN_RELAY', 'TLS_NOT_OFFERED']);
     expect(s.findings[0]!.impact).toBe(7.5);
     const byArea = Object.fromEntries(s.areas.map((a) => [a.area, a]));
@@ -46,12 +64,41 @@ describe('health formula v1', () => {
   });
 
   it('merges a code seen on several MX into one finding and reports failed children', () => {
-    const r = buildHealthReport('x.test', 'h1', [
-      { id: 'c1', kind: 'mx', target: 'x.test', status: 'completed', verdict: 'pass', findings: [], error: null },
-      { id: 'c2', kind: 'smtp', target: 'mx1.x.test', status: 'completed', verdict: 'warn', findings: [f('TLS_NOT_OFFERED', 'warning')], error: null },
-      { id: 'c3', kind: 'smtp', target: 'mx2.x.test', status: 'completed', verdict: 'fail', findings: [f('TLS_NOT_OFFERED', 'error')], error: null },
-      { id: 'c4', kind: 'smtp', target: 'mx3.x.test', status: 'failed', verdict: 'indeterminate', findings: [], error: 'boom' },
-    ], new Date(0));
+    const r = buildHealthReport(
+      'x.test',
+      'h1',
+      [
+        { id: 'c1', kind: 'mx', target: 'x.test', status: 'completed', verdict: 'pass', findings: [], error: null },
+        {
+          id: 'c2',
+          kind: 'smtp',
+          target: 'mx1.x.test',
+          status: 'completed',
+          verdict: 'warn',
+          findings: [f('TLS_NOT_OFFERED', 'warning')],
+          error: null,
+        },
+        {
+          id: 'c3',
+          kind: 'smtp',
+          target: 'mx2.x.test',
+          status: 'completed',
+          verdict: 'fail',
+          findings: [f('TLS_NOT_OFFERED', 'error')],
+          error: null,
+        },
+        {
+          id: 'c4',
+          kind: 'smtp',
+          target: 'mx3.x.test',
+          status: 'failed',
+          verdict: 'indeterminate',
+          findings: [],
+          error: 'boom',
+        },
+      ],
+      new Date(0),
+    );
     const tls = r.findings.filter((x) => x.code === 'TLS_NOT_OFFERED');
     expect(tls).toHaveLength(1);
     expect(tls[0]!.severity).toBe('error');

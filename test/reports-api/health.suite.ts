@@ -67,7 +67,11 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
     });
 
     it('runs its children as ordinary checks of the tenant and grades the domain', async () => {
-      await request(t.url).post('/v1/webhooks').set(auth(TENANT_A_KEY)).send({ url: receiver.url, events: ['health.changed'], secret: SECRET }).expect(201);
+      await request(t.url)
+        .post('/v1/webhooks')
+        .set(auth(TENANT_A_KEY))
+        .send({ url: receiver.url, events: ['health.changed'], secret: SECRET })
+        .expect(201);
       const c = await runHealth(t, 'single.test');
       const r = c.result;
       expect(r.formula).toBe('health-v1');
@@ -75,7 +79,13 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
       expect(r.checkId).toBe(c.id);
       expect(['A', 'B', 'C', 'D', 'F']).toContain(r.grade);
       expect(c.score).toBe(r.score);
-      expect(r.areas.map((a: { area: string }) => a.area)).toEqual(['mail_routing', 'sender_authentication', 'transport_security', 'reputation', 'server_behaviour']);
+      expect(r.areas.map((a: { area: string }) => a.area)).toEqual([
+        'mail_routing',
+        'sender_authentication',
+        'transport_security',
+        'reputation',
+        'server_behaviour',
+      ]);
       const routing = r.areas.find((a: { area: string }) => a.area === 'mail_routing');
       // MX_SINGLE_HOST is informational: it is listed but costs nothing.
       expect(routing).toMatchObject({ status: 'pass', score: 100 });
@@ -93,7 +103,8 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
         expect(got.body.status).toBe('completed');
         expect((await request(t.url).get(`/v1/checks/${child.id}`).set(auth(TENANT_B_KEY))).status).toBe(404);
       }
-      if (!getKind('smtp')) expect(r.areas.find((a: { area: string }) => a.area === 'server_behaviour').status).toBe('unknown');
+      if (!getKind('smtp'))
+        expect(r.areas.find((a: { area: string }) => a.area === 'server_behaviour').status).toBe('unknown');
     });
 
     it('GET /v1/domains/:domain/report and /history show whether a fix worked', async () => {
@@ -121,7 +132,9 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
 
       // Tenant-scoped: B has no report for the domain; bad domains are 400.
       expect((await request(t.url).get('/v1/domains/single.test/report').set(auth(TENANT_B_KEY))).status).toBe(404);
-      expect((await request(t.url).get('/v1/domains/single.test/history').set(auth(TENANT_B_KEY))).body.points).toEqual([]);
+      expect((await request(t.url).get('/v1/domains/single.test/history').set(auth(TENANT_B_KEY))).body.points).toEqual(
+        [],
+      );
       expect((await request(t.url).get('/v1/domains/not_a..domain/report').set(auth(TENANT_A_KEY))).status).toBe(400);
       expect((await request(t.url).get('/v1/domains/single.test/report')).status).toBe(401);
     });
@@ -129,7 +142,8 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
     it('fires health.changed on the first run and on a change, not on an unchanged rerun', async () => {
       const before = await until(async () => (receiver.received.length >= 2 ? receiver.received.slice() : undefined));
       const events = before.map((x) => JSON.parse(x.body));
-      for (const x of before) expect(verifySignature(SECRET, String(x.headers['smtp-doctor-signature']), x.body)).toBe(true);
+      for (const x of before)
+        expect(verifySignature(SECRET, String(x.headers['smtp-doctor-signature']), x.body)).toBe(true);
       expect(events.map((e) => e.type)).toEqual(['health.changed', 'health.changed']);
       expect(events[0].data.previous).toBeNull();
       expect(events[1].data.disappeared).toContain('MX_SINGLE_HOST');
@@ -146,18 +160,33 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
     });
 
     it('GraphQL domainReport, domainHistory and submitCheck(health)', async () => {
-      const r = await gql(t, TENANT_A_KEY, '{ domainReport(domain: "single.test") { formula grade score areas { area status score } findings { code area impact remediation } checks { kind status } } }');
+      const r = await gql(
+        t,
+        TENANT_A_KEY,
+        '{ domainReport(domain: "single.test") { formula grade score areas { area status score } findings { code area impact remediation } checks { kind status } } }',
+      );
       expect(r.body.errors).toBeUndefined();
       expect(r.body.data.domainReport.formula).toBe('health-v1');
       expect(r.body.data.domainReport.areas).toHaveLength(5);
-      const h = await gql(t, TENANT_A_KEY, '{ domainHistory(domain: "single.test", limit: 2) { domain points { checkId score grade appeared disappeared } } }');
+      const h = await gql(
+        t,
+        TENANT_A_KEY,
+        '{ domainHistory(domain: "single.test", limit: 2) { domain points { checkId score grade appeared disappeared } } }',
+      );
       expect(h.body.data.domainHistory.points).toHaveLength(2);
       const other = await gql(t, TENANT_B_KEY, '{ domainReport(domain: "single.test") { grade } }');
       expect(other.body.errors[0].extensions.code).toBe('NOT_FOUND');
-      const s = await gql(t, TENANT_A_KEY, 'mutation { submitCheck(input: { kind: "health", health: { domain: "single.test" } }) { id kind status } }');
+      const s = await gql(
+        t,
+        TENANT_A_KEY,
+        'mutation { submitCheck(input: { kind: "health", health: { domain: "single.test" } }) { id kind status } }',
+      );
       expect(s.body.data.submitCheck).toMatchObject({ kind: 'health', status: 'queued' });
-      await until(async () => (await request(t.url).get(`/v1/checks/${s.body.data.submitCheck.id}`).set(auth(TENANT_A_KEY))).body.status === 'completed');
+      await until(
+        async () =>
+          (await request(t.url).get(`/v1/checks/${s.body.data.submitCheck.id}`).set(auth(TENANT_A_KEY))).body.status ===
+          'completed',
+      );
     });
   });
 }
-

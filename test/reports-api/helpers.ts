@@ -12,7 +12,7 @@ export function dsn(o: { recipient: string; status: string; diagnostic: string; 
     '--BOUNDARY',
     'Content-Type: text/plain; charset=us-ascii',
     '',
-    'I\'m sorry to have to inform you that your message could not be delivered.',
+    "I'm sorry to have to inform you that your message could not be delivered.",
     '',
     '--BOUNDARY',
     'Content-Type: message/delivery-status',
@@ -47,7 +47,9 @@ export interface Received {
  * A real HTTP receiver on loopback for webhook tests. `respond` decides each answer's status
  * (default 200); every request is recorded with the status it got.
  */
-export async function startReceiver(respond: (n: number, body: string) => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
+export async function startReceiver(
+  respond: (n: number, body: string) => number = () => 200,
+): Promise<{ url: string; received: Received[]; close(): Promise<void>; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -12,12 +12,14 @@ const gc = runInNewContext('gc') as () => void;
 /** Four Postfix lines per block: sent, bounced (unknown user), deferred (greylisted), sent. */
 function block(i: number): string {
   const q = (0x10000 + (i % 5000)).toString(16).toUpperCase();
-  return [
-    `Mar  4 10:00:00 mail postfix/smtp[${i % 30000}]: ${q}A: to=<user${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i})`,
-    `Mar  4 10:00:01 mail postfix/smtp[${i % 30000}]: ${q}B: to=<gone${i}@example.net>, relay=mx.example.net[198.51.100.8]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.8] said: 550 5.1.1 <gone${i}@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`,
-    `Mar  4 10:00:02 mail postfix/smtp[${i % 30000}]: ${q}C: to=<later${i}@example.com>, relay=mx.example.com[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=4.2.0, status=deferred (host mx.example.com[198.51.100.9] said: 450 4.2.0 <later${i}@example.com>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/ (in reply to RCPT TO command))`,
-    `Mar  4 10:00:03 mail postfix/smtp[${i % 30000}]: ${q}D: to=<ok${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i}x)`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `Mar  4 10:00:00 mail postfix/smtp[${i % 30000}]: ${q}A: to=<user${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i})`,
+      `Mar  4 10:00:01 mail postfix/smtp[${i % 30000}]: ${q}B: to=<gone${i}@example.net>, relay=mx.example.net[198.51.100.8]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.net[198.51.100.8] said: 550 5.1.1 <gone${i}@example.net>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))`,
+      `Mar  4 10:00:02 mail postfix/smtp[${i % 30000}]: ${q}C: to=<later${i}@example.com>, relay=mx.example.com[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=4.2.0, status=deferred (host mx.example.com[198.51.100.9] said: 450 4.2.0 <later${i}@example.com>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/ (in reply to RCPT TO command))`,
+      `Mar  4 10:00:03 mail postfix/smtp[${i % 30000}]: ${q}D: to=<ok${i}@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i}x)`,
+    ].join('\n') + '\n'
+  );
 }
 
 describe('log analysis over REST and GraphQL', () => {
@@ -41,14 +43,22 @@ describe('log analysis over REST and GraphQL', () => {
     const grey = res.body.topPatterns.find((p: { category: string }) => p.category === 'greylisted');
     expect(grey).toMatchObject({ kind: 'deferred', remoteDomain: 'example.com', count: 3 });
 
-    const g = await request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({
-      query: 'query($t: String!) { analyzeLogs(text: $t) { lines deliveries { sent bounced deferred } topPatterns { kind category remoteDomain count explanation { findingCode } } } }',
-      variables: { t: text },
-    });
+    const g = await request(t.url)
+      .post('/graphql')
+      .set(auth(TENANT_A_KEY))
+      .send({
+        query:
+          'query($t: String!) { analyzeLogs(text: $t) { lines deliveries { sent bounced deferred } topPatterns { kind category remoteDomain count explanation { findingCode } } } }',
+        variables: { t: text },
+      });
     expect(g.body.errors).toBeUndefined();
     expect(g.body.data.analyzeLogs.deliveries).toEqual({ sent: 6, bounced: 3, deferred: 3 });
-    expect(g.body.data.analyzeLogs.topPatterns.map((p: { category: string }) => p.category)).toEqual(expect.arrayContaining(['recipient_unknown', 'greylisted']));
-    expect((await request(t.url).post('/v1/logs/analyze').set('Content-Type', 'text/plain').send('x')).status).toBe(401);
+    expect(g.body.data.analyzeLogs.topPatterns.map((p: { category: string }) => p.category)).toEqual(
+      expect.arrayContaining(['recipient_unknown', 'greylisted']),
+    );
+    expect((await request(t.url).post('/v1/logs/analyze').set('Content-Type', 'text/plain').send('x')).status).toBe(
+      401,
+    );
     expect((await request(t.url).post('/v1/logs/analyze').set(auth(TENANT_A_KEY)).send({})).status).toBe(400);
   });
 
@@ -85,18 +95,31 @@ describe('log analysis over REST and GraphQL', () => {
     const { port } = new URL(t.url);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the NDJSON lines are asserted field by field
     const result = await new Promise<{ status: number; json: any }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: Number(port), path: '/v1/logs/analyze', method: 'POST', headers: { ...auth(TENANT_A_KEY), 'Content-Type': 'text/plain' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: Number(port),
+          path: '/v1/logs/analyze',
+          method: 'POST',
+          headers: { ...auth(TENANT_A_KEY), 'Content-Type': 'text/plain' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+          );
+        },
+      );
       req.on('error', reject);
       body.pipe(req);
     });
     gc();
     peak = Math.max(peak, used());
     const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
-    console.log(`POST /v1/logs/analyze: ${mib(sent)} MiB streamed, ${result.json.lines} lines; peak heap+buffers growth after GC ${mib(peak)} MiB`);
+    console.log(
+      `POST /v1/logs/analyze: ${mib(sent)} MiB streamed, ${result.json.lines} lines; peak heap+buffers growth after GC ${mib(peak)} MiB`,
+    );
     expect(result.status).toBe(200);
     expect(result.json.lines).toBe(blocks * 4);
     expect(result.json.deliveries).toMatchObject({ sent: blocks * 2, bounced: blocks, deferred: blocks });
@@ -107,7 +130,11 @@ describe('log analysis over REST and GraphQL', () => {
   it('refuses a streamed log past LOG_MAX_BYTES with 413', async () => {
     const small = await startTestApp({ LOG_MAX_BYTES: '4096' });
     try {
-      const res = await request(small.url).post('/v1/logs/analyze').set(auth(TENANT_A_KEY)).set('Content-Type', 'text/plain').send(block(1).repeat(20));
+      const res = await request(small.url)
+        .post('/v1/logs/analyze')
+        .set(auth(TENANT_A_KEY))
+        .set('Content-Type', 'text/plain')
+        .send(block(1).repeat(20));
       expect(res.status).toBe(413);
       expect(res.headers['content-type']).toContain('application/problem+json');
     } finally {

@@ -34,7 +34,8 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     // Each test starts with no webhooks, so one test's receivers never see another's events.
     for (const key of [TENANT_A_KEY, TENANT_B_KEY]) {
       const list = await request(t.url).get('/v1/webhooks').set(auth(key));
-      for (const w of list.body.items as { id: string }[]) await request(t.url).delete(`/v1/webhooks/${w.id}`).set(auth(key));
+      for (const w of list.body.items as { id: string }[])
+        await request(t.url).delete(`/v1/webhooks/${w.id}`).set(auth(key));
     }
     for (const c of closers.splice(0)) await c();
   });
@@ -53,12 +54,19 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(res.status).toBe(201);
     return res.body as { id: string; secret: string; status: string };
   }
-  const submitMx = async (key: string, domain = 'good.test') => (await request(t.url).post('/v1/checks').set(auth(key)).send({ kind: 'mx', domain })).body.id as string;
+  const submitMx = async (key: string, domain = 'good.test') =>
+    (await request(t.url).post('/v1/checks').set(auth(key)).send({ kind: 'mx', domain })).body.id as string;
 
-  it('registers, lists, gets and deletes; another tenant\'s webhook id is 404 everywhere', async () => {
+  it("registers, lists, gets and deletes; another tenant's webhook id is 404 everywhere", async () => {
     const r = await receiver();
     const created = await register(TENANT_A_KEY, r.url, ['check.completed', 'health.changed'], SECRET_A);
-    expect(created).toMatchObject({ url: r.url, events: ['check.completed', 'health.changed'], status: 'active', secret: SECRET_A, consecutiveFailures: 0 });
+    expect(created).toMatchObject({
+      url: r.url,
+      events: ['check.completed', 'health.changed'],
+      status: 'active',
+      secret: SECRET_A,
+      consecutiveFailures: 0,
+    });
     expect(created).not.toHaveProperty('warning');
     const list = await request(t.url).get('/v1/webhooks').set(auth(TENANT_A_KEY));
     expect(list.body.items.map((w: { id: string }) => w.id)).toEqual([created.id]);
@@ -66,7 +74,11 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect((await request(t.url).get(`/v1/webhooks/${created.id}`).set(auth(TENANT_A_KEY))).status).toBe(200);
 
     expect((await request(t.url).get('/v1/webhooks').set(auth(TENANT_B_KEY))).body.items).toEqual([]);
-    for (const [method, path] of [['get', ''], ['get', '/deliveries'], ['delete', '']] as const) {
+    for (const [method, path] of [
+      ['get', ''],
+      ['get', '/deliveries'],
+      ['delete', ''],
+    ] as const) {
       const res = await request(t.url)[method](`/v1/webhooks/${created.id}${path}`).set(auth(TENANT_B_KEY));
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -93,12 +105,15 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(privateIp.body.code ?? privateIp.body.type).toMatch(/TARGET_NOT_ALLOWED|target-not-allowed/i);
     await bad({ url: 'http://169.254.169.254/latest/meta-data', events: ['check.completed'] }, 'url');
     // Without a secret one is generated and shown once.
-    const gen = await request(t.url).post('/v1/webhooks').set(auth(TENANT_A_KEY)).send({ url: 'https://example.com/x', events: ['check.completed'] });
+    const gen = await request(t.url)
+      .post('/v1/webhooks')
+      .set(auth(TENANT_A_KEY))
+      .send({ url: 'https://example.com/x', events: ['check.completed'] });
     expect(gen.status).toBe(201);
     expect(gen.body.secret).toMatch(/^whsec_/);
   });
 
-  it('check.completed: signed over t.body, recorded, and only the owning tenant\'s receiver gets it', async () => {
+  it("check.completed: signed over t.body, recorded, and only the owning tenant's receiver gets it", async () => {
     const ra = await receiver();
     const rb = await receiver();
     const wa = await register(TENANT_A_KEY, ra.url, ['check.completed'], SECRET_A);
@@ -113,32 +128,55 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(verifySignature(SECRET_A, sig, `${got.body} `)).toBe(false);
     expect(got.headers['smtp-doctor-event']).toBe('check.completed');
     const payload = JSON.parse(got.body);
-    expect(payload).toMatchObject({ type: 'check.completed', data: { id: checkId, kind: 'mx', target: 'good.test', status: 'completed', verdict: 'pass' } });
+    expect(payload).toMatchObject({
+      type: 'check.completed',
+      data: { id: checkId, kind: 'mx', target: 'good.test', status: 'completed', verdict: 'pass' },
+    });
 
     const deliveries = await until(async () => {
       const d = await request(t.url).get(`/v1/webhooks/${wa.id}/deliveries`).set(auth(TENANT_A_KEY));
       return d.body.items[0]?.status === 'succeeded' ? d.body : undefined;
     });
-    expect(deliveries.items[0]).toMatchObject({ event: 'check.completed', attempts: 1, responseStatus: 200, eventId: payload.id });
+    expect(deliveries.items[0]).toMatchObject({
+      event: 'check.completed',
+      attempts: 1,
+      responseStatus: 200,
+      eventId: payload.id,
+    });
     expect(got.headers['smtp-doctor-delivery']).toBe(deliveries.items[0].id);
 
     // B's own check reaches B's receiver; A's never did.
     const checkB = await submitMx(TENANT_B_KEY, 'nullmx.test');
     await until(async () => rb.received.length >= 1);
     expect(rb.received.map((x) => JSON.parse(x.body).data.id)).toEqual([checkB]);
-    expect(verifySignature(SECRET_B, String(rb.received[0]!.headers['smtp-doctor-signature']), rb.received[0]!.body)).toBe(true);
+    expect(
+      verifySignature(SECRET_B, String(rb.received[0]!.headers['smtp-doctor-signature']), rb.received[0]!.body),
+    ).toBe(true);
     expect(ra.received.map((x) => JSON.parse(x.body).data.id)).not.toContain(checkB);
   });
 
   it('batch.completed fires once per finished batch', async () => {
     const r = await receiver();
     await register(TENANT_A_KEY, r.url, ['batch.completed'], SECRET_A);
-    const b = await request(t.url).post('/v1/batches').set(auth(TENANT_A_KEY)).send({ checks: [{ kind: 'mx', domain: 'good.test' }, { kind: 'mx', domain: 'nomail.test' }] });
+    const b = await request(t.url)
+      .post('/v1/batches')
+      .set(auth(TENANT_A_KEY))
+      .send({
+        checks: [
+          { kind: 'mx', domain: 'good.test' },
+          { kind: 'mx', domain: 'nomail.test' },
+        ],
+      });
     expect(b.status).toBe(202);
     await until(async () => r.received.length >= 1);
     const payload = JSON.parse(r.received[0]!.body);
-    expect(payload).toMatchObject({ type: 'batch.completed', data: { id: b.body.id, total: 2, completed: 2, failed: 0 } });
-    expect(verifySignature(SECRET_A, String(r.received[0]!.headers['smtp-doctor-signature']), r.received[0]!.body)).toBe(true);
+    expect(payload).toMatchObject({
+      type: 'batch.completed',
+      data: { id: b.body.id, total: 2, completed: 2, failed: 0 },
+    });
+    expect(
+      verifySignature(SECRET_A, String(r.received[0]!.headers['smtp-doctor-signature']), r.received[0]!.body),
+    ).toBe(true);
     // Subscribed to batches only: the two checks themselves sent nothing.
     expect(r.received.every((x) => JSON.parse(x.body).type === 'batch.completed')).toBe(true);
   });
@@ -154,7 +192,8 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(d.attempts).toBe(2);
     expect(r.received.map((x) => x.status)).toEqual([500, 200]);
     expect(r.received[0]!.headers['smtp-doctor-delivery']).toBe(r.received[1]!.headers['smtp-doctor-delivery']);
-    for (const x of r.received) expect(verifySignature(SECRET_A, String(x.headers['smtp-doctor-signature']), x.body)).toBe(true);
+    for (const x of r.received)
+      expect(verifySignature(SECRET_A, String(x.headers['smtp-doctor-signature']), x.body)).toBe(true);
     const hook = await request(t.url).get(`/v1/webhooks/${w.id}`).set(auth(TENANT_A_KEY));
     expect(hook.body).toMatchObject({ status: 'active', consecutiveFailures: 0 });
   });
@@ -172,16 +211,24 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(hook.disabledReason).toMatch(/consecutive failed/);
     const settled = await until(async () => {
       const res = await request(t.url).get(`/v1/webhooks/${w.id}/deliveries`).set(auth(TENANT_A_KEY));
-      return res.body.items.length === 2 && res.body.items.every((x: { status: string }) => x.status === 'failed') ? res.body.items : undefined;
+      return res.body.items.length === 2 && res.body.items.every((x: { status: string }) => x.status === 'failed')
+        ? res.body.items
+        : undefined;
     });
-    expect(settled.every((x: { responseStatus?: number; error?: string }) => x.responseStatus === 500 || /disabled/.test(x.error ?? ''))).toBe(true);
+    expect(
+      settled.every(
+        (x: { responseStatus?: number; error?: string }) => x.responseStatus === 500 || /disabled/.test(x.error ?? ''),
+      ),
+    ).toBe(true);
     const before = r.received.length;
     // Four failures disable it; an attempt already in flight at that moment may still land.
     expect(before).toBeGreaterThanOrEqual(4);
     expect(before).toBeLessThanOrEqual(5);
     // A disabled webhook gets no new deliveries.
     const id = await submitMx(TENANT_A_KEY);
-    await until(async () => (await request(t.url).get(`/v1/checks/${id}`).set(auth(TENANT_A_KEY))).body.status === 'completed');
+    await until(
+      async () => (await request(t.url).get(`/v1/checks/${id}`).set(auth(TENANT_A_KEY))).body.status === 'completed',
+    );
     const after = await request(t.url).get(`/v1/webhooks/${w.id}/deliveries`).set(auth(TENANT_A_KEY));
     expect(after.body.items).toHaveLength(2);
     expect(r.received.length).toBe(before);
@@ -204,23 +251,39 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(refused.error).toMatch(/address policy.*10\.9\.8\.7/);
     expect(refused.responseStatus).toBeUndefined();
     expect(r.received).toHaveLength(1);
-    expect((await request(t.url).get(`/v1/webhooks/${good.id}/deliveries`).set(auth(TENANT_A_KEY))).body.items[0].status).toBe('succeeded');
+    expect(
+      (await request(t.url).get(`/v1/webhooks/${good.id}/deliveries`).set(auth(TENANT_A_KEY))).body.items[0].status,
+    ).toBe('succeeded');
   });
 
   it('GraphQL: createWebhook, webhooks, webhook, webhookDeliveries, deleteWebhook; tenant-scoped', async () => {
     const r = await receiver();
-    const c = await gql(t, TENANT_A_KEY, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id url events status secret } }', { i: { url: r.url, events: ['check.completed'], secret: SECRET_A } });
+    const c = await gql(
+      t,
+      TENANT_A_KEY,
+      'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id url events status secret } }',
+      { i: { url: r.url, events: ['check.completed'], secret: SECRET_A } },
+    );
     expect(c.body.errors).toBeUndefined();
     const id = c.body.data.createWebhook.id as string;
     expect(c.body.data.createWebhook).toMatchObject({ url: r.url, status: 'active', secret: SECRET_A });
-    const bad = await gql(t, TENANT_A_KEY, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id } }', { i: { url: 'gopher://x', events: ['check.completed'] } });
+    const bad = await gql(t, TENANT_A_KEY, 'mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id } }', {
+      i: { url: 'gopher://x', events: ['check.completed'] },
+    });
     expect(bad.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
 
     await submitMx(TENANT_A_KEY);
     await until(async () => r.received.length >= 1);
     const d = await until(async () => {
-      const res = await gql(t, TENANT_A_KEY, 'query($id: String!) { webhookDeliveries(id: $id) { items { id event status attempts responseStatus payload } } }', { id });
-      return res.body.data?.webhookDeliveries.items[0]?.status === 'succeeded' ? res.body.data.webhookDeliveries.items[0] : undefined;
+      const res = await gql(
+        t,
+        TENANT_A_KEY,
+        'query($id: String!) { webhookDeliveries(id: $id) { items { id event status attempts responseStatus payload } } }',
+        { id },
+      );
+      return res.body.data?.webhookDeliveries.items[0]?.status === 'succeeded'
+        ? res.body.data.webhookDeliveries.items[0]
+        : undefined;
     });
     expect(d).toMatchObject({ event: 'check.completed', attempts: 1, responseStatus: 200 });
     expect(d.payload.type).toBe('check.completed');
@@ -229,12 +292,19 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     expect(list.body.data.webhooks.map((w: { id: string }) => w.id)).toEqual([id]);
     const otherList = await gql(t, TENANT_B_KEY, '{ webhooks { id } }');
     expect(otherList.body.data.webhooks).toEqual([]);
-    for (const q of ['query($id: String!) { webhook(id: $id) { id } }', 'query($id: String!) { webhookDeliveries(id: $id) { items { id } } }', 'mutation($id: String!) { deleteWebhook(id: $id) }']) {
+    for (const q of [
+      'query($id: String!) { webhook(id: $id) { id } }',
+      'query($id: String!) { webhookDeliveries(id: $id) { items { id } } }',
+      'mutation($id: String!) { deleteWebhook(id: $id) }',
+    ]) {
       const res = await gql(t, TENANT_B_KEY, q, { id });
       expect(res.body.errors[0].extensions.code).toBe('NOT_FOUND');
     }
     const del = await gql(t, TENANT_A_KEY, 'mutation($id: String!) { deleteWebhook(id: $id) }', { id });
     expect(del.body.data.deleteWebhook).toBe(true);
-    expect((await gql(t, TENANT_A_KEY, 'query($id: String!) { webhook(id: $id) { id } }', { id })).body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(
+      (await gql(t, TENANT_A_KEY, 'query($id: String!) { webhook(id: $id) { id } }', { id })).body.errors[0].extensions
+        .code,
+    ).toBe('NOT_FOUND');
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBounce } from '../../src/reports/bounces/bounce.engine';
 
 /** Real bounces from the Sisimai corpus (BSD-2-Clause, test/fixtures/sisimai/LICENSE). */
-const load = (name: string) => analyzeBounce(readFileSync(join(__dirname, '..', 'fixtures', 'sisimai', 'maildir-bsd', `${name}.eml`)));
+const load = (name: string) =>
+  analyzeBounce(readFileSync(join(__dirname, '..', 'fixtures', 'sisimai', 'maildir-bsd', `${name}.eml`)));
 
 describe('bounce analysis: causes found in the Sisimai mismatch review', () => {
   it('explains the reply SES quotes inside its own summary, not the summary', () => {
@@ -55,9 +56,14 @@ describe('bounce analysis: causes found in the Sisimai mismatch review', () => {
     expect(r.hardSoft).toBe('soft');
   });
 
-  it('keeps each Sendmail entry to its own line instead of reading the next host\'s error', () => {
+  it("keeps each Sendmail entry to its own line instead of reading the next host's error", () => {
     const rs = load('lhost-v5sendmail-05').recipients;
-    expect(rs.map((r) => r.address)).toEqual(['kijitora@example.edu', 'kuroneko@example.or.jp', 'kijitora@example.org', 'mikeneko@example.co.jp']);
+    expect(rs.map((r) => r.address)).toEqual([
+      'kijitora@example.edu',
+      'kuroneko@example.or.jp',
+      'kijitora@example.org',
+      'mikeneko@example.co.jp',
+    ]);
     expect(rs.map((r) => r.hardSoft)).toEqual(['soft', 'hard', 'hard', 'hard']);
   });
 
@@ -72,7 +78,7 @@ describe('bounce analysis: causes found in the Sisimai mismatch review', () => {
     expect(r.address).toBe('postmaster@cx.libsisimai.org');
   });
 
-  it('prefers the remote server\'s permanent enhanced status over the reporter\'s 4.x.x downgrade', () => {
+  it("prefers the remote server's permanent enhanced status over the reporter's 4.x.x downgrade", () => {
     const [r] = load('rhost-franceptt-10').recipients;
     expect(r.status).toBe('5.5.0');
   });

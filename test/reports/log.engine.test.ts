@@ -19,7 +19,9 @@ const grok = readdirSync(GROK)
 
 describe('Postfix lines of postfix-grok-patterns (BSD-3-Clause)', () => {
   const deliveries = grok.filter((c) => typeof c.results.postfix_status === 'string');
-  const rejects = grok.filter((c) => c.results.postfix_action === 'reject' && c.results.postfix_status_code !== undefined);
+  const rejects = grok.filter(
+    (c) => c.results.postfix_action === 'reject' && c.results.postfix_status_code !== undefined,
+  );
 
   it('covers the delivery and reject cases of the suite', () => {
     expect(deliveries.length).toBeGreaterThanOrEqual(18);
@@ -31,10 +33,20 @@ describe('Postfix lines of postfix-grok-patterns (BSD-3-Clause)', () => {
       const ev = parsePostfixMessage(c.data);
       expect(ev, c.data).not.toBeNull();
       const want = String(c.results.postfix_status);
-      const kind = { sent: 'sent', deferred: 'deferred', bounced: 'bounced', expired: 'expired', 'undeliverable-but-not-cached': 'bounced' }[want];
+      const kind = {
+        sent: 'sent',
+        deferred: 'deferred',
+        bounced: 'bounced',
+        expired: 'expired',
+        'undeliverable-but-not-cached': 'bounced',
+      }[want];
       expect(ev!.kind).toBe(kind);
       expect(ev!.queueId).toBe(String(c.results.postfix_queueid));
-      const response = c.results.postfix_smtp_response ?? c.results.postfix_error_response ?? c.results.postfix_local_response ?? c.results.postfix_pipe_response;
+      const response =
+        c.results.postfix_smtp_response ??
+        c.results.postfix_error_response ??
+        c.results.postfix_local_response ??
+        c.results.postfix_pipe_response;
       if (response !== undefined) expect(ev!.response).toBe(String(response));
       const dsn = /dsn=([\d.]+)/.exec(String(c.results.postfix_keyvalue_data ?? ''))?.[1];
       if (dsn) expect(ev!.dsn).toBe(dsn);
@@ -44,7 +56,11 @@ describe('Postfix lines of postfix-grok-patterns (BSD-3-Clause)', () => {
   for (const c of rejects) {
     it(`${c.file}: reject ${String(c.results.postfix_status_code)}`, () => {
       const ev = parsePostfixMessage(c.data);
-      expect(ev, c.data).toMatchObject({ kind: 'rejected', code: Number(c.results.postfix_status_code), stage: String(c.results.postfix_smtp_stage) });
+      expect(ev, c.data).toMatchObject({
+        kind: 'rejected',
+        code: Number(c.results.postfix_status_code),
+        stage: String(c.results.postfix_smtp_stage),
+      });
       if (c.results.postfix_status_code_enhanced) expect(ev!.dsn).toBe(String(c.results.postfix_status_code_enhanced));
       if (c.results.postfix_client_ip) expect(ev!.clientIp).toBe(String(c.results.postfix_client_ip));
     });
@@ -57,7 +73,9 @@ describe('Postfix lines of postfix-grok-patterns (BSD-3-Clause)', () => {
   });
 
   it('streams all suite lines with syslog prefixes and counts them', async () => {
-    const text = grok.map((c, i) => `Mar  4 10:00:${String(i % 60).padStart(2, '0')} mail postfix/smtp[${1000 + i}]: ${c.data}`).join('\n');
+    const text = grok
+      .map((c, i) => `Mar  4 10:00:${String(i % 60).padStart(2, '0')} mail postfix/smtp[${1000 + i}]: ${c.data}`)
+      .join('\n');
     const r = await analyzeLog([text]);
     expect(r.lines).toBe(text.split('\n').length);
     // Independent count: every suite line carrying a status= field (some are in tls_features_*).
@@ -68,7 +86,10 @@ describe('Postfix lines of postfix-grok-patterns (BSD-3-Clause)', () => {
     expect(r.deliveries.expired).toBe(count(/status=expired/));
     expect(r.deliveries.sent).toBeGreaterThanOrEqual(9);
     const spam = r.topPatterns.find((p) => p.remoteDomain === 'gmail.com' && p.kind === 'bounced');
-    expect(spam).toMatchObject({ category: 'spam_content', explanation: { provider: 'Gmail', findingCode: 'SMTP_SPAM_REJECTED' } });
+    expect(spam).toMatchObject({
+      category: 'spam_content',
+      explanation: { provider: 'Gmail', findingCode: 'SMTP_SPAM_REJECTED' },
+    });
     expect(spam!.examples.length).toBeGreaterThan(0);
     expect(r.topPatterns.some((p) => p.kind === 'rejected' && p.category === 'blocklisted')).toBe(true);
   });
@@ -82,8 +103,14 @@ describe('Exim and Sendmail logs', () => {
     expect(r.rejections).toBe(2);
     expect(r.messages).toEqual({ sent: 1, bounced: 3, deferred: 2 });
     const byDomain = Object.fromEntries(r.topPatterns.map((p) => [`${p.kind}:${p.remoteDomain}`, p]));
-    expect(byDomain['bounced:example.org']).toMatchObject({ category: 'recipient_unknown', explanation: { findingCode: 'SMTP_RECIPIENT_UNKNOWN' } });
-    expect(byDomain['bounced:outlook.com']).toMatchObject({ category: 'blocklisted', explanation: { provider: 'Microsoft' } });
+    expect(byDomain['bounced:example.org']).toMatchObject({
+      category: 'recipient_unknown',
+      explanation: { findingCode: 'SMTP_RECIPIENT_UNKNOWN' },
+    });
+    expect(byDomain['bounced:outlook.com']).toMatchObject({
+      category: 'blocklisted',
+      explanation: { provider: 'Microsoft' },
+    });
     expect(byDomain['deferred:gmail.com']).toMatchObject({ category: 'rate_limited' });
     expect(byDomain['bounced:example.com']).toMatchObject({ category: 'mailbox_full' });
     expect(r.topPatterns.find((p) => p.kind === 'rejected' && p.category === 'relay_denied')).toBeDefined();
@@ -96,18 +123,37 @@ describe('Exim and Sendmail logs', () => {
     expect(r.deliveries).toEqual({ sent: 1, deferred: 2, bounced: 2, expired: 0 });
     expect(r.rejections).toBe(1);
     const cats = r.topPatterns.map((p) => `${p.kind}:${p.category}`).sort();
-    expect(cats).toEqual(['bounced:mailbox_full', 'bounced:recipient_unknown', 'deferred:connection', 'deferred:greylisted', 'rejected:relay_denied']);
+    expect(cats).toEqual([
+      'bounced:mailbox_full',
+      'bounced:recipient_unknown',
+      'deferred:connection',
+      'deferred:greylisted',
+      'rejected:relay_denied',
+    ]);
   });
 
   it('groups replies that differ only in addresses, IPs and ids', () => {
-    const a = normalizeReply('host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>: User unknown (in reply to RCPT TO command)');
-    const b = normalizeReply('host mx2.example.com[192.0.2.2] said: 550 5.1.1 <zz@example.com>: User unknown (in reply to RCPT TO command)');
+    const a = normalizeReply(
+      'host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>: User unknown (in reply to RCPT TO command)',
+    );
+    const b = normalizeReply(
+      'host mx2.example.com[192.0.2.2] said: 550 5.1.1 <zz@example.com>: User unknown (in reply to RCPT TO command)',
+    );
     expect(a).toBe(b);
     expect(a).toBe('550 5.1.1 <address>: User unknown');
   });
 
   it('parses lines with RFC 5424-style timestamps too', () => {
-    const ev = parseLogLine('2024-03-04T10:00:02.123456+00:00 mail postfix/smtp[123]: 4TpQ1Z0XyKz9: to=<u@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.0, status=deferred (host mx.example.com[192.0.2.1] said: 421 4.7.0 Try again later (in reply to end of DATA command))');
-    expect(ev).toMatchObject({ mta: 'postfix', kind: 'deferred', queueId: '4TpQ1Z0XyKz9', dsn: '4.7.0', relay: 'mx.example.com', relayIp: '192.0.2.1' });
+    const ev = parseLogLine(
+      '2024-03-04T10:00:02.123456+00:00 mail postfix/smtp[123]: 4TpQ1Z0XyKz9: to=<u@example.com>, relay=mx.example.com[192.0.2.1]:25, delay=1, delays=0/0/0/1, dsn=4.7.0, status=deferred (host mx.example.com[192.0.2.1] said: 421 4.7.0 Try again later (in reply to end of DATA command))',
+    );
+    expect(ev).toMatchObject({
+      mta: 'postfix',
+      kind: 'deferred',
+      queueId: '4TpQ1Z0XyKz9',
+      dsn: '4.7.0',
+      relay: 'mx.example.com',
+      relayIp: '192.0.2.1',
+    });
   });
 });

@@ -30,7 +30,10 @@ const word = (i: number): string => i.toString(26).replace(/./g, (c) => String.f
 function line(i: number): string {
   const qid = (0x100000 + (i % 200_000)).toString(16).toUpperCase() + 'A';
   const dom = DOMAINS[i % DOMAINS.length];
-  const reply = REPLIES[i % REPLIES.length].replace(/\{n\}/g, String(i)).replace(/\{b\}/g, String(i % 250)).replace(/\{w\}/g, word(i));
+  const reply = REPLIES[i % REPLIES.length]
+    .replace(/\{n\}/g, String(i))
+    .replace(/\{b\}/g, String(i % 250))
+    .replace(/\{w\}/g, word(i));
   switch (i % 4) {
     case 0:
       return `Mar  4 10:00:00 mail postfix/smtp[${i % 30000}]: ${qid}: to=<user${i}@${dom}>, relay=mx.${dom}[198.51.100.${i % 250}]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as ${i})`;
@@ -82,7 +85,9 @@ describe('log analyser memory bound', () => {
     gc();
     peak = Math.max(peak, process.memoryUsage().heapUsed - base);
     const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
-    console.log(`log analyser: ${mib(total)} MiB / ${r.lines} lines streamed; peak heap growth after GC ${mib(peak)} MiB; patterns evicted ${r.patternsEvicted}`);
+    console.log(
+      `log analyser: ${mib(total)} MiB / ${r.lines} lines streamed; peak heap growth after GC ${mib(peak)} MiB; patterns evicted ${r.patternsEvicted}`,
+    );
     expect(total).toBeGreaterThanOrEqual(TOTAL);
     expect(r.deliveries.sent + r.deliveries.bounced + r.deliveries.deferred).toBe(r.lines);
     expect(r.topPatterns.length).toBe(20);

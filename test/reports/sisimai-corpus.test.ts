@@ -32,7 +32,9 @@ function check(): Outcome[] {
     let entry = cache.get(row.file);
     if (!entry) {
       const raw = readFileSync(join(DIR, row.file));
-      const decoded = leaves(parseMime(raw)).map((p) => p.text).join('\n');
+      const decoded = leaves(parseMime(raw))
+        .map((p) => p.text)
+        .join('\n');
       entry = { raw: `${raw.toString('latin1')}\n${decoded}`.toLowerCase(), result: analyzeBounce(raw) };
       cache.set(row.file, entry);
     }
@@ -40,7 +42,13 @@ function check(): Outcome[] {
     const r = entry.result.recipients[index - 1];
     const wantClass = row.delivery_status ? row.delivery_status[0] : '';
     const wantHard = row.hard_bounce === 'true' ? 'hard' : 'soft';
-    if (!r) return { file: row.file, index, ok: false, why: `no recipient #${index} (got ${entry.result.recipients.length}, format ${entry.result.format})` };
+    if (!r)
+      return {
+        file: row.file,
+        index,
+        ok: false,
+        why: `no recipient #${index} (got ${entry.result.recipients.length}, format ${entry.result.format})`,
+      };
     const addressOk = /^[^@\s]+@[^@\s]+$/.test(r.address) && entry.raw.includes(r.address.toLowerCase());
     const gotClass = r.status ? r.status[0] : '';
     const problems = [
@@ -48,7 +56,12 @@ function check(): Outcome[] {
       gotClass === wantClass ? '' : `class ${gotClass || '-'} want ${wantClass || '-'} (${r.status})`,
       r.hardSoft === wantHard ? '' : `${r.hardSoft} want ${wantHard} [${row.reason}; ${r.explanation.findingCode}]`,
     ].filter(Boolean);
-    return { file: row.file, index, ok: problems.length === 0, why: `${problems.join('; ')} | ${(r.diagnosticCode ?? '').slice(0, 100)}` };
+    return {
+      file: row.file,
+      index,
+      ok: problems.length === 0,
+      why: `${problems.join('; ')} | ${(r.diagnosticCode ?? '').slice(0, 100)}`,
+    };
   });
 }
 
@@ -58,7 +71,8 @@ describe('Sisimai bounce corpus', () => {
     const ok = outcomes.filter((o) => o.ok).length;
     const share = ok / outcomes.length;
     console.log(`Sisimai corpus: ${ok}/${outcomes.length} recipients match (${(share * 100).toFixed(1)}%)`);
-    if (process.env.SISIMAI_VERBOSE) for (const o of outcomes.filter((x) => !x.ok)) console.log(`  ${o.file}#${o.index}: ${o.why}`);
+    if (process.env.SISIMAI_VERBOSE)
+      for (const o of outcomes.filter((x) => !x.ok)) console.log(`  ${o.file}#${o.index}: ${o.why}`);
     expect(share).toBeGreaterThanOrEqual(0.92);
   });
 

@@ -32,9 +32,14 @@ compat IN AAAA ::7f00:1
     ['the literal ::7f00:1', '::7f00:1'],
     ['a name whose AAAA is ::7f00:1', 'compat.test'],
   ])('smtp probe of %s: TARGET_NOT_ALLOWED', async (_what, host) => {
-    const res = await request(t.url).post('/v1/checks?wait=30').set(auth(TENANT_A_KEY)).send({ kind: 'smtp', host, ports: [2525] });
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'smtp', host, ports: [2525] });
     expect(res.status).toBe(200);
-    const finding = (res.body.findings as { code: string; evidence?: { ip?: string; range?: string }; detail: string }[]).find((f) => f.code === 'TARGET_NOT_ALLOWED');
+    const finding = (
+      res.body.findings as { code: string; evidence?: { ip?: string; range?: string }; detail: string }[]
+    ).find((f) => f.code === 'TARGET_NOT_ALLOWED');
     expect(finding, JSON.stringify(res.body.findings)).toBeDefined();
     expect(finding!.evidence).toMatchObject({ range: 'ipv4Compatible' });
     expect(finding!.detail).toMatch(/IPv4-compatible/);
@@ -42,14 +47,20 @@ compat IN AAAA ::7f00:1
   });
 
   it('webhook URL http://[::127.0.0.1]/: 400 TARGET_NOT_ALLOWED naming the url field', async () => {
-    const res = await request(t.url).post('/v1/webhooks').set(auth(TENANT_A_KEY)).send({ url: 'http://[::127.0.0.1]/', events: ['check.completed'] });
+    const res = await request(t.url)
+      .post('/v1/webhooks')
+      .set(auth(TENANT_A_KEY))
+      .send({ url: 'http://[::127.0.0.1]/', events: ['check.completed'] });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.code).toBe('TARGET_NOT_ALLOWED');
     expect(res.body.errors).toEqual([{ field: 'url', message: expect.stringMatching(/IPv4-compatible/) }]);
     // The same host in its IPv4-mapped form is loopback, which this harness allows: the policy
     // judges mapped addresses as their IPv4 and only the deprecated form outright.
-    const mapped = await request(t.url).post('/v1/webhooks').set(auth(TENANT_A_KEY)).send({ url: 'http://[::ffff:127.0.0.1]/', events: ['check.completed'] });
+    const mapped = await request(t.url)
+      .post('/v1/webhooks')
+      .set(auth(TENANT_A_KEY))
+      .send({ url: 'http://[::ffff:127.0.0.1]/', events: ['check.completed'] });
     expect(mapped.status).toBe(201);
   });
 });

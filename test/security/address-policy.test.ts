@@ -58,9 +58,21 @@ describe('IPv6 forms that carry an IPv4 address', () => {
   });
 
   it('names the embedded address and its range in the reason', () => {
-    expect(checkAddress('2002:7f00:1::1', NONE)).toMatchObject({ allowed: false, range: 'loopback', reason: expect.stringContaining('carrying 127.0.0.1, a loopback address') });
-    expect(checkAddress('::7f00:1', NONE)).toMatchObject({ allowed: false, range: 'ipv4Compatible', reason: expect.stringContaining('IPv4-compatible') });
-    expect(checkAddress('64:ff9b::a01:203', NONE)).toMatchObject({ allowed: false, range: 'private', reason: expect.stringContaining('10.1.2.3') });
+    expect(checkAddress('2002:7f00:1::1', NONE)).toMatchObject({
+      allowed: false,
+      range: 'loopback',
+      reason: expect.stringContaining('carrying 127.0.0.1, a loopback address'),
+    });
+    expect(checkAddress('::7f00:1', NONE)).toMatchObject({
+      allowed: false,
+      range: 'ipv4Compatible',
+      reason: expect.stringContaining('IPv4-compatible'),
+    });
+    expect(checkAddress('64:ff9b::a01:203', NONE)).toMatchObject({
+      allowed: false,
+      range: 'private',
+      reason: expect.stringContaining('10.1.2.3'),
+    });
   });
 
   it('leaves plain addresses as they were', () => {
@@ -79,7 +91,8 @@ describe('IPv6 forms that carry an IPv4 address', () => {
     expect(checkAddress('::8.8.8.8', NONE)).toMatchObject({ allowed: false, range: 'ipv4Compatible' });
     expect(checkAddress('::FFFF:8.8.8.8', NONE)).toMatchObject({ allowed: true, range: 'unicast' });
     // Shorthand and octal IPv4 (inet_aton forms) are not addresses here: refused, never guessed.
-    for (const odd of ['127.1', '010.0.0.1', '0x7f.0.0.1', '2130706433']) expect(checkAddress(odd, NONE)).toMatchObject({ allowed: false, range: 'invalid' });
+    for (const odd of ['127.1', '010.0.0.1', '0x7f.0.0.1', '2130706433'])
+      expect(checkAddress(odd, NONE)).toMatchObject({ allowed: false, range: 'invalid' });
   });
 });
 

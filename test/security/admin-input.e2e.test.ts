@@ -16,7 +16,8 @@ describe('allowedKinds: the same validation on every admin input', () => {
   });
 
   const createTenant = (body: object) => request(t.url).post('/v1/admin/tenants').set(auth(ADMIN_TOKEN)).send(body);
-  const putAccess = (id: string, body: object) => request(t.url).put(`/v1/admin/tenants/${id}/browser-access`).set(auth(ADMIN_TOKEN)).send(body);
+  const putAccess = (id: string, body: object) =>
+    request(t.url).put(`/v1/admin/tenants/${id}/browser-access`).set(auth(ADMIN_TOKEN)).send(body);
 
   function expectUnknownKinds(res: request.Response, ...names: string[]) {
     expect(res.status).toBe(400);
@@ -43,7 +44,9 @@ describe('allowedKinds: the same validation on every admin input', () => {
     const viaPut = expectUnknownKinds(await putAccess('kinds-b', { allowedKinds: ['nope'] }), 'nope');
     expect(viaPut).toBe(viaCreate);
     // The stored kinds are unchanged by the refused update.
-    expect((await request(t.url).get('/v1/admin/tenants/kinds-b/browser-access').set(auth(ADMIN_TOKEN))).body.allowedKinds).toEqual(['mx', 'dns']);
+    expect(
+      (await request(t.url).get('/v1/admin/tenants/kinds-b/browser-access').set(auth(ADMIN_TOKEN))).body.allowedKinds,
+    ).toEqual(['mx', 'dns']);
   });
 
   it('non-string entries are refused as well, never a 500', async () => {

@@ -41,14 +41,19 @@ describe('ADMIN_TOKEN minimum length', () => {
     const good = join(dir, 'good');
     writeFileSync(short, 'admin-token-0123456789\n');
     writeFileSync(good, `${LONG}\n`);
-    expect(problemsOf({ ADMIN_TOKEN_FILE: short })[0]).toMatch(/^ADMIN_TOKEN_FILE: must be at least 32 characters \(got 22\)/);
+    expect(problemsOf({ ADMIN_TOKEN_FILE: short })[0]).toMatch(
+      /^ADMIN_TOKEN_FILE: must be at least 32 characters \(got 22\)/,
+    );
     expect(loadConfig({ ADMIN_TOKEN_FILE: good }).adminToken).toBe(LONG);
   });
 
   it('the server refuses to start with a short token: exit 78 and the variable named', async () => {
     const main = join(ROOT, 'dist', 'src', 'main.js');
     expect(existsSync(main), 'run npm run build first').toBe(true);
-    const err = (await run('node', [main], { timeout: 30_000, env: { ...process.env, ADMIN_TOKEN: 'admin-token-0123456789', DATABASE_URL: 'sqlite::memory:' } }).catch((e) => e)) as { code: number; stderr: string };
+    const err = (await run('node', [main], {
+      timeout: 30_000,
+      env: { ...process.env, ADMIN_TOKEN: 'admin-token-0123456789', DATABASE_URL: 'sqlite::memory:' },
+    }).catch((e) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(78);
     expect(err.stderr).toContain('ADMIN_TOKEN: must be at least 32 characters');
     expect(err.stderr).not.toContain('admin-token-0123456789');

@@ -29,7 +29,14 @@ describe('failed-authentication throttle', () => {
   const nextIp = () => `198.51.100.${++n}`;
 
   beforeAll(async () => {
-    const env = { ROLE: 'api', TRUST_PROXY: 'true', QUEUE_PREFIX: prefix, AUTH_FAIL_LIMIT: String(LIMIT), AUTH_FAIL_WINDOW_S: String(WINDOW_S), RATE_LIMIT_RPM: '0' };
+    const env = {
+      ROLE: 'api',
+      TRUST_PROXY: 'true',
+      QUEUE_PREFIX: prefix,
+      AUTH_FAIL_LIMIT: String(LIMIT),
+      AUTH_FAIL_WINDOW_S: String(WINDOW_S),
+      RATE_LIMIT_RPM: '0',
+    };
     // Two API replicas on one Redis.
     [a, b] = await Promise.all([startTestApp(env), startTestApp(env)]);
     redis = new Redis(a.config.redisUrl);
@@ -100,13 +107,19 @@ describe('failed-authentication throttle', () => {
 
   it('one request counts once (CORS and rate-limit middleware that peek at the key do not count)', async () => {
     const ip = nextIp();
-    for (let i = 0; i < LIMIT; i++) expect((await get(a, ip, BAD).set('Origin', 'https://elsewhere.example')).status).toBe(401);
+    for (let i = 0; i < LIMIT; i++)
+      expect((await get(a, ip, BAD).set('Origin', 'https://elsewhere.example')).status).toBe(401);
     expectBlocked(await get(a, ip, BAD));
   });
 
   it('GraphQL over HTTP: UNAUTHENTICATED, then RATE_LIMITED with retryAfter, for any key', async () => {
     const ip = nextIp();
-    const gql = (key: string) => request(a.url).post('/graphql').set('X-Forwarded-For', ip).set('Authorization', key).send({ query: '{ checks { items { id } } }' });
+    const gql = (key: string) =>
+      request(a.url)
+        .post('/graphql')
+        .set('X-Forwarded-For', ip)
+        .set('Authorization', key)
+        .send({ query: '{ checks { items { id } } }' });
     for (let i = 0; i < LIMIT; i++) expect((await gql(BAD)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     for (const key of [BAD, `Bearer ${TENANT_A_KEY}`]) {
       const e = (await gql(key)).body.errors[0].extensions;
@@ -123,13 +136,26 @@ describe('failed-authentication throttle', () => {
         super(address, protocols, { headers: { 'X-Forwarded-For': ip } });
       }
     }
-    const client = createClient({ url, webSocketImpl: ForwardedWebSocket, connectionParams: { authorization: BAD }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url,
+      webSocketImpl: ForwardedWebSocket,
+      connectionParams: { authorization: BAD },
+      retryAttempts: 0,
+      lazy: true,
+    });
     const codes: string[] = [];
     const retryAfter: number[] = [];
     try {
       for (let i = 0; i <= LIMIT; i++) {
         const errs = await new Promise<{ extensions?: { code?: string; retryAfter?: number } }[]>((resolve) => {
-          client.subscribe({ query: '{ checks { items { id } } }' }, { next: (r) => resolve((r.errors ?? []) as never), error: (e) => resolve(Array.isArray(e) ? e : [{ extensions: { code: String(e) } }]), complete: () => undefined });
+          client.subscribe(
+            { query: '{ checks { items { id } } }' },
+            {
+              next: (r) => resolve((r.errors ?? []) as never),
+              error: (e) => resolve(Array.isArray(e) ? e : [{ extensions: { code: String(e) } }]),
+              complete: () => undefined,
+            },
+          );
         });
         codes.push(errs[0]?.extensions?.code ?? 'none');
         if (errs[0]?.extensions?.retryAfter) retryAfter.push(errs[0].extensions.retryAfter);
@@ -166,7 +192,8 @@ describe('failed-authentication throttle', () => {
     // 127.0.0.2 is another loopback source address: only it gets blocked.
     const from2 = new Agent({ localAddress: '127.0.0.2' });
     try {
-      const send = (key: string) => fetch(`${a.url}/v1/checks`, { headers: { authorization: key }, dispatcher: from2 } as RequestInit);
+      const send = (key: string) =>
+        fetch(`${a.url}/v1/checks`, { headers: { authorization: key }, dispatcher: from2 } as RequestInit);
       for (let i = 0; i < LIMIT; i++) expect((await send(BAD)).status).toBe(401);
       const blocked = await send(`Bearer ${TENANT_A_KEY}`);
       expect(blocked.status).toBe(429);
@@ -187,9 +214,22 @@ describe('AuthThrottle details', () => {
 
   it('fails open when Redis is unreachable (a real refused connection)', async () => {
     const port = await freePort();
-    const dead = new Redis({ port, host: '127.0.0.1', lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const dead = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     const errors: unknown[] = [];
-    const throttle = new AuthThrottle({ redis: dead, prefix: 'dead', limit: 1, windowS: 60, onRedisError: (e) => errors.push(e) });
+    const throttle = new AuthThrottle({
+      redis: dead,
+      prefix: 'dead',
+      limit: 1,
+      windowS: 60,
+      onRedisError: (e) => errors.push(e),
+    });
     try {
       await expect(throttle.failed('192.0.2.1')).resolves.toBeUndefined();
       await expect(throttle.failed('192.0.2.1')).resolves.toBeUndefined();

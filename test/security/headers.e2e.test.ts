@@ -22,14 +22,20 @@ describe('security headers', () => {
 
   describe('Cache-Control: no-store on every API answer', () => {
     it('the answers that show a secret once: a new API key, a webhook signing secret', async () => {
-      const tenant = await request(t.url).post('/v1/admin/tenants').set(auth(ADMIN_TOKEN)).send({ id: 'cache', name: 'Cache' });
+      const tenant = await request(t.url)
+        .post('/v1/admin/tenants')
+        .set(auth(ADMIN_TOKEN))
+        .send({ id: 'cache', name: 'Cache' });
       expect(tenant.status).toBe(201);
       expect(tenant.headers['cache-control']).toBe('no-store');
       const key = await request(t.url).post('/v1/admin/tenants/cache/keys').set(auth(ADMIN_TOKEN)).send({});
       expect(key.status).toBe(201);
       expect(key.body.key).toMatch(/^sk_/);
       expect(key.headers['cache-control']).toBe('no-store');
-      const hook = await request(t.url).post('/v1/webhooks').set(auth(key.body.key as string)).send({ url: 'https://example.com/hook', events: ['check.completed'] });
+      const hook = await request(t.url)
+        .post('/v1/webhooks')
+        .set(auth(key.body.key as string))
+        .send({ url: 'https://example.com/hook', events: ['check.completed'] });
       expect(hook.status).toBe(201);
       expect(hook.body.secret).toMatch(/^whsec_/);
       expect(hook.headers['cache-control']).toBe('no-store');
@@ -38,11 +44,20 @@ describe('security headers', () => {
     it('reads, GraphQL and every kind of error', async () => {
       const answers = {
         'GET /v1/checks 200': await request(t.url).get('/v1/checks').set(auth(TENANT_A_KEY)),
-        'POST /graphql 200': await request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({ query: '{ findingCatalog { code } }' }),
+        'POST /graphql 200': await request(t.url)
+          .post('/graphql')
+          .set(auth(TENANT_A_KEY))
+          .send({ query: '{ findingCatalog { code } }' }),
         'no key 401': await request(t.url).get('/v1/checks'),
-        'bad admin token 401': await request(t.url).get('/v1/admin/tenants/cache/keys').set(auth(`${ADMIN_TOKEN}x`)),
+        'bad admin token 401': await request(t.url)
+          .get('/v1/admin/tenants/cache/keys')
+          .set(auth(`${ADMIN_TOKEN}x`)),
         'validation 400': await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).send({ kind: 'mx' }),
-        'malformed JSON 400': await request(t.url).post('/v1/checks').set(auth(TENANT_A_KEY)).set('Content-Type', 'application/json').send('{"kind":'),
+        'malformed JSON 400': await request(t.url)
+          .post('/v1/checks')
+          .set(auth(TENANT_A_KEY))
+          .set('Content-Type', 'application/json')
+          .send('{"kind":'),
         'unknown route 404': await request(t.url).get('/v1/nothing-here').set(auth(TENANT_A_KEY)),
       };
       for (const [what, res] of Object.entries(answers)) {
@@ -54,7 +69,8 @@ describe('security headers', () => {
 
     it('a 429 from the rate limiter, answered before any route', async () => {
       let last: request.Response | undefined;
-      for (let i = 0; i < 25 && last?.status !== 429; i++) last = await request(t.url).get('/v1/checks').set(auth(TENANT_B_KEY));
+      for (let i = 0; i < 25 && last?.status !== 429; i++)
+        last = await request(t.url).get('/v1/checks').set(auth(TENANT_B_KEY));
       expect(last!.status).toBe(429);
       expect(last!.headers['cache-control']).toBe('no-store');
     });
@@ -91,7 +107,10 @@ describe('security headers', () => {
 
     it('every script and stylesheet the page references answers 200 with its type and nosniff', async () => {
       const html = (await request(t.url).get('/docs')).text;
-      const refs = [...html.matchAll(/<script[^>]*\ssrc=["']([^"']+)["']/g), ...html.matchAll(/<link[^>]*\shref=["']([^"']+)["']/g)].map((m) => m[1]!);
+      const refs = [
+        ...html.matchAll(/<script[^>]*\ssrc=["']([^"']+)["']/g),
+        ...html.matchAll(/<link[^>]*\shref=["']([^"']+)["']/g),
+      ].map((m) => m[1]!);
       expect(refs.filter((r) => r.endsWith('.js')).length).toBeGreaterThanOrEqual(3);
       expect(refs.filter((r) => r.endsWith('.css')).length).toBeGreaterThanOrEqual(1);
       for (const ref of refs) {
@@ -114,16 +133,22 @@ describe('security headers', () => {
       await page.addInitScript(() => {
         const w = window as unknown as { __csp: string[] };
         w.__csp = [];
-        document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+        document.addEventListener('securitypolicyviolation', (e) =>
+          w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+        );
       });
       await page.goto(`${t.url}/docs`);
       await page.waitForSelector('.swagger-ui .info .title', { timeout: 30_000 });
       expect(await page.textContent('.swagger-ui .info .title')).toContain('smtp-doctor');
       // The operations are listed (the spec came from swagger-ui-init.js) and styled by swagger-ui.css.
       expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
-      expect(await page.evaluate(() => getComputedStyle(document.querySelector('.swagger-ui .opblock')!).borderRadius)).not.toBe('0px');
+      expect(
+        await page.evaluate(() => getComputedStyle(document.querySelector('.swagger-ui .opblock')!).borderRadius),
+      ).not.toBe('0px');
       // The inline style of the icon sprite applied (allowed by hash): the sprite takes no room.
-      expect(await page.evaluate(() => getComputedStyle(document.querySelector('body > svg')!).position)).toBe('absolute');
+      expect(await page.evaluate(() => getComputedStyle(document.querySelector('body > svg')!).position)).toBe(
+        'absolute',
+      );
       // Open an operation and its "Try it out" form: more of the UI renders, still under the CSP.
       await page.locator('.opblock-summary').first().click();
       await page.locator('.try-out__btn').first().click();
@@ -134,7 +159,11 @@ describe('security headers', () => {
     });
 
     it('another site cannot frame it', async () => {
-      const site = await startPageServer('localhost', () => `<!doctype html><title>framer</title><iframe id="f" src="${t.url}/docs" width="800" height="600"></iframe>`);
+      const site = await startPageServer(
+        'localhost',
+        () =>
+          `<!doctype html><title>framer</title><iframe id="f" src="${t.url}/docs" width="800" height="600"></iframe>`,
+      );
       try {
         const page = await (await browser.newContext()).newPage();
         await page.goto(site.origin);

@@ -71,8 +71,14 @@ describe('linear-time regex engine', () => {
       for (const s of inputs) {
         const want = v8.exec(s);
         const got = re.exec(s);
-        const same = want === null ? got === null : got !== null && got.index === want.index && JSON.stringify([...got]) === JSON.stringify([...want]);
-        if (!same || re.test(s) !== v8.test(s)) mismatches.push(`${where} ${JSON.stringify(s.slice(0, 120))}: V8 ${JSON.stringify(want)} vs ${JSON.stringify(got)}`);
+        const same =
+          want === null
+            ? got === null
+            : got !== null && got.index === want.index && JSON.stringify([...got]) === JSON.stringify([...want]);
+        if (!same || re.test(s) !== v8.test(s))
+          mismatches.push(
+            `${where} ${JSON.stringify(s.slice(0, 120))}: V8 ${JSON.stringify(want)} vs ${JSON.stringify(got)}`,
+          );
       }
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
@@ -81,7 +87,9 @@ describe('linear-time regex engine', () => {
   it('finds every match as String.prototype.matchAll does', () => {
     const re = linearRegex(/<?([a-z0-9._%+=/!#$&'*-]+@[a-z0-9][a-z0-9.-]*\.[a-z]{2,})>?/i);
     const text = 'to <a@b.example>, c@d.example and  e@f.example.';
-    expect([...re.matchAll(text)].map((m) => [m.index, m[1]])).toEqual([...text.matchAll(new RegExp(re.source, 'gi'))].map((m) => [m.index, m[1]]));
+    expect([...re.matchAll(text)].map((m) => [m.index, m[1]])).toEqual(
+      [...text.matchAll(new RegExp(re.source, 'gi'))].map((m) => [m.index, m[1]]),
+    );
     expect(linearRegex(/a+/g).replaceAll('xaay a', '_')).toBe('x_y _');
   });
 });

@@ -41,7 +41,8 @@ function stringConstants(sf: ts.SourceFile): Map<string, ts.Expression> {
   const visit = (n: ts.Node): void => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
       const list = n.parent;
-      if (ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0) consts.set(n.name.text, n.initializer);
+      if (ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0)
+        consts.set(n.name.text, n.initializer);
     }
     ts.forEachChild(n, visit);
   };
@@ -96,9 +97,22 @@ export function collectSourceRegexes(root: string, srcDir = 'src'): FoundRegex[]
         const text = n.getText(sf);
         const end = text.lastIndexOf('/');
         const p = n.parent;
-        const linearEngine = ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === 'linearRegex' && p.arguments[0] === n;
-        found.push({ where: at(n), source: text.slice(1, end), flags: text.slice(end + 1), ...(linearEngine ? { linearEngine } : {}) });
-      } else if ((ts.isNewExpression(n) || ts.isCallExpression(n)) && ts.isIdentifier(n.expression) && n.expression.text === 'RegExp') {
+        const linearEngine =
+          ts.isCallExpression(p) &&
+          ts.isIdentifier(p.expression) &&
+          p.expression.text === 'linearRegex' &&
+          p.arguments[0] === n;
+        found.push({
+          where: at(n),
+          source: text.slice(1, end),
+          flags: text.slice(end + 1),
+          ...(linearEngine ? { linearEngine } : {}),
+        });
+      } else if (
+        (ts.isNewExpression(n) || ts.isCallExpression(n)) &&
+        ts.isIdentifier(n.expression) &&
+        n.expression.text === 'RegExp'
+      ) {
         const [pattern, flagsArg] = n.arguments ?? [];
         if (pattern) {
           const flags = flagsArg ? (staticString(flagsArg, consts) ?? '') : '';

@@ -39,7 +39,9 @@ type Verdict = { linear: true; how: string } | { linear: false; why: string };
  * seed recheck is deterministic, so the cache changes no outcome; a fresh checkout (CI) runs all.
  */
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'regex-scan');
-const RECHECK_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'recheck', 'package.json'), 'utf8')) as { version: string }).version;
+const RECHECK_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'node_modules', 'recheck', 'package.json'), 'utf8')) as { version: string }
+).version;
 const CACHE_FILE = join(CACHE_DIR, `verdicts-${RECHECK_VERSION}.json`);
 const cached: Record<string, Verdict> = (() => {
   try {
@@ -62,7 +64,8 @@ function verdict(source: string, flags: string, fresh = false): Verdict {
     else {
       const d = diagnose(source, flags.replace(/[gy]/g, ''));
       if (d.status === 'safe') v = { linear: true, how: `recheck ${d.checker}` };
-      else if (d.status === 'vulnerable') v = { linear: false, why: `${d.complexity.summary}, e.g. ${d.attack.pattern}` };
+      else if (d.status === 'vulnerable')
+        v = { linear: false, why: `${d.complexity.summary}, e.g. ${d.attack.pattern}` };
       else v = { linear: false, why: `recheck could not decide (${d.error.kind})` };
     }
     verdicts.set(key, v);
@@ -75,16 +78,21 @@ function verdict(source: string, flags: string, fresh = false): Verdict {
  * reviewed again). Each reason says why its input cannot make it slow.
  */
 const ALLOWED: Record<string, string> = {
-  '/<style[^>]*>([\\s\\S]*?)<\\/style>/gi': 'src/api/security-headers.ts: reads our own Swagger /docs page, built at start-up',
-  '/<script(?![^>]*\\ssrc\\s*=)[^>]*>([\\s\\S]*?)<\\/script>/gi': 'src/api/security-headers.ts: reads our own Swagger /docs page, built at start-up',
+  '/<style[^>]*>([\\s\\S]*?)<\\/style>/gi':
+    'src/api/security-headers.ts: reads our own Swagger /docs page, built at start-up',
+  '/<script(?![^>]*\\ssrc\\s*=)[^>]*>([\\s\\S]*?)<\\/script>/gi':
+    'src/api/security-headers.ts: reads our own Swagger /docs page, built at start-up',
   '/<[^>]+>/': 'src/cli/main.ts: reads the usage strings of our own check kinds',
   '/([A-Za-z0-9])((?:<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]{0,200}|\\?[^<>]{0,200}|\\/[^<>]{0,200}|[A-Za-z][^<>]{0,200})>)+)(?=[A-Za-z0-9])/g':
     'src/content-spam-check/analysis/obfuscation.analysis.ts SPLIT: every tag has one reading and at most 300 characters, so an attempt reads a bounded stretch per tag (linear, with that constant); recheck takes the large bounded repeats for a polynomial. worst-input.test.ts runs it on "a<!--" and "<!--<" runs',
   '/<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]*|\\?[^<>]*|(\\/)?(?:([A-Za-z][A-Za-z0-9:-]*)(?![A-Za-z0-9:-]))?[^<>]*)>/g':
     'src/content-spam-check/analysis/obfuscation.analysis.ts TAG: as SPLIT (comments bounded at 300), and it only reads a run SPLIT matched',
-  '/-----BEGIN CERTIFICATE-----[\\s\\S]+?-----END CERTIFICATE-----/g': "src/probe/probe.settings.ts: reads the operator's PEM bundle from the configuration",
-  '/^SPAMD\\/[\\d.]+\\s+(\\d+)\\s+(.*)$/': 'src/infra/spam/spamd.client.ts: one line (no line break, which the attack needs) of the reply of the spamd the operator configured',
-  '/^\\s*(-?\\d+(?:\\.\\d+)?)\\s+([A-Z0-9_]+)\\s*(.*)$/': 'src/infra/spam/spamd.client.ts: one line (no line break, which the attack needs) of the report of the spamd the operator configured',
+  '/-----BEGIN CERTIFICATE-----[\\s\\S]+?-----END CERTIFICATE-----/g':
+    "src/probe/probe.settings.ts: reads the operator's PEM bundle from the configuration",
+  '/^SPAMD\\/[\\d.]+\\s+(\\d+)\\s+(.*)$/':
+    'src/infra/spam/spamd.client.ts: one line (no line break, which the attack needs) of the reply of the spamd the operator configured',
+  '/^\\s*(-?\\d+(?:\\.\\d+)?)\\s+([A-Z0-9_]+)\\s*(.*)$/':
+    'src/infra/spam/spamd.client.ts: one line (no line break, which the attack needs) of the report of the spamd the operator configured',
 };
 
 /**
@@ -94,23 +102,22 @@ const ALLOWED: Record<string, string> = {
  * test walks. Keyed by file and the pattern argument as written.
  */
 const DYNAMIC: Record<string, string> = {
-  "src/common/text/linear-regex.ts: source":
+  'src/common/text/linear-regex.ts: source':
     'table: only patterns without an unbounded repeat reach V8 here (hasUnboundedRepeat), linear by construction',
   "src/content-spam-check/analysis/text.analysis.ts: `(?:^|[^a-z0-9])${entry.phrase.toLowerCase().replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&').replace(/ /g, '\\\\s+')}(?![a-z0-9])`":
     'table: spam-phrases.v2.json, scanned through PHRASE_PATTERNS',
-  "src/content-spam-check/analysis/text.analysis.ts: entry.pattern":
+  'src/content-spam-check/analysis/text.analysis.ts: entry.pattern':
     'table: spam-phrases.v2.json, scanned through PHRASE_PATTERNS',
   "src/dns/spf.macro.ts: `[${delims.replace(/[-\\\\\\]^]/g, '\\\\$&')}]`":
     'placeholder: a character class of escaped delimiter characters',
-  "src/dns/spf.parser.ts: `^[${letters}](\\\\d*)(r?)([.\\\\-+,/_=]*)$`":
+  'src/dns/spf.parser.ts: `^[${letters}](\\\\d*)(r?)([.\\\\-+,/_=]*)$`':
     'placeholder: a character class of fixed macro letters',
-  "src/ratelimit/redis-settings.ts: `^${name}:(.*)$`":
-    'placeholder: a fixed INFO field name of our own',
-  "src/reports/bounces/bounce.engine.ts: `^\\\\s*(?:out:|<<<)\\\\s*${code}[ -]`":
+  'src/ratelimit/redis-settings.ts: `^${name}:(.*)$`': 'placeholder: a fixed INFO field name of our own',
+  'src/reports/bounces/bounce.engine.ts: `^\\\\s*(?:out:|<<<)\\\\s*${code}[ -]`':
     'placeholder: a three-digit reply code',
   "src/reports/bounces/mime.parser.ts: `^${delimiter.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')}(?:--)?[ \\\\t]*\\\\r?$`":
     'placeholder: the escaped MIME boundary',
-  "src/reports/logs/log-line.parser.ts: `(?:^|[ ,])${key}=(<[^>]*>|[^,\\\\s]+)`":
+  'src/reports/logs/log-line.parser.ts: `(?:^|[ ,])${key}=(<[^>]*>|[^,\\\\s]+)`':
     'placeholder: a fixed field name (to, relay, dsn)',
 };
 
@@ -149,13 +156,29 @@ describe('ReDoS scan', () => {
     const found = collectSourceRegexes(ROOT);
     expect(found.length).toBeGreaterThan(300);
     // A literal, a constructor with a constant pattern, and a dynamic site, each from a known file.
-    expect(found.some((r) => r.where.startsWith('src/reports/logs/log-line.parser.ts') && r.source.startsWith('^(?:<\\d+>)?'))).toBe(true);
-    expect(found.some((r) => r.where.startsWith('src/dns/spf.parser.ts') && r.source.includes('(\\.') && !r.dynamic)).toBe(true);
-    expect(found.some((r) => r.dynamic?.file === 'src/reports/logs/log-line.parser.ts' && r.source.includes(`${PLACEHOLDER}=`))).toBe(true);
+    expect(
+      found.some(
+        (r) => r.where.startsWith('src/reports/logs/log-line.parser.ts') && r.source.startsWith('^(?:<\\d+>)?'),
+      ),
+    ).toBe(true);
+    expect(
+      found.some((r) => r.where.startsWith('src/dns/spf.parser.ts') && r.source.includes('(\\.') && !r.dynamic),
+    ).toBe(true);
+    expect(
+      found.some(
+        (r) => r.dynamic?.file === 'src/reports/logs/log-line.parser.ts' && r.source.includes(`${PLACEHOLDER}=`),
+      ),
+    ).toBe(true);
   });
 
   it('every RegExp built at run time is listed with how its patterns are covered', () => {
-    const sites = [...new Set(collectSourceRegexes(ROOT).filter((r) => r.dynamic).map(siteKey))].sort();
+    const sites = [
+      ...new Set(
+        collectSourceRegexes(ROOT)
+          .filter((r) => r.dynamic)
+          .map(siteKey),
+      ),
+    ].sort();
     expect(sites).toEqual(Object.keys(DYNAMIC).sort());
   });
 
@@ -180,13 +203,19 @@ describe('ReDoS scan', () => {
       expect(re.engine === 'automaton' || !hasUnboundedRepeat(re.source), where).toBe(true);
     }
     // The file the issue measured: the cubic marker pattern is among them, on the automaton.
-    expect(bouncePatterns().originalMessageMarkers.some((m) => m.source.includes('received: from') && m.engine === 'automaton')).toBe(true);
+    expect(
+      bouncePatterns().originalMessageMarkers.some(
+        (m) => m.source.includes('received: from') && m.engine === 'automaton',
+      ),
+    ).toBe(true);
     expect(linearRegex('^\\s*\\|?\\s*received: from', 'im').test(`${'\n'.repeat(4096)}x`)).toBe(false);
   });
 
   it('every regular expression V8 runs is linear, or allowed with a reason', () => {
     const all: FoundRegex[] = [
-      ...collectSourceRegexes(ROOT).filter((r) => !r.linearEngine && (!r.dynamic || DYNAMIC[siteKey(r)]?.startsWith('placeholder'))),
+      ...collectSourceRegexes(ROOT).filter(
+        (r) => !r.linearEngine && (!r.dynamic || DYNAMIC[siteKey(r)]?.startsWith('placeholder')),
+      ),
       ...PHRASE_PATTERNS.flatMap((re, i) => regexesIn(phraseShape(re, i), `spam-phrases.v2.json#${i}`)),
     ];
     const flagged = new Map<string, string[]>();
@@ -218,7 +247,11 @@ const PHRASE_TAIL = '(?![a-z0-9])';
  * shapes (recheck takes about a second per pattern). Pattern entries are scanned as written.
  */
 function phraseShape(re: RegExp, i: number): RegExp {
-  const entry = (JSON.parse(readFileSync(join(ROOT, 'src/content-spam-check/data/spam-phrases.v2.json'), 'utf8')) as { phrases: { pattern?: string }[] }).phrases[i];
+  const entry = (
+    JSON.parse(readFileSync(join(ROOT, 'src/content-spam-check/data/spam-phrases.v2.json'), 'utf8')) as {
+      phrases: { pattern?: string }[];
+    }
+  ).phrases[i];
   if (entry?.pattern !== undefined) return re;
   expect(re.source.startsWith(PHRASE_HEAD) && re.source.endsWith(PHRASE_TAIL), re.source).toBe(true);
   const words = re.source.slice(PHRASE_HEAD.length, -PHRASE_TAIL.length);

@@ -84,7 +84,23 @@ function run(unit: string, size: number): string {
 }
 
 /** The delimiters the text patterns look for, each repeated to fill a line. */
-const DELIMITERS = ['\n', ' ', '\t', ' \n', '<', '(in reply to ', 'received: from ', ':', '=', 'relay=[', 'a@', '550-', 'H=(', '-', '.'];
+const DELIMITERS = [
+  '\n',
+  ' ',
+  '\t',
+  ' \n',
+  '<',
+  '(in reply to ',
+  'received: from ',
+  ':',
+  '=',
+  'relay=[',
+  'a@',
+  '550-',
+  'H=(',
+  '-',
+  '.',
+];
 
 interface Analyser {
   name: string;
@@ -95,11 +111,15 @@ interface Analyser {
 
 /** One line per MTA format, the text placed where each parser's patterns look (it is said once per line). */
 const LINE_BUILDERS: Record<string, (s: string) => string> = {
-  postfixDeferred: (s) => `Jan  1 00:00:00 mx postfix/smtp[123]: 4ABCDEF123: to=<u@example.com>, relay=mx.example.com[192.0.2.1]:25, dsn=4.0.0, status=deferred (${s})`,
-  postfixRelay: (s) => `Jan  1 00:00:00 mx postfix/smtp[123]: 4ABCDEF123: to=<u@example.com>, relay=${s}, status=bounced (550 5.1.1 no)`,
-  postfixReject: (s) => `Jan  1 00:00:00 mx postfix/smtpd[123]: NOQUEUE: reject: RCPT from ${s}[192.0.2.1]: 554 5.7.1 ${s}; from=<a@b> to=<u@example.com>`,
+  postfixDeferred: (s) =>
+    `Jan  1 00:00:00 mx postfix/smtp[123]: 4ABCDEF123: to=<u@example.com>, relay=mx.example.com[192.0.2.1]:25, dsn=4.0.0, status=deferred (${s})`,
+  postfixRelay: (s) =>
+    `Jan  1 00:00:00 mx postfix/smtp[123]: 4ABCDEF123: to=<u@example.com>, relay=${s}, status=bounced (550 5.1.1 no)`,
+  postfixReject: (s) =>
+    `Jan  1 00:00:00 mx postfix/smtpd[123]: NOQUEUE: reject: RCPT from ${s}[192.0.2.1]: 554 5.7.1 ${s}; from=<a@b> to=<u@example.com>`,
   sendmail: (s) => `Jan  1 00:00:00 mx sendmail[123]: x01AbCdEf012345: ruleset=check_rcpt, ${s}`,
-  sendmailStat: (s) => `Jan  1 00:00:00 mx sendmail[123]: x01AbCdEf012345: to=<u@example.com>, relay=${s}, stat=Deferred: ${s}`,
+  sendmailStat: (s) =>
+    `Jan  1 00:00:00 mx sendmail[123]: x01AbCdEf012345: to=<u@example.com>, relay=${s}, stat=Deferred: ${s}`,
   exim: (s) => `2024-01-01 00:00:00 1abcde-123456-AB ** u@example.com H=${s}`,
   eximReject: (s) => `2024-01-01 00:00:00 H=${s} rejected RCPT <${s}: ${s}`,
 };
@@ -109,7 +129,10 @@ const PROBE_MAX_REPLY_LINES = parseProbeSettings({}, {}).maxReplyLines;
 const ANALYSERS: Analyser[] = [
   {
     name: 'bounce engine (text bounce)',
-    analyse: (s) => analyzeBounce(`From: MAILER-DAEMON@example.net\nTo: sender@example.com\nSubject: Undelivered Mail Returned to Sender\n\n${s}\n`),
+    analyse: (s) =>
+      analyzeBounce(
+        `From: MAILER-DAEMON@example.net\nTo: sender@example.com\nSubject: Undelivered Mail Returned to Sender\n\n${s}\n`,
+      ),
     hostile: DELIMITERS,
   },
   {
@@ -136,7 +159,9 @@ const ANALYSERS: Analyser[] = [
     name: 'content engine',
     analyse: (s) =>
       analyzeContent(
-        Buffer.from(`From: a@example.com\r\nTo: b@example.org\r\nSubject: ${s.replace(/\n/g, ' ')}\r\nReceived: from ${s.replace(/\n/g, ' ')}\r\nMessage-ID: <x@example.com>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nContent-Type: text/html\r\n\r\n<p>${s}</p>\r\n${s}\r\n`),
+        Buffer.from(
+          `From: a@example.com\r\nTo: b@example.org\r\nSubject: ${s.replace(/\n/g, ' ')}\r\nReceived: from ${s.replace(/\n/g, ' ')}\r\nMessage-ID: <x@example.com>\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\nContent-Type: text/html\r\n\r\n<p>${s}</p>\r\n${s}\r\n`,
+        ),
         { settings: DEFAULT_CONTENT_SETTINGS },
       ),
     hostile: [...DELIMITERS, '<a', '<!--', 'a<!--', '<!--<', '<!--a-->', '(', '>', 'v1', '$', '!important '],
@@ -167,11 +192,27 @@ describe('worst inputs take time linear in their size', () => {
       for (const unit of a.hostile) {
         it(`a run of ${JSON.stringify(unit)}`, async () => {
           for (const size of SIZES) {
-            const [p, h] = await confirmed(MAX_HOSTILE_OVER_PLAIN, () => timesOf(() => a.analyse(plain(size)), () => a.analyse(run(unit, size))));
-            expect(h / p, `${a.name}, ${size} bytes of ${JSON.stringify(unit)}: hostile ${h.toFixed(2)} ms vs plain ${p.toFixed(2)} ms`).toBeLessThan(MAX_HOSTILE_OVER_PLAIN);
+            const [p, h] = await confirmed(MAX_HOSTILE_OVER_PLAIN, () =>
+              timesOf(
+                () => a.analyse(plain(size)),
+                () => a.analyse(run(unit, size)),
+              ),
+            );
+            expect(
+              h / p,
+              `${a.name}, ${size} bytes of ${JSON.stringify(unit)}: hostile ${h.toFixed(2)} ms vs plain ${p.toFixed(2)} ms`,
+            ).toBeLessThan(MAX_HOSTILE_OVER_PLAIN);
           }
-          const [t4, t16] = await confirmed(MAX_GROWTH_4K_TO_16K, () => timesOf(() => a.analyse(run(unit, SIZES[1])), () => a.analyse(run(unit, SIZES[2]))));
-          expect(t16 / t4, `${a.name}, ${JSON.stringify(unit)}: ${t4.toFixed(2)} ms at 4 KB, ${t16.toFixed(2)} ms at 16 KB`).toBeLessThan(MAX_GROWTH_4K_TO_16K);
+          const [t4, t16] = await confirmed(MAX_GROWTH_4K_TO_16K, () =>
+            timesOf(
+              () => a.analyse(run(unit, SIZES[1])),
+              () => a.analyse(run(unit, SIZES[2])),
+            ),
+          );
+          expect(
+            t16 / t4,
+            `${a.name}, ${JSON.stringify(unit)}: ${t4.toFixed(2)} ms at 4 KB, ${t16.toFixed(2)} ms at 16 KB`,
+          ).toBeLessThan(MAX_GROWTH_4K_TO_16K);
         });
       }
     });

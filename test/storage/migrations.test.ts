@@ -30,8 +30,12 @@ async function legacyMigrate(db: Kysely<Database>, upTo = MIGRATIONS.length): Pr
   for (const m of MIGRATIONS.slice(0, upTo)) {
     if (done.has(m.name)) continue;
     await db.transaction().execute(async (trx) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a verbatim copy of the old runner, untyped like it
       await m.up(trx as unknown as Kysely<any>);
-      await trx.insertInto('schema_migrations').values({ name: m.name, applied_at: new Date().toISOString() }).execute();
+      await trx
+        .insertInto('schema_migrations')
+        .values({ name: m.name, applied_at: new Date().toISOString() })
+        .execute();
     });
     applied.push(m.name);
   }
@@ -39,7 +43,11 @@ async function legacyMigrate(db: Kysely<Database>, upTo = MIGRATIONS.length): Pr
 }
 
 const recorded = async (db: Kysely<Database>) =>
-  (await sql<{ name: string; timestamp: string }>`select name, timestamp from kysely_migration order by name`.execute(db)).rows;
+  (
+    await sql<{ name: string; timestamp: string }>`select name, timestamp from kysely_migration order by name`.execute(
+      db,
+    )
+  ).rows;
 
 describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (dialect) => {
   const open: DatabaseHandle[] = [];
@@ -50,7 +58,7 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (dialect) => 
   });
   const fresh = () => {
     const d = freshDatabaseUrl(dialect);
-    cleanups.push(d.cleanup);
+    cleanups.push(() => d.cleanup());
     return d.url;
   };
   const handle = async (url: string) => {
@@ -71,20 +79,36 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (dialect) => 
   // processes (migrations-race.test.ts); here replicas are simulated on PostgreSQL only.
   const replicas = dialect === 'postgres' ? 3 : 1;
 
-  it.runIf(dialect === 'postgres')('four connection pools migrating one empty database at once: each migration applied by exactly one', async () => {
-    const url = fresh();
-    const handles = await Promise.all([1, 2, 3, 4].map(() => handle(url)));
-    const applied = await Promise.all(handles.map((h) => migrate(h.db)));
-    expect(applied.flat().sort()).toEqual(NAMES);
-    expect((await recorded(handles[0]!.db)).map((r) => r.name)).toEqual(NAMES);
-  });
+  it.runIf(dialect === 'postgres')(
+    'four connection pools migrating one empty database at once: each migration applied by exactly one',
+    async () => {
+      const url = fresh();
+      const handles = await Promise.all([1, 2, 3, 4].map(() => handle(url)));
+      const applied = await Promise.all(handles.map((h) => migrate(h.db)));
+      expect(applied.flat().sort()).toEqual(NAMES);
+      expect((await recorded(handles[0]!.db)).map((r) => r.name)).toEqual(NAMES);
+    },
+  );
 
   it('a database migrated by the old runner is adopted: nothing re-applied, data kept, old timestamps kept', async () => {
     const url = fresh();
     const old = await handle(url);
     expect(await legacyMigrate(old.db)).toEqual(NAMES);
-    await old.db.insertInto('tenants').values({ id: 'kept', name: 'kept', created_at: '2024-01-01T00:00:00.000Z', allowed_kinds: null, cors_origins: null }).execute();
-    const legacy = await old.db.selectFrom('schema_migrations').select(['name', 'applied_at']).orderBy('name').execute();
+    await old.db
+      .insertInto('tenants')
+      .values({
+        id: 'kept',
+        name: 'kept',
+        created_at: '2024-01-01T00:00:00.000Z',
+        allowed_kinds: null,
+        cors_origins: null,
+      })
+      .execute();
+    const legacy = await old.db
+      .selectFrom('schema_migrations')
+      .select(['name', 'applied_at'])
+      .orderBy('name')
+      .execute();
 
     const handles = await Promise.all(Array.from({ length: replicas }, () => handle(url)));
     expect((await Promise.all(handles.map((h) => migrate(h.db)))).flat()).toEqual([]);
@@ -112,20 +136,31 @@ describe.each(['sqlite', 'postgres'] as const)('migrations on %s', (dialect) => 
     expect((err as Error).message).toMatch(/^migration 0001_core: .*checks.* already exists/);
     expect(isConnectionFailure(err)).toBe(false);
     // All or nothing: 0001_core's first tables were rolled back with it.
-    expect(await sql`select 1 from ${sql.table('tenants')}`.execute(h.db).then(() => 'exists', () => 'absent')).toBe('absent');
+    expect(
+      await sql`select 1 from ${sql.table('tenants')}`.execute(h.db).then(
+        () => 'exists',
+        () => 'absent',
+      ),
+    ).toBe('absent');
 
     const started = await connectDatabase(url).catch((e: Error) => e);
     expect(started).toBeInstanceOf(StartupError);
-    expect((started as Error).message).toMatch(/^Database migration failed \((sqlite|postgres):.*\): migration 0001_core: .*already exists\.$/);
+    expect((started as Error).message).toMatch(
+      /^Database migration failed \((sqlite|postgres):.*\): migration 0001_core: .*already exists\.$/,
+    );
     expect((started as Error).message).not.toMatch(/start it|writable/);
   });
 });
 
 describe('start-up errors that are connection failures keep the "unreachable" advice', () => {
   it('PostgreSQL: a database that does not exist', async () => {
-    const err = await connectDatabase('postgres://postgres@127.0.0.1:5432/no_such_db_smtp_doctor').catch((e: Error) => e);
+    const err = await connectDatabase('postgres://postgres@127.0.0.1:5432/no_such_db_smtp_doctor').catch(
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(StartupError);
-    expect((err as Error).message).toMatch(/^Database unreachable \(postgres:\/\/.*\): database "no_such_db_smtp_doctor" does not exist; start it/);
+    expect((err as Error).message).toMatch(
+      /^Database unreachable \(postgres:\/\/.*\): database "no_such_db_smtp_doctor" does not exist; start it/,
+    );
   });
 
   it('SQLite: a file that cannot be created (its folder would be under a plain file)', async () => {
@@ -134,6 +169,8 @@ describe('start-up errors that are connection failures keep the "unreachable" ad
     const err = await connectDatabase(`sqlite:${join(dir, 'file', 'sub', 'x.db')}`).catch((e: Error) => e);
     rmSync(dir, { recursive: true, force: true });
     expect(err).toBeInstanceOf(StartupError);
-    expect((err as Error).message).toMatch(/^Database unreachable \(sqlite:.*\): .*; check that the folder of DATABASE_URL is writable\.$/);
+    expect((err as Error).message).toMatch(
+      /^Database unreachable \(sqlite:.*\): .*; check that the folder of DATABASE_URL is writable\.$/,
+    );
   });
 });

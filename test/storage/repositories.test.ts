@@ -8,9 +8,25 @@ import { freshDatabaseUrl } from '../support/database';
 
 function row(tenant: string, over: Partial<CheckRow> = {}): CheckRow {
   return {
-    id: uuidv7(), tenant_id: tenant, batch_id: null, created_by: `static:${tenant}`, kind: 'mx', target: 'example.com', status: 'queued',
-    input: '{"domain":"example.com"}', verdict: null, score: null, findings: null, result: null, error: null, attempts: 0,
-    created_at: new Date().toISOString(), started_at: null, completed_at: null, duration_ms: null, ...over,
+    id: uuidv7(),
+    tenant_id: tenant,
+    batch_id: null,
+    created_by: `static:${tenant}`,
+    kind: 'mx',
+    target: 'example.com',
+    status: 'queued',
+    input: '{"domain":"example.com"}',
+    verdict: null,
+    score: null,
+    findings: null,
+    result: null,
+    error: null,
+    attempts: 0,
+    created_at: new Date().toISOString(),
+    started_at: null,
+    completed_at: null,
+    duration_ms: null,
+    ...over,
   };
 }
 
@@ -48,7 +64,16 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     const r = row('t1');
     await checks.insert(r);
     expect(await checks.markRunning(r.id, new Date().toISOString())).toBe(true);
-    const outcome = { status: 'completed' as const, verdict: 'pass', score: 100, findings: '[]', result: '{"a":1}', error: null, completed_at: new Date().toISOString(), duration_ms: 5 };
+    const outcome = {
+      status: 'completed' as const,
+      verdict: 'pass',
+      score: 100,
+      findings: '[]',
+      result: '{"a":1}',
+      error: null,
+      completed_at: new Date().toISOString(),
+      duration_ms: 5,
+    };
     expect(await checks.complete(r.id, outcome)).toBe(true);
     expect(await checks.complete(r.id, { ...outcome, verdict: 'fail' })).toBe(false);
     expect(await checks.markRunning(r.id, new Date().toISOString())).toBe(false);
@@ -57,7 +82,11 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
   });
 
   it('pages newest first by time-ordered id, with filters', async () => {
-    const rows = [row('t2', { target: 'a.com' }), row('t2', { target: 'b.com', kind: 'dns' }), row('t2', { target: 'a.com' })];
+    const rows = [
+      row('t2', { target: 'a.com' }),
+      row('t2', { target: 'b.com', kind: 'dns' }),
+      row('t2', { target: 'a.com' }),
+    ];
     for (const r of rows) await checks.insert(r);
     const page1 = await checks.list({ tenantId: 't2', limit: 2 });
     expect(page1.map((x) => x.id)).toEqual([rows[2]!.id, rows[1]!.id]);
@@ -70,10 +99,31 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
   it('inserts a 1,000-check batch atomically, counts and finishes it', async () => {
     const batchId = uuidv7();
     const rows = Array.from({ length: 1000 }, () => row('t1', { batch_id: batchId }));
-    await checks.insertBatch({ id: batchId, tenant_id: 't1', created_by: 'static:t1', total: 1000, status: 'running', created_at: new Date().toISOString(), completed_at: null }, rows);
+    await checks.insertBatch(
+      {
+        id: batchId,
+        tenant_id: 't1',
+        created_by: 'static:t1',
+        total: 1000,
+        status: 'running',
+        created_at: new Date().toISOString(),
+        completed_at: null,
+      },
+      rows,
+    );
     expect(await checks.batchCounts(batchId)).toEqual({ queued: 1000 });
     expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(false);
-    for (const r of rows) await checks.complete(r.id, { status: 'completed', verdict: 'pass', score: 100, findings: '[]', result: null, error: null, completed_at: new Date().toISOString(), duration_ms: 1 });
+    for (const r of rows)
+      await checks.complete(r.id, {
+        status: 'completed',
+        verdict: 'pass',
+        score: 100,
+        findings: '[]',
+        result: null,
+        error: null,
+        completed_at: new Date().toISOString(),
+        duration_ms: 1,
+      });
     expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(true);
     expect((await checks.findBatch('t1', batchId))?.status).toBe('completed');
     expect(await checks.findBatch('t2', batchId)).toBeUndefined();
@@ -83,7 +133,18 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     const batchId = uuidv7();
     const dup = row('t1', { batch_id: batchId });
     await expect(
-      checks.insertBatch({ id: batchId, tenant_id: 't1', created_by: 'static:t1', total: 2, status: 'running', created_at: new Date().toISOString(), completed_at: null }, [dup, { ...dup }]),
+      checks.insertBatch(
+        {
+          id: batchId,
+          tenant_id: 't1',
+          created_by: 'static:t1',
+          total: 2,
+          status: 'running',
+          created_at: new Date().toISOString(),
+          completed_at: null,
+        },
+        [dup, { ...dup }],
+      ),
     ).rejects.toThrow();
     expect(await checks.findBatch('t1', batchId)).toBeUndefined();
     expect(await checks.find('t1', dup.id)).toBeUndefined();
@@ -97,7 +158,16 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
   });
 
   it('stores keys by hash and revokes them', async () => {
-    await tenants.insertKey({ id: uuidv7(), tenant_id: 't1', hash: 'f'.repeat(64), prefix: 'sk_abc', type: 'secret', label: null, created_at: new Date().toISOString(), revoked_at: null });
+    await tenants.insertKey({
+      id: uuidv7(),
+      tenant_id: 't1',
+      hash: 'f'.repeat(64),
+      prefix: 'sk_abc',
+      type: 'secret',
+      label: null,
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    });
     const k = await tenants.findKeyByHash('f'.repeat(64));
     expect(k?.tenant_id).toBe('t1');
     expect(await tenants.revokeKey('t2', k!.id, new Date().toISOString())).toBe(false);

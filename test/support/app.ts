@@ -75,7 +75,9 @@ export async function startTestApp(
   env: Record<string, string> = {},
   opts: { http?: boolean; dialect?: 'sqlite' | 'postgres'; imports?: ModuleImport[] } = {},
 ): Promise<TestApp> {
-  const db = env.DATABASE_URL ? { url: env.DATABASE_URL, cleanup: async () => undefined } : freshDatabaseUrl(opts.dialect);
+  const db = env.DATABASE_URL
+    ? { url: env.DATABASE_URL, cleanup: async () => undefined }
+    : freshDatabaseUrl(opts.dialect);
   const config = loadConfig({
     API_KEYS: `tenant-a:${TENANT_A_KEY},tenant-b:${TENANT_B_KEY}`,
     ADMIN_TOKEN,
@@ -120,7 +122,11 @@ export async function startTestApp(
 
 export const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
-export async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -12,16 +12,30 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
  */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install it: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium (or set CHROMIUM_PATH).`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown; html: string }[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown; html: string }[];
+}
 
 /** Run axe-core in the page (open shadow roots included) and return serious and critical violations. */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
@@ -29,12 +43,19 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   // Evaluated over the DevTools protocol, so the page's own CSP (script-src 'self') stays on.
   await page.evaluate(source);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200) })) }));
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
+    }));
 }
 
 /** test-output/<name>.png (gitignored); the folder is created on first use. */
@@ -45,7 +66,10 @@ export function screenshotPath(name: string): string {
 }
 
 /** A tiny web server on loopback serving one page: a "third-party site" on an origin of its own. */
-export async function startPageServer(host: '127.0.0.1' | 'localhost', html: (query: URLSearchParams) => string): Promise<{ origin: string; server: Server; close(): Promise<void> }> {
+export async function startPageServer(
+  host: '127.0.0.1' | 'localhost',
+  html: (query: URLSearchParams) => string,
+): Promise<{ origin: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://page.invalid');
     if (url.pathname === '/') {

@@ -55,14 +55,49 @@ export function createTestCa(name = 'smtp-doctor test CA'): TestCa {
   mkdirSync(join(dir, 'newcerts'));
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
-  writeFileSync(join(dir, 'ca.cnf'), [
-    '[ca]', 'default_ca = CA_default', '[CA_default]', `dir = ${dir}`, 'database = $dir/index.txt',
-    'new_certs_dir = $dir/newcerts', 'certificate = $dir/ca.pem', 'private_key = $dir/ca.key', 'serial = $dir/serial',
-    'default_md = sha256', 'policy = policy_any', 'unique_subject = no', 'copy_extensions = none', 'email_in_dn = no',
-    '[policy_any]', 'commonName = supplied', '',
-  ].join('\n'));
-  openssl(['req', '-x509', ...keyArgs('ec'), '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  writeFileSync(
+    join(dir, 'ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = CA_default',
+      '[CA_default]',
+      `dir = ${dir}`,
+      'database = $dir/index.txt',
+      'new_certs_dir = $dir/newcerts',
+      'certificate = $dir/ca.pem',
+      'private_key = $dir/ca.key',
+      'serial = $dir/serial',
+      'default_md = sha256',
+      'policy = policy_any',
+      'unique_subject = no',
+      'copy_extensions = none',
+      'email_in_dn = no',
+      '[policy_any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
+  openssl(
+    [
+      'req',
+      '-x509',
+      ...keyArgs('ec'),
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   let n = 0;
   const read = (base: string): KeyCert => ({
     key: readFileSync(join(dir, `${base}.key`), 'utf8'),
@@ -78,16 +113,68 @@ export function createTestCa(name = 'smtp-doctor test CA'): TestCa {
       const base = `leaf${++n}`;
       const from = o.notBefore ?? new Date(Date.now() - 86_400_000);
       const to = o.notAfter ?? new Date(Date.now() + 90 * 86_400_000);
-      writeFileSync(join(dir, `${base}.ext`), `subjectAltName=${o.sans.join(',')}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-      openssl(['req', '-new', ...keyArgs(o.key), '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${o.cn}`], dir);
-      openssl(['ca', '-batch', '-config', 'ca.cnf', '-in', `${base}.csr`, '-out', `${base}.pem`, '-notext',
-        '-startdate', asn1Time(from), '-enddate', asn1Time(to), '-extfile', `${base}.ext`], dir);
+      writeFileSync(
+        join(dir, `${base}.ext`),
+        `subjectAltName=${o.sans.join(',')}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+      );
+      openssl(
+        [
+          'req',
+          '-new',
+          ...keyArgs(o.key),
+          '-nodes',
+          '-keyout',
+          `${base}.key`,
+          '-out',
+          `${base}.csr`,
+          '-subj',
+          `/CN=${o.cn}`,
+        ],
+        dir,
+      );
+      openssl(
+        [
+          'ca',
+          '-batch',
+          '-config',
+          'ca.cnf',
+          '-in',
+          `${base}.csr`,
+          '-out',
+          `${base}.pem`,
+          '-notext',
+          '-startdate',
+          asn1Time(from),
+          '-enddate',
+          asn1Time(to),
+          '-extfile',
+          `${base}.ext`,
+        ],
+        dir,
+      );
       return read(base);
     },
     selfSigned(o) {
       const base = `self${++n}`;
-      openssl(['req', '-x509', ...keyArgs(o.key), '-nodes', '-keyout', `${base}.key`, '-out', `${base}.pem`, '-days', '30',
-        '-subj', `/CN=${o.cn}`, '-addext', `subjectAltName=${o.sans.join(',')}`], dir);
+      openssl(
+        [
+          'req',
+          '-x509',
+          ...keyArgs(o.key),
+          '-nodes',
+          '-keyout',
+          `${base}.key`,
+          '-out',
+          `${base}.pem`,
+          '-days',
+          '30',
+          '-subj',
+          `/CN=${o.cn}`,
+          '-addext',
+          `subjectAltName=${o.sans.join(',')}`,
+        ],
+        dir,
+      );
       return read(base);
     },
     cleanup() {

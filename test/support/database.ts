@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A fresh database URL: a temp SQLite file, or a fresh PostgreSQL schema. */
-export function freshDatabaseUrl(dialect: 'sqlite' | 'postgres' = (process.env.TEST_DB as 'sqlite' | 'postgres') ?? 'sqlite'): { url: string; cleanup(): Promise<void> } {
+export function freshDatabaseUrl(
+  dialect: 'sqlite' | 'postgres' = (process.env.TEST_DB as 'sqlite' | 'postgres') ?? 'sqlite',
+): { url: string; cleanup(): Promise<void> } {
   const id = randomBytes(5).toString('hex');
   if (dialect === 'postgres') {
     const schema = `t_${id}`;
@@ -22,4 +24,3 @@ export function freshDatabaseUrl(dialect: 'sqlite' | 'postgres' = (process.env.T
   const dir = mkdtempSync(join(tmpdir(), 'smtp-doctor-test-'));
   return { url: `sqlite:${join(dir, 'test.db')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 }
-

@@ -35,11 +35,23 @@ import { readFileSync } from 'node:fs';
 import * as dnsPacket from 'dns-packet';
 import { chunk255, parseZone, zoneFromSuiteData, type FixtureRecord } from './zone-parser';
 
-export { parseZone, zoneFromSuiteData, chunk255, suiteBytes, type FixtureRecord, type FixtureFault } from './zone-parser';
+export {
+  parseZone,
+  zoneFromSuiteData,
+  chunk255,
+  suiteBytes,
+  type FixtureRecord,
+  type FixtureFault,
+} from './zone-parser';
 
 export type FaultMode = 'servfail' | 'timeout' | 'refused' | 'nxdomain';
 
-export interface QueryLogEntry { name: string; type: string; transport: 'udp' | 'tcp'; do: boolean }
+export interface QueryLogEntry {
+  name: string;
+  type: string;
+  transport: 'udp' | 'tcp';
+  do: boolean;
+}
 
 export interface FixtureDnsServer {
   host: string;
@@ -82,7 +94,15 @@ const DEFAULT_SOA: FixtureRecord = {
   name: '',
   type: 'SOA',
   ttl: 60,
-  data: { mname: 'ns.fixture.invalid', rname: 'hostmaster.fixture.invalid', serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: 60 },
+  data: {
+    mname: 'ns.fixture.invalid',
+    rname: 'hostmaster.fixture.invalid',
+    serial: 1,
+    refresh: 3600,
+    retry: 600,
+    expire: 86400,
+    minimum: 60,
+  },
 };
 
 const lc = (n: string): string => n.replace(/\.$/, '').toLowerCase();
@@ -160,7 +180,10 @@ class ZoneStore {
     return wild?.map((r) => ({ ...r, name: asked }));
   }
 
-  resolve(qname: string, qtype: string): { rcode: number; answers: FixtureRecord[]; authorities: FixtureRecord[]; fault?: FaultMode } {
+  resolve(
+    qname: string,
+    qtype: string,
+  ): { rcode: number; answers: FixtureRecord[]; authorities: FixtureRecord[]; fault?: FaultMode } {
     const answers: FixtureRecord[] = [];
     const seen = new Set<string>();
     let asked = qname.replace(/\.$/, '');
@@ -244,7 +267,11 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
   /** Builds the response bytes, or undefined to stay silent. */
   const handle = (msg: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
     // Counts that cannot fit the message are garbage: skip decoding, which allocates by count.
-    if (msg.length < 12 || msg.readUInt16BE(4) * 5 + (msg.readUInt16BE(6) + msg.readUInt16BE(8) + msg.readUInt16BE(10)) * 11 > msg.length - 12) {
+    if (
+      msg.length < 12 ||
+      msg.readUInt16BE(4) * 5 + (msg.readUInt16BE(6) + msg.readUInt16BE(8) + msg.readUInt16BE(10)) * 11 >
+        msg.length - 12
+    ) {
       return undefined;
     }
     let q: dnsPacket.DecodedPacket;
@@ -265,11 +292,18 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
 
     const rd = (q.flags ?? 0) & dnsPacket.RECURSION_DESIRED;
     const base = { id: q.id, type: 'response' as const, questions: q.questions ?? [] };
-    const ednsOut: dnsPacket.Answer[] = opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: doBit ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer] : [];
+    const ednsOut: dnsPacket.Answer[] = opt
+      ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: doBit ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer]
+      : [];
     const reply = (rcode: number, answers: dnsPacket.Answer[], authorities: dnsPacket.Answer[], ad: boolean): Buffer =>
       dnsPacket.encode({
         ...base,
-        flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_AVAILABLE | rd | (ad ? dnsPacket.AUTHENTIC_DATA : 0) | rcode,
+        flags:
+          dnsPacket.AUTHORITATIVE_ANSWER |
+          dnsPacket.RECURSION_AVAILABLE |
+          rd |
+          (ad ? dnsPacket.AUTHENTIC_DATA : 0) |
+          rcode,
         answers,
         authorities,
         additionals: ednsOut,
@@ -282,7 +316,8 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
     if (res.fault === 'timeout') return undefined;
     server.queries++;
     if (res.fault) {
-      const rcode = res.fault === 'servfail' ? RCODE.SERVFAIL : res.fault === 'refused' ? RCODE.REFUSED : RCODE.NXDOMAIN;
+      const rcode =
+        res.fault === 'servfail' ? RCODE.SERVFAIL : res.fault === 'refused' ? RCODE.REFUSED : RCODE.NXDOMAIN;
       return reply(rcode, [], [], false);
     }
     const ad = isSigned(lc(question.name)) && (res.rcode === RCODE.NOERROR || res.rcode === RCODE.NXDOMAIN);
@@ -390,10 +425,7 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
   server.address = `${server.host}:${server.port}`;
   server.stop = async () => {
     for (const s of sockets) s.destroy();
-    await Promise.all([
-      new Promise<void>((r) => tcp.close(() => r())),
-      new Promise<void>((r) => udp.close(() => r())),
-    ]);
+    await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
   };
   return server;
 }

@@ -45,7 +45,6 @@ export function requirePostfix(): void {
   if (!postfixAvailable()) throw new Error(POSTFIX_INSTALL_HINT);
 }
 
-
 const MASTER_CF = (port: number) => `
 # service type private unpriv chroot wakeup maxproc command
 127.0.0.1:${port} inet n - n - - smtpd
@@ -111,10 +110,17 @@ export async function startPostfix(o: PostfixOptions): Promise<PrivatePostfix> {
     smtpd_banner: '$myhostname ESMTP',
     biff: 'no',
     smtputf8_enable: 'yes',
-    ...(o.tls ? { smtpd_tls_cert_file: o.tls.certPath, smtpd_tls_key_file: o.tls.keyPath, smtpd_tls_security_level: 'may' } : {}),
+    ...(o.tls
+      ? { smtpd_tls_cert_file: o.tls.certPath, smtpd_tls_key_file: o.tls.keyPath, smtpd_tls_security_level: 'may' }
+      : {}),
     ...o.extra,
   };
-  writeFileSync(join(etc, 'main.cf'), Object.entries(main).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n');
+  writeFileSync(
+    join(etc, 'main.cf'),
+    Object.entries(main)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n') + '\n',
+  );
   writeFileSync(join(etc, 'master.cf'), MASTER_CF(port));
   try {
     await run('/usr/sbin/postfix', ['-c', etc, 'start'], { timeout: 60_000 });

@@ -31,7 +31,8 @@ export interface PrivatePostgres {
 export function postgresBinDir(): string {
   const base = '/usr/lib/postgresql';
   const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))) : [];
-  if (!versions.length) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)');
+  if (!versions.length)
+    throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)');
   versions.sort((a, b) => Number(b) - Number(a));
   return join(base, versions[0]!, 'bin');
 }
@@ -39,7 +40,8 @@ export function postgresBinDir(): string {
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
-  const exec = (cmd: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]) : run(join(bin, cmd), args));
+  const exec = (cmd: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]) : run(join(bin, cmd), args);
   const dir = mkdtempSync(join(tmpdir(), 'smtp-doctor-pg-'));
   if (asRoot) {
     const { stdout } = await run('id', ['-u', 'postgres']);

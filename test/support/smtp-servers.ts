@@ -61,12 +61,20 @@ function lineReader(socket: Socket): ScriptIO {
     send: (...lines) => {
       if (!socket.destroyed) socket.write(lines.map((l) => `${l}\r\n`).join(''));
     },
-    line: () => (queue.length ? Promise.resolve(queue.shift()!) : ended ? Promise.resolve(null) : new Promise((r) => waiters.push(r))),
+    line: () =>
+      queue.length
+        ? Promise.resolve(queue.shift()!)
+        : ended
+          ? Promise.resolve(null)
+          : new Promise((r) => waiters.push(r)),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
 }
 
-export async function startScripted(script: (io: ScriptIO) => void | Promise<void>, opts: { tls?: TlsOptions; host?: string } = {}): Promise<Running> {
+export async function startScripted(
+  script: (io: ScriptIO) => void | Promise<void>,
+  opts: { tls?: TlsOptions; host?: string } = {},
+): Promise<Running> {
   const sockets = new Set<Socket>();
   const onConn = (s: Socket) => {
     sockets.add(s);
@@ -79,10 +87,11 @@ export async function startScripted(script: (io: ScriptIO) => void | Promise<voi
   const port = (server.address() as { port: number }).port;
   return {
     port,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -90,7 +99,11 @@ export async function startScripted(script: (io: ScriptIO) => void | Promise<voi
  * A plain SMTP dialogue for scripted servers: answers EHLO/MAIL/RCPT/RSET/QUIT with `replies`
  * overrides (keyed by the upper-cased verb); anything else gets 250.
  */
-export async function dialogue(io: ScriptIO, replies: Record<string, string[] | ((arg: string) => Promise<string[]> | string[])> = {}, banner = ['220 mx.test ESMTP']): Promise<void> {
+export async function dialogue(
+  io: ScriptIO,
+  replies: Record<string, string[] | ((arg: string) => Promise<string[]> | string[])> = {},
+  banner = ['220 mx.test ESMTP'],
+): Promise<void> {
   io.send(...banner);
   for (;;) {
     const l = await io.line();
@@ -118,13 +131,21 @@ export async function dialogue(io: ScriptIO, replies: Record<string, string[] | 
  * filled, so the kernel drops further SYNs and a connect hangs: a firewall that drops packets.
  */
 export async function startBlackhole(): Promise<Running> {
-  const perl = spawn('perl', ['-MSocket', '-e', [
-    'socket(S, PF_INET, SOCK_STREAM, 0) or die;',
-    'bind(S, pack_sockaddr_in(0, inet_aton("127.0.0.1"))) or die;',
-    'listen(S, 0) or die;',
-    'my ($p) = unpack_sockaddr_in(getsockname(S)); $| = 1; print "$p\\n";',
-    'while (<STDIN>) {}',
-  ].join(' ')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const perl = spawn(
+    'perl',
+    [
+      '-MSocket',
+      '-e',
+      [
+        'socket(S, PF_INET, SOCK_STREAM, 0) or die;',
+        'bind(S, pack_sockaddr_in(0, inet_aton("127.0.0.1"))) or die;',
+        'listen(S, 0) or die;',
+        'my ($p) = unpack_sockaddr_in(getsockname(S)); $| = 1; print "$p\\n";',
+        'while (<STDIN>) {}',
+      ].join(' '),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     perl.once('error', reject);
     perl.stdout.once('data', (d) => resolve(Number(String(d).trim())));

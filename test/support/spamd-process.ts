@@ -10,12 +10,16 @@ import { SpamdClient } from '../../src/infra/spam/spamd.client';
  * private site config: network tests, Bayes and auto-learning off, so it needs no network and
  * gives repeatable scores. Started and stopped by the test that uses it.
  */
-export interface SpamdHandle { port: number; url: string; startupMs: number; stop(): Promise<void> }
+export interface SpamdHandle {
+  port: number;
+  url: string;
+  startupMs: number;
+  stop(): Promise<void>;
+}
 
 export function spamdAvailable(): boolean {
   return spawnSync('spamd', ['--version'], { stdio: 'ignore' }).status === 0;
 }
-
 
 export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'content-spamd-'));
@@ -23,22 +27,40 @@ export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
   const site = join(dir, 'site');
   spawnSync('mkdir', ['-p', site]);
   // The .pre files load the plugins (v320.pre loads Check, without which spamd cannot scan).
-  for (const f of readdirSync('/etc/spamassassin').filter((n) => n.endsWith('.pre'))) copyFileSync(join('/etc/spamassassin', f), join(site, f));
-  writeFileSync(join(site, 'local.cf'), [
-    'use_bayes 0', 'bayes_auto_learn 0', 'skip_rbl_checks 1', 'use_razor2 0', 'use_pyzor 0', 'dns_available no', 'use_auto_whitelist 0',
-  ].join('\n') + '\n');
+  for (const f of readdirSync('/etc/spamassassin').filter((n) => n.endsWith('.pre')))
+    copyFileSync(join('/etc/spamassassin', f), join(site, f));
+  writeFileSync(
+    join(site, 'local.cf'),
+    [
+      'use_bayes 0',
+      'bayes_auto_learn 0',
+      'skip_rbl_checks 1',
+      'use_razor2 0',
+      'use_pyzor 0',
+      'dns_available no',
+      'use_auto_whitelist 0',
+    ].join('\n') + '\n',
+  );
   for (const f of readdirSync(site)) chmodSync(join(site, f), 0o644);
   chmodSync(site, 0o755);
   const port = await freePort();
   const args = [
-    `--listen=127.0.0.1:${port}`, '--max-children=1', '--min-children=1', `--pidfile=${join(dir, 'spamd.pid')}`,
-    `--siteconfigpath=${site}`, '--local', '--nouser-config', '--syslog=stderr',
+    `--listen=127.0.0.1:${port}`,
+    '--max-children=1',
+    '--min-children=1',
+    `--pidfile=${join(dir, 'spamd.pid')}`,
+    `--siteconfigpath=${site}`,
+    '--local',
+    '--nouser-config',
+    '--syslog=stderr',
     ...(process.getuid?.() === 0 ? ['-u', 'nobody'] : []),
   ];
   const started = Date.now();
   const child: ChildProcess = spawn('spamd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr?.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-8000); });
+  child.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-8000);
+  });
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -53,7 +75,8 @@ export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
   while (Date.now() - started < timeoutMs) {
     if (child.exitCode !== null) break;
     const r = await client.request('CHECK', probe);
-    if (r.status === 'ok' && r.score !== undefined) return { port, url: `spamd://127.0.0.1:${port}`, startupMs: Date.now() - started, stop };
+    if (r.status === 'ok' && r.score !== undefined)
+      return { port, url: `spamd://127.0.0.1:${port}`, startupMs: Date.now() - started, stop };
     await new Promise((res) => setTimeout(res, 200));
   }
   await stop();

@@ -12,14 +12,14 @@ export interface SyntheticZone {
   domains: string[];
 }
 
-export function syntheticZone(n: number, opts: { suffix?: string; variety?: number; ttl?: number } = {}): SyntheticZone {
+export function syntheticZone(
+  n: number,
+  opts: { suffix?: string; variety?: number; ttl?: number } = {},
+): SyntheticZone {
   const suffix = (opts.suffix ?? 'bench.test').replace(/\.$/, '');
   const variety = opts.variety ?? 7;
   const ttl = opts.ttl ?? 300;
-  const lines: string[] = [
-    `$TTL ${ttl}`,
-    `_spf.${suffix}. IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"`,
-  ];
+  const lines: string[] = [`$TTL ${ttl}`, `_spf.${suffix}. IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"`];
   const domains: string[] = [];
   for (let i = 0; i < n; i++) {
     const d = `d${i}.${suffix}`;
@@ -39,7 +39,7 @@ export function syntheticZone(n: number, opts: { suffix?: string; variety?: numb
       `mx1 IN AAAA 2001:db8:${(i % 65535).toString(16)}::25`,
       `mx2 IN A 203.0.114.${oct}`,
       `sel1._domainkey IN TXT "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC${i}"`,
-      `_25._tcp.mx1 IN TLSA 3 1 1 ${(i.toString(16).padStart(8, '0')).repeat(8)}`,
+      `_25._tcp.mx1 IN TLSA 3 1 1 ${i.toString(16).padStart(8, '0').repeat(8)}`,
       `_mta-sts IN TXT "v=STSv1; id=${i}"`,
     );
     if (i % variety !== variety - 1) lines.push(`_dmarc IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@${d}"`);

@@ -188,7 +188,13 @@ function rdata(type: string, toks: Token[], origin: string, lineNo: number): unk
         usage: Number(t(0)),
         selector: Number(t(1)),
         matchingType: Number(t(2)),
-        certificate: Buffer.from(toks.slice(3).map((x) => x.text).join(''), 'hex'),
+        certificate: Buffer.from(
+          toks
+            .slice(3)
+            .map((x) => x.text)
+            .join(''),
+          'hex',
+        ),
       };
     case 'CAA':
       need(3);
@@ -199,7 +205,13 @@ function rdata(type: string, toks: Token[], origin: string, lineNo: number): unk
         keyTag: Number(t(0)),
         algorithm: Number(t(1)),
         digestType: Number(t(2)),
-        digest: Buffer.from(toks.slice(3).map((x) => x.text).join(''), 'hex'),
+        digest: Buffer.from(
+          toks
+            .slice(3)
+            .map((x) => x.text)
+            .join(''),
+          'hex',
+        ),
       };
     default:
       throw new ZoneParseError(`line ${lineNo}: unsupported type ${type}`);

@@ -8,10 +8,26 @@ describe('committed API descriptions', () => {
   it('openapi/openapi.json and openapi/schema.graphql match the code (run `npm run openapi` if not)', async () => {
     const { openapi, sdl } = await generateApiDocs();
     const root = join(__dirname, '..', '..');
-    expect(readFileSync(join(root, 'openapi', 'openapi.json'), 'utf8'), 'openapi/openapi.json is stale: run npm run openapi').toBe(openapi);
-    expect(readFileSync(join(root, 'openapi', 'schema.graphql'), 'utf8'), 'openapi/schema.graphql is stale: run npm run openapi').toBe(sdl);
+    expect(
+      readFileSync(join(root, 'openapi', 'openapi.json'), 'utf8'),
+      'openapi/openapi.json is stale: run npm run openapi',
+    ).toBe(openapi);
+    expect(
+      readFileSync(join(root, 'openapi', 'schema.graphql'), 'utf8'),
+      'openapi/schema.graphql is stale: run npm run openapi',
+    ).toBe(sdl);
     const doc = JSON.parse(openapi);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/checks', '/v1/checks/{id}', '/v1/batches', '/v1/batches/{id}', '/v1/batches/{id}/checks', '/v1/findings', '/v1/admin/tenants']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/checks',
+        '/v1/checks/{id}',
+        '/v1/batches',
+        '/v1/batches/{id}',
+        '/v1/batches/{id}/checks',
+        '/v1/findings',
+        '/v1/admin/tenants',
+      ]),
+    );
     expect(sdl).toContain('checkUpdated(id: String!): Check!');
   });
 });

@@ -78,8 +78,23 @@ export const unavailable = (detail: string) => new DomainError('SERVICE_UNAVAILA
 export function isDependencyDown(e: unknown): boolean {
   const err = e as { code?: string; message?: string; name?: string } | null;
   if (!err) return false;
-  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', '08003', 'SQLITE_BUSY'];
+  const codes = [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENOTFOUND',
+    '57P01',
+    '57P02',
+    '57P03',
+    '08006',
+    '08001',
+    '08003',
+    'SQLITE_BUSY',
+  ];
   if (err.code && codes.includes(err.code)) return true;
   const m = err.message ?? '';
-  return /Connection is closed|Stream isn't writeable|enableOfflineQueue|connect ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i.test(m);
+  return /Connection is closed|Stream isn't writeable|enableOfflineQueue|connect ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i.test(
+    m,
+  );
 }

@@ -6,7 +6,11 @@ function flatten(errors: ValidationError[], prefix: string, out: FieldError[]): 
   for (const e of errors) {
     const isIndex = /^\d+$/.test(e.property);
     const path = prefix ? (isIndex ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`) : e.property;
-    for (const msg of Object.values(e.constraints ?? {})) out.push({ field: path, message: msg.replace(/^an unknown value was passed to the validate function$/, 'invalid value') });
+    for (const msg of Object.values(e.constraints ?? {}))
+      out.push({
+        field: path,
+        message: msg.replace(/^an unknown value was passed to the validate function$/, 'invalid value'),
+      });
     if (e.children?.length) flatten(e.children, path, out);
   }
 }
@@ -22,7 +26,8 @@ function shapeErrors(plain: object, prefix: string): FieldError[] {
   while (stack.length) {
     const { v, path, depth } = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= MAX_INPUT_DEPTH) return [{ field: path || '(body)', message: `is nested more than ${MAX_INPUT_DEPTH} levels deep` }];
+    if (depth >= MAX_INPUT_DEPTH)
+      return [{ field: path || '(body)', message: `is nested more than ${MAX_INPUT_DEPTH} levels deep` }];
     if (Array.isArray(v)) {
       v.forEach((x, i) => stack.push({ v: x, path: `${path}[${i}]`, depth: depth + 1 }));
       continue;
@@ -40,14 +45,23 @@ function shapeErrors(plain: object, prefix: string): FieldError[] {
  * Turn untrusted JSON into a validated input instance. Unknown properties are refused
  * (forbidNonWhitelisted) so typos are reported rather than silently ignored.
  */
-export async function validateInput<T extends object>(cls: new () => T, plain: unknown, prefix = ''): Promise<{ value?: T; errors: FieldError[] }> {
+export async function validateInput<T extends object>(
+  cls: new () => T,
+  plain: unknown,
+  prefix = '',
+): Promise<{ value?: T; errors: FieldError[] }> {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { errors: [{ field: prefix || '(body)', message: 'must be a JSON object' }] };
   }
   const shape = shapeErrors(plain, prefix);
   if (shape.length) return { errors: shape };
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false, exposeDefaultValues: true });
-  const errors = await validate(instance as object, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: false });
+  const errors = await validate(instance as object, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: false,
+  });
   const out: FieldError[] = [];
   flatten(errors, prefix, out);
   return out.length ? { errors: out } : { value: instance, errors: [] };
@@ -55,6 +69,7 @@ export async function validateInput<T extends object>(cls: new () => T, plain: u
 
 export async function validateOrThrow<T extends object>(cls: new () => T, plain: unknown): Promise<T> {
   const { value, errors } = await validateInput(cls, plain);
-  if (!value) throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+  if (!value)
+    throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
   return value;
 }

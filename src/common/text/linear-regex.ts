@@ -17,7 +17,8 @@ import { RE2JS } from 're2js';
  */
 
 // ECMAScript WhiteSpace and LineTerminator (ECMA-262 §22.2.2.9, CharacterClassEscape \s).
-const JS_SPACE = '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+const JS_SPACE =
+  '\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
 const JS_NOT_LINE_END = '[^\\n\\r\\x{2028}\\x{2029}]';
 
 /** JavaScript regex syntax -> RE2 syntax with JavaScript's meaning of `\s`, `\S` and `.`. */
@@ -170,5 +171,7 @@ export class LinearRegex {
 
 /** Compile a pattern for the linear-time engine (see the file comment). */
 export function linearRegex(source: string | RegExp, flags?: string): LinearRegex {
-  return typeof source === 'string' ? new LinearRegex(source, flags) : new LinearRegex(source.source, flags ?? source.flags);
+  return typeof source === 'string'
+    ? new LinearRegex(source, flags)
+    : new LinearRegex(source.source, flags ?? source.flags);
 }

@@ -7,19 +7,118 @@ import { extractEntry, isZip, readZipDirectory, type ZipListing } from './zip-re
  * from their central directory; nested archives are inflated with a hard output cap.
  */
 export const EXECUTABLE_EXTENSIONS = new Set([
-  'exe', 'scr', 'js', 'jse', 'vbs', 'vbe', 'bat', 'cmd', 'com', 'pif', 'jar', 'iso', 'img', 'msi', 'msp', 'hta',
-  'cpl', 'ps1', 'psm1', 'wsf', 'wsh', 'lnk', 'reg', 'scf', 'vhd', 'vhdx', 'appx', 'msix', 'dll', 'apk', 'application', 'gadget', 'inf', 'sct',
+  'exe',
+  'scr',
+  'js',
+  'jse',
+  'vbs',
+  'vbe',
+  'bat',
+  'cmd',
+  'com',
+  'pif',
+  'jar',
+  'iso',
+  'img',
+  'msi',
+  'msp',
+  'hta',
+  'cpl',
+  'ps1',
+  'psm1',
+  'wsf',
+  'wsh',
+  'lnk',
+  'reg',
+  'scf',
+  'vhd',
+  'vhdx',
+  'appx',
+  'msix',
+  'dll',
+  'apk',
+  'application',
+  'gadget',
+  'inf',
+  'sct',
 ]);
-const DOCUMENT_EXTENSIONS = new Set(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'txt', 'rtf', 'jpg', 'jpeg', 'png', 'gif', 'zip', 'csv', 'htm', 'html', 'odt', 'mp3', 'mp4', 'wav']);
+const DOCUMENT_EXTENSIONS = new Set([
+  'pdf',
+  'doc',
+  'docx',
+  'xls',
+  'xlsx',
+  'ppt',
+  'pptx',
+  'txt',
+  'rtf',
+  'jpg',
+  'jpeg',
+  'png',
+  'gif',
+  'zip',
+  'csv',
+  'htm',
+  'html',
+  'odt',
+  'mp3',
+  'mp4',
+  'wav',
+]);
 const MACRO_EXTENSIONS = new Set(['docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm', 'potm', 'ppsm', 'sldm']);
 /** Zip containers that are documents or programs, not archives of loose files. */
-const ZIP_DOCUMENTS = new Set(['docx', 'docm', 'dotx', 'dotm', 'xlsx', 'xlsm', 'xltx', 'xltm', 'xlam', 'pptx', 'pptm', 'potx', 'potm', 'ppsx', 'ppsm', 'odt', 'ods', 'odp', 'epub', 'jar', 'apk', 'xpi', 'appx', 'msix', 'vsdx', 'kmz']);
+const ZIP_DOCUMENTS = new Set([
+  'docx',
+  'docm',
+  'dotx',
+  'dotm',
+  'xlsx',
+  'xlsm',
+  'xltx',
+  'xltm',
+  'xlam',
+  'pptx',
+  'pptm',
+  'potx',
+  'potm',
+  'ppsx',
+  'ppsm',
+  'odt',
+  'ods',
+  'odp',
+  'epub',
+  'jar',
+  'apk',
+  'xpi',
+  'appx',
+  'msix',
+  'vsdx',
+  'kmz',
+]);
 
-export type MagicType = 'exe' | 'elf' | 'macho' | 'zip' | 'ole2' | 'pdf' | 'png' | 'jpeg' | 'gif' | 'rar' | '7z' | 'gzip' | 'iso' | 'script' | 'lnk' | 'html' | 'rtf';
+export type MagicType =
+  | 'exe'
+  | 'elf'
+  | 'macho'
+  | 'zip'
+  | 'ole2'
+  | 'pdf'
+  | 'png'
+  | 'jpeg'
+  | 'gif'
+  | 'rar'
+  | '7z'
+  | 'gzip'
+  | 'iso'
+  | 'script'
+  | 'lnk'
+  | 'html'
+  | 'rtf';
 
 /** Magic numbers (file signatures) of the types that matter for mail filtering. */
 export function detectMagic(b: Buffer): MagicType | undefined {
-  const starts = (hex: string, at = 0) => b.length >= at + hex.length / 2 && b.subarray(at, at + hex.length / 2).equals(Buffer.from(hex, 'hex'));
+  const starts = (hex: string, at = 0) =>
+    b.length >= at + hex.length / 2 && b.subarray(at, at + hex.length / 2).equals(Buffer.from(hex, 'hex'));
   if (starts('4d5a')) return 'exe';
   if (starts('7f454c46')) return 'elf';
   if (starts('feedface') || starts('feedfacf') || starts('cefaedfe') || starts('cffaedfe')) return 'macho';
@@ -43,15 +142,45 @@ export function detectMagic(b: Buffer): MagicType | undefined {
 }
 
 const EXT_EXPECT: Record<string, MagicType> = {
-  pdf: 'pdf', png: 'png', jpg: 'jpeg', jpeg: 'jpeg', gif: 'gif', zip: 'zip', rar: 'rar', '7z': '7z', gz: 'gzip', tgz: 'gzip', iso: 'iso',
-  doc: 'ole2', xls: 'ole2', ppt: 'ole2', msg: 'ole2', exe: 'exe', dll: 'exe', scr: 'exe', rtf: 'rtf', lnk: 'lnk',
+  pdf: 'pdf',
+  png: 'png',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  gif: 'gif',
+  zip: 'zip',
+  rar: 'rar',
+  '7z': '7z',
+  gz: 'gzip',
+  tgz: 'gzip',
+  iso: 'iso',
+  doc: 'ole2',
+  xls: 'ole2',
+  ppt: 'ole2',
+  msg: 'ole2',
+  exe: 'exe',
+  dll: 'exe',
+  scr: 'exe',
+  rtf: 'rtf',
+  lnk: 'lnk',
   ...Object.fromEntries([...ZIP_DOCUMENTS].map((e) => [e, 'zip' as const])),
 };
 const MIME_EXPECT: Record<string, MagicType> = {
-  'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'application/zip': 'zip',
-  'application/x-zip-compressed': 'zip', 'application/msword': 'ole2', 'application/vnd.ms-excel': 'ole2', 'application/vnd.ms-powerpoint': 'ole2',
-  'application/x-rar-compressed': 'rar', 'application/vnd.rar': 'rar', 'application/x-7z-compressed': '7z', 'application/gzip': 'gzip',
-  'application/x-msdownload': 'exe', 'application/vnd.microsoft.portable-executable': 'exe',
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/gif': 'gif',
+  'application/zip': 'zip',
+  'application/x-zip-compressed': 'zip',
+  'application/msword': 'ole2',
+  'application/vnd.ms-excel': 'ole2',
+  'application/vnd.ms-powerpoint': 'ole2',
+  'application/x-rar-compressed': 'rar',
+  'application/vnd.rar': 'rar',
+  'application/x-7z-compressed': '7z',
+  'application/gzip': 'gzip',
+  'application/x-msdownload': 'exe',
+  'application/vnd.microsoft.portable-executable': 'exe',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'zip',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'zip',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'zip',
@@ -82,7 +211,11 @@ export interface AttachmentReport {
   archive?: ArchiveReport;
 }
 
-export interface AttachmentInput { filename?: string; contentType: string; content: Buffer }
+export interface AttachmentInput {
+  filename?: string;
+  contentType: string;
+  content: Buffer;
+}
 
 export function extensionOf(name: string | undefined): string | undefined {
   const m = /\.([A-Za-z0-9]{1,12})\s*$/.exec(name ?? '');
@@ -97,7 +230,8 @@ export function doubleExtension(name: string | undefined): string | undefined {
   if (!m) return undefined;
   const inner = m[1]!.toLowerCase();
   const outer = m[3]!.toLowerCase();
-  if (EXECUTABLE_EXTENSIONS.has(outer) && (DOCUMENT_EXTENSIONS.has(inner) || m[2]!.length > 0)) return `.${inner}.${outer}`;
+  if (EXECUTABLE_EXTENSIONS.has(outer) && (DOCUMENT_EXTENSIONS.has(inner) || m[2]!.length > 0))
+    return `.${inner}.${outer}`;
   return undefined;
 }
 
@@ -112,7 +246,8 @@ export function analyzeAttachment(a: AttachmentInput, s: ContentSettings): Attac
     size: a.content.length,
     ...(ext ? { extension: ext } : {}),
     ...(magic ? { magic } : {}),
-    executable: (ext !== undefined && EXECUTABLE_EXTENSIONS.has(ext)) || (magic !== undefined && EXECUTABLE_MAGIC.has(magic)),
+    executable:
+      (ext !== undefined && EXECUTABLE_EXTENSIONS.has(ext)) || (magic !== undefined && EXECUTABLE_MAGIC.has(magic)),
   };
   const dbl = doubleExtension(a.filename);
   if (dbl) report.doubleExtension = dbl;
@@ -132,7 +267,8 @@ export function analyzeAttachment(a: AttachmentInput, s: ContentSettings): Attac
   // Office macros: VBA projects in OLE2 files ([MS-OVBA] §2.2: the _VBA_PROJECT stream) and
   // vbaProject.bin parts in OOXML packages, or macro-enabled OOXML extensions.
   if (ext && MACRO_EXTENSIONS.has(ext)) report.macro = `macro-enabled Office format (.${ext})`;
-  if (magic === 'ole2' && a.content.indexOf(VBA_UTF16) >= 0) report.macro = 'OLE2 document with a VBA project (_VBA_PROJECT stream)';
+  if (magic === 'ole2' && a.content.indexOf(VBA_UTF16) >= 0)
+    report.macro = 'OLE2 document with a VBA project (_VBA_PROJECT stream)';
 
   if (magic === 'zip') {
     const listing = readZipDirectory(a.content, s.zipMaxEntries);
@@ -149,8 +285,13 @@ export function analyzeAttachment(a: AttachmentInput, s: ContentSettings): Attac
 
 function isBomb(l: ZipListing, s: ContentSettings): string | undefined {
   if (l.overlapping) return 'several entries share the same compressed data (overlapping entries)';
-  if (l.totalUncompressed > s.zipMaxTotal) return `declares ${l.totalUncompressed} uncompressed bytes (limit ${s.zipMaxTotal})`;
-  if (l.totalCompressed > 0 && l.totalUncompressed > 10 * 1024 * 1024 && l.totalUncompressed / l.totalCompressed > s.zipMaxRatio) {
+  if (l.totalUncompressed > s.zipMaxTotal)
+    return `declares ${l.totalUncompressed} uncompressed bytes (limit ${s.zipMaxTotal})`;
+  if (
+    l.totalCompressed > 0 &&
+    l.totalUncompressed > 10 * 1024 * 1024 &&
+    l.totalUncompressed / l.totalCompressed > s.zipMaxRatio
+  ) {
     return `compression ratio ${Math.round(l.totalUncompressed / l.totalCompressed)}:1 (limit ${s.zipMaxRatio}:1)`;
   }
   if (l.truncated) return `declares ${l.declaredEntries} entries (limit ${s.zipMaxEntries})`;
@@ -161,7 +302,12 @@ const MAX_NESTING = 3;
 const NESTED_MAX_BYTES = 20 * 1024 * 1024;
 
 function inspectArchive(buf: Buffer, listing: ZipListing, s: ContentSettings, depth: number): ArchiveReport {
-  const rep: ArchiveReport = { entries: listing.entries.length, executables: [], encrypted: listing.entries.some((e) => e.encrypted), nestedDepth: depth };
+  const rep: ArchiveReport = {
+    entries: listing.entries.length,
+    executables: [],
+    encrypted: listing.entries.some((e) => e.encrypted),
+    nestedDepth: depth,
+  };
   if (!listing.ok) rep.error = listing.error;
   const bomb = isBomb(listing, s);
   if (bomb) {

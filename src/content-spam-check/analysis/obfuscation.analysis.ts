@@ -7,15 +7,20 @@
  * empty tag ("<>", "</>", "</ x>"), a tag whose name is not an HTML element, or an element that is
  * opened and closed with nothing inside.
  */
-export interface ObfuscationReport { splits: number; samples: string[] }
+export interface ObfuscationReport {
+  splits: number;
+  samples: string[];
+}
 
 /** HTML elements (WHATWG HTML plus common legacy ones mail still uses). */
-const ELEMENTS = new Set(`a abbr acronym address area article aside audio b base basefont bdi bdo big blink blockquote body br button
+const ELEMENTS = new Set(
+  `a abbr acronym address area article aside audio b base basefont bdi bdo big blink blockquote body br button
 canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em embed fieldset figcaption figure
 font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map
 mark marquee menu meta meter nav nobr noframes noscript object ol optgroup option output p param picture pre progress q rp rt ruby s samp
 script section select small source span strike strong style sub summary sup table tbody td template textarea tfoot th thead time title
-tr track tt u ul var video wbr o:p v:shape xml`.split(/\s+/));
+tr track tt u ul var video wbr o:p v:shape xml`.split(/\s+/),
+);
 
 const MAX_HTML = 2 * 1024 * 1024;
 const MAX_SAMPLES = 5;
@@ -28,8 +33,10 @@ const MAX_SAMPLES = 5;
 // Each tag of a run has one reading only (a comment ends at its first "-->", "<!" that is not
 // "<!--" is a bogus comment), so a run of many tags is not re-read in every grouping
 // (exponential); the name of a tag is taken whole before the rest of it (quadratic otherwise).
-const SPLIT = /([A-Za-z0-9])((?:<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]{0,200}|\?[^<>]{0,200}|\/[^<>]{0,200}|[A-Za-z][^<>]{0,200})>)+)(?=[A-Za-z0-9])/g;
-const TAG = /<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]*|\?[^<>]*|(\/)?(?:([A-Za-z][A-Za-z0-9:-]*)(?![A-Za-z0-9:-]))?[^<>]*)>/g;
+const SPLIT =
+  /([A-Za-z0-9])((?:<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]{0,200}|\?[^<>]{0,200}|\/[^<>]{0,200}|[A-Za-z][^<>]{0,200})>)+)(?=[A-Za-z0-9])/g;
+const TAG =
+  /<(?:!--(?:(?!-->)[^]){0,300}--|!(?!--)[^<>]*|\?[^<>]*|(\/)?(?:([A-Za-z][A-Za-z0-9:-]*)(?![A-Za-z0-9:-]))?[^<>]*)>/g;
 
 function invisible(run: string): boolean {
   const opened: string[] = [];
@@ -39,7 +46,10 @@ function invisible(run: string): boolean {
     if (!name) continue; // "<>", "</>", "</ x>": empty tags
     const n = name.toLowerCase();
     if (!ELEMENTS.has(n)) continue; // not an element: renders as nothing
-    if (!slash) { opened.push(n); continue; }
+    if (!slash) {
+      opened.push(n);
+      continue;
+    }
     // A close tag is harmless only when it closes an element opened in the same run (empty pair).
     if (opened.pop() !== n) return false;
   }

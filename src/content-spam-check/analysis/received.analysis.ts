@@ -38,7 +38,15 @@ export function isIpv4(s: string | undefined): boolean {
 /** Private, loopback, link-local and CGNAT ranges: no rDNS expected there (RFC 1918, RFC 6598). */
 export function isPrivateIpv4(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number) as [number, number];
-  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127) || a === 0;
+  return (
+    a === 10 ||
+    a === 127 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    a === 0
+  );
 }
 
 /**
@@ -47,7 +55,10 @@ export function isPrivateIpv4(ip: string): boolean {
  */
 export function parseMailDate(value: string): { ms?: number; hasZone: boolean } {
   // [^()]: a run of "(" without ")" is read once, not once per "(" (quadratic).
-  const v = value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const v = value
+    .replace(/\([^()]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const hasZone = /(?:[+-]\d{4}|\b(?:UT|UTC|GMT|[ECMP][SD]T|Z))\s*$/i.test(v);
   const ms = Date.parse(hasZone ? v : `${v} +0000`);
   return { ...(Number.isNaN(ms) ? {} : { ms }), hasZone };
@@ -95,5 +106,7 @@ export function receivedHops(values: string[]): ReceivedHop[] {
 
 /** A hop between MTAs over SMTP (or with no protocol stated), i.e. not webmail, local or mailbox fetches. */
 export function isSmtpHop(h: ReceivedHop): boolean {
-  return h.protocol === undefined || /^(?:E?SMTPS?A?|UTF8E?SMTPS?A?)$/.test(h.protocol) || /^MICROSOFT$/.test(h.protocol);
+  return (
+    h.protocol === undefined || /^(?:E?SMTPS?A?|UTF8E?SMTPS?A?)$/.test(h.protocol) || /^MICROSOFT$/.test(h.protocol)
+  );
 }

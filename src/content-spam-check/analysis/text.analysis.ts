@@ -5,7 +5,11 @@ import phraseData from '../data/spam-phrases.v2.json';
  * phrases from data/spam-phrases.v2.json (versioned, weights in points; an entry is a literal
  * phrase or a regular-expression family of obfuscated spellings).
  */
-export interface PhraseHit { phrase: string; weight: number; where: 'subject' | 'body' }
+export interface PhraseHit {
+  phrase: string;
+  weight: number;
+  where: 'subject' | 'body';
+}
 
 export interface TextReport {
   subjectLetters: number;
@@ -20,12 +24,23 @@ export interface TextReport {
   phraseListVersion: string;
 }
 
-interface PhraseEntry { phrase: string; weight: number; pattern?: string }
+interface PhraseEntry {
+  phrase: string;
+  weight: number;
+  pattern?: string;
+}
 const PHRASES: { entry: PhraseEntry; re: RegExp }[] = (phraseData.phrases as PhraseEntry[]).map((entry) => ({
   entry,
-  re: entry.pattern !== undefined
-    ? new RegExp(entry.pattern, 'i')
-    : new RegExp(`(?:^|[^a-z0-9])${entry.phrase.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')}(?![a-z0-9])`, 'i'),
+  re:
+    entry.pattern !== undefined
+      ? new RegExp(entry.pattern, 'i')
+      : new RegExp(
+          `(?:^|[^a-z0-9])${entry.phrase
+            .toLowerCase()
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/ /g, '\\s+')}(?![a-z0-9])`,
+          'i',
+        ),
 }));
 /** The compiled phrase patterns (V8): test/security/regex-scan.test.ts proves each one linear. */
 export const PHRASE_PATTERNS: readonly RegExp[] = PHRASES.map((p) => p.re);
@@ -57,7 +72,10 @@ export function analyzeText(subject: string, body: string): TextReport {
     if (re.test(subject)) hits.push({ phrase: entry.phrase, weight: entry.weight, where: 'subject' });
     else if (re.test(b)) hits.push({ phrase: entry.phrase, weight: entry.weight, where: 'body' });
   }
-  const score = Math.min(PHRASE_CAP, hits.reduce((a, h) => a + h.weight, 0));
+  const score = Math.min(
+    PHRASE_CAP,
+    hits.reduce((a, h) => a + h.weight, 0),
+  );
   return {
     subjectLetters: sc.letters,
     subjectCapsRatio: sc.ratio,
@@ -74,7 +92,15 @@ export function analyzeText(subject: string, body: string): TextReport {
 
 /** Word-set similarity (Jaccard) of two texts, for "text part very different from the HTML". */
 export function textSimilarity(a: string, b: string): { similarity: number; wordsA: number; wordsB: number } {
-  const words = (s: string) => new Set((s.toLowerCase().slice(0, MAX_BODY).match(/[\p{L}\p{N}]{3,}/gu) ?? []).slice(0, 20_000));
+  const words = (s: string) =>
+    new Set(
+      (
+        s
+          .toLowerCase()
+          .slice(0, MAX_BODY)
+          .match(/[\p{L}\p{N}]{3,}/gu) ?? []
+      ).slice(0, 20_000),
+    );
   const A = words(a);
   const B = words(b);
   let inter = 0;

@@ -37,12 +37,23 @@ export function isZip(buf: Buffer): boolean {
 }
 
 export function readZipDirectory(buf: Buffer, maxEntries: number): ZipListing {
-  const out: ZipListing = { ok: false, entries: [], declaredEntries: 0, truncated: false, totalUncompressed: 0, totalCompressed: 0, overlapping: false };
+  const out: ZipListing = {
+    ok: false,
+    entries: [],
+    declaredEntries: 0,
+    truncated: false,
+    totalUncompressed: 0,
+    totalCompressed: 0,
+    overlapping: false,
+  };
   // §4.3.16: the end record sits in the last 22 + 65535 (comment) bytes.
   const from = Math.max(0, buf.length - 22 - 0xffff);
   let eocd = -1;
   for (let i = buf.length - 22; i >= from; i--) {
-    if (buf.readUInt32LE(i) === EOCD) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) return { ...out, error: 'no end-of-central-directory record' };
   let count = buf.readUInt16LE(eocd + 10);
@@ -62,7 +73,8 @@ export function readZipDirectory(buf: Buffer, maxEntries: number): ZipListing {
   let p = cdOffset;
   const limit = Math.min(count, maxEntries);
   for (let n = 0; n < limit; n++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CEN) return { ...out, error: `central directory entry ${n} is corrupt` };
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CEN)
+      return { ...out, error: `central directory entry ${n} is corrupt` };
     const flags = buf.readUInt16LE(p + 8);
     const method = buf.readUInt16LE(p + 10);
     let compressedSize = buf.readUInt32LE(p + 20);
@@ -80,9 +92,17 @@ export function readZipDirectory(buf: Buffer, maxEntries: number): ZipListing {
       const len = buf.readUInt16LE(e + 2);
       if (id === 0x0001) {
         let q = e + 4;
-        if (uncompressedSize === 0xffffffff && q + 8 <= buf.length) { uncompressedSize = Number(buf.readBigUInt64LE(q)); q += 8; }
-        if (compressedSize === 0xffffffff && q + 8 <= buf.length) { compressedSize = Number(buf.readBigUInt64LE(q)); q += 8; }
-        if (localOffset === 0xffffffff && q + 8 <= buf.length) { localOffset = Number(buf.readBigUInt64LE(q)); }
+        if (uncompressedSize === 0xffffffff && q + 8 <= buf.length) {
+          uncompressedSize = Number(buf.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff && q + 8 <= buf.length) {
+          compressedSize = Number(buf.readBigUInt64LE(q));
+          q += 8;
+        }
+        if (localOffset === 0xffffffff && q + 8 <= buf.length) {
+          localOffset = Number(buf.readBigUInt64LE(q));
+        }
       }
       e += 4 + len;
     }
@@ -92,8 +112,15 @@ export function readZipDirectory(buf: Buffer, maxEntries: number): ZipListing {
     p = extraEnd + commentLen;
   }
   out.truncated = count > limit;
-  const sorted = out.entries.filter((x) => !x.name.endsWith('/')).map((x) => [x.localOffset, x.localOffset + x.compressedSize] as const).sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < sorted.length; i++) if (sorted[i]![0] < sorted[i - 1]![1] || sorted[i]![0] === sorted[i - 1]![0]) { out.overlapping = true; break; }
+  const sorted = out.entries
+    .filter((x) => !x.name.endsWith('/'))
+    .map((x) => [x.localOffset, x.localOffset + x.compressedSize] as const)
+    .sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i]![0] < sorted[i - 1]![1] || sorted[i]![0] === sorted[i - 1]![0]) {
+      out.overlapping = true;
+      break;
+    }
   out.ok = true;
   return out;
 }

@@ -9,11 +9,18 @@ import type { DnsResolver } from '../../infra/dns/resolver.port';
 export function reverseName(ip: string): string {
   const addr = ipaddr.process(ip);
   if (addr.kind() === 'ipv4') return `${addr.toByteArray().reverse().join('.')}.in-addr.arpa`;
-  const nibbles = addr.toByteArray().flatMap((b) => [b >> 4, b & 15]).map((n) => n.toString(16));
+  const nibbles = addr
+    .toByteArray()
+    .flatMap((b) => [b >> 4, b & 15])
+    .map((n) => n.toString(16));
   return `${nibbles.reverse().join('.')}.ip6.arpa`;
 }
 
-export async function checkIprev(ip: string, dns: DnsResolver, signal?: AbortSignal): Promise<{ result: 'pass' | 'fail' | 'temperror'; ptr: string[]; detail: string }> {
+export async function checkIprev(
+  ip: string,
+  dns: DnsResolver,
+  signal?: AbortSignal,
+): Promise<{ result: 'pass' | 'fail' | 'temperror'; ptr: string[]; detail: string }> {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     addr = ipaddr.process(ip);
@@ -21,7 +28,8 @@ export async function checkIprev(ip: string, dns: DnsResolver, signal?: AbortSig
     return { result: 'fail', ptr: [], detail: `${ip} is not an IP address` };
   }
   const ptr = await dns.query(reverseName(ip), 'PTR', { signal });
-  if (ptr.status !== 'noerror' && ptr.status !== 'nxdomain') return { result: 'temperror', ptr: [], detail: `PTR lookup: ${ptr.status}` };
+  if (ptr.status !== 'noerror' && ptr.status !== 'nxdomain')
+    return { result: 'temperror', ptr: [], detail: `PTR lookup: ${ptr.status}` };
   const names = ptr.answers.slice(0, 3).map((n) => n.replace(/\.$/, ''));
   if (names.length === 0) return { result: 'fail', ptr: [], detail: `${ip} has no PTR record` };
   const type = addr.kind() === 'ipv4' ? 'A' : 'AAAA';
@@ -29,7 +37,15 @@ export async function checkIprev(ip: string, dns: DnsResolver, signal?: AbortSig
   for (const name of names) {
     const fwd = await dns.query(name, type, { signal });
     if (fwd.status !== 'noerror' && fwd.status !== 'nxdomain') temp = true;
-    if (fwd.answers.some((a) => { try { return ipaddr.process(a).toString() === addr.toString(); } catch { return false; } })) {
+    if (
+      fwd.answers.some((a) => {
+        try {
+          return ipaddr.process(a).toString() === addr.toString();
+        } catch {
+          return false;
+        }
+      })
+    ) {
       return { result: 'pass', ptr: names, detail: `${ip} -> ${name} -> ${ip}` };
     }
   }

@@ -7,7 +7,8 @@ import { arc, authenticate, dkimVerify, dmarc, type DNSResolver } from 'mailauth
  * Without a context DMARC is evaluated on DKIM alone and marked so: SPF could still align.
  * DNS failures come back as temperror results, never as exceptions.
  */
-export type AuthResultValue = 'pass' | 'fail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy' | 'softfail' | 'skipped';
+export type AuthResultValue =
+  'pass' | 'fail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy' | 'softfail' | 'skipped';
 
 export interface DkimSignatureReport {
   domain: string;
@@ -39,14 +40,23 @@ export interface AuthReport {
   error?: string;
 }
 
-export interface DeliveryContext { clientIp?: string; helo?: string; mailFrom?: string }
+export interface DeliveryContext {
+  clientIp?: string;
+  helo?: string;
+  mailFrom?: string;
+}
 
 function norm(r: string | undefined): AuthResultValue {
   if (r === 'temperr') return 'temperror';
   return (r ?? 'none') as AuthResultValue;
 }
 
-export async function authenticateMessage(raw: Buffer, resolver: DNSResolver, mta: string, context?: DeliveryContext): Promise<AuthReport> {
+export async function authenticateMessage(
+  raw: Buffer,
+  resolver: DNSResolver,
+  mta: string,
+  context?: DeliveryContext,
+): Promise<AuthReport> {
   const report: AuthReport = { headerFrom: [], dkim: [], arc: { result: 'none', instances: 0 } };
   try {
     if (context?.clientIp) {
@@ -59,7 +69,8 @@ export async function authenticateMessage(raw: Buffer, resolver: DNSResolver, mt
         disableBimi: true,
       });
       fillDkim(report, res.dkim);
-      if (res.spf) report.spf = { result: norm(res.spf.status.result), domain: res.spf.domain, comment: res.spf.status.comment };
+      if (res.spf)
+        report.spf = { result: norm(res.spf.status.result), domain: res.spf.domain, comment: res.spf.status.comment };
       fillArc(report, res.arc || undefined);
       fillDmarc(report, res.dmarc || undefined, 'full');
       report.authResults = res.headers;
@@ -72,7 +83,14 @@ export async function authenticateMessage(raw: Buffer, resolver: DNSResolver, mt
       const dm = await dmarc({
         headerFrom: dk.headerFrom,
         spfDomains: [],
-        dkimDomains: dk.results.filter((r) => r.status.result === 'pass').map((r) => ({ id: r.id, domain: r.signingDomain, aligned: r.status.aligned, underSized: r.status.underSized })),
+        dkimDomains: dk.results
+          .filter((r) => r.status.result === 'pass')
+          .map((r) => ({
+            id: r.id,
+            domain: r.signingDomain,
+            aligned: r.status.aligned,
+            underSized: r.status.underSized,
+          })),
         resolver,
       } as never);
       fillDmarc(report, dm || undefined, 'dkim-only');
@@ -92,7 +110,9 @@ function fillDkim(report: AuthReport, dk: Awaited<ReturnType<typeof dkimVerify>>
       domain: r.signingDomain,
       ...(r.selector ? { selector: r.selector } : {}),
       // mailauth 4.13.3 fills `algo` (its .d.ts says `algorithm`).
-      ...((r as { algo?: string }).algo ?? r.algorithm ? { algorithm: (r as { algo?: string }).algo ?? r.algorithm } : {}),
+      ...(((r as { algo?: string }).algo ?? r.algorithm)
+        ? { algorithm: (r as { algo?: string }).algo ?? r.algorithm }
+        : {}),
       result: norm(r.status.result),
       aligned: Boolean(r.status.aligned),
       ...(r.status.comment ? { comment: r.status.comment } : {}),
@@ -102,10 +122,18 @@ function fillDkim(report: AuthReport, dk: Awaited<ReturnType<typeof dkimVerify>>
 
 function fillArc(report: AuthReport, a: Awaited<ReturnType<typeof arc>> | undefined): void {
   if (!a) return;
-  report.arc = { result: norm(a.status.result), instances: typeof a.i === 'number' ? a.i : 0, ...(a.status.comment ? { comment: a.status.comment } : {}) };
+  report.arc = {
+    result: norm(a.status.result),
+    instances: typeof a.i === 'number' ? a.i : 0,
+    ...(a.status.comment ? { comment: a.status.comment } : {}),
+  };
 }
 
-function fillDmarc(report: AuthReport, d: Awaited<ReturnType<typeof dmarc>> | undefined, evaluated: 'full' | 'dkim-only'): void {
+function fillDmarc(
+  report: AuthReport,
+  d: Awaited<ReturnType<typeof dmarc>> | undefined,
+  evaluated: 'full' | 'dkim-only',
+): void {
   if (!d) return;
   report.dmarc = {
     result: norm(d.status.result),

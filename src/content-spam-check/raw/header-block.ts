@@ -51,14 +51,24 @@ export function parseHeaderBlock(buf: Buffer, opts: { maxHeaders: number; start?
   const end = opts.end ?? buf.length;
   const { headerEnd, bodyOffset } = findHeaderEnd(buf, start, end);
   const block: HeaderBlock = {
-    headers: [], total: 0, truncated: false, malformedLines: 0, bodyOffset, missingSeparator: bodyOffset >= end && headerEnd >= end, invalidUtf8: false,
+    headers: [],
+    total: 0,
+    truncated: false,
+    malformedLines: 0,
+    bodyOffset,
+    missingSeparator: bodyOffset >= end && headerEnd >= end,
+    invalidUtf8: false,
   };
   const bytes = buf.subarray(start, headerEnd);
   let current: { name: string; parts: string[] } | null = null;
   const flush = () => {
     if (!current) return;
     if (block.headers.length < opts.maxHeaders) {
-      block.headers.push({ name: current.name, key: current.name.toLowerCase(), value: current.parts.join('').replace(/\s+/g, ' ').trim() });
+      block.headers.push({
+        name: current.name,
+        key: current.name.toLowerCase(),
+        value: current.parts.join('').replace(/\s+/g, ' ').trim(),
+      });
     } else block.truncated = true;
     current = null;
   };
@@ -71,7 +81,8 @@ export function parseHeaderBlock(buf: Buffer, opts: { maxHeaders: number; start?
     const first = lineBuf[0];
     if (first === 0x20 || first === 0x09) {
       // Continuation line of a folded field; only kept fields store their text.
-      if (current && block.headers.length < opts.maxHeaders) (current as { parts: string[] }).parts.push(decodeLine(lineBuf, block));
+      if (current && block.headers.length < opts.maxHeaders)
+        (current as { parts: string[] }).parts.push(decodeLine(lineBuf, block));
       else if (!current) block.malformedLines++;
       continue;
     }
@@ -85,7 +96,8 @@ export function parseHeaderBlock(buf: Buffer, opts: { maxHeaders: number; start?
       continue;
     }
     block.total++;
-    if (block.headers.length < opts.maxHeaders) current = { name: m[1]!, parts: [decodeLine(lineBuf.subarray(m[0].length), block)] };
+    if (block.headers.length < opts.maxHeaders)
+      current = { name: m[1]!, parts: [decodeLine(lineBuf.subarray(m[0].length), block)] };
     else block.truncated = true;
   }
   flush();
@@ -97,7 +109,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function decodeLine(line: Buffer, block: HeaderBlock): string {
   // Fast path: 7-bit.
   let high = false;
-  for (let i = 0; i < line.length; i++) if (line[i]! > 0x7f) { high = true; break; }
+  for (let i = 0; i < line.length; i++)
+    if (line[i]! > 0x7f) {
+      high = true;
+      break;
+    }
   if (!high) return line.toString('latin1');
   try {
     return utf8.decode(line);
@@ -124,7 +140,7 @@ export function parseParams(value: string): { value: string; params: Record<stri
   let guard = 0;
   while ((m = re.exec(rest)) && guard++ < 100) {
     const key = m[1]!.toLowerCase();
-    const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3] ?? '';
+    const val = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
     const cont = /^(.+?)\*(\d+)\*?$/.exec(key);
     if (cont) params[cont[1]!] = (params[cont[1]!] ?? '') + val;
     else params[key.replace(/\*$/, '')] = val;

@@ -15,7 +15,11 @@ export type MimeIssueKind =
   | 'too-deep'
   | 'too-many-parts';
 
-export interface MimeIssue { kind: MimeIssueKind; path: string; detail: string }
+export interface MimeIssue {
+  kind: MimeIssueKind;
+  path: string;
+  detail: string;
+}
 
 export interface MimeLeaf {
   path: string;
@@ -36,9 +40,25 @@ export interface MimeScan {
   issues: MimeIssue[];
 }
 
-export interface MimeScanLimits { maxDepth: number; maxParts: number; maxHeaders: number }
+export interface MimeScanLimits {
+  maxDepth: number;
+  maxParts: number;
+  maxHeaders: number;
+}
 
-const CHARSET_EXTRA = new Set(['utf-7', 'unicode-1-1-utf-7', 'ansi_x3.4-1968', 'cp1252', 'cp1251', 'cp1250', 'cp850', 'cp437', 'ks_c_5601-1987', '8bit', 'default']);
+const CHARSET_EXTRA = new Set([
+  'utf-7',
+  'unicode-1-1-utf-7',
+  'ansi_x3.4-1968',
+  'cp1252',
+  'cp1251',
+  'cp1250',
+  'cp850',
+  'cp437',
+  'ks_c_5601-1987',
+  '8bit',
+  'default',
+]);
 /** Bytes decoded per text part for the charset check. */
 const CHARSET_SAMPLE = 1024 * 1024;
 
@@ -59,9 +79,23 @@ export function scanMime(buf: Buffer, limits: MimeScanLimits): MimeScan {
   return scan;
 }
 
-function walk(buf: Buffer, start: number, end: number, depth: number, path: string, boundaries: string[], limits: MimeScanLimits, scan: MimeScan): void {
+function walk(
+  buf: Buffer,
+  start: number,
+  end: number,
+  depth: number,
+  path: string,
+  boundaries: string[],
+  limits: MimeScanLimits,
+  scan: MimeScan,
+): void {
   if (scan.parts >= limits.maxParts) {
-    if (!scan.issues.some((i) => i.kind === 'too-many-parts')) scan.issues.push({ kind: 'too-many-parts', path, detail: `more than ${limits.maxParts} MIME parts; the rest were not inspected` });
+    if (!scan.issues.some((i) => i.kind === 'too-many-parts'))
+      scan.issues.push({
+        kind: 'too-many-parts',
+        path,
+        detail: `more than ${limits.maxParts} MIME parts; the rest were not inspected`,
+      });
     return;
   }
   scan.parts++;
@@ -74,32 +108,61 @@ function walk(buf: Buffer, start: number, end: number, depth: number, path: stri
 
   if (ct.value.startsWith('multipart/')) {
     if (depth >= limits.maxDepth) {
-      scan.issues.push({ kind: 'too-deep', path, detail: `multipart nesting deeper than ${limits.maxDepth} levels; deeper parts were not inspected` });
+      scan.issues.push({
+        kind: 'too-deep',
+        path,
+        detail: `multipart nesting deeper than ${limits.maxDepth} levels; deeper parts were not inspected`,
+      });
       return;
     }
     const boundary = ct.params.boundary;
     if (!boundary) {
-      scan.issues.push({ kind: 'multipart-without-boundary', path, detail: `${ct.value} has no boundary parameter (RFC 2046 §5.1.1 requires one)` });
+      scan.issues.push({
+        kind: 'multipart-without-boundary',
+        path,
+        detail: `${ct.value} has no boundary parameter (RFC 2046 §5.1.1 requires one)`,
+      });
       return;
     }
     if (boundaries.includes(boundary)) {
-      scan.issues.push({ kind: 'boundary-reused', path, detail: `boundary "${boundary.slice(0, 70)}" is reused by a nested part (RFC 2046 §5.1.1)` });
+      scan.issues.push({
+        kind: 'boundary-reused',
+        path,
+        detail: `boundary "${boundary.slice(0, 70)}" is reused by a nested part (RFC 2046 §5.1.1)`,
+      });
     }
     splitMultipart(buf, block.bodyOffset, end, boundary, depth, path, [...boundaries, boundary], limits, scan);
     return;
   }
 
   const leaf: MimeLeaf = {
-    path, contentType: ct.value, transferEncoding: cte, start: block.bodyOffset, end, depth,
+    path,
+    contentType: ct.value,
+    transferEncoding: cte,
+    start: block.bodyOffset,
+    end,
+    depth,
     ...(ct.params.charset ? { charset: ct.params.charset } : {}),
     ...(dispParsed ? { disposition: dispParsed.value } : {}),
-    ...((dispParsed?.params.filename ?? ct.params.name) ? { filename: dispParsed?.params.filename ?? ct.params.name } : {}),
+    ...((dispParsed?.params.filename ?? ct.params.name)
+      ? { filename: dispParsed?.params.filename ?? ct.params.name }
+      : {}),
   };
   scan.leaves.push(leaf);
   if (ct.value.startsWith('text/')) checkCharset(buf, leaf, scan);
 }
 
-function splitMultipart(buf: Buffer, bodyStart: number, end: number, boundary: string, depth: number, path: string, boundaries: string[], limits: MimeScanLimits, scan: MimeScan): void {
+function splitMultipart(
+  buf: Buffer,
+  bodyStart: number,
+  end: number,
+  boundary: string,
+  depth: number,
+  path: string,
+  boundaries: string[],
+  limits: MimeScanLimits,
+  scan: MimeScan,
+): void {
   const delim = Buffer.from(`--${boundary}`, 'latin1');
   const starts: number[] = [];
   let closed = false;
@@ -123,10 +186,19 @@ function splitMultipart(buf: Buffer, bodyStart: number, end: number, boundary: s
     if (starts.length > limits.maxParts) break;
   }
   if (starts.length === 0) {
-    scan.issues.push({ kind: 'boundary-not-found', path, detail: `boundary "${boundary.slice(0, 70)}" never appears in the body` });
+    scan.issues.push({
+      kind: 'boundary-not-found',
+      path,
+      detail: `boundary "${boundary.slice(0, 70)}" never appears in the body`,
+    });
     return;
   }
-  if (!closed) scan.issues.push({ kind: 'unbalanced-boundary', path, detail: `no closing delimiter "--${boundary.slice(0, 70)}--" (RFC 2046 §5.1.1)` });
+  if (!closed)
+    scan.issues.push({
+      kind: 'unbalanced-boundary',
+      path,
+      detail: `no closing delimiter "--${boundary.slice(0, 70)}--" (RFC 2046 §5.1.1)`,
+    });
   const count = closed ? starts.length - 1 : starts.length;
   for (let i = 0; i < count; i++) {
     const lineEnd = buf.indexOf(0x0a, starts[i]!);
@@ -144,17 +216,28 @@ function splitMultipart(buf: Buffer, bodyStart: number, end: number, boundary: s
 function checkCharset(buf: Buffer, leaf: MimeLeaf, scan: MimeScan): void {
   if (!leaf.charset) return;
   if (!isKnownCharset(leaf.charset)) {
-    scan.issues.push({ kind: 'unknown-charset', path: leaf.path, detail: `charset "${leaf.charset.slice(0, 60)}" is not a known character set` });
+    scan.issues.push({
+      kind: 'unknown-charset',
+      path: leaf.path,
+      detail: `charset "${leaf.charset.slice(0, 60)}" is not a known character set`,
+    });
     return;
   }
   if (!/^utf-?8$/i.test(leaf.charset.trim())) return;
-  const body = decodeTransfer(buf.subarray(leaf.start, Math.min(leaf.end, leaf.start + CHARSET_SAMPLE * 2)), leaf.transferEncoding).subarray(0, CHARSET_SAMPLE);
+  const body = decodeTransfer(
+    buf.subarray(leaf.start, Math.min(leaf.end, leaf.start + CHARSET_SAMPLE * 2)),
+    leaf.transferEncoding,
+  ).subarray(0, CHARSET_SAMPLE);
   // A sample cut mid-character is not an error: decode in streaming mode when truncated.
   const truncated = leaf.end - leaf.start > CHARSET_SAMPLE;
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(body, { stream: truncated });
   } catch {
-    scan.issues.push({ kind: 'invalid-utf8', path: leaf.path, detail: 'declared charset=utf-8 but the text is not valid UTF-8' });
+    scan.issues.push({
+      kind: 'invalid-utf8',
+      path: leaf.path,
+      detail: 'declared charset=utf-8 but the text is not valid UTF-8',
+    });
   }
 }
 

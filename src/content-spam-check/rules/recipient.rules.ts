@@ -22,9 +22,13 @@ function recipients(f: MessageFacts): string[] {
 
 export const RECIPIENT_RULES: ContentRule[] = [
   {
-    code: 'RECIPIENTS_SIMILAR', area: 'structure', points: 1.5, severity: 'warning',
+    code: 'RECIPIENTS_SIMILAR',
+    area: 'structure',
+    points: 1.5,
+    severity: 'warning',
     title: 'The same mailbox name at many domains in To/Cc (SpamAssassin SUSPICIOUS_RECIPS)',
-    remediation: 'webmaster@a, webmaster@b, webmaster@c... is a harvested list, not people who know you; mail only recipients who asked for it.',
+    remediation:
+      'webmaster@a, webmaster@b, webmaster@c... is a harvested list, not people who know you; mail only recipients who asked for it.',
     test: (f) => {
       const byLocal = new Map<string, Set<string>>();
       for (const r of recipients(f)) {
@@ -34,14 +38,23 @@ export const RECIPIENT_RULES: ContentRule[] = [
         const local = r.slice(0, at);
         byLocal.set(local, (byLocal.get(local) ?? new Set()).add(d));
       }
-      const [local, domains] = [...byLocal.entries()].sort((a, b) => b[1].size - a[1].size)[0] ?? ['', new Set<string>()];
-      return domains.size >= 3 ? { detail: `"${local}@" at ${domains.size} different domains (${[...domains].slice(0, 4).join(', ')}...).` } : null;
+      const [local, domains] = [...byLocal.entries()].sort((a, b) => b[1].size - a[1].size)[0] ?? [
+        '',
+        new Set<string>(),
+      ];
+      return domains.size >= 3
+        ? { detail: `"${local}@" at ${domains.size} different domains (${[...domains].slice(0, 4).join(', ')}...).` }
+        : null;
     },
   },
   {
-    code: 'RECIPIENTS_MANY', area: 'structure', points: 1.0, severity: 'warning',
+    code: 'RECIPIENTS_MANY',
+    area: 'structure',
+    points: 1.0,
+    severity: 'warning',
     title: `${MANY} or more addresses visible in To/Cc`,
-    remediation: 'Everyone sees everyone\'s address; use Bcc, or a mailing list with List-Unsubscribe, for mail to many people.',
+    remediation:
+      "Everyone sees everyone's address; use Bcc, or a mailing list with List-Unsubscribe, for mail to many people.",
     test: (f) => {
       const n = recipients(f).length;
       return n >= MANY ? { detail: `${n} addresses in To and Cc.` } : null;

@@ -12,7 +12,15 @@ import { LINK_RULES, TEXT_RULES } from './text.rules';
 
 /** The registry: every scoring rule, in report order. Adding a rule = adding an entry here. */
 export const CONTENT_RULES: readonly ContentRule[] = [
-  ...STRUCTURE_RULES, ...HEADER_FORGERY_RULES, ...RECEIVED_RULES, ...RECIPIENT_RULES, ...TEXT_RULES, ...OBFUSCATION_RULES, ...LINK_RULES, ...ATTACHMENT_RULES, ...AUTH_RULES,
+  ...STRUCTURE_RULES,
+  ...HEADER_FORGERY_RULES,
+  ...RECEIVED_RULES,
+  ...RECIPIENT_RULES,
+  ...TEXT_RULES,
+  ...OBFUSCATION_RULES,
+  ...LINK_RULES,
+  ...ATTACHMENT_RULES,
+  ...AUTH_RULES,
 ];
 export const COMPLIANCE_RULES: readonly ComplianceRule[] = BULK_RULES;
 
@@ -26,7 +34,14 @@ export const CONTENT_META_FINDINGS = defineFindings('content', {
 });
 
 function toDefinition(r: ContentRule | ComplianceRule): FindingDefinition {
-  return { code: r.code, module: 'content', severity: r.severity, title: r.title, remediation: r.remediation, ...(r.references ? { references: r.references } : {}) };
+  return {
+    code: r.code,
+    module: 'content',
+    severity: r.severity,
+    title: r.title,
+    remediation: r.remediation,
+    ...(r.references ? { references: r.references } : {}),
+  };
 }
 
 export const CONTENT_FINDINGS: FindingDefinition[] = [

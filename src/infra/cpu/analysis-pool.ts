@@ -88,7 +88,10 @@ class Job<T> {
       else if (m === ACK) this.ackWaiter?.();
     });
     const envelope: JobEnvelope = { name, input, port: port2 };
-    this.result = pool.run(envelope, { transferList: [port2, ...transfer] as never, signal: this.controller.signal }) as Promise<T>;
+    this.result = pool.run(envelope, {
+      transferList: [port2, ...transfer] as never,
+      signal: this.controller.signal,
+    }) as Promise<T>;
     // The caller awaits `result` eventually; until then a rejection must not count as unhandled.
     this.result.catch(() => undefined);
   }
@@ -145,7 +148,12 @@ export class AnalysisPool {
       // Linux, through Piscina's optional @napi-rs/nice): on a loaded machine the kernel then
       // prefers the thread answering /healthz. Measured here under a load average of 8-10 on 2
       // cores: event-loop delay p99 41-49 ms with it, 129 ms without.
-      this.pool = new Piscina({ filename, minThreads: this.opts.threads, maxThreads: this.opts.threads, niceIncrement: 10 });
+      this.pool = new Piscina({
+        filename,
+        minThreads: this.opts.threads,
+        maxThreads: this.opts.threads,
+        niceIncrement: 10,
+      });
       this.pool.on('error', (e: unknown) => this.opts.onError?.(e));
     }
     return this.pool;
@@ -154,7 +162,12 @@ export class AnalysisPool {
   private submit<T>(name: string, input: unknown, transfer: Transferable[]): Job<T> {
     const pool = this.piscina();
     if (this.active >= this.opts.threads + this.opts.maxQueue) {
-      throw new DomainError('ANALYSIS_BUSY', `All ${this.opts.threads} analysis threads are busy and ${this.opts.maxQueue} analyses are waiting (ANALYSIS_MAX_QUEUE); retry shortly.`, undefined, { retryAfter: 1 });
+      throw new DomainError(
+        'ANALYSIS_BUSY',
+        `All ${this.opts.threads} analysis threads are busy and ${this.opts.maxQueue} analyses are waiting (ANALYSIS_MAX_QUEUE); retry shortly.`,
+        undefined,
+        { retryAfter: 1 },
+      );
     }
     const job = new Job<T>(pool, name, input, transfer, this.opts.timeoutMs);
     this.active++;
@@ -218,11 +231,17 @@ export class AnalysisPool {
   private translate(e: unknown, job: Job<unknown>, what: string): unknown {
     if (e instanceof DomainError) return e;
     if (job.budget.expired) {
-      return new DomainError('ANALYSIS_TOO_EXPENSIVE', `${what} needed more than ${this.opts.timeoutMs} ms of processing (ANALYSIS_TIMEOUT_MS) and was stopped; send a smaller input.`);
+      return new DomainError(
+        'ANALYSIS_TOO_EXPENSIVE',
+        `${what} needed more than ${this.opts.timeoutMs} ms of processing (ANALYSIS_TIMEOUT_MS) and was stopped; send a smaller input.`,
+      );
     }
     const err = e as { message?: string; code?: string } | null;
     if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return new DomainError('ANALYSIS_TOO_EXPENSIVE', `${what} needed more memory than an analysis thread has and was stopped; send a smaller input.`);
+      return new DomainError(
+        'ANALYSIS_TOO_EXPENSIVE',
+        `${what} needed more memory than an analysis thread has and was stopped; send a smaller input.`,
+      );
     }
     if (this.closed) return new DomainError('SERVICE_UNAVAILABLE', 'The service is shutting down.');
     return e;
@@ -251,7 +270,7 @@ export async function* batches(source: Source, max: number): AsyncGenerator<Batc
       if (size) yield parts;
       parts = [];
       size = 0;
-      for (let i = 0; i < chunk.length; ) {
+      for (let i = 0; i < chunk.length;) {
         let end = Math.min(chunk.length, i + max);
         const last = chunk.charCodeAt(end - 1);
         if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end--;

@@ -46,7 +46,7 @@ function runStream(sink: StreamSink<unknown>, port: MessagePort): Promise<unknow
           port.close();
         }
       } catch (e) {
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
         port.close();
       }
     });
@@ -54,7 +54,10 @@ function runStream(sink: StreamSink<unknown>, port: MessagePort): Promise<unknow
 }
 
 /** The handler a worker module exports as default (Piscina calls it once per job). */
-export function analysisWorker(jobs: JobHandlers, streams: StreamHandlers = {}): (job: JobEnvelope) => Promise<unknown> {
+export function analysisWorker(
+  jobs: JobHandlers,
+  streams: StreamHandlers = {},
+): (job: JobEnvelope) => Promise<unknown> {
   return async ({ name, input, port }) => {
     port.postMessage(STARTED);
     const stream = streams[name];

@@ -17,7 +17,8 @@ export function workerFile(callerFile: string, baseName: string): string {
   const why = 'the analysis worker threads run the compiled engines';
   if (!existsSync(file)) throw new Error(`${relative(root, file)} is missing: run npm run build (${why}).`);
   const stale = newerSource(root, file);
-  if (stale) throw new Error(`${relative(root, file)} is older than ${relative(root, stale)}: run npm run build (${why}).`);
+  if (stale)
+    throw new Error(`${relative(root, file)} is older than ${relative(root, stale)}: run npm run build (${why}).`);
   return file;
 }
 

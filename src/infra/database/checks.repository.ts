@@ -29,13 +29,20 @@ export class ChecksRepository {
       await trx.insertInto('batches').values(batch).execute();
       // Chunks keep each statement under SQLite's and PostgreSQL's bound-parameter limits.
       for (let i = 0; i < rows.length; i += 400) {
-        await trx.insertInto('checks').values(rows.slice(i, i + 400)).execute();
+        await trx
+          .insertInto('checks')
+          .values(rows.slice(i, i + 400))
+          .execute();
       }
     });
   }
 
   async delete(ids: string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) await this.db.deleteFrom('checks').where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (let i = 0; i < ids.length; i += 500)
+      await this.db
+        .deleteFrom('checks')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
   }
 
   async deleteBatch(id: string): Promise<void> {
@@ -46,7 +53,12 @@ export class ChecksRepository {
   }
 
   async find(tenantId: string, id: string): Promise<CheckRow | undefined> {
-    return this.db.selectFrom('checks').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return this.db
+      .selectFrom('checks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
   }
 
   /** Unscoped read, for workers only (they act on ids they were given by the queue). */
@@ -79,7 +91,10 @@ export class ChecksRepository {
   /** Store the outcome exactly once: a second writer (a redelivered job) changes nothing. */
   async complete(
     id: string,
-    v: Pick<CheckRow, 'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'>,
+    v: Pick<
+      CheckRow,
+      'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'
+    >,
   ): Promise<boolean> {
     const r = await this.db
       .updateTable('checks')
@@ -91,7 +106,10 @@ export class ChecksRepository {
   }
 
   /** Checks the queue may have lost (e.g. Redis restarted without persistence). */
-  async unfinishedBefore(isoTime: string, limit: number): Promise<Pick<CheckRow, 'id' | 'kind' | 'status' | 'tenant_id'>[]> {
+  async unfinishedBefore(
+    isoTime: string,
+    limit: number,
+  ): Promise<Pick<CheckRow, 'id' | 'kind' | 'status' | 'tenant_id'>[]> {
     return this.db
       .selectFrom('checks')
       .select(['id', 'kind', 'status', 'tenant_id'])
@@ -103,7 +121,12 @@ export class ChecksRepository {
   }
 
   async findBatch(tenantId: string, id: string): Promise<BatchRow | undefined> {
-    return this.db.selectFrom('batches').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return this.db
+      .selectFrom('batches')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
   }
 
   async batchCounts(batchId: string): Promise<Record<string, number>> {

@@ -5,9 +5,17 @@
  * reported as what it is. Follows the error's `cause` chain (migrate() wraps driver errors).
  */
 export function isConnectionFailure(e: unknown): boolean {
-  for (let err = e, depth = 0; err && typeof err === 'object' && depth < 5; err = (err as { cause?: unknown }).cause, depth++) {
+  for (
+    let err = e, depth = 0;
+    err && typeof err === 'object' && depth < 5;
+    err = (err as { cause?: unknown }).cause, depth++
+  ) {
     const { code, message } = err as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && (SYSTEM_CODES.has(code) || isPostgresConnectionState(code) || SQLITE_CODES.has(code))) return true;
+    if (
+      typeof code === 'string' &&
+      (SYSTEM_CODES.has(code) || isPostgresConnectionState(code) || SQLITE_CODES.has(code))
+    )
+      return true;
     if (typeof message === 'string' && PG_CLIENT_MESSAGES.test(message)) return true;
   }
   return false;
@@ -15,8 +23,21 @@ export function isConnectionFailure(e: unknown): boolean {
 
 /** Node's socket and file-system errors: the server or the SQLite folder cannot be reached. */
 const SYSTEM_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EPIPE',
-  'ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EPIPE',
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOTDIR',
+  'EISDIR',
 ]);
 
 /**
@@ -29,7 +50,13 @@ function isPostgresConnectionState(code: string): boolean {
 }
 
 /** better-sqlite3's codes for a file it cannot open or write. */
-const SQLITE_CODES = new Set(['SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_READONLY', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_AUTH']);
+const SQLITE_CODES = new Set([
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+  'SQLITE_READONLY',
+  'SQLITE_READONLY_DIRECTORY',
+  'SQLITE_AUTH',
+]);
 
 /** node-postgres raises these without a code (pg/lib/client.js, pg-pool/index.js). */
 const PG_CLIENT_MESSAGES =

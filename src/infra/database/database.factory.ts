@@ -35,7 +35,8 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
-  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL: schema "${schema}" is not a plain identifier`);
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error(`DATABASE_URL: schema "${schema}" is not a plain identifier`);
   const { Pool } = await import('pg');
   const pool = new Pool({
     connectionString: parsed.toString(),

@@ -22,8 +22,16 @@ export class HistoryRepository {
   }
 
   /** pending -> done, once: a second writer (a retried parent job) changes nothing. */
-  async markDone(id: string, v: Pick<HealthReportRow, 'score' | 'grade' | 'finding_codes' | 'report' | 'completed_at'>): Promise<boolean> {
-    const r = await this.db.updateTable('health_reports').set({ ...v, status: 'done' }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  async markDone(
+    id: string,
+    v: Pick<HealthReportRow, 'score' | 'grade' | 'finding_codes' | 'report' | 'completed_at'>,
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable('health_reports')
+      .set({ ...v, status: 'done' })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -41,10 +49,25 @@ export class HistoryRepository {
   }
 
   /** The newest `limit` finished reports, oldest first; no report bodies (history is light). */
-  async series(tenantId: string, domain: string, limit: number): Promise<Omit<HealthReportRow, 'report' | 'children'>[]> {
+  async series(
+    tenantId: string,
+    domain: string,
+    limit: number,
+  ): Promise<Omit<HealthReportRow, 'report' | 'children'>[]> {
     const rows = await this.db
       .selectFrom('health_reports')
-      .select(['id', 'tenant_id', 'domain', 'status', 'score', 'grade', 'formula', 'finding_codes', 'created_at', 'completed_at'])
+      .select([
+        'id',
+        'tenant_id',
+        'domain',
+        'status',
+        'score',
+        'grade',
+        'formula',
+        'finding_codes',
+        'created_at',
+        'completed_at',
+      ])
       .where('tenant_id', '=', tenantId)
       .where('domain', '=', domain)
       .where('status', '=', 'done')

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Migrator, PostgresAdapter, SqliteAdapter, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { Database } from './database.types';
 
@@ -10,9 +11,12 @@ import type { Database } from './database.types';
  * They are run by Kysely's own Migrator (records in `kysely_migration`) inside a lock of ours that
  * spans the whole step, because Kysely's lock alone does not cover it (see {@link migrate}).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations build tables that the typed schema does not know yet
+type UntypedDb = Kysely<any>;
+
 export interface Migration {
   name: string;
-  up(db: Kysely<any>): Promise<void>;
+  up(db: UntypedDb): Promise<void>;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -95,7 +99,11 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .addColumn('completed_at', 'varchar(32)')
         .execute();
-      await db.schema.createIndex('health_reports_domain').on('health_reports').columns(['tenant_id', 'domain', 'status', 'completed_at']).execute();
+      await db.schema
+        .createIndex('health_reports_domain')
+        .on('health_reports')
+        .columns(['tenant_id', 'domain', 'status', 'completed_at'])
+        .execute();
       await db.schema
         .createTable('webhooks')
         .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
@@ -125,7 +133,11 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('webhook_deliveries_hook').on('webhook_deliveries').columns(['webhook_id', 'id']).execute();
+      await db.schema
+        .createIndex('webhook_deliveries_hook')
+        .on('webhook_deliveries')
+        .columns(['webhook_id', 'id'])
+        .execute();
     },
   },
 ];
@@ -133,7 +145,7 @@ export const MIGRATIONS: Migration[] = [
 /** The in-code migrations, as Kysely's Migrator reads them (name -> migration). */
 const provider: MigrationProvider = {
   async getMigrations() {
-    return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: m.up }]));
+    return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (db: UntypedDb) => m.up(db) }]));
   },
 };
 
@@ -170,7 +182,8 @@ const SQLITE_LOCK_WAIT_MS = 300_000;
  */
 export async function migrate(db: Kysely<Database>): Promise<string[]> {
   const adapter = db.getExecutor().adapter;
-  const dialect = adapter instanceof PostgresAdapter ? 'postgres' : adapter instanceof SqliteAdapter ? 'sqlite' : undefined;
+  const dialect =
+    adapter instanceof PostgresAdapter ? 'postgres' : adapter instanceof SqliteAdapter ? 'sqlite' : undefined;
   if (!dialect) throw new Error('migrate: only SQLite and PostgreSQL are supported');
   return db.connection().execute(async (conn) => {
     let busyTimeout: unknown;
@@ -192,7 +205,11 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
       // An error here (the connection is gone) must not hide the migration's own error; a lost
       // PostgreSQL session releases its advisory lock, a lost SQLite transaction is rolled back.
       const release =
-        dialect === 'postgres' ? sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})` : done ? sql`commit` : sql`rollback`;
+        dialect === 'postgres'
+          ? sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})`
+          : done
+            ? sql`commit`
+            : sql`rollback`;
       await release.execute(conn).catch((e: unknown) => {
         if (done) throw e;
       });
@@ -212,24 +229,44 @@ async function migrateLocked(conn: Kysely<Database>, dialect: 'postgres' | 'sqli
   // The old runner created schema_migrations unqualified, so in that same first search_path schema.
   const exists = async (table: string): Promise<boolean> => {
     if (dialect === 'sqlite') {
-      return (await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(conn)).rows.length > 0;
+      return (
+        (await sql`select 1 from sqlite_master where type = 'table' and name = ${table}`.execute(conn)).rows.length > 0
+      );
     }
-    return (await sql<{ t: string | null }>`select to_regclass(quote_ident(${schema}) || '.' || quote_ident(${table}))::text as t`.execute(conn)).rows[0]?.t != null;
+    return (
+      (
+        await sql<{
+          t: string | null;
+        }>`select to_regclass(quote_ident(${schema}) || '.' || quote_ident(${table}))::text as t`.execute(conn)
+      ).rows[0]?.t != null
+    );
   };
 
   if ((await exists('schema_migrations')) && !(await exists('kysely_migration'))) {
     // Let Kysely create its own tables (no migrations given, so it runs none), then seed them.
-    const none = await new Migrator({ db: conn, provider: { getMigrations: async () => ({}) }, migrationTableSchema: schema }).migrateToLatest();
-    if (none.error) throw none.error;
+    const none = await new Migrator({
+      db: conn,
+      provider: { getMigrations: async () => ({}) },
+      migrationTableSchema: schema,
+    }).migrateToLatest();
+    if (none.error) throw none.error instanceof Error ? none.error : new Error(inspect(none.error));
     const legacy = await conn.selectFrom('schema_migrations').select(['name', 'applied_at']).orderBy('name').execute();
-    const target = schema ? (conn.withSchema(schema) as unknown as Kysely<any>) : (conn as unknown as Kysely<any>);
-    if (legacy.length) await target.insertInto('kysely_migration').values(legacy.map((r) => ({ name: r.name, timestamp: r.applied_at }))).execute();
+    const target = schema ? (conn.withSchema(schema) as unknown as UntypedDb) : (conn as unknown as UntypedDb);
+    if (legacy.length)
+      await target
+        .insertInto('kysely_migration')
+        .values(legacy.map((r) => ({ name: r.name, timestamp: r.applied_at })))
+        .execute();
   }
 
-  const { error, results = [] } = await new Migrator({ db: conn, provider, migrationTableSchema: schema }).migrateToLatest();
+  const { error, results = [] } = await new Migrator({
+    db: conn,
+    provider,
+    migrationTableSchema: schema,
+  }).migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : inspect(error);
     throw new Error(failed ? `migration ${failed}: ${message}` : message, { cause: error });
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

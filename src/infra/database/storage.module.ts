@@ -21,7 +21,9 @@ export async function connectDatabase(url: string): Promise<DatabaseHandle> {
     const redacted = url.replace(/\/\/[^@/]*@/, '//***@');
     const message = e instanceof Error ? e.message : String(e);
     if (!isConnectionFailure(e)) return new StartupError(`${what} (${redacted}): ${message}.`);
-    const how = url.startsWith('sqlite:') ? 'check that the folder of DATABASE_URL is writable' : 'start it (e.g. pg_ctlcluster 15 main start) or fix DATABASE_URL';
+    const how = url.startsWith('sqlite:')
+      ? 'check that the folder of DATABASE_URL is writable'
+      : 'start it (e.g. pg_ctlcluster 15 main start) or fix DATABASE_URL';
     return new StartupError(`Database unreachable (${redacted}): ${message}; ${how}.`);
   };
   let database: DatabaseHandle | undefined;

@@ -14,7 +14,12 @@ export class UnfinishedRepository {
     const ids = members.filter((m) => !m.startsWith('b:'));
     const batches = members.filter((m) => m.startsWith('b:')).map((m) => m.slice(2));
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom('checks').select('id').where('id', 'in', ids.slice(i, i + 500)).where('status', 'in', ['queued', 'running']).execute();
+      const rows = await this.db
+        .selectFrom('checks')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
       for (const r of rows) out.set(r.id, 1);
     }
     for (let i = 0; i < batches.length; i += 500) {

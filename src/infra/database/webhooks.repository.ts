@@ -13,7 +13,12 @@ export class WebhooksRepository {
   }
 
   async find(tenantId: string, id: string): Promise<WebhookRow | undefined> {
-    return this.db.selectFrom('webhooks').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+    return this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('id', '=', id)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
   }
 
   /** Unscoped, for the delivery worker. */
@@ -26,17 +31,30 @@ export class WebhooksRepository {
   }
 
   async count(tenantId: string): Promise<number> {
-    const r = await this.db.selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('webhooks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
   async activeFor(tenantId: string): Promise<WebhookRow[]> {
-    return this.db.selectFrom('webhooks').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'active').execute();
+    return this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'active')
+      .execute();
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const r = await trx.deleteFrom('webhooks').where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
+      const r = await trx
+        .deleteFrom('webhooks')
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) return false;
       await trx.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
       return true;
@@ -49,7 +67,11 @@ export class WebhooksRepository {
 
   /** One more failed attempt; disables the webhook at `disableAfter`. Returns true if now disabled. */
   async recordFailure(id: string, disableAfter: number, at: string, reason: string): Promise<boolean> {
-    await this.db.updateTable('webhooks').set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) })).where('id', '=', id).execute();
+    await this.db
+      .updateTable('webhooks')
+      .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
     const r = await this.db
       .updateTable('webhooks')
       .set({ status: 'disabled', disabled_at: at, disabled_reason: reason.slice(0, 500) })
@@ -68,12 +90,19 @@ export class WebhooksRepository {
     return this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async updateDelivery(id: string, v: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'response_status' | 'error' | 'updated_at'>>): Promise<void> {
+  async updateDelivery(
+    id: string,
+    v: Partial<Pick<DeliveryRow, 'status' | 'attempts' | 'response_status' | 'error' | 'updated_at'>>,
+  ): Promise<void> {
     await this.db.updateTable('webhook_deliveries').set(v).where('id', '=', id).execute();
   }
 
   async deliveries(tenantId: string, webhookId: string, limit: number, cursor?: string): Promise<DeliveryRow[]> {
-    let q = this.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).where('tenant_id', '=', tenantId);
+    let q = this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('webhook_id', '=', webhookId)
+      .where('tenant_id', '=', tenantId);
     if (cursor) q = q.where('id', '<', cursor);
     return q.orderBy('id', 'desc').limit(limit).execute();
   }

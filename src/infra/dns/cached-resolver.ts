@@ -18,9 +18,14 @@ export interface CacheOptions {
   stats?: DnsStats;
 }
 
-interface Entry { lookup: DnsLookup; expires: number; ttl: number }
+interface Entry {
+  lookup: DnsLookup;
+  expires: number;
+  ttl: number;
+}
 
-const isDetailed = (r: DnsResolver): r is DetailedResolver => typeof (r as Partial<DetailedResolver>).resolve === 'function';
+const isDetailed = (r: DnsResolver): r is DetailedResolver =>
+  typeof (r as Partial<DetailedResolver>).resolve === 'function';
 
 /**
  * A shared, TTL-respecting cache in front of a resolver, with in-flight de-duplication: identical
@@ -37,7 +42,10 @@ export class CachedResolver implements DnsResolver {
   private readonly now: () => number;
   private readonly o: Required<Omit<CacheOptions, 'now' | 'stats'>>;
 
-  constructor(private readonly inner: DnsResolver, opts: CacheOptions = {}) {
+  constructor(
+    private readonly inner: DnsResolver,
+    opts: CacheOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
     this.stats = opts.stats ?? globalStats;
     this.o = {
@@ -72,7 +80,10 @@ export class CachedResolver implements DnsResolver {
       const { signal: _ignored, ...rest } = opts;
       shared = this.fetch(name, type, rest).finally(() => this.inflight.delete(key));
       this.inflight.set(key, shared);
-      void shared.then((m) => this.store(key, m), () => undefined);
+      void shared.then(
+        (m) => this.store(key, m),
+        () => undefined,
+      );
     }
     const result = await raceAbort(shared, opts.signal);
     if (!result) return { name, type, status: 'timeout', answers: [], authenticated: false, error: 'aborted' };

@@ -3,7 +3,13 @@ import * as dnsPacket from 'dns-packet';
 import type { DnsLookup, DnsStatus, RRDataMap, RRType } from './resolver.port';
 
 /** Loose view of dns-packet's decoded message (its typings omit the header fields). */
-interface WireAnswer { name: string; type: string; ttl?: number; data?: unknown; flags?: number }
+interface WireAnswer {
+  name: string;
+  type: string;
+  ttl?: number;
+  data?: unknown;
+  flags?: number;
+}
 export interface WireMessage {
   id: number;
   type: 'query' | 'response';
@@ -26,7 +32,11 @@ export function validName(name: string): boolean {
   return n.split('.').every((l) => l.length > 0 && Buffer.byteLength(l) <= 63);
 }
 
-export function buildQuery(name: string, type: RRType, edns: { udpSize: number } | undefined): { id: number; bytes: Buffer } {
+export function buildQuery(
+  name: string,
+  type: RRType,
+  edns: { udpSize: number } | undefined,
+): { id: number; bytes: Buffer } {
   const id = randomInt(0, 65536); // RFC 5452 §4.3: unpredictable ids
   const bytes = dnsPacket.encode({
     type: 'query',
@@ -34,7 +44,9 @@ export function buildQuery(name: string, type: RRType, edns: { udpSize: number }
     flags: dnsPacket.RECURSION_DESIRED,
     questions: [{ name, type: type as dnsPacket.RecordType, class: 'IN' }],
     // RFC 6891 OPT with DO (RFC 3225): a validating resolver then reports AD on validated answers.
-    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: edns.udpSize, flags: dnsPacket.DNSSEC_OK } as dnsPacket.Answer] : [],
+    additionals: edns
+      ? [{ type: 'OPT', name: '.', udpPayloadSize: edns.udpSize, flags: dnsPacket.DNSSEC_OK } as dnsPacket.Answer]
+      : [],
   });
   return { id, bytes };
 }
@@ -43,7 +55,12 @@ export function buildQuery(name: string, type: RRType, edns: { udpSize: number }
  * Tells our answer apart from stray packets: same id and same question (RFC 5452 §4.1). A packet
  * with our id that does not decode (bad compression pointers, truncated RDATA) is "malformed".
  */
-export function classifyResponse(msg: Buffer, id: number, name: string, type: string): { verdict: 'match' | 'foreign' | 'malformed'; decoded?: WireMessage } {
+export function classifyResponse(
+  msg: Buffer,
+  id: number,
+  name: string,
+  type: string,
+): { verdict: 'match' | 'foreign' | 'malformed'; decoded?: WireMessage } {
   if (msg.length < 12 || msg.readUInt16BE(0) !== id) return { verdict: 'foreign' };
   if (!plausibleCounts(msg)) return { verdict: 'malformed' };
   let decoded: WireMessage;
@@ -73,7 +90,12 @@ export function plausibleCounts(msg: Buffer): boolean {
   return qd * 5 + rr * 11 <= msg.length - 12;
 }
 
-const STATUS: Record<string, DnsStatus> = { NOERROR: 'noerror', NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'refused' };
+const STATUS: Record<string, DnsStatus> = {
+  NOERROR: 'noerror',
+  NXDOMAIN: 'nxdomain',
+  SERVFAIL: 'servfail',
+  REFUSED: 'refused',
+};
 
 /**
  * TXT character-strings are bytes. Valid UTF-8 is decoded as UTF-8 (keeping a BOM, which SPF must
@@ -122,15 +144,30 @@ function mapData(type: RRType, d: unknown): RRDataMap[RRType] {
       return Buffer.isBuffer(d) ? characterStrings(d) : [];
     case 'SOA':
       return {
-        mname: strip(o.mname), rname: strip(o.rname), serial: Number(o.serial), refresh: Number(o.refresh),
-        retry: Number(o.retry), expire: Number(o.expire), minimum: Number(o.minimum),
+        mname: strip(o.mname),
+        rname: strip(o.rname),
+        serial: Number(o.serial),
+        refresh: Number(o.refresh),
+        retry: Number(o.retry),
+        expire: Number(o.expire),
+        minimum: Number(o.minimum),
       };
     case 'TLSA':
-      return { usage: Number(o.usage), selector: Number(o.selector), matchingType: Number(o.matchingType), certificate: (o.certificate as Buffer).toString('hex') };
+      return {
+        usage: Number(o.usage),
+        selector: Number(o.selector),
+        matchingType: Number(o.matchingType),
+        certificate: (o.certificate as Buffer).toString('hex'),
+      };
     case 'CAA':
       return { flags: o.flags, tag: o.tag, value: o.value };
     case 'DS':
-      return { keyTag: o.keyTag, algorithm: o.algorithm, digestType: o.digestType, digest: (o.digest as Buffer).toString('hex') };
+      return {
+        keyTag: o.keyTag,
+        algorithm: o.algorithm,
+        digestType: o.digestType,
+        digest: (o.digest as Buffer).toString('hex'),
+      };
     case 'DNSKEY':
       return { flags: o.flags, algorithm: o.algorithm, key: (o.key as Buffer).toString('base64') };
   }
@@ -145,7 +182,12 @@ export interface MappedLookup<T extends RRType> {
 }
 
 /** Maps a decoded response to the port's shape, following the CNAME chain in the answer section. */
-export function mapResponse<T extends RRType>(msg: WireMessage, name: string, type: T, server: string): MappedLookup<T> {
+export function mapResponse<T extends RRType>(
+  msg: WireMessage,
+  name: string,
+  type: T,
+  server: string,
+): MappedLookup<T> {
   const status: DnsStatus = STATUS[msg.rcode] ?? 'error';
   const lookup: DnsLookup<T> = { name, type, status, answers: [], authenticated: msg.flag_ad, server };
   if (status === 'error') lookup.error = `server answered rcode ${msg.rcode}`;

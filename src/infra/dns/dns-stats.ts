@@ -29,8 +29,20 @@ export interface DnsStats {
 }
 
 export function newDnsStats(): DnsStats {
-  return { queries: 0, cacheHits: 0, cacheMisses: 0, deduplicated: 0, timeouts: 0, tcpFallbacks: 0, budgetExceeded: 0, errors: 0,
-    queued: 0, foreignPackets: 0, socketsOpened: 0, socketsClosed: 0 };
+  return {
+    queries: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    deduplicated: 0,
+    timeouts: 0,
+    tcpFallbacks: 0,
+    budgetExceeded: 0,
+    errors: 0,
+    queued: 0,
+    foreignPackets: 0,
+    socketsOpened: 0,
+    socketsClosed: 0,
+  };
 }
 
 /** Process-wide counters, read by the metrics endpoint. */

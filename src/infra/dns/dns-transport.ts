@@ -37,7 +37,10 @@ function withDeadline(
       resolve(r);
     };
     const onAbort = (): void => finish({ failure: 'aborted', message: 'aborted' });
-    const timer = setTimeout(() => finish({ failure: 'timeout', message: `no answer within ${opts.timeoutMs} ms` }), opts.timeoutMs);
+    const timer = setTimeout(
+      () => finish({ failure: 'timeout', message: `no answer within ${opts.timeoutMs} ms` }),
+      opts.timeoutMs,
+    );
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     cleanup = run(finish);

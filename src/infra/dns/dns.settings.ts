@@ -28,7 +28,8 @@ function intSetting(env: Env, key: string, def: number, min: number, max: number
   const raw = env[key];
   if (raw === undefined || raw.trim() === '') return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
   return n;
 }
 
@@ -44,4 +45,3 @@ export function readDnsSettings(env: Env = {}): DnsSettings {
     maxInFlight: intSetting(env, 'DNS_MAX_INFLIGHT', DEFAULT_UDP_POOL.maxInFlight, 1, 10_000),
   };
 }
-

@@ -10,8 +10,19 @@ import type { DnsLookup, DnsResolver, MxData, RRType, SoaData } from './resolver
 export type MailauthResolver = (name: string, rrtype?: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const SYSCALL: Record<string, string> = {
-  A: 'queryA', AAAA: 'queryAaaa', MX: 'queryMx', TXT: 'queryTxt', CNAME: 'queryCname', PTR: 'queryPtr',
-  NS: 'queryNs', SOA: 'querySoa', CAA: 'queryCaa', TLSA: 'queryTlsa', SPF: 'querySpf', DS: 'queryDs', DNSKEY: 'queryDnskey',
+  A: 'queryA',
+  AAAA: 'queryAaaa',
+  MX: 'queryMx',
+  TXT: 'queryTxt',
+  CNAME: 'queryCname',
+  PTR: 'queryPtr',
+  NS: 'queryNs',
+  SOA: 'querySoa',
+  CAA: 'queryCaa',
+  TLSA: 'queryTlsa',
+  SPF: 'querySpf',
+  DS: 'queryDs',
+  DNSKEY: 'queryDnskey',
 };
 
 export class MailauthDnsError extends Error {
@@ -23,7 +34,12 @@ export class MailauthDnsError extends Error {
    * and ARC code reads only `code` and is unaffected. (ETIMEOUT/EREFUSED get it from mailauth too.)
    */
   readonly spfResult?: { error: 'temperror'; text: string };
-  constructor(readonly code: string, readonly syscall: string, readonly hostname: string, readonly lookup?: DnsLookup) {
+  constructor(
+    readonly code: string,
+    readonly syscall: string,
+    readonly hostname: string,
+    readonly lookup?: DnsLookup,
+  ) {
     super(`${syscall} ${code} ${hostname}`);
     if (code !== 'ENOTFOUND' && code !== 'ENODATA') {
       this.spfResult = { error: 'temperror', text: `DNS ${lookup?.error ?? code} when resolving ${hostname}` };
@@ -36,13 +52,24 @@ function shape(type: string, l: DnsLookup): unknown {
   switch (type) {
     case 'SOA': {
       const s = l.answers[0] as SoaData;
-      return { nsname: s.mname, hostmaster: s.rname, serial: s.serial, refresh: s.refresh, retry: s.retry, expire: s.expire, minttl: s.minimum };
+      return {
+        nsname: s.mname,
+        hostmaster: s.rname,
+        serial: s.serial,
+        refresh: s.refresh,
+        retry: s.retry,
+        expire: s.expire,
+        minttl: s.minimum,
+      };
     }
     case 'MX':
       return (l.answers as MxData[]).map((m) => ({ exchange: m.exchange, priority: m.priority }));
     case 'CAA':
       // node: { critical, issue | issuewild | iodef | ...: value }
-      return (l.answers as { flags: number; tag: string; value: string }[]).map((c) => ({ critical: c.flags, [c.tag]: c.value }));
+      return (l.answers as { flags: number; tag: string; value: string }[]).map((c) => ({
+        critical: c.flags,
+        [c.tag]: c.value,
+      }));
     default:
       return l.answers;
   }

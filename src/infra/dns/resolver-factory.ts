@@ -13,7 +13,10 @@ export { readDnsSettings, type DnsSettings };
  * What the resolver needs: the servers and timeouts of AppConfig and its `dns` slice. Callers
  * outside the app (tests, tools) may pass raw `env` strings instead of the parsed slice.
  */
-export type ResolverConfig = Pick<AppConfig, 'dnsServers' | 'dnsTimeoutMs' | 'dnsRetries' | 'dnsFallbackServers'> & { dns?: DnsSettings; env?: Record<string, string | undefined> };
+export type ResolverConfig = Pick<AppConfig, 'dnsServers' | 'dnsTimeoutMs' | 'dnsRetries' | 'dnsFallbackServers'> & {
+  dns?: DnsSettings;
+  env?: Record<string, string | undefined>;
+};
 
 export interface CreateResolverOptions {
   stats?: DnsStats;
@@ -49,6 +52,10 @@ export function createResolver(config: ResolverConfig, opts: CreateResolverOptio
 }
 
 /** A per-check view of the shared resolver with its own query budget (default DNS_QUERY_BUDGET). */
-export function createCheckResolver(shared: DnsResolver & { defaultBudget?: number }, budget?: number, stats?: DnsStats): BudgetResolver {
+export function createCheckResolver(
+  shared: DnsResolver & { defaultBudget?: number },
+  budget?: number,
+  stats?: DnsStats,
+): BudgetResolver {
   return new BudgetResolver(shared, budget ?? shared.defaultBudget ?? 100, stats);
 }

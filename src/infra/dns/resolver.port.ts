@@ -4,15 +4,42 @@
  * ("a timeout is indeterminate, never missing").
  */
 export type RRType =
-  | 'A' | 'AAAA' | 'MX' | 'TXT' | 'CNAME' | 'PTR' | 'NS' | 'SOA' | 'TLSA' | 'SPF' | 'CAA' | 'DS' | 'DNSKEY';
+  'A' | 'AAAA' | 'MX' | 'TXT' | 'CNAME' | 'PTR' | 'NS' | 'SOA' | 'TLSA' | 'SPF' | 'CAA' | 'DS' | 'DNSKEY';
 
-export interface MxData { exchange: string; priority: number }
-export interface TlsaData { usage: number; selector: number; matchingType: number; certificate: string /* hex */ }
-export interface SoaData { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }
+export interface MxData {
+  exchange: string;
+  priority: number;
+}
+export interface TlsaData {
+  usage: number;
+  selector: number;
+  matchingType: number;
+  certificate: string; /* hex */
+}
+export interface SoaData {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}
 
 export interface RRDataMap {
-  A: string; AAAA: string; MX: MxData; TXT: string[] /* character-strings, unjoined */;
-  CNAME: string; PTR: string; NS: string; SOA: SoaData; TLSA: TlsaData; SPF: string[]; CAA: unknown; DS: unknown; DNSKEY: unknown;
+  A: string;
+  AAAA: string;
+  MX: MxData;
+  TXT: string[] /* character-strings, unjoined */;
+  CNAME: string;
+  PTR: string;
+  NS: string;
+  SOA: SoaData;
+  TLSA: TlsaData;
+  SPF: string[];
+  CAA: unknown;
+  DS: unknown;
+  DNSKEY: unknown;
 }
 
 /**
@@ -38,7 +65,10 @@ export interface DnsLookup<T extends RRType = RRType> {
   server?: string;
 }
 
-export interface DnsQueryOptions { timeoutMs?: number; signal?: AbortSignal }
+export interface DnsQueryOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
 
 export interface DnsResolver {
   query<T extends RRType>(name: string, type: T, opts?: DnsQueryOptions): Promise<DnsLookup<T>>;

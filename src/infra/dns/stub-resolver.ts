@@ -1,6 +1,13 @@
 import type { DnsServer } from '../../config/dns-server';
 import type { DnsLookup, DnsQueryOptions, DnsResolver, DnsStatus, RRType } from './resolver.port';
-import { buildQuery, classifyResponse, mapResponse, validName, type MappedLookup, type WireMessage } from './dns-response';
+import {
+  buildQuery,
+  classifyResponse,
+  mapResponse,
+  validName,
+  type MappedLookup,
+  type WireMessage,
+} from './dns-response';
 import { tcpExchange, type ExchangeResult } from './dns-transport';
 import { DEFAULT_UDP_POOL, UdpSocketPool, type UdpPoolOptions } from './udp-socket-pool';
 import { dnsStats as globalStats, type DnsStats } from './dns-stats';
@@ -38,7 +45,8 @@ export class StubResolver implements DetailedResolver {
   private readonly udp: UdpSocketPool;
 
   constructor(private readonly opts: StubResolverOptions) {
-    if (!opts.servers.length && !(opts.fallbackServers ?? []).length) throw new Error('StubResolver needs at least one server');
+    if (!opts.servers.length && !(opts.fallbackServers ?? []).length)
+      throw new Error('StubResolver needs at least one server');
     this.stats = opts.stats ?? globalStats;
     this.udp = new UdpSocketPool({ ...DEFAULT_UDP_POOL, ...opts.udp }, this.stats);
   }
@@ -60,7 +68,10 @@ export class StubResolver implements DetailedResolver {
     if (!validName(name)) return fail('error', 'invalid domain name (RFC 1035 §2.3.4 length limits)');
 
     const timeoutMs = qopts.timeoutMs ?? this.opts.timeoutMs;
-    let last: { status: DnsStatus; message: string; server?: string } = { status: 'timeout', message: 'no server tried' };
+    let last: { status: DnsStatus; message: string; server?: string } = {
+      status: 'timeout',
+      message: 'no server tried',
+    };
     let answered: MappedLookup<T> | undefined;
 
     for (const group of [this.opts.servers, this.opts.fallbackServers ?? []]) {
@@ -87,7 +98,13 @@ export class StubResolver implements DetailedResolver {
     return answered ?? fail(last.status, last.message, last.server);
   }
 
-  private async attempt<T extends RRType>(server: DnsServer, name: string, type: T, timeoutMs: number, signal?: AbortSignal): Promise<Attempt<T>> {
+  private async attempt<T extends RRType>(
+    server: DnsServer,
+    name: string,
+    type: T,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<Attempt<T>> {
     const udpSize = this.opts.ednsUdpSize ?? 1232;
     let r = await this.exchange(server, name, type, 'udp', udpSize > 0 ? { udpSize } : undefined, timeoutMs, signal);
     // RFC 6891 §7: a server that does not know EDNS answers FORMERR/NOTIMP; ask again without OPT.
@@ -109,8 +126,13 @@ export class StubResolver implements DetailedResolver {
   }
 
   private async exchange(
-    server: DnsServer, name: string, type: RRType, transport: 'udp' | 'tcp',
-    edns: { udpSize: number } | undefined, timeoutMs: number, signal?: AbortSignal,
+    server: DnsServer,
+    name: string,
+    type: RRType,
+    transport: 'udp' | 'tcp',
+    edns: { udpSize: number } | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
   ): Promise<{ msg: WireMessage } | { failure: DnsStatus; message: string }> {
     // Over UDP the socket pool replaces the id with one unique on its socket and passes it back.
     const { bytes } = buildQuery(name, type, edns);
@@ -122,7 +144,9 @@ export class StubResolver implements DetailedResolver {
     };
     this.stats.queries++;
     const xo = { timeoutMs, signal, classify };
-    const res: ExchangeResult = await (transport === 'udp' ? this.udp.channel(server).exchange(bytes, xo) : tcpExchange(server, bytes, xo));
+    const res: ExchangeResult = await (transport === 'udp'
+      ? this.udp.channel(server).exchange(bytes, xo)
+      : tcpExchange(server, bytes, xo));
     if ('response' in res && decoded) return { msg: decoded };
     if ('failure' in res) {
       if (res.failure === 'timeout' || res.failure === 'aborted') {

@@ -220,7 +220,10 @@ export class ServerChannel {
       done(r);
     };
     const onAbort = (): void => finish({ failure: 'aborted', message: 'aborted' });
-    const timer = setTimeout(() => finish({ failure: 'timeout', message: `no answer within ${opts.timeoutMs} ms` }), opts.timeoutMs);
+    const timer = setTimeout(
+      () => finish({ failure: 'timeout', message: `no answer within ${opts.timeoutMs} ms` }),
+      opts.timeoutMs,
+    );
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     slot.pending.set(id, { id, classify: (msg, qid) => opts.classify(msg, qid), finish });
     slot.send(bytes);
@@ -260,7 +263,9 @@ export class ServerChannel {
   private deliver(slot: Slot, msg: Buffer, rinfo: dgram.RemoteInfo): void {
     if (slot.closed) return;
     // connect(2) already filters by source; checked again so a routing surprise cannot bypass it.
-    const fromServer = rinfo.port === this.server.port && (rinfo.address === this.server.host || normalise(rinfo.address) === this.serverNorm);
+    const fromServer =
+      rinfo.port === this.server.port &&
+      (rinfo.address === this.server.host || normalise(rinfo.address) === this.serverNorm);
     const id = msg.length >= 2 ? msg.readUInt16BE(0) : -1;
     const p = fromServer ? slot.pending.get(id) : undefined;
     if (!p) {

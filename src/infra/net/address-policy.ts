@@ -58,26 +58,62 @@ export function embeddedIPv4(addr: ipaddr.IPv6): Embedding | undefined {
   if (zeros(0, 6)) {
     // :: and ::1 keep their own names (unspecified, loopback); both are refused by range.
     if (w[6] === 0 && w[7]! <= 1) return undefined;
-    return { form: 'ipv4Compatible', routable: false, ipv4: [v4(w[6]!, w[7]!)], what: 'an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1)' };
+    return {
+      form: 'ipv4Compatible',
+      routable: false,
+      ipv4: [v4(w[6]!, w[7]!)],
+      what: 'an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291 §2.5.5.1)',
+    };
   }
   if (zeros(0, 4) && w[4] === 0xffff && w[5] === 0) {
-    return { form: 'rfc6145', routable: false, ipv4: [v4(w[6]!, w[7]!)], what: 'an IPv4-translated address (::ffff:0:a.b.c.d, RFC 6145), not globally routable' };
+    return {
+      form: 'rfc6145',
+      routable: false,
+      ipv4: [v4(w[6]!, w[7]!)],
+      what: 'an IPv4-translated address (::ffff:0:a.b.c.d, RFC 6145), not globally routable',
+    };
   }
   if (w[0] === 0x64 && w[1] === 0xff9b && w[2] === 1) {
-    return { form: 'rfc6052', routable: false, ipv4: [], what: 'in the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215), not globally routable' };
+    return {
+      form: 'rfc6052',
+      routable: false,
+      ipv4: [],
+      what: 'in the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215), not globally routable',
+    };
   }
   if (w[0] === 0x64 && w[1] === 0xff9b && zeros(2, 6)) {
-    return { form: 'rfc6052', routable: true, ipv4: [v4(w[6]!, w[7]!)], what: 'a NAT64 address (64:ff9b::/96, RFC 6052)' };
+    return {
+      form: 'rfc6052',
+      routable: true,
+      ipv4: [v4(w[6]!, w[7]!)],
+      what: 'a NAT64 address (64:ff9b::/96, RFC 6052)',
+    };
   }
   if (w[0] === 0x2002) {
     const isatap = isatapIPv4(w);
-    return { form: '6to4', routable: true, ipv4: [v4(w[1]!, w[2]!), ...(isatap ? [isatap] : [])], what: 'a 6to4 address (2002::/16, RFC 3056)' };
+    return {
+      form: '6to4',
+      routable: true,
+      ipv4: [v4(w[1]!, w[2]!), ...(isatap ? [isatap] : [])],
+      what: 'a 6to4 address (2002::/16, RFC 3056)',
+    };
   }
   if (w[0] === 0x2001 && w[1] === 0) {
-    return { form: 'teredo', routable: true, ipv4: [v4(w[2]!, w[3]!), v4(~w[6]! & 0xffff, ~w[7]! & 0xffff)], what: 'a Teredo address (2001::/32, RFC 4380)' };
+    return {
+      form: 'teredo',
+      routable: true,
+      ipv4: [v4(w[2]!, w[3]!), v4(~w[6]! & 0xffff, ~w[7]! & 0xffff)],
+      what: 'a Teredo address (2001::/32, RFC 4380)',
+    };
   }
   const isatap = isatapIPv4(w);
-  if (isatap) return { form: 'isatap', routable: true, ipv4: [isatap], what: 'an ISATAP address (interface id 0:5efe:a.b.c.d, RFC 5214)' };
+  if (isatap)
+    return {
+      form: 'isatap',
+      routable: true,
+      ipv4: [isatap],
+      what: 'an ISATAP address (interface id 0:5efe:a.b.c.d, RFC 5214)',
+    };
   return undefined;
 }
 
@@ -120,10 +156,16 @@ export function checkAddress(ip: string, allowedCidrs: string[] | Cidr[]): Addre
   const emb = embeddedIPv4(addr);
   if (emb) {
     const carried = emb.ipv4.length ? ` carrying ${emb.ipv4.map(String).join(' and ')}` : '';
-    if (!emb.routable) return { allowed: false, range: emb.form, reason: `${ip} is ${emb.what}${carried}; ${REFUSED_SUFFIX}` };
+    if (!emb.routable)
+      return { allowed: false, range: emb.form, reason: `${ip} is ${emb.what}${carried}; ${REFUSED_SUFFIX}` };
     for (const e of emb.ipv4) {
       const v = checkIPv4(e, cidrs);
-      if (!v.allowed) return { allowed: false, range: v.range, reason: `${ip} is ${emb.what} carrying ${e.toString()}, a ${v.range} address; ${REFUSED_SUFFIX}` };
+      if (!v.allowed)
+        return {
+          allowed: false,
+          range: v.range,
+          reason: `${ip} is ${emb.what} carrying ${e.toString()}, a ${v.range} address; ${REFUSED_SUFFIX}`,
+        };
     }
     // A routable form carrying public addresses, inside a prefix that is itself unicast (ISATAP) or the form's own.
     if (emb.form !== 'isatap' || range === 'unicast') return { allowed: true, range: emb.form };

@@ -16,7 +16,13 @@ import { readHttpsFetcherSettings, type HttpsFetcherSettings } from './https-fet
  */
 export type HttpsFetchResult =
   | { ok: true; status: number; contentType: string | undefined; body: string; address: string; location?: string }
-  | { ok: false; reason: 'url' | 'dns' | 'ssrf' | 'connect' | 'tls' | 'timeout' | 'too-large'; error: string; address?: string; addresses?: string[] };
+  | {
+      ok: false;
+      reason: 'url' | 'dns' | 'ssrf' | 'connect' | 'tls' | 'timeout' | 'too-large';
+      error: string;
+      address?: string;
+      addresses?: string[];
+    };
 
 export interface HttpsFetcher {
   get(url: string, opts?: { signal?: AbortSignal }): Promise<HttpsFetchResult>;
@@ -45,38 +51,58 @@ export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
     const port = portOverride ?? (url.port ? Number(url.port) : 443);
     return new Promise((resolve) => {
       let settled = false;
-      const done = (r: HttpsFetchResult) => { if (!settled) { settled = true; clearTimeout(timer); resolve(r); } };
-      const req = https.request({
-        host: ip,
-        port,
-        path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        servername: isIP(url.hostname) ? undefined : url.hostname,
-        headers: { Host: url.host, 'User-Agent': 'smtp-doctor (MTA-STS policy fetch)', Accept: 'text/plain' },
-        agent: false,
-        ...(ca ? { ca } : {}),
-        signal,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) {
-            req.destroy();
-            done({ ok: false, reason: 'too-large', error: `response larger than ${maxBytes} bytes`, address: ip });
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('end', () => done({
-          ok: true, status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8'), address: ip,
-          ...(res.headers.location ? { location: res.headers.location } : {}),
-        }));
-        res.on('error', (e) => done({ ok: false, reason: 'connect', error: e.message, address: ip }));
-      });
-      const timer = setTimeout(() => { req.destroy(); done({ ok: false, reason: 'timeout', error: `no complete answer within ${timeoutMs} ms`, address: ip }); }, timeoutMs);
+      const done = (r: HttpsFetchResult) => {
+        if (!settled) {
+          settled = true;
+          clearTimeout(timer);
+          resolve(r);
+        }
+      };
+      const req = https.request(
+        {
+          host: ip,
+          port,
+          path: `${url.pathname}${url.search}`,
+          method: 'GET',
+          servername: isIP(url.hostname) ? undefined : url.hostname,
+          headers: { Host: url.host, 'User-Agent': 'smtp-doctor (MTA-STS policy fetch)', Accept: 'text/plain' },
+          agent: false,
+          ...(ca ? { ca } : {}),
+          signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) {
+              req.destroy();
+              done({ ok: false, reason: 'too-large', error: `response larger than ${maxBytes} bytes`, address: ip });
+              return;
+            }
+            chunks.push(c);
+          });
+          res.on('end', () =>
+            done({
+              ok: true,
+              status: res.statusCode ?? 0,
+              contentType: res.headers['content-type'],
+              body: Buffer.concat(chunks).toString('utf8'),
+              address: ip,
+              ...(res.headers.location ? { location: res.headers.location } : {}),
+            }),
+          );
+          res.on('error', (e) => done({ ok: false, reason: 'connect', error: e.message, address: ip }));
+        },
+      );
+      const timer = setTimeout(() => {
+        req.destroy();
+        done({ ok: false, reason: 'timeout', error: `no complete answer within ${timeoutMs} ms`, address: ip });
+      }, timeoutMs);
       req.on('error', (e: NodeJS.ErrnoException) => {
-        const tls = /CERT|SSL|TLS|self[- ]signed|Hostname\/IP does not match|unable to verify/i.test(`${e.code ?? ''} ${e.message}`);
+        const tls = /CERT|SSL|TLS|self[- ]signed|Hostname\/IP does not match|unable to verify/i.test(
+          `${e.code ?? ''} ${e.message}`,
+        );
         done({ ok: false, reason: tls ? 'tls' : 'connect', error: e.message, address: ip });
       });
       req.end();
@@ -86,14 +112,23 @@ export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
   return {
     async get(raw, opts = {}) {
       let url: URL;
-      try { url = new URL(raw); } catch { return { ok: false, reason: 'url', error: `"${raw}" is not a URL` }; }
+      try {
+        url = new URL(raw);
+      } catch {
+        return { ok: false, reason: 'url', error: `"${raw}" is not a URL` };
+      }
       if (url.protocol !== 'https:') return { ok: false, reason: 'url', error: 'only https: URLs are fetched' };
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const { addrs, error } = await addressesOf(host);
       if (!addrs.length) return { ok: false, reason: 'dns', error: error ?? `${host} did not resolve` };
       const allowed = addrs.filter((ip) => checkAddress(ip, o.allowedCidrs).allowed);
       if (!allowed.length) {
-        return { ok: false, reason: 'ssrf', error: checkAddress(addrs[0]!, o.allowedCidrs).reason ?? 'address refused', addresses: addrs };
+        return {
+          ok: false,
+          reason: 'ssrf',
+          error: checkAddress(addrs[0]!, o.allowedCidrs).reason ?? 'address refused',
+          addresses: addrs,
+        };
       }
       let last: HttpsFetchResult | undefined;
       for (const ip of allowed) {

@@ -1,4 +1,10 @@
-import { pause, type AcquireOptions, type ProbeLimiter, type ProbeResultCache, type Release } from '../../probe/politeness.port';
+import {
+  pause,
+  type AcquireOptions,
+  type ProbeLimiter,
+  type ProbeResultCache,
+  type Release,
+} from '../../probe/politeness.port';
 
 /**
  * In-process politeness for a single process (the CLI, tests): same semantics as the Redis
@@ -35,7 +41,10 @@ export class MemoryProbeLimiter implements ProbeLimiter {
 export class MemoryProbeCache implements ProbeResultCache {
   private entries = new Map<string, { value: string; expires: number }>();
 
-  constructor(private readonly now: () => number = Date.now, private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     const e = this.entries.get(key);

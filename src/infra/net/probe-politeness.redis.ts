@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { pause, type AcquireOptions, type ProbeLimiter, type ProbeResultCache, type Release } from '../../probe/politeness.port';
+import {
+  pause,
+  type AcquireOptions,
+  type ProbeLimiter,
+  type ProbeResultCache,
+  type Release,
+} from '../../probe/politeness.port';
 
 /**
  * Redis-backed politeness shared by every worker (issue 4): a sorted set of leases per target IP
@@ -26,7 +32,10 @@ return 0
 
 export class RedisProbeLimiter implements ProbeLimiter {
   /** @param prefix key prefix, e.g. `${config.queuePrefix}:probe` (tests use a fresh one). */
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async acquire(ip: string, o: AcquireOptions): Promise<Release | null> {
     const id = randomUUID();
@@ -35,7 +44,9 @@ export class RedisProbeLimiter implements ProbeLimiter {
     const deadline = Date.now() + o.waitMs;
     for (;;) {
       if (o.signal?.aborted) return null;
-      const r = Number(await this.redis.eval(ACQUIRE, 2, leases, last, o.maxConcurrent, o.minIntervalMs, o.leaseMs, id));
+      const r = Number(
+        await this.redis.eval(ACQUIRE, 2, leases, last, o.maxConcurrent, o.minIntervalMs, o.leaseMs, id),
+      );
       if (r === 0) {
         let released = false;
         return async () => {
@@ -53,7 +64,10 @@ export class RedisProbeLimiter implements ProbeLimiter {
 }
 
 export class RedisProbeCache implements ProbeResultCache {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     return (await this.redis.get(`${this.prefix}:result:${key}`)) ?? undefined;

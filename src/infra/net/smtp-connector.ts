@@ -1,7 +1,18 @@
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import {
+  connect as tlsConnect,
+  createSecureContext,
+  rootCertificates,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import type {
-  ConnectOptions, SmtpConnector, SmtpStream, StreamHandlers, TlsClientOptions, TlsSessionInfo,
+  ConnectOptions,
+  SmtpConnector,
+  SmtpStream,
+  StreamHandlers,
+  TlsClientOptions,
+  TlsSessionInfo,
 } from '../../probe/smtp-connector.port';
 
 /**
@@ -56,7 +67,11 @@ function sessionInfo(s: TLSSocket): TlsSessionInfo {
     cipher: cipher ? { name: cipher.name, standardName: cipher.standardName, version: cipher.version } : null,
     authorized: s.authorized,
     // Node gives a string, or an Error whose `code` names the failure (String(Error) if it has none).
-    ...(err ? { authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? (err as Error)) } : {}),
+    ...(err
+      ? {
+          authorizationError: typeof err === 'string' ? err : String((err as { code?: string }).code ?? (err as Error)),
+        }
+      : {}),
     peerCertificate: cert && Object.keys(cert).length ? cert : null,
   };
 }
@@ -64,7 +79,10 @@ function sessionInfo(s: TLSSocket): TlsSessionInfo {
 /** Wait for `secureConnect` within a bound; the socket is destroyed on failure. */
 function handshake(s: TLSSocket, timeoutMs: number, signal?: AbortSignal): Promise<TlsSessionInfo> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(errorWithCode('ETIMEDOUT', `TLS handshake timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(errorWithCode('ETIMEDOUT', `TLS handshake timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onAbort = () => fail(errorWithCode('ABORT_ERR', 'aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     function done() {
@@ -97,7 +115,10 @@ class NodeSmtpStream implements SmtpStream {
   private pending: Buffer[] = [];
   private closed: { code?: string; message: string } | null | undefined;
 
-  constructor(private sock: Socket | TLSSocket, tls?: TlsSessionInfo) {
+  constructor(
+    private sock: Socket | TLSSocket,
+    tls?: TlsSessionInfo,
+  ) {
     this.tls = tls;
     this.attach(sock);
   }
@@ -160,7 +181,10 @@ async function connect(opts: ConnectOptions): Promise<SmtpStream> {
   if (!isIP(opts.ip)) throw errorWithCode('EINVAL', `connector takes a vetted IP address, got "${opts.ip}"`);
   const sock = new Socket();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => fail(errorWithCode('ETIMEDOUT', `connect timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => fail(errorWithCode('ETIMEDOUT', `connect timed out after ${opts.timeoutMs} ms`)),
+      opts.timeoutMs,
+    );
     const onAbort = () => fail(errorWithCode('ABORT_ERR', 'aborted'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     function done() {

@@ -60,7 +60,9 @@ export class CheckQueues {
     for (const [q, list] of byQueue) {
       const queue = this.queue(q);
       for (let i = 0; i < list.length; i += 1000) {
-        await queue.addBulk(list.slice(i, i + 1000).map((it) => ({ name: it.kind, data: it.data, opts: this.jobOpts(it.data.checkId) })));
+        await queue.addBulk(
+          list.slice(i, i + 1000).map((it) => ({ name: it.kind, data: it.data, opts: this.jobOpts(it.data.checkId) })),
+        );
       }
     }
   }

@@ -29,7 +29,9 @@ export class ProcessorCatalog {
       if (!meta) continue;
       const seen = byQueue.get(meta.queue);
       if (seen && seen.metatype !== metatype) {
-        throw new Error(`Queue "${meta.queue}" has two processors (${(seen.metatype as { name: string }).name} and ${(metatype as { name: string }).name}); one module owns a queue.`);
+        throw new Error(
+          `Queue "${meta.queue}" has two processors (${(seen.metatype as { name: string }).name} and ${(metatype as { name: string }).name}); one module owns a queue.`,
+        );
       }
       if (!seen) byQueue.set(meta.queue, { metatype, found: { meta, instance: () => w.instance as JobProcessor } });
     }
@@ -39,6 +41,8 @@ export class ProcessorCatalog {
 
   /** Queues whose jobs are checks (see QueueProcessorOptions.checks). */
   checkQueues(): string[] {
-    return this.list().filter((p) => p.meta.options.checks).map((p) => p.meta.queue);
+    return this.list()
+      .filter((p) => p.meta.options.checks)
+      .map((p) => p.meta.queue);
   }
 }

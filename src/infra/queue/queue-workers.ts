@@ -40,7 +40,13 @@ export class QueueWorkers implements OnApplicationBootstrap, OnModuleDestroy {
         // A worker killed mid-check loses its lock; another worker picks the job up (stalled-job recovery).
         ...(options.checks ? { lockDuration: 30_000, stalledInterval: 15_000, maxStalledCount: 2 } : {}),
       });
-      if (options.checks) w.on('failed', (job, err) => this.log.warn({ checkId: (job?.data as { checkId?: string } | undefined)?.checkId, err: err.message }, 'check attempt failed'));
+      if (options.checks)
+        w.on('failed', (job, err) =>
+          this.log.warn(
+            { checkId: (job?.data as { checkId?: string } | undefined)?.checkId, err: err.message },
+            'check attempt failed',
+          ),
+        );
       w.on('error', (err) => this.log.warn({ err: err.message, queue }, 'worker error'));
       this.workers.push(w);
     }

@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
@@ -77,13 +85,15 @@ export class QueueModule {
         {
           provide: RedisConnections,
           // After the database (the source of truth), as before: with both down, the database is named.
-          useFactory: (config: AppConfig) => connectRedis(config.redisUrl, { wait: opts.connect, unreachable: (m) => new StartupError(m) }),
+          useFactory: (config: AppConfig) =>
+            connectRedis(config.redisUrl, { wait: opts.connect, unreachable: (m) => new StartupError(m) }),
           inject: [APP_CONFIG, DATABASE],
         },
         ProcessorCatalog,
         {
           provide: CheckQueues,
-          useFactory: (config: AppConfig, redis: RedisConnections, catalog: ProcessorCatalog) => new CheckQueues(redis.producer, config.queuePrefix, config.jobAttempts, catalog.checkQueues()),
+          useFactory: (config: AppConfig, redis: RedisConnections, catalog: ProcessorCatalog) =>
+            new CheckQueues(redis.producer, config.queuePrefix, config.jobAttempts, catalog.checkQueues()),
           inject: [APP_CONFIG, RedisConnections, ProcessorCatalog],
         },
         {

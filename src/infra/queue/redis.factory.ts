@@ -32,7 +32,9 @@ export async function pingRedis(r: Redis, timeoutMs = 1500): Promise<void> {
   try {
     await Promise.race([
       r.ping(),
-      new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
+      new Promise(
+        (_, rej) => (timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)),
+      ),
     ]);
   } finally {
     clearTimeout(timer);
@@ -83,14 +85,28 @@ const redacted = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
  * `unreachable(message)` (a StartupError at boot). Without it (generating API docs offline), the
  * connections are created lazily and never used.
  */
-export async function connectRedis(url: string, opts: { wait: boolean; unreachable: (message: string) => Error }): Promise<RedisConnections> {
+export async function connectRedis(
+  url: string,
+  opts: { wait: boolean; unreachable: (message: string) => Error },
+): Promise<RedisConnections> {
   if (!opts.wait) {
     const lazy = (name: string) => {
-      const r = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => null, connectionName: name });
+      const r = new Redis(url, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => null,
+        connectionName: name,
+      });
       r.on('error', () => undefined);
       return r;
     };
-    return new RedisConnections(lazy('smtp-doctor:producer'), lazy('smtp-doctor:publisher'), lazy('smtp-doctor:subscriber'), lazy('smtp-doctor:worker'));
+    return new RedisConnections(
+      lazy('smtp-doctor:producer'),
+      lazy('smtp-doctor:publisher'),
+      lazy('smtp-doctor:subscriber'),
+      lazy('smtp-doctor:worker'),
+    );
   }
   const producer = redisConnection(url, 'producer', 'smtp-doctor:producer');
   try {

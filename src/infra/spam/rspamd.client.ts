@@ -6,8 +6,18 @@ export interface RspamdClientOptions {
   password?: string;
 }
 
-interface RspamdSymbol { name?: string; score?: number; description?: string }
-interface RspamdReply { score?: number; required_score?: number; action?: string; is_skipped?: boolean; symbols?: Record<string, RspamdSymbol> }
+interface RspamdSymbol {
+  name?: string;
+  score?: number;
+  description?: string;
+}
+interface RspamdReply {
+  score?: number;
+  required_score?: number;
+  action?: string;
+  is_skipped?: boolean;
+  symbols?: Record<string, RspamdSymbol>;
+}
 
 /**
  * rspamd's HTTP API: POST the raw message to `/checkv2`; envelope facts go in the `IP`, `Helo`,
@@ -18,7 +28,10 @@ export class RspamdClient implements SpamEngine {
   readonly name = 'rspamd' as const;
   private readonly url: URL;
 
-  constructor(baseUrl: string, private readonly opts: RspamdClientOptions = {}) {
+  constructor(
+    baseUrl: string,
+    private readonly opts: RspamdClientOptions = {},
+  ) {
     const u = new URL(baseUrl);
     if (!/^https?:$/.test(u.protocol)) throw new Error(`RSPAMD_URL "${baseUrl}" must be http(s)://host:port`);
     this.url = new URL(u.pathname.replace(/\/?$/, '/') + 'checkv2', u);
@@ -43,7 +56,13 @@ export class RspamdClient implements SpamEngine {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const text = await res.text();
-      if (!res.ok) return { ...base, status: 'error', error: `rspamd answered HTTP ${res.status}: ${text.slice(0, 200)}`, durationMs: Date.now() - started };
+      if (!res.ok)
+        return {
+          ...base,
+          status: 'error',
+          error: `rspamd answered HTTP ${res.status}: ${text.slice(0, 200)}`,
+          durationMs: Date.now() - started,
+        };
       return { ...base, ...parseRspamdReply(text), durationMs: Date.now() - started };
     } catch (e) {
       const err = e as Error;
@@ -61,7 +80,11 @@ export function parseRspamdReply(text: string): Omit<SpamEngineResult, 'engine' 
     return { status: 'error', rules: [], error: `rspamd answered non-JSON: ${text.slice(0, 120)}` };
   }
   const rules = Object.entries(json.symbols ?? {})
-    .map(([name, s]) => ({ name: s.name ?? name, score: Number(s.score ?? 0), ...(s.description ? { description: s.description } : {}) }))
+    .map(([name, s]) => ({
+      name: s.name ?? name,
+      score: Number(s.score ?? 0),
+      ...(s.description ? { description: s.description } : {}),
+    }))
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
   const isSpam = json.action ? ['reject', 'add header', 'rewrite subject'].includes(json.action) : undefined;
   return { status: 'ok', score: json.score, threshold: json.required_score, action: json.action, isSpam, rules };

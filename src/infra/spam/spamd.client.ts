@@ -2,7 +2,10 @@ import { connect, type Socket } from 'node:net';
 import type { SpamEngine, SpamEngineMeta, SpamEngineResult, SpamEngineRuleHit } from './spam-engine.port';
 
 /** Parsed `SPAMD_URL`: `spamd://host:port` or `tcp://host:port` (port defaults to 783). */
-export interface SpamdEndpoint { host: string; port: number }
+export interface SpamdEndpoint {
+  host: string;
+  port: number;
+}
 
 export function parseSpamdUrl(raw: string): SpamdEndpoint {
   const m = /^(?:spamd|tcp):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/i.exec(raw.trim());
@@ -30,7 +33,10 @@ export class SpamdClient implements SpamEngine {
   private readonly timeoutMs: number;
   private readonly maxReplyBytes: number;
 
-  constructor(private readonly endpoint: SpamdEndpoint, private readonly opts: SpamdClientOptions = {}) {
+  constructor(
+    private readonly endpoint: SpamdEndpoint,
+    private readonly opts: SpamdClientOptions = {},
+  ) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.maxReplyBytes = opts.maxReplyBytes ?? 1024 * 1024;
   }
@@ -72,7 +78,9 @@ export class SpamdClient implements SpamEngine {
       const onAbort = () => finish(Object.assign(new Error('aborted'), { name: 'AbortError' }));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      socket.setTimeout(this.timeoutMs, () => finish(Object.assign(new Error(`spamd did not answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      socket.setTimeout(this.timeoutMs, () =>
+        finish(Object.assign(new Error(`spamd did not answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
       socket.on('error', (e) => finish(e));
       socket.on('data', (d: Buffer) => {
         size += d.length;
@@ -91,14 +99,22 @@ export class SpamdClient implements SpamEngine {
 }
 
 /** Parse `SPAMD/1.1 0 EX_OK` + headers + body (REPORT table or SYMBOLS list). Pure, tested alone. */
-export function parseSpamdReply(reply: Buffer, command: string): Omit<SpamEngineResult, 'engine' | 'endpoint' | 'durationMs'> {
+export function parseSpamdReply(
+  reply: Buffer,
+  command: string,
+): Omit<SpamEngineResult, 'engine' | 'endpoint' | 'durationMs'> {
   const text = reply.toString('utf8');
   const sep = text.search(/\r?\n\r?\n/);
   const head = sep >= 0 ? text.slice(0, sep) : text;
   const body = sep >= 0 ? text.slice(sep).replace(/^\r?\n\r?\n/, '') : '';
   const lines = head.split(/\r?\n/);
   const status = /^SPAMD\/[\d.]+\s+(\d+)\s+(.*)$/.exec(lines[0] ?? '');
-  if (!status) return { status: 'error', rules: [], error: `unexpected spamd reply: ${JSON.stringify((lines[0] ?? '').slice(0, 120))}` };
+  if (!status)
+    return {
+      status: 'error',
+      rules: [],
+      error: `unexpected spamd reply: ${JSON.stringify((lines[0] ?? '').slice(0, 120))}`,
+    };
   if (status[1] !== '0') return { status: 'error', rules: [], error: `spamd answered ${status[1]} ${status[2]}` };
   let score: number | undefined;
   let threshold: number | undefined;
@@ -111,9 +127,15 @@ export function parseSpamdReply(reply: Buffer, command: string): Omit<SpamEngine
       threshold = Number(m[3]);
     }
   }
-  const rules: SpamEngineRuleHit[] = command === 'SYMBOLS'
-    ? body.trim().split(',').map((s) => s.trim()).filter(Boolean).map((name) => ({ name, score: Number.NaN }))
-    : parseReportTable(body);
+  const rules: SpamEngineRuleHit[] =
+    command === 'SYMBOLS'
+      ? body
+          .trim()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((name) => ({ name, score: Number.NaN }))
+      : parseReportTable(body);
   return { status: 'ok', score, threshold, isSpam, rules };
 }
 

@@ -49,7 +49,9 @@ analyzeBounce(
   ].join('\r\n'),
 );
 const warm = new LogAnalyzer();
-warm.write('Mar  4 10:00:01 mail postfix/smtp[1]: 4B2C1D3E: to=<warm-up@example.net>, relay=mx.example.net[192.0.2.2]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.2] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\n');
+warm.write(
+  'Mar  4 10:00:01 mail postfix/smtp[1]: 4B2C1D3E: to=<warm-up@example.net>, relay=mx.example.net[192.0.2.2]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.2] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\n',
+);
 warm.end();
 warm.result();
 
@@ -57,7 +59,8 @@ export default analysisWorker(
   {
     explain: (reply: string) => explainReply(reply),
     // Bytes arrive as a Uint8Array (structured clone drops the Buffer class).
-    bounce: (raw: string | Uint8Array) => analyzeBounce(typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)),
+    bounce: (raw: string | Uint8Array) =>
+      analyzeBounce(typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)),
   },
   {
     log: () => {

@@ -12,7 +12,11 @@ export function formatExplanation(e: Explanation): string {
   ];
   if (e.likelyCauses.length) lines.push('', 'Likely causes:', ...e.likelyCauses.map((c) => `  - ${c}`));
   if (e.remediation.length) lines.push('', 'What to do:', ...e.remediation.map((r) => `  - ${r}`));
-  if (e.suggestedChecks.length) lines.push('', `Confirm with: ${e.suggestedChecks.map((c) => `smtp-doctor ${c === 'dnsbl' ? 'dns' : c} <domain>`).join(', ')}`);
+  if (e.suggestedChecks.length)
+    lines.push(
+      '',
+      `Confirm with: ${e.suggestedChecks.map((c) => `smtp-doctor ${c === 'dnsbl' ? 'dns' : c} <domain>`).join(', ')}`,
+    );
   if (e.references.length) lines.push('', 'References:', ...e.references.map((r) => `  ${r}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+  ApiExtraModels,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
 import type { Principal } from '../../auth/principal';
@@ -24,7 +34,8 @@ export class ExplainController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Explain an SMTP reply',
-    description: 'Category, meaning, likely causes, remediation and provider of a reply or NDR line. With ?diagnose=domain and a `domain` in the body, the suggested live checks are queued as one batch.',
+    description:
+      'Category, meaning, likely causes, remediation and provider of a reply or NDR line. With ?diagnose=domain and a `domain` in the body, the suggested live checks are queued as one batch.',
   })
   @ApiBody({ type: ExplainReplyInput })
   @ApiQuery({ name: 'diagnose', required: false, enum: ['domain'] })
@@ -37,11 +48,16 @@ export class ExplainController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Analyse a bounce message',
-    description: 'RFC 3464 DSNs, RFC 5965 ARF reports, RFC 3834 auto-replies and the non-standard bounces of common MTAs. Send the raw message as message/rfc822 or text/plain, or JSON { message }. Bounded by BOUNCE_MAX_BYTES.',
+    description:
+      'RFC 3464 DSNs, RFC 5965 ARF reports, RFC 3834 auto-replies and the non-standard bounces of common MTAs. Send the raw message as message/rfc822 or text/plain, or JSON { message }. Bounded by BOUNCE_MAX_BYTES.',
   })
   @ApiConsumes('application/json', 'message/rfc822', 'text/plain')
   @ApiExtraModels(AnalyzeBounceInput)
-  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(AnalyzeBounceInput) }, { type: 'string', description: 'The raw message' }] } })
+  @ApiBody({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(AnalyzeBounceInput) }, { type: 'string', description: 'The raw message' }],
+    },
+  })
   @ApiResponse({ status: 200, type: BounceAnalysisModel })
   async analyzeBounce(@Req() req: Request) {
     if (isJsonBody(req)) return this.explainer.analyzeBounceJson(req.body);

@@ -30,7 +30,8 @@ export class ReportsFindings implements OnModuleInit {
   providers: [
     {
       provide: ExplainService,
-      useFactory: (checks: ChecksService, kinds: KindRegistry, pool: AnalysisPool) => new ExplainService(checks, kinds, pool),
+      useFactory: (checks: ChecksService, kinds: KindRegistry, pool: AnalysisPool) =>
+        new ExplainService(checks, kinds, pool),
       inject: [ChecksService, KindRegistry, AnalysisPool],
     },
     ReportsResolver,

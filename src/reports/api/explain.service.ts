@@ -13,10 +13,16 @@ import type { DiagnosisModel } from './explain.model';
 function kindFor(check: SuggestedCheck, kinds: KindLookup): { kind?: string; reason?: string } {
   switch (check) {
     case 'dns':
-      return kinds.get('dns') ? { kind: 'dns' } : kinds.get('mx') ? { kind: 'mx' } : { reason: 'no DNS audit kind is registered' };
+      return kinds.get('dns')
+        ? { kind: 'dns' }
+        : kinds.get('mx')
+          ? { kind: 'mx' }
+          : { reason: 'no DNS audit kind is registered' };
     case 'dnsbl':
       // The blocklist lookups are a section of the dns audit.
-      return kinds.get('dns') ? { kind: 'dns' } : { reason: 'the blocklist lookup is part of kind dns, which is not registered' };
+      return kinds.get('dns')
+        ? { kind: 'dns' }
+        : { reason: 'the blocklist lookup is part of kind dns, which is not registered' };
     case 'mx':
       return kinds.get('mx') ? { kind: 'mx' } : { reason: 'kind mx is not registered' };
     case 'smtp':
@@ -42,8 +48,14 @@ export class ExplainService {
     const input = await validateOrThrow(ExplainReplyInput, body);
     const explanation = await this.pool.run<Explanation>('explain', input.reply);
     if (diagnose === undefined || diagnose === '') return explanation;
-    if (diagnose !== 'domain') throw new DomainError('VALIDATION_FAILED', 'diagnose: must be "domain"', [{ field: 'diagnose', message: 'must be "domain"' }]);
-    if (!input.domain) throw new DomainError('VALIDATION_FAILED', 'domain: is required with ?diagnose=domain', [{ field: 'domain', message: 'is required with ?diagnose=domain' }]);
+    if (diagnose !== 'domain')
+      throw new DomainError('VALIDATION_FAILED', 'diagnose: must be "domain"', [
+        { field: 'diagnose', message: 'must be "domain"' },
+      ]);
+    if (!input.domain)
+      throw new DomainError('VALIDATION_FAILED', 'domain: is required with ?diagnose=domain', [
+        { field: 'domain', message: 'is required with ?diagnose=domain' },
+      ]);
     return { ...explanation, diagnosis: await this.diagnose(p, input.domain, explanation.suggestedChecks) };
   }
 
@@ -63,7 +75,10 @@ export class ExplainService {
   }
 
   async analyzeBounce(raw: string | Buffer): Promise<BounceAnalysis> {
-    if (!raw.length) throw new DomainError('VALIDATION_FAILED', 'message: the body is empty', [{ field: 'message', message: 'send the raw bounce message as the body' }]);
+    if (!raw.length)
+      throw new DomainError('VALIDATION_FAILED', 'message: the body is empty', [
+        { field: 'message', message: 'send the raw bounce message as the body' },
+      ]);
     // A body buffer that owns its memory moves to the worker instead of being copied.
     const own = typeof raw !== 'string' && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
     return this.pool.run<BounceAnalysis>('bounce', raw, own ? [raw.buffer as ArrayBuffer] : []);

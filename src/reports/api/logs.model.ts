@@ -42,20 +42,33 @@ export class LogPatternModel {
   @ApiProperty({ enum: ['deferred', 'bounced', 'expired', 'rejected'] }) @Field() kind!: string;
   @ApiProperty({ enum: CATEGORIES }) @Field() category!: string;
   @ApiProperty({ description: 'Recipient domain (deliveries) or client (rejections).' }) @Field() remoteDomain!: string;
-  @ApiProperty({ description: 'The reply with addresses, IPs, ids and numbers replaced by placeholders.' }) @Field() reply!: string;
+  @ApiProperty({ description: 'The reply with addresses, IPs, ids and numbers replaced by placeholders.' })
+  @Field()
+  reply!: string;
   @ApiProperty() @Field(() => Int) count!: number;
   @ApiProperty({ type: ExplanationModel }) @Field(() => ExplanationModel) explanation!: ExplanationModel;
-  @ApiProperty({ type: [String], description: 'Original lines (cut at 500 characters).' }) @Field(() => [String]) examples!: string[];
+  @ApiProperty({ type: [String], description: 'Original lines (cut at 500 characters).' })
+  @Field(() => [String])
+  examples!: string[];
 }
 
 @ObjectType('LogAnalysis')
 export class LogAnalysisModel {
   @ApiProperty() @Field(() => Int) lines!: number;
   @ApiProperty({ type: LogMtaCountsModel }) @Field(() => LogMtaCountsModel) recognised!: LogMtaCountsModel;
-  @ApiProperty({ type: LogDeliveryCountsModel, description: 'Delivery attempts per recipient.' }) @Field(() => LogDeliveryCountsModel) deliveries!: LogDeliveryCountsModel;
+  @ApiProperty({ type: LogDeliveryCountsModel, description: 'Delivery attempts per recipient.' })
+  @Field(() => LogDeliveryCountsModel)
+  deliveries!: LogDeliveryCountsModel;
   @ApiProperty({ description: 'Inbound rejections.' }) @Field(() => Int) rejections!: number;
-  @ApiProperty({ type: LogMessageCountsModel, description: 'Outcome per message (queue id).' }) @Field(() => LogMessageCountsModel) messages!: LogMessageCountsModel;
-  @ApiProperty({ type: [LogPatternModel], description: 'Top error patterns grouped by category, remote domain and reply.' }) @Field(() => [LogPatternModel]) topPatterns!: LogPatternModel[];
+  @ApiProperty({ type: LogMessageCountsModel, description: 'Outcome per message (queue id).' })
+  @Field(() => LogMessageCountsModel)
+  messages!: LogMessageCountsModel;
+  @ApiProperty({
+    type: [LogPatternModel],
+    description: 'Top error patterns grouped by category, remote domain and reply.',
+  })
+  @Field(() => [LogPatternModel])
+  topPatterns!: LogPatternModel[];
   @ApiProperty() @Field(() => Int) patternsEvicted!: number;
   @ApiProperty() @Field(() => Int) longLines!: number;
 }

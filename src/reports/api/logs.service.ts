@@ -34,7 +34,10 @@ export class LogsService {
     // on its socket, and a socket closed with unread data resets, losing that response. The rest
     // of the body is read and discarded instead, as readBoundedBody does.
     try {
-      return await this.pool.stream<LogAnalysis>('log', bounded(source.iterator({ destroyOnReturn: false }), this.maxBytes));
+      return await this.pool.stream<LogAnalysis>(
+        'log',
+        bounded(source.iterator({ destroyOnReturn: false }), this.maxBytes),
+      );
     } catch (e) {
       source.resume();
       throw e;

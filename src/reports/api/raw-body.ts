@@ -8,7 +8,8 @@ import { DomainError } from '../../common/errors/domain-error';
  */
 export async function readBoundedBody(req: Request, max: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) throw new DomainError('PAYLOAD_TOO_LARGE', `The body has ${declared} bytes; at most ${max} are accepted.`);
+  if (Number.isFinite(declared) && declared > max)
+    throw new DomainError('PAYLOAD_TOO_LARGE', `The body has ${declared} bytes; at most ${max} are accepted.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -22,18 +22,25 @@ export class ReportsResolver {
     return this.explainer.explain(await gqlPrincipal(this.auth, ctx), { reply });
   }
 
-  @Mutation(() => ExplanationModel, { description: 'Explain a reply and queue the suggested live checks for a domain (REST: POST /v1/explain?diagnose=domain).' })
+  @Mutation(() => ExplanationModel, {
+    description:
+      'Explain a reply and queue the suggested live checks for a domain (REST: POST /v1/explain?diagnose=domain).',
+  })
   async diagnoseReply(@Args('reply') reply: string, @Args('domain') domain: string, @Context() ctx: GqlContext) {
     return this.explainer.explain(await gqlPrincipal(this.auth, ctx), { reply, domain }, 'domain');
   }
 
-  @Query(() => BounceAnalysisModel, { description: 'Analyse a raw bounce message (DSN, ARF, auto-reply or MTA text bounce).' })
+  @Query(() => BounceAnalysisModel, {
+    description: 'Analyse a raw bounce message (DSN, ARF, auto-reply or MTA text bounce).',
+  })
   async analyzeBounce(@Args('message') message: string, @Context() ctx: GqlContext) {
     await gqlPrincipal(this.auth, ctx);
     return this.explainer.analyzeBounceJson({ message });
   }
 
-  @Query(() => LogAnalysisModel, { description: 'Analyse Postfix, Exim or Sendmail log text (large logs: stream them to POST /v1/logs/analyze).' })
+  @Query(() => LogAnalysisModel, {
+    description: 'Analyse Postfix, Exim or Sendmail log text (large logs: stream them to POST /v1/logs/analyze).',
+  })
   async analyzeLogs(@Args('text') text: string, @Context() ctx: GqlContext) {
     await gqlPrincipal(this.auth, ctx);
     return this.logs.analyzeJson({ text });

@@ -7,10 +7,24 @@ import type { BounceAction, BounceAnalysis, BounceFormat, BounceRecipient } from
 import { dsnAddress, parseDeliveryStatus } from './dsn.parser';
 import { header, headerText, leaves, parseHeaders, parseMime, type MimePart } from './mime.parser';
 import { parseSesNotification } from './ses-notification.parser';
-import { copiedHeaders, errorSection, isAddress, normalizeAddress, parseTextBounce, unquoteForwarded } from './text-bounce.parser';
+import {
+  copiedHeaders,
+  errorSection,
+  isAddress,
+  normalizeAddress,
+  parseTextBounce,
+  unquoteForwarded,
+} from './text-bounce.parser';
 
 /** Finding codes that mean the address itself will never work (remove it from lists). */
-const HARD_CODES = new Set(['SMTP_RECIPIENT_UNKNOWN', 'SMTP_RECIPIENT_MOVED', 'RECIPIENT_DOMAIN_NOT_FOUND', 'RECIPIENT_DOMAIN_NULL_MX', 'SMTP_RECIPIENT_SYNTAX_INVALID', 'SMTP_NOT_ACCEPTING_MAIL']);
+const HARD_CODES = new Set([
+  'SMTP_RECIPIENT_UNKNOWN',
+  'SMTP_RECIPIENT_MOVED',
+  'RECIPIENT_DOMAIN_NOT_FOUND',
+  'RECIPIENT_DOMAIN_NULL_MX',
+  'SMTP_RECIPIENT_SYNTAX_INVALID',
+  'SMTP_NOT_ACCEPTING_MAIL',
+]);
 const ENHANCED = /(?<![\d.])[245]\.\d{1,3}\.\d{1,3}(?!\.?\d)/;
 const MAX_INPUT = 10 * 1024 * 1024;
 // Linear engine: as a backtracking search this is quadratic on a long word without "@".
@@ -23,15 +37,33 @@ function addressesIn(value: string | undefined): string[] {
 
 function textOf(root: MimePart): string {
   const texts = leaves(root)
-    .filter((p) => p.contentType === 'text/plain' || p.contentType === 'text/html' || p.contentType === 'message/delivery-status')
+    .filter(
+      (p) =>
+        p.contentType === 'text/plain' || p.contentType === 'text/html' || p.contentType === 'message/delivery-status',
+    )
     .filter((p) => p.contentType !== 'text/html' || !leaves(root).some((q) => q.contentType === 'text/plain'))
-    .map((p) => (p.contentType === 'text/html' ? p.text.replace(/<br\s*\/?>|<\/p>|<\/div>|<\/tr>/gi, '\n').replace(/<[^<>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : p.text));
+    .map((p) =>
+      p.contentType === 'text/html'
+        ? p.text
+            .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/tr>/gi, '\n')
+            .replace(/<[^<>]+>/g, ' ')
+            .replace(/&nbsp;/g, ' ')
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&amp;/g, '&')
+        : p.text,
+    );
   return texts.join('\n');
 }
 
 /** The original message (message/rfc822 or text/rfc822-headers part), headers only. */
 function originalHeaders(root: MimePart): Map<string, string[]> | undefined {
-  const part = leaves(root).find((p) => p.contentType === 'message/rfc822' || p.contentType === 'text/rfc822-headers' || p.contentType === 'message/rfc822-headers');
+  const part = leaves(root).find(
+    (p) =>
+      p.contentType === 'message/rfc822' ||
+      p.contentType === 'text/rfc822-headers' ||
+      p.contentType === 'message/rfc822-headers',
+  );
   if (!part) return undefined;
   return parseHeaders(part.text.split(/\r?\n\r?\n/, 1)[0]);
 }
@@ -64,7 +96,8 @@ function explainBest(candidates: string[]): { explanation: Explanation; basis: E
  */
 function statusFrom(explanation: Explanation, delayed: boolean, expired = false): string {
   const digit = explanation.code !== null ? String(explanation.code)[0] : null;
-  if (explanation.enhancedStatus && (!digit || explanation.enhancedStatus[0] === digit)) return explanation.enhancedStatus;
+  if (explanation.enhancedStatus && (!digit || explanation.enhancedStatus[0] === digit))
+    return explanation.enhancedStatus;
   if (digit === '2' || digit === '4' || digit === '5') return `${digit}.0.0`;
   if (expired) return '4.4.7';
   return delayed ? '4.0.0' : '5.0.0';
@@ -121,14 +154,17 @@ function isHard(explanation: Explanation, status: string | null, stage: Stage, b
   // HELO, MAIL FROM) is about us; and a local program's output (x-unix) is a mailer error.
   if (stage === 'session' || stage === 'program') return false;
   // An explicit address status (5.1.x: unknown, moved, bad domain) pins the failure on the address.
-  const addressStatus = [explanation.enhancedStatus, status].some((s) => s !== null && s !== undefined && /^5\.1\.(1|2|6|10)$/.test(s));
+  const addressStatus = [explanation.enhancedStatus, status].some(
+    (s) => s !== null && s !== undefined && /^5\.1\.(1|2|6|10)$/.test(s),
+  );
   if (stage === 'content' && !addressStatus) return false;
   // A transcript reply read after ">>> DATA" (pipelining) counts as content-stage unless the
   // reported status or a provider's own wording pins it on the address.
   if (stage === 'transcript-data' && !addressStatus && basis !== 'provider') return false;
   // X.7.x is "delivery not authorized": a policy refusal worded as "unknown user" (filters do
   // this) says nothing reliable about the address.
-  if (stage !== 'rcpt' && (/^5\.7\./.test(explanation.enhancedStatus ?? '') || /^5\.7\./.test(status ?? ''))) return false;
+  if (stage !== 'rcpt' && (/^5\.7\./.test(explanation.enhancedStatus ?? '') || /^5\.7\./.test(status ?? '')))
+    return false;
   if (stage !== 'rcpt' && status) {
     const reported = explainWithBasis(parseReply(status));
     if (reported.basis === 'enhanced' && !HARD_CODES.has(reported.explanation.findingCode)) return false;
@@ -141,8 +177,10 @@ type Stage = 'session' | 'rcpt' | 'content' | 'transcript-data' | 'program' | un
 function stageOf(...texts: (string | null | undefined)[]): Stage {
   for (const t of texts) {
     if (!t) continue;
-    if (/in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]/i.test(t)) return 'content';
-    if (/RCPT TO|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b/i.test(t)) return 'rcpt';
+    if (/in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]/i.test(t))
+      return 'content';
+    if (/RCPT TO|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b/i.test(t))
+      return 'rcpt';
     if (bouncePatterns().sessionStage.test(t)) return 'session';
     // Sendmail transcript: the failing reply was read after ">>> DATA".
     if (/^>>>\s*DATA\s*$/im.test(t)) return 'transcript-data';
@@ -162,12 +200,20 @@ function recipient(
 ): BounceRecipient {
   // A final failure with an address status (4.1.x: the MTA gave up on "user unknown" answered
   // with a temporary code) condemns the address as much as 5.1.x does.
-  const permanent = status ? status.startsWith('5') || (action === 'failed' && /^4\.1\.\d+$/.test(status)) : explanation.class === 'permanent';
+  const permanent = status
+    ? status.startsWith('5') || (action === 'failed' && /^4\.1\.\d+$/.test(status))
+    : explanation.class === 'permanent';
   let reason: BounceRecipient['reason'] = explanation.category;
   if (action === 'complaint') reason = 'feedback';
   else if (action === 'auto-replied') reason = 'auto_reply';
-  else if (action === 'delivered' || action === 'relayed' || action === 'expanded' || status?.startsWith('2')) reason = 'delivered';
-  const hard = reason !== 'delivered' && action !== 'complaint' && action !== 'auto-replied' && permanent && isHard(explanation, status, stage, basis);
+  else if (action === 'delivered' || action === 'relayed' || action === 'expanded' || status?.startsWith('2'))
+    reason = 'delivered';
+  const hard =
+    reason !== 'delivered' &&
+    action !== 'complaint' &&
+    action !== 'auto-replied' &&
+    permanent &&
+    isHard(explanation, status, stage, basis);
   return { address, action, status, remoteMta, diagnosticCode, hardSoft: hard ? 'hard' : 'soft', reason, explanation };
 }
 
@@ -184,8 +230,12 @@ function analyzeArf(part: MimePart, root: MimePart): BounceAnalysis {
     category: 'spam_content' as const,
     findingCode: 'COMPLAINT_REPORTED',
     title: `Feedback report (${feedbackType}) from a mailbox provider`,
-    meaning: 'An RFC 5965 feedback report: a recipient or the provider reported the message (complaint, fraud, authentication failure or opt-out). It is not a delivery failure.',
-    remediation: ['Stop mailing the reporting recipient, and review how they were subscribed.', 'For auth-failure reports, run the DNS audit of the sender domain.'],
+    meaning:
+      'An RFC 5965 feedback report: a recipient or the provider reported the message (complaint, fraud, authentication failure or opt-out). It is not a delivery failure.',
+    remediation: [
+      'Stop mailing the reporting recipient, and review how they were subscribed.',
+      'For auth-failure reports, run the DNS audit of the sender domain.',
+    ],
     references: ['https://www.rfc-editor.org/rfc/rfc5965', 'https://www.rfc-editor.org/rfc/rfc6591'],
     suggestedChecks: ['content' as const, 'dns' as const],
     retryable: false,
@@ -230,18 +280,49 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
   if (ses.length > 0) {
     const recipients = ses.map((r) => {
       if (r.kind === 'complaint') {
-        const arf = analyzeArf({ ...root, text: `Feedback-Type: ${r.feedbackType}\nOriginal-Rcpt-To: ${r.address}` }, root).recipients[0];
+        const arf = analyzeArf(
+          { ...root, text: `Feedback-Type: ${r.feedbackType}\nOriginal-Rcpt-To: ${r.address}` },
+          root,
+        ).recipients[0];
         return arf;
       }
       const { explanation } = explainBest([r.diagnosticCode ?? '', r.status ?? '']);
-      const action = (r.kind === 'delivery' ? 'delivered' : r.action === 'delayed' || r.bounceType === 'Transient' ? 'delayed' : 'failed') as BounceAction;
-      return recipient(r.address, action, r.status ?? statusFrom(explanation, action === 'delayed'), r.reportingMta, r.diagnosticCode, explanation, stageOf(r.diagnosticCode));
+      const action = (
+        r.kind === 'delivery'
+          ? 'delivered'
+          : r.action === 'delayed' || r.bounceType === 'Transient'
+            ? 'delayed'
+            : 'failed'
+      ) as BounceAction;
+      return recipient(
+        r.address,
+        action,
+        r.status ?? statusFrom(explanation, action === 'delayed'),
+        r.reportingMta,
+        r.diagnosticCode,
+        explanation,
+        stageOf(r.diagnosticCode),
+      );
     });
-    return { isBounce: true, format: 'text', reportingMta: ses[0].reportingMta, originalMessageId, recipients: recipients.filter((r) => r !== undefined) };
+    return {
+      isBounce: true,
+      format: 'text',
+      reportingMta: ses[0].reportingMta,
+      originalMessageId,
+      recipients: recipients.filter((r) => r !== undefined),
+    };
   }
 
   const exclude = new Set(
-    [header(root, 'to'), from, header(root, 'return-path'), header(root, 'reply-to'), original?.get('from')?.[0], original?.get('return-path')?.[0], original?.get('sender')?.[0]]
+    [
+      header(root, 'to'),
+      from,
+      header(root, 'return-path'),
+      header(root, 'reply-to'),
+      original?.get('from')?.[0],
+      original?.get('return-path')?.[0],
+      original?.get('sender')?.[0],
+    ]
       .flatMap(addressesIn)
       .map((a) => a.toLowerCase()),
   );
@@ -250,8 +331,17 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
   // RFC 3464 (and RFC 6533 message/global-delivery-status); a DSN pasted into a text part too.
   const dsnParts = all.filter((x) => /^message\/(global-)?delivery-status$/.test(x.contentType));
   if (dsnParts.length === 0) {
-    const inline = all.find((x) => x.contentType.startsWith('text/') && /^Final-Recipient\s*:/im.test(x.text) && /^(Status|Action)\s*:/im.test(x.text));
-    if (inline) dsnParts.push({ ...inline, text: inline.text.slice(inline.text.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/im)) });
+    const inline = all.find(
+      (x) =>
+        x.contentType.startsWith('text/') &&
+        /^Final-Recipient\s*:/im.test(x.text) &&
+        /^(Status|Action)\s*:/im.test(x.text),
+    );
+    if (inline)
+      dsnParts.push({
+        ...inline,
+        text: inline.text.slice(inline.text.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/im)),
+      });
   }
   const textRecipients = () => parseTextBounce(text, exclude);
   if (dsnParts.length > 0) {
@@ -265,24 +355,46 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
           fromText ??= textRecipients();
           address = fromText[i]?.address ?? address ?? '';
         }
-        const textDiag = (fromText ??= textRecipients()).find((t) => t.address.toLowerCase() === address.toLowerCase())?.diagnostic ?? '';
+        const textDiag =
+          (fromText ??= textRecipients()).find((t) => t.address.toLowerCase() === address.toLowerCase())?.diagnostic ??
+          '';
         const diag = r.diagnosticCode;
         const withStatus = diag && r.status && !ENHANCED.test(diag) ? `${diag} (#${r.status})` : diag;
         // A reply quoted inside a wrapper is the receiving server's word; the wrapper's summary
         // (and the bounce text repeating it) must not relabel it.
         const inner = innerReply(diag);
-        const { explanation, basis } = explainBest(inner ? [inner] : [transcriptFailure(diag) ?? withStatus ?? '', replyOf(textDiag), r.status ?? '', section]);
-        const action = (['failed', 'delayed', 'delivered', 'relayed', 'expanded'].includes(r.action ?? '') ? r.action : delayed ? 'delayed' : 'failed') as BounceAction;
+        const { explanation, basis } = explainBest(
+          inner ? [inner] : [transcriptFailure(diag) ?? withStatus ?? '', replyOf(textDiag), r.status ?? '', section],
+        );
+        const action = (
+          ['failed', 'delayed', 'delivered', 'relayed', 'expanded'].includes(r.action ?? '')
+            ? r.action
+            : delayed
+              ? 'delayed'
+              : 'failed'
+        ) as BounceAction;
         let status = r.status ?? statusFrom(explanation, action === 'delayed', expired);
         // The reporting MTA may downgrade a remote 5xx to 4.x.x (Postfix does at the greeting);
         // when it then failed the message and the remote server gave its own permanent enhanced
         // status (RFC 3463), that verdict is the status. A bare 5xx next to a 4.x.x is left alone.
         const said = diag ? parseReply(diag) : null;
-        if (action === 'failed' && status.startsWith('4') && said?.enhancedStatus?.startsWith('5') && String(said.code ?? 5).startsWith('5')) status = said.enhancedStatus;
+        if (
+          action === 'failed' &&
+          status.startsWith('4') &&
+          said?.enhancedStatus?.startsWith('5') &&
+          String(said.code ?? 5).startsWith('5')
+        )
+          status = said.enhancedStatus;
         const stage = r.diagnosticType === 'x-unix' ? 'program' : stageOf(diag, textDiag, section);
         return recipient(address, action, status, r.remoteMta, diag, explanation, stage, basis);
       });
-      return { isBounce: true, format: 'rfc3464', reportingMta: dsn.find((d) => d.reportingMta)?.reportingMta ?? null, originalMessageId, recipients };
+      return {
+        isBounce: true,
+        format: 'rfc3464',
+        reportingMta: dsn.find((d) => d.reportingMta)?.reportingMta ?? null,
+        originalMessageId,
+        recipients,
+      };
     }
   }
 
@@ -291,21 +403,42 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
   const nullReturnPath = /^<?>?$/.test((header(root, 'return-path') ?? 'x').trim());
   const autoSubmitted = (header(root, 'auto-submitted') ?? '').toLowerCase();
   const autoReply =
-    /auto-replied/.test(autoSubmitted) || root.headers.has('x-autoreply') || root.headers.has('x-autorespond') || /auto_?reply/i.test(header(root, 'precedence') ?? '') || /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|vacation|away from)/i.test(subject.replace(/^(re|aw):\s*/i, ''));
+    /auto-replied/.test(autoSubmitted) ||
+    root.headers.has('x-autoreply') ||
+    root.headers.has('x-autorespond') ||
+    /auto_?reply/i.test(header(root, 'precedence') ?? '') ||
+    /^(auto(matic)?[ -]?(reply|response)|out of (the )?office|vacation|away from)/i.test(
+      subject.replace(/^(re|aw):\s*/i, ''),
+    );
 
   const fromDaemon = p.bounceFrom.test(from) || failedHeader.length > 0 || (nullReturnPath && !autoReply);
   if (fromDaemon || (p.bounceSubject.test(subject) && !autoReply)) {
     let found = textRecipients();
-    if (found.length === 0 && failedHeader.length > 0) found = failedHeader.map((a) => ({ address: a, diagnostic: '' }));
-    if (found.length === 0) found = addressesIn(original?.get('to')?.join(', ')).slice(0, 1).map((a) => ({ address: a, diagnostic: '' }));
+    if (found.length === 0 && failedHeader.length > 0)
+      found = failedHeader.map((a) => ({ address: a, diagnostic: '' }));
+    if (found.length === 0)
+      found = addressesIn(original?.get('to')?.join(', '))
+        .slice(0, 1)
+        .map((a) => ({ address: a, diagnostic: '' }));
     if (found.length > 0) {
       const recipients = found.map((f) => {
         // With several recipients, the error section and the subject mix their errors: explain
         // each recipient from its own lines only.
-        const { explanation, basis } = explainBest(found.length > 1 ? [replyOf(f.diagnostic)] : [replyOf(f.diagnostic), section, subject]);
+        const { explanation, basis } = explainBest(
+          found.length > 1 ? [replyOf(f.diagnostic)] : [replyOf(f.diagnostic), section, subject],
+        );
         const status = statusFrom(explanation, delayed, expired);
         const diag = f.diagnostic ? f.diagnostic.replace(/\s+/g, ' ').slice(0, 1000) : null;
-        return recipient(f.address, delayed && status.startsWith('4') ? 'delayed' : 'failed', status, parseReply(f.diagnostic || section).remoteHost ?? null, diag, explanation, stageOf(f.diagnostic, section), basis);
+        return recipient(
+          f.address,
+          delayed && status.startsWith('4') ? 'delayed' : 'failed',
+          status,
+          parseReply(f.diagnostic || section).remoteHost ?? null,
+          diag,
+          explanation,
+          stageOf(f.diagnostic, section),
+          basis,
+        );
       });
       return { isBounce: true, format: 'text', reportingMta: null, originalMessageId, recipients };
     }
@@ -322,13 +455,20 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
         findingCode: 'AUTO_REPLY',
         class: 'success',
         title: 'Automatic reply (vacation or out of office), not a bounce',
-        meaning: 'An RFC 3834 automatic response: the message was delivered and the recipient\'s mailbox answered automatically.',
+        meaning:
+          "An RFC 3834 automatic response: the message was delivered and the recipient's mailbox answered automatically.",
         remediation: ['Nothing to fix; do not count auto-replies as bounces.'],
         references: ['https://www.rfc-editor.org/rfc/rfc3834'],
         suggestedChecks: [],
         retryable: false,
       };
-      return { isBounce: true, format: 'rfc3834', reportingMta: null, originalMessageId, recipients: [recipient(address, 'auto-replied', null, null, null, explanation)] };
+      return {
+        isBounce: true,
+        format: 'rfc3834',
+        reportingMta: null,
+        originalMessageId,
+        recipients: [recipient(address, 'auto-replied', null, null, null, explanation)],
+      };
     }
   }
 

@@ -20,7 +20,11 @@ export interface DsnFields {
 /** "rfc822; <User@Example.COM>" -> "User@Example.COM" (RFC 3464 §2.3.1-2: address-type ; address). */
 export function dsnAddress(value: string | undefined): string | null {
   if (!value) return null;
-  const addr = value.replace(/^[\w-]+\s*;\s*/, '').replace(/^<|>$/g, '').replace(/[<>"]/g, '').trim();
+  const addr = value
+    .replace(/^[\w-]+\s*;\s*/, '')
+    .replace(/^<|>$/g, '')
+    .replace(/[<>"]/g, '')
+    .trim();
   return addr.length > 0 ? addr : null;
 }
 
@@ -62,7 +66,11 @@ export function parseDeliveryStatus(body: string): DsnFields {
       out.recipients.push({
         finalRecipient: final,
         originalRecipient: original,
-        action: h.get('action')?.[0]?.toLowerCase().replace(/\s[^]*$/, '') ?? null,
+        action:
+          h
+            .get('action')?.[0]
+            ?.toLowerCase()
+            .replace(/\s[^]*$/, '') ?? null,
         status: h.get('status')?.[0]?.match(/[245]\.\d{1,3}\.\d{1,3}/)?.[0] ?? null,
         remoteMta: typed(h.get('remote-mta')?.[0]),
         diagnosticCode: typed(h.get('diagnostic-code')?.[0]),

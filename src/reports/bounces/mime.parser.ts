@@ -79,7 +79,10 @@ export function decodeCharset(binary: string, charset: string | undefined): stri
 /** RFC 2047 encoded-words in headers (Subject of Japanese bounces, for instance). */
 export function decodeEncodedWords(value: string): string {
   return value.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=\s*(?==\?)?/g, (_, cs: string, enc: string, data: string) => {
-    const binary = enc.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('latin1') : decodeQuotedPrintable(data.replace(/_/g, ' '));
+    const binary =
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('latin1')
+        : decodeQuotedPrintable(data.replace(/_/g, ' '));
     return decodeCharset(binary, cs);
   });
 }
@@ -115,7 +118,9 @@ function parsePart(raw: string, depth: number, defaultType = 'text/plain'): Mime
   if (type.startsWith('multipart/') && params.boundary && depth < MAX_DEPTH) {
     part.text = body;
     const delimiter = `--${params.boundary}`;
-    const chunks = body.split(new RegExp(`^${delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?$`, 'm'));
+    const chunks = body.split(
+      new RegExp(`^${delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:--)?[ \\t]*\\r?$`, 'm'),
+    );
     // chunks[0] is the preamble; a part after the closing delimiter is the epilogue.
     const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
     for (const chunk of chunks.slice(1)) {

@@ -32,7 +32,10 @@ export function normalizeAddress(s: string): string {
   let end = s.length;
   while (start < end && LEADING_PUNCT.has(s[start]!)) start++;
   while (end > start && TRAILING_PUNCT.has(s[end - 1]!)) end--;
-  return s.slice(start, end).replace(/^mailto:/i, '').trim();
+  return s
+    .slice(start, end)
+    .replace(/^mailto:/i, '')
+    .trim();
 }
 
 /** Where the copy of the original message starts (its marker line), or the text's length. */
@@ -59,7 +62,10 @@ export function errorSection(text: string): string {
 export function copiedHeaders(text: string): string | null {
   const start = copyStart(text);
   if (start >= text.length) return null;
-  const after = text.slice(start).replace(/^[^\n]*\n/, '').replace(/^\s*\n/, '');
+  const after = text
+    .slice(start)
+    .replace(/^[^\n]*\n/, '')
+    .replace(/^\s*\n/, '');
   const block = after.split(/\r?\n\r?\n/, 1)[0];
   return /^[\w-]+:/m.test(block) ? block : null;
 }
@@ -77,8 +83,17 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
   const usable = (a: string): boolean => isAddress(a) && !exclude.has(a.toLowerCase()) && !p.ignoreAddress.test(a);
   // Formats that name the failed recipient unambiguously are trusted even for the sender's own address.
   // "addr:" alone on its line is Exim's (and 1&1's) list of failed addresses, reason on the next line.
-  const trusted = new Set(['qmail', 'postfix-text', 'sendmail', 'exchange', 'bracketed-reason', 'address-colon', 'address-alone-colon']);
-  const usableFor = (id: string, a: string): boolean => (trusted.has(id) ? isAddress(a) && !p.ignoreAddress.test(a) : usable(a));
+  const trusted = new Set([
+    'qmail',
+    'postfix-text',
+    'sendmail',
+    'exchange',
+    'bracketed-reason',
+    'address-colon',
+    'address-alone-colon',
+  ]);
+  const usableFor = (id: string, a: string): boolean =>
+    trusted.has(id) ? isAddress(a) && !p.ignoreAddress.test(a) : usable(a);
 
   const found: { address: string; line: number; rest: string }[] = [];
   const structured = p.recipientLines.filter((r) => r.id !== 'inline' && r.id !== 'bare');
@@ -91,7 +106,8 @@ export function parseTextBounce(text: string, exclude: Set<string>): TextBounceR
       if (!m) continue;
       const address = normalizeAddress(m[1]);
       if (!usableFor(r.id, address)) continue;
-      if (!found.some((f) => f.address.toLowerCase() === address.toLowerCase())) found.push({ address, line: i, rest: m[2] ?? '' });
+      if (!found.some((f) => f.address.toLowerCase() === address.toLowerCase()))
+        found.push({ address, line: i, rest: m[2] ?? '' });
       break;
     }
   }
@@ -144,7 +160,9 @@ export function unquoteForwarded(text: string): string {
   const nonEmpty = lines.filter((l) => l.trim().length > 0);
   const quoted = nonEmpty.filter((l) => /^>/.test(l) && !/^>>>\s/.test(l));
   // [ \t], not \s: under the m flag "^\s*" rescans a run of blank lines from every line start.
-  const forwardMarker = /^[ \t]*(?:-+[ \t]*)?(?:begin forwarded message|forwarded message|original message)\b/im.test(text);
+  const forwardMarker = /^[ \t]*(?:-+[ \t]*)?(?:begin forwarded message|forwarded message|original message)\b/im.test(
+    text,
+  );
   if (quoted.length < 5 || (quoted.length < nonEmpty.length * 0.6 && !forwardMarker)) return text;
   return lines.map((l) => (/^>/.test(l) && !/^>>>\s/.test(l) ? l.replace(/^> ?/, '') : l)).join('\n');
 }

@@ -6,8 +6,17 @@ import { parseReply, type ParsedReply } from './reply.parser';
 const RFC5321_CODES = 'https://www.rfc-editor.org/rfc/rfc5321#section-4.2.3';
 
 /** What decided the category, most specific first; callers holding more text may retry when weak. */
-export type ExplanationBasis = 'provider' | 'wording' | 'enhanced' | 'weak-wording' | 'generic-enhanced' | 'basic' | 'none';
-export const BASIS_RANK: Record<ExplanationBasis, number> = { provider: 6, wording: 5, enhanced: 4, 'weak-wording': 3, 'generic-enhanced': 2, basic: 1, none: 0 };
+export type ExplanationBasis =
+  'provider' | 'wording' | 'enhanced' | 'weak-wording' | 'generic-enhanced' | 'basic' | 'none';
+export const BASIS_RANK: Record<ExplanationBasis, number> = {
+  provider: 6,
+  wording: 5,
+  enhanced: 4,
+  'weak-wording': 3,
+  'generic-enhanced': 2,
+  basic: 1,
+  none: 0,
+};
 
 interface Decision {
   category: Category;
@@ -44,20 +53,37 @@ function decide(p: ParsedReply, data: ReportsData, cls: ReplyClass | null): { de
       provider ??= pat.provider;
       continue;
     }
-    return { decision: { category: pat.category, findingCode: pat.findingCode, basis: 'provider', pattern: pat }, provider: pat.provider };
+    return {
+      decision: { category: pat.category, findingCode: pat.findingCode, basis: 'provider', pattern: pat },
+      provider: pat.provider,
+    };
   }
   const enh = p.enhancedStatus ? data.enhanced.get(`X.${p.enhancedStatus.slice(2)}`) : undefined;
   const basic = p.code !== null ? data.basic.get(p.code) : undefined;
   if (cls === 'success') {
-    return { decision: { category: 'other', findingCode: 'SMTP_ACCEPTED', basis: enh ? 'enhanced' : 'basic' }, provider };
+    return {
+      decision: { category: 'other', findingCode: 'SMTP_ACCEPTED', basis: enh ? 'enhanced' : 'basic' },
+      provider,
+    };
   }
   const strong = firstMatch(data.textPatterns, hay, 'strong');
-  if (strong) return { decision: { category: strong.category, findingCode: strong.findingCode, basis: 'wording', pattern: strong }, provider };
-  if (enh?.specific) return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'enhanced' }, provider };
+  if (strong)
+    return {
+      decision: { category: strong.category, findingCode: strong.findingCode, basis: 'wording', pattern: strong },
+      provider,
+    };
+  if (enh?.specific)
+    return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'enhanced' }, provider };
   const weak = firstMatch(data.textPatterns, hay, 'weak');
-  if (weak) return { decision: { category: weak.category, findingCode: weak.findingCode, basis: 'weak-wording', pattern: weak }, provider };
-  if (enh) return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'generic-enhanced' }, provider };
-  if (basic) return { decision: { category: basic.category, findingCode: basic.findingCode, basis: 'basic' }, provider };
+  if (weak)
+    return {
+      decision: { category: weak.category, findingCode: weak.findingCode, basis: 'weak-wording', pattern: weak },
+      provider,
+    };
+  if (enh)
+    return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'generic-enhanced' }, provider };
+  if (basic)
+    return { decision: { category: basic.category, findingCode: basic.findingCode, basis: 'basic' }, provider };
   return { decision: { category: 'other', findingCode: 'SMTP_UNCLASSIFIED', basis: 'none' }, provider };
 }
 
@@ -106,7 +132,13 @@ export function explainWithBasis(p: ParsedReply): { explanation: Explanation; ba
     remediation: unique([...(pat?.fix ?? []), def.remediation, ...cat.remediation]),
     retryable: pat?.retryable ?? cls === 'transient',
     ...(provider ? { provider } : {}),
-    references: unique([...(pat?.references ?? []), ...(enh?.references ?? []), basic ? RFC5321_CODES : '', ...(def.references ?? []), ...cat.references]),
+    references: unique([
+      ...(pat?.references ?? []),
+      ...(enh?.references ?? []),
+      basic ? RFC5321_CODES : '',
+      ...(def.references ?? []),
+      ...cat.references,
+    ]),
     suggestedChecks: [...cat.suggestedChecks],
   };
   return { explanation, basis: decision.basis };

@@ -27,9 +27,11 @@ export interface ParsedReply {
 const ENHANCED = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?!\.?\d)/;
 // Applied to one line at a time: [^]* (not .*) takes the rest of it, so a stray line separator
 // (U+2028) cannot make the engine retry every split of a long run of blanks or dashes.
-const REPLY_LINE = /^\s*(?:<<<\s*|out:\s*|[#'"(]\s*)?([2-5][0-5]\d)(?:[ -]+|$)(?:#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)[ -]*)?([^]*)$/;
+const REPLY_LINE =
+  /^\s*(?:<<<\s*|out:\s*|[#'"(]\s*)?([2-5][0-5]\d)(?:[ -]+|$)(?:#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)[ -]*)?([^]*)$/;
 const INLINE_BOTH = /(?:^|[\s:;('"[#<>])([2-5][0-5]\d)[ -]+#?([245]\.\d{1,3}\.\d{1,3})(?!\.?\d)/;
-const INLINE_BASIC = /(?:said|returned|reply|response|responded|error|failure|status|smtp;)\W{0,6}([2-5][0-5]\d)(?![\d.])/i;
+const INLINE_BASIC =
+  /(?:said|returned|reply|response|responded|error|failure|status|smtp;)\W{0,6}([2-5][0-5]\d)(?![\d.])/i;
 
 const COMMAND_PATTERNS: RegExp[] = [
   // [^()] rather than .: a text of many "(in reply to " without ")" is read once, not once per opening.
@@ -39,16 +41,18 @@ const COMMAND_PATTERNS: RegExp[] = [
 ];
 
 function cleanLine(line: string): string {
-  return line
-    .replace(/^\s*Diagnostic-Code:\s*/i, '')
-    .replace(/^\s*(?:smtp|x-postfix|x-unix|x-local|mailer|x-notes|x-qmail)\s*;\s*/i, '')
-    .replace(/^.*?\bhost\s+[\w.-]+\s*\[[0-9a-f.:]+\]\s*(?:said)?:\s*/i, '')
-    .replace(/^.*?remote server returned\s*/i, '')
-    // Blanks around the note are collapsed later; "\s*" on both sides is quadratic on a run of blanks.
-    .replace(/\(in reply to [^()]*\)/gi, ' ')
-    // (?<!#): start at the first "#" of a run only, not at each one of a long run.
-    .replace(/(?<!#)##+\s*$/, '')
-    .trim();
+  return (
+    line
+      .replace(/^\s*Diagnostic-Code:\s*/i, '')
+      .replace(/^\s*(?:smtp|x-postfix|x-unix|x-local|mailer|x-notes|x-qmail)\s*;\s*/i, '')
+      .replace(/^.*?\bhost\s+[\w.-]+\s*\[[0-9a-f.:]+\]\s*(?:said)?:\s*/i, '')
+      .replace(/^.*?remote server returned\s*/i, '')
+      // Blanks around the note are collapsed later; "\s*" on both sides is quadratic on a run of blanks.
+      .replace(/\(in reply to [^()]*\)/gi, ' ')
+      // (?<!#): start at the first "#" of a run only, not at each one of a long run.
+      .replace(/(?<!#)##+\s*$/, '')
+      .trim()
+  );
 }
 
 /** Parse one reply or NDR excerpt. Never throws; a text without codes yields nulls. */
@@ -63,7 +67,9 @@ export function parseReply(text: string): ParsedReply {
       break;
     }
   }
-  const host = /\bhost\s+([a-z0-9][\w.-]*)\s*\[([0-9a-f.:]+)\]/i.exec(raw) ?? /\b(?:talking to|from)\s+([a-z0-9][\w-]*\.[\w.-]+)\.?\s*\[([0-9a-f.:]+)\]/i.exec(raw);
+  const host =
+    /\bhost\s+([a-z0-9][\w.-]*)\s*\[([0-9a-f.:]+)\]/i.exec(raw) ??
+    /\b(?:talking to|from)\s+([a-z0-9][\w-]*\.[\w.-]+)\.?\s*\[([0-9a-f.:]+)\]/i.exec(raw);
   if (host) {
     out.remoteHost = host[1].replace(/\.$/, '').toLowerCase();
     out.remoteIp = host[2];

@@ -8,7 +8,13 @@ import { ExportService } from './export.service';
 @Module({
   imports: [ChecksModule],
   controllers: [ExportController],
-  providers: [{ provide: ExportService, useFactory: (checks: ChecksService) => new ExportService(checks), inject: [ChecksService] }],
+  providers: [
+    {
+      provide: ExportService,
+      useFactory: (checks: ChecksService) => new ExportService(checks),
+      inject: [ChecksService],
+    },
+  ],
   exports: [ExportService],
 })
 export class ExportModule {}

@@ -21,18 +21,24 @@ export function escapeHtml(s: string | number | null | undefined): string {
 export function escapeMd(s: string | number | null | undefined): string {
   return String(s ?? '')
     .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+    .replace(/[\\`*_{}[\]()#+!|<>&~]/g, (c) =>
+      c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`,
+    );
 }
 
 function healthOf(c: CheckModel): HealthReport | undefined {
   const r = c.result as Partial<HealthReport> | undefined;
-  return c.kind === 'health' && r && typeof r.grade === 'string' && Array.isArray(r.areas) ? (r as HealthReport) : undefined;
+  return c.kind === 'health' && r && typeof r.grade === 'string' && Array.isArray(r.areas)
+    ? (r as HealthReport)
+    : undefined;
 }
 
 function ordered(c: CheckModel): Finding[] {
   // A health report is already ordered by impact; other kinds by severity.
   if (healthOf(c)) return c.findings as Finding[];
-  return [...(c.findings as Finding[])].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  return [...(c.findings as Finding[])].sort(
+    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
+  );
 }
 
 export function renderJson(c: CheckModel): string {
@@ -42,7 +48,12 @@ export function renderJson(c: CheckModel): string {
 export function renderMarkdown(c: CheckModel): string {
   const h = healthOf(c);
   const out: string[] = [`# smtp-doctor report: ${escapeMd(c.kind)} ${escapeMd(c.target)}`, ''];
-  out.push(`- Check: \`${c.id}\``, `- Status: ${escapeMd(c.status)}`, `- Verdict: ${escapeMd(c.verdict ?? 'n/a')}`, `- Score: ${c.score ?? 'n/a'}`);
+  out.push(
+    `- Check: \`${c.id}\``,
+    `- Status: ${escapeMd(c.status)}`,
+    `- Verdict: ${escapeMd(c.verdict ?? 'n/a')}`,
+    `- Score: ${c.score ?? 'n/a'}`,
+  );
   if (h) out.push(`- Grade: **${escapeMd(h.grade)}** (formula ${escapeMd(h.formula)})`);
   out.push(`- Created: ${escapeMd(c.createdAt)}${c.completedAt ? `, completed: ${escapeMd(c.completedAt)}` : ''}`);
   if (c.error) out.push(`- Error: ${escapeMd(c.error)}`);
@@ -54,7 +65,13 @@ export function renderMarkdown(c: CheckModel): string {
   out.push('', `## Findings (${fs.length})`, '');
   if (!fs.length) out.push('No problems found.');
   for (const f of fs) {
-    out.push(`### ${escapeMd(f.severity.toUpperCase())} ${escapeMd(f.code)}: ${escapeMd(f.title)}`, '', escapeMd(f.detail), '', `**Fix:** ${escapeMd(f.remediation)}`);
+    out.push(
+      `### ${escapeMd(f.severity.toUpperCase())} ${escapeMd(f.code)}: ${escapeMd(f.title)}`,
+      '',
+      escapeMd(f.detail),
+      '',
+      `**Fix:** ${escapeMd(f.remediation)}`,
+    );
     if (f.references?.length) out.push('', ...f.references.map((r) => `- ${escapeMd(r)}`));
     out.push('');
   }
@@ -73,15 +90,21 @@ export function renderHtml(c: CheckModel): string {
   const h = healthOf(c);
   const parts: string[] = [];
   parts.push(`<h1>smtp-doctor report: ${e(c.kind)} ${e(c.target)}</h1>`);
-  parts.push(`<p class="meta">Check <code>${e(c.id)}</code> &middot; ${e(c.status)} &middot; verdict ${e(c.verdict ?? 'n/a')} &middot; score ${e(c.score ?? 'n/a')} &middot; ${e(c.completedAt ?? c.createdAt)}</p>`);
+  parts.push(
+    `<p class="meta">Check <code>${e(c.id)}</code> &middot; ${e(c.status)} &middot; verdict ${e(c.verdict ?? 'n/a')} &middot; score ${e(c.score ?? 'n/a')} &middot; ${e(c.completedAt ?? c.createdAt)}</p>`,
+  );
   if (c.error) parts.push(`<p><strong>Error:</strong> ${e(c.error)}</p>`);
   if (h) {
     const g = /^[A-F]$/.test(h.grade) ? h.grade : 'F';
-    parts.push(`<p><span class="grade g-${g}">${e(h.grade)}</span> score ${e(h.score)}/100, formula ${e(h.formula)}</p>`);
+    parts.push(
+      `<p><span class="grade g-${g}">${e(h.grade)}</span> score ${e(h.score)}/100, formula ${e(h.formula)}</p>`,
+    );
     parts.push('<table><thead><tr><th>Area</th><th>Status</th><th>Score</th></tr></thead><tbody>');
     for (const a of h.areas) {
       const s = ['pass', 'warn', 'fail', 'unknown'].includes(a.status) ? a.status : 'unknown';
-      parts.push(`<tr><td>${e(a.label)}</td><td class="s-${s}">${e(a.status)}</td><td>${e(a.score ?? 'n/a')}</td></tr>`);
+      parts.push(
+        `<tr><td>${e(a.label)}</td><td class="s-${s}">${e(a.status)}</td><td>${e(a.score ?? 'n/a')}</td></tr>`,
+      );
     }
     parts.push('</tbody></table>');
   }
@@ -90,10 +113,14 @@ export function renderHtml(c: CheckModel): string {
   if (!fs.length) parts.push('<p>No problems found.</p>');
   for (const f of fs) {
     const sev = SEVERITY_ORDER.includes(f.severity) ? f.severity : 'info';
-    parts.push(`<div class="f ${sev}"><strong>${e(f.severity.toUpperCase())} ${e(f.code)}</strong>: ${e(f.title)}<p>${e(f.detail)}</p><p><strong>Fix:</strong> ${e(f.remediation)}</p>`);
+    parts.push(
+      `<div class="f ${sev}"><strong>${e(f.severity.toUpperCase())} ${e(f.code)}</strong>: ${e(f.title)}<p>${e(f.detail)}</p><p><strong>Fix:</strong> ${e(f.remediation)}</p>`,
+    );
     // References are shown as text, not links: a report must not carry clickable URLs from data.
-    if (f.references?.length) parts.push(`<ul>${f.references.map((r) => `<li><code>${e(r)}</code></li>`).join('')}</ul>`);
-    if (f.evidence !== undefined) parts.push(`<details><summary>Evidence</summary><pre>${e(JSON.stringify(f.evidence, null, 2))}</pre></details>`);
+    if (f.references?.length)
+      parts.push(`<ul>${f.references.map((r) => `<li><code>${e(r)}</code></li>`).join('')}</ul>`);
+    if (f.evidence !== undefined)
+      parts.push(`<details><summary>Evidence</summary><pre>${e(JSON.stringify(f.evidence, null, 2))}</pre></details>`);
     parts.push('</div>');
   }
   return `<!DOCTYPE html>
@@ -106,7 +133,10 @@ ${parts.join('\n')}
 `;
 }
 
-export function renderCheck(c: CheckModel, format: ExportFormat): { body: string; contentType: string; extension: string } {
+export function renderCheck(
+  c: CheckModel,
+  format: ExportFormat,
+): { body: string; contentType: string; extension: string } {
   switch (format) {
     case 'json':
       return { body: renderJson(c), contentType: 'application/json; charset=utf-8', extension: 'json' };

@@ -10,7 +10,9 @@ export class ExportService {
   async exportCheck(p: Principal, id: string, rawFormat: string | undefined) {
     const format = (rawFormat ?? 'json') as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) {
-      throw new DomainError('VALIDATION_FAILED', 'format: must be json, md or html', [{ field: 'format', message: 'must be json, md or html' }]);
+      throw new DomainError('VALIDATION_FAILED', 'format: must be json, md or html', [
+        { field: 'format', message: 'must be json, md or html' },
+      ]);
     }
     const check = await this.checks.get(p, id);
     return { ...renderCheck(check, format), filename: `smtp-doctor-${check.kind}-${check.id}` };

@@ -19,6 +19,7 @@ export async function planChildren(domain: string, ctx: EngineContext, s: Health
   if (!has('smtp')) return specs;
   const mx = await auditMx(domain, ctx.ports.dns);
   const hosts = mx.result.hosts.map((h) => h.exchange).filter((h) => h && h !== '.');
-  for (const host of [...new Set(hosts)].slice(0, s.maxMx)) specs.push({ kind: 'smtp', body: { host, ports: [s.smtpPort] } });
+  for (const host of [...new Set(hosts)].slice(0, s.maxMx))
+    specs.push({ kind: 'smtp', body: { host, ports: [s.smtpPort] } });
   return specs;
 }

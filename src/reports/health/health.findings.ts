@@ -5,11 +5,13 @@ export const HEALTH_FINDINGS = defineFindings('reports', {
   HEALTH_PART_FAILED: {
     severity: 'warning',
     title: 'Part of the health check could not run',
-    remediation: 'The areas it covers are marked unknown; run the health check again, and look at the failed child check for the reason.',
+    remediation:
+      'The areas it covers are marked unknown; run the health check again, and look at the failed child check for the reason.',
   },
   HEALTH_INCOMPLETE: {
     severity: 'warning',
     title: 'The health check did not finish in time',
-    remediation: 'Run it again; if it keeps timing out, the mail servers may be slow to answer (see the smtp child checks).',
+    remediation:
+      'Run it again; if it keeps timing out, the mail servers may be slow to answer (see the smtp child checks).',
   },
 });

@@ -83,8 +83,17 @@ export class HealthFlow {
       }
     }
     if (h.status === 'done') return outcomeOf(h);
-    const incomplete: Finding = finding(HEALTH_FINDINGS.HEALTH_INCOMPLETE, `The health check of ${domain} did not finish within its time bound.`);
-    return { verdict: 'indeterminate', score: 0, findings: [incomplete], result: null as unknown as HealthReport, transient: true };
+    const incomplete: Finding = finding(
+      HEALTH_FINDINGS.HEALTH_INCOMPLETE,
+      `The health check of ${domain} did not finish within its time bound.`,
+    );
+    return {
+      verdict: 'indeterminate',
+      score: 0,
+      findings: [incomplete],
+      result: null as unknown as HealthReport,
+      transient: true,
+    };
   }
 
   /** The parent job: build and store the report from the finished children. Idempotent. */
@@ -127,7 +136,11 @@ export class HealthFlow {
     for (const spec of specs) {
       const r = await this.deps.checks.prepare(principal, { kind: spec.kind, ...spec.body }, null);
       if (r.prepared) rows.push(r.prepared.row);
-      else this.deps.log.warn({ checkId: row.id, kind: spec.kind, errors: r.errors }, 'health child skipped: invalid input');
+      else
+        this.deps.log.warn(
+          { checkId: row.id, kind: spec.kind, errors: r.errors },
+          'health child skipped: invalid input',
+        );
     }
     const h: HealthReportRow = {
       id: row.id,
@@ -173,7 +186,13 @@ export class HealthFlow {
       name: 'health-report',
       queueName: HEALTH_REPORT_QUEUE,
       data: { checkId: h.id, tenantId: h.tenant_id },
-      opts: { jobId: parentId, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { count: 1000 } },
+      opts: {
+        jobId: parentId,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: { count: 1000 },
+      },
       children,
     });
   }

@@ -15,7 +15,8 @@ import type { HealthReport } from './health.report';
  */
 export const healthKind: CheckKindDefinition<HealthCheckInput, HealthReport> = {
   name: 'health',
-  description: 'Grade a domain\'s mail health A-F: DNS audit plus an SMTP probe of each MX, with per-area status and the fixes ordered by impact.',
+  description:
+    "Grade a domain's mail health A-F: DNS audit plus an SMTP probe of each MX, with per-area status and the fixes ordered by impact.",
   queue: 'reports',
   inputClass: HealthCheckInput,
   target: (input) => input.domain,

@@ -33,8 +33,28 @@ export class HealthReportProcessor implements JobProcessor<{ checkId: string }> 
   providers: [
     {
       provide: HealthFlow,
-      useFactory: (config: AppConfig, log: Logger, checksRepo: ChecksRepository, checks: ChecksService, kinds: KindRegistry, queues: JobQueues, history: HistoryRepository) =>
-        new HealthFlow({ checksRepo, checks, kinds, reportQueue: queues.queue(HEALTH_REPORT_QUEUE), flows: queues.flows(), log, jobAttempts: config.jobAttempts }, history, config.health),
+      useFactory: (
+        config: AppConfig,
+        log: Logger,
+        checksRepo: ChecksRepository,
+        checks: ChecksService,
+        kinds: KindRegistry,
+        queues: JobQueues,
+        history: HistoryRepository,
+      ) =>
+        new HealthFlow(
+          {
+            checksRepo,
+            checks,
+            kinds,
+            reportQueue: queues.queue(HEALTH_REPORT_QUEUE),
+            flows: queues.flows(),
+            log,
+            jobAttempts: config.jobAttempts,
+          },
+          history,
+          config.health,
+        ),
       inject: [APP_CONFIG, LOGGER, ChecksRepository, ChecksService, KindRegistry, JobQueues, HistoryRepository],
     },
     HealthKind,

@@ -47,7 +47,13 @@ export function buildHealthReport(domain: string, checkId: string, children: Chi
   const runFindings: Finding[] = [];
   for (const c of children) {
     if (c.status !== 'completed') {
-      runFindings.push(finding(HEALTH_FINDINGS.HEALTH_PART_FAILED, `The ${c.kind} check of ${c.target} did not complete: ${c.error ?? c.status}.`, { evidence: { checkId: c.id } }));
+      runFindings.push(
+        finding(
+          HEALTH_FINDINGS.HEALTH_PART_FAILED,
+          `The ${c.kind} check of ${c.target} did not complete: ${c.error ?? c.status}.`,
+          { evidence: { checkId: c.id } },
+        ),
+      );
       continue;
     }
     if (c.verdict !== 'indeterminate') for (const a of COVERS[c.kind] ?? []) assessed.add(a);
@@ -60,7 +66,9 @@ export function buildHealthReport(domain: string, checkId: string, children: Chi
       }
     }
   }
-  const merged = [...byCode.values()].map(({ f, seenIn }) => (seenIn.length > 1 ? { ...f, evidence: { seenIn, first: f.evidence ?? null } } : f));
+  const merged = [...byCode.values()].map(({ f, seenIn }) =>
+    seenIn.length > 1 ? { ...f, evidence: { seenIn, first: f.evidence ?? null } } : f,
+  );
   const scored = scoreHealth(merged, assessed);
   const allFailed = children.length > 0 && children.every((c) => c.status !== 'completed');
   return {

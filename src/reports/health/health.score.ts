@@ -23,7 +23,13 @@ import type { Finding, Severity, Verdict } from '../../common/finding';
  */
 export const HEALTH_FORMULA_VERSION = 'health-v1';
 
-export const AREAS = ['mail_routing', 'sender_authentication', 'transport_security', 'reputation', 'server_behaviour'] as const;
+export const AREAS = [
+  'mail_routing',
+  'sender_authentication',
+  'transport_security',
+  'reputation',
+  'server_behaviour',
+] as const;
 export type Area = (typeof AREAS)[number];
 
 export const AREA_LABELS: Record<Area, string> = {
@@ -47,7 +53,10 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 3, error: 2, warning
 
 /** Finding code -> area, first match wins. */
 const AREA_RULES: [RegExp, Area][] = [
-  [/^(MX_|DOMAIN_NOT_FOUND$|SMTP_CONNECTION_REFUSED$|SMTP_CONNECT_TIMEOUT$|SMTP_HOST_UNRESOLVABLE$|SMTP_DNS_FAILED$|SMTP_BANNER_TIMEOUT$|SMTP_NOT_ACCEPTING_MAIL$|RECIPIENT_DOMAIN_)/, 'mail_routing'],
+  [
+    /^(MX_|DOMAIN_NOT_FOUND$|SMTP_CONNECTION_REFUSED$|SMTP_CONNECT_TIMEOUT$|SMTP_HOST_UNRESOLVABLE$|SMTP_DNS_FAILED$|SMTP_BANNER_TIMEOUT$|SMTP_NOT_ACCEPTING_MAIL$|RECIPIENT_DOMAIN_)/,
+    'mail_routing',
+  ],
   [/^(SPF_|DMARC_|DKIM_|BIMI_|SENDER_DOMAIN_|ARC_)/, 'sender_authentication'],
   [/^(TLS_|MTA_STS_|TLSRPT_|DANE_|DNSSEC_|SMTP_TLS_REQUIRED$|SMTP_AUTH_BEFORE_TLS$)/, 'transport_security'],
   [/^(DNSBL_|PTR_|SMTP_BANNER_REJECTED$|SMTP_SPAM_REJECTED$|SENDER_IP_BLOCKED$|SENDER_REPUTATION_)/, 'reputation'],
@@ -103,23 +112,43 @@ export function scoreHealth(findings: Finding[], assessed: ReadonlySet<Area>): H
     const area = areaOf(f.code);
     return { ...f, area, impact: Math.round((SEVERITY_PENALTY[f.severity] * AREA_WEIGHTS[area]) / 10) / 10 };
   });
-  ranked.sort((a, b) => b.impact - a.impact || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.code.localeCompare(b.code));
+  ranked.sort(
+    (a, b) =>
+      b.impact - a.impact || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.code.localeCompare(b.code),
+  );
 
   const areas: AreaReport[] = AREAS.map((area) => {
     const mine = ranked.filter((f) => f.area === area);
-    if (!assessed.has(area)) return { area, label: AREA_LABELS[area], status: 'unknown', score: null, weight: AREA_WEIGHTS[area], findingCount: mine.length };
+    if (!assessed.has(area))
+      return {
+        area,
+        label: AREA_LABELS[area],
+        status: 'unknown',
+        score: null,
+        weight: AREA_WEIGHTS[area],
+        findingCount: mine.length,
+      };
     const score = Math.max(0, 100 - mine.reduce((s, f) => s + SEVERITY_PENALTY[f.severity], 0));
-    const status: AreaStatus = mine.some((f) => f.severity === 'critical' || f.severity === 'error') ? 'fail' : mine.some((f) => f.severity === 'warning') ? 'warn' : 'pass';
+    const status: AreaStatus = mine.some((f) => f.severity === 'critical' || f.severity === 'error')
+      ? 'fail'
+      : mine.some((f) => f.severity === 'warning')
+        ? 'warn'
+        : 'pass';
     return { area, label: AREA_LABELS[area], status, score, weight: AREA_WEIGHTS[area], findingCount: mine.length };
   });
 
   const known = areas.filter((a) => a.score !== null);
-  if (!known.length) return { formula: HEALTH_FORMULA_VERSION, score: 0, grade: 'F', verdict: 'indeterminate', areas, findings: ranked };
+  if (!known.length)
+    return { formula: HEALTH_FORMULA_VERSION, score: 0, grade: 'F', verdict: 'indeterminate', areas, findings: ranked };
   const weight = known.reduce((s, a) => s + a.weight, 0);
   let score = Math.round(known.reduce((s, a) => s + a.score! * a.weight, 0) / weight);
   const counted = ranked.filter((f) => assessed.has(f.area));
   if (counted.some((f) => f.severity === 'critical')) score = Math.min(score, 59);
   else if (counted.some((f) => f.severity === 'error')) score = Math.min(score, 79);
-  const verdict: Verdict = counted.some((f) => f.severity === 'critical' || f.severity === 'error') ? 'fail' : counted.some((f) => f.severity === 'warning') ? 'warn' : 'pass';
+  const verdict: Verdict = counted.some((f) => f.severity === 'critical' || f.severity === 'error')
+    ? 'fail'
+    : counted.some((f) => f.severity === 'warning')
+      ? 'warn'
+      : 'pass';
   return { formula: HEALTH_FORMULA_VERSION, score, grade: gradeOf(score), verdict, areas, findings: ranked };
 }

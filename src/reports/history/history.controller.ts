@@ -13,14 +13,21 @@ export class HistoryController {
   constructor(@Inject(HistoryService) private readonly historyService: HistoryService) {}
 
   @Get(':domain/report')
-  @ApiOperation({ summary: 'The latest health report of a domain', description: 'Written by the last completed `health` check of this tenant for the domain.' })
+  @ApiOperation({
+    summary: 'The latest health report of a domain',
+    description: 'Written by the last completed `health` check of this tenant for the domain.',
+  })
   @ApiResponse({ status: 200, type: HealthReportModel })
   report(@CurrentPrincipal() p: Principal, @Param('domain') domain: string) {
     return this.historyService.latest(p, domain);
   }
 
   @Get(':domain/history')
-  @ApiOperation({ summary: 'Score history of a domain', description: 'Health scores oldest first, with the finding codes that appeared or disappeared since the previous run.' })
+  @ApiOperation({
+    summary: 'Score history of a domain',
+    description:
+      'Health scores oldest first, with the finding codes that appeared or disappeared since the previous run.',
+  })
   @ApiQuery({ name: 'limit', required: false, type: Number, description: 'Newest runs to return (1-500, default 50).' })
   @ApiResponse({ status: 200, type: DomainHistoryModel })
   history(@CurrentPrincipal() p: Principal, @Param('domain') domain: string, @Query('limit') limit?: string) {

@@ -8,7 +8,9 @@ export class HealthAreaModel {
   @ApiProperty({ enum: AREAS }) @Field() area!: string;
   @ApiProperty({ example: 'Sender authentication' }) @Field() label!: string;
   @ApiProperty({ enum: ['pass', 'warn', 'fail', 'unknown'] }) @Field() status!: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Absent when the area could not be assessed.' }) @Field(() => Int, { nullable: true }) score?: number | null;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Absent when the area could not be assessed.' })
+  @Field(() => Int, { nullable: true })
+  score?: number | null;
   @ApiProperty({ description: 'Weight in the overall score (formula health-v1).' }) @Field(() => Int) weight!: number;
   @ApiProperty() @Field(() => Int) findingCount!: number;
 }
@@ -16,7 +18,11 @@ export class HealthAreaModel {
 @ObjectType('HealthFinding')
 export class HealthFindingModel extends FindingModel {
   @ApiProperty({ enum: AREAS }) @Field() area!: string;
-  @ApiProperty({ description: 'Points this finding costs the overall score (before caps); findings are ordered by it.' }) @Field(() => Float) impact!: number;
+  @ApiProperty({
+    description: 'Points this finding costs the overall score (before caps); findings are ordered by it.',
+  })
+  @Field(() => Float)
+  impact!: number;
 }
 
 @ObjectType('HealthChildCheck')
@@ -30,7 +36,12 @@ export class HealthChildCheckModel {
 
 @ObjectType('HealthReport')
 export class HealthReportModel {
-  @ApiProperty({ example: 'health-v1', description: 'Version of the scoring formula (src/reports/health/health.score.ts).' }) @Field() formula!: string;
+  @ApiProperty({
+    example: 'health-v1',
+    description: 'Version of the scoring formula (src/reports/health/health.score.ts).',
+  })
+  @Field()
+  formula!: string;
   @ApiProperty() @Field() domain!: string;
   @ApiProperty({ description: 'The health check this report belongs to.' }) @Field() checkId!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) @Field(() => Int) score!: number;
@@ -38,8 +49,15 @@ export class HealthReportModel {
   @ApiProperty({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field() verdict!: string;
   @ApiProperty() @Field() generatedAt!: string;
   @ApiProperty({ type: [HealthAreaModel] }) @Field(() => [HealthAreaModel]) areas!: HealthAreaModel[];
-  @ApiProperty({ type: [HealthFindingModel], description: 'Ordered by impact, highest first; `remediation` is the fix.' }) @Field(() => [HealthFindingModel]) findings!: HealthFindingModel[];
-  @ApiProperty({ type: [HealthChildCheckModel] }) @Field(() => [HealthChildCheckModel]) checks!: HealthChildCheckModel[];
+  @ApiProperty({
+    type: [HealthFindingModel],
+    description: 'Ordered by impact, highest first; `remediation` is the fix.',
+  })
+  @Field(() => [HealthFindingModel])
+  findings!: HealthFindingModel[];
+  @ApiProperty({ type: [HealthChildCheckModel] })
+  @Field(() => [HealthChildCheckModel])
+  checks!: HealthChildCheckModel[];
 }
 
 @ObjectType('HealthHistoryPoint')
@@ -49,12 +67,18 @@ export class HistoryPointModel {
   @ApiProperty() @Field(() => Int) score!: number;
   @ApiProperty() @Field() grade!: string;
   @ApiProperty() @Field() formula!: string;
-  @ApiProperty({ type: [String], description: 'Finding codes present now but not in the previous run.' }) @Field(() => [String]) appeared!: string[];
-  @ApiProperty({ type: [String], description: 'Finding codes of the previous run that are gone ("did my fix work?").' }) @Field(() => [String]) disappeared!: string[];
+  @ApiProperty({ type: [String], description: 'Finding codes present now but not in the previous run.' })
+  @Field(() => [String])
+  appeared!: string[];
+  @ApiProperty({ type: [String], description: 'Finding codes of the previous run that are gone ("did my fix work?").' })
+  @Field(() => [String])
+  disappeared!: string[];
 }
 
 @ObjectType('DomainHistory')
 export class DomainHistoryModel {
   @ApiProperty() @Field() domain!: string;
-  @ApiProperty({ type: [HistoryPointModel], description: 'Oldest first.' }) @Field(() => [HistoryPointModel]) points!: HistoryPointModel[];
+  @ApiProperty({ type: [HistoryPointModel], description: 'Oldest first.' })
+  @Field(() => [HistoryPointModel])
+  points!: HistoryPointModel[];
 }

@@ -33,8 +33,16 @@ export class HistoryEvents implements OnModuleInit {
   imports: [ChecksModule, ExportModule, WebhooksModule],
   controllers: [HistoryController],
   providers: [
-    { provide: HistoryRepository, useFactory: (h: DatabaseHandle) => new HistoryRepository(reportsDb(h.db)), inject: [DATABASE] },
-    { provide: HistoryService, useFactory: (repo: HistoryRepository, webhooks: WebhooksService) => new HistoryService(repo, webhooks), inject: [HistoryRepository, WebhooksService] },
+    {
+      provide: HistoryRepository,
+      useFactory: (h: DatabaseHandle) => new HistoryRepository(reportsDb(h.db)),
+      inject: [DATABASE],
+    },
+    {
+      provide: HistoryService,
+      useFactory: (repo: HistoryRepository, webhooks: WebhooksService) => new HistoryService(repo, webhooks),
+      inject: [HistoryRepository, WebhooksService],
+    },
     HistoryResolver,
     HistoryEvents,
   ],

@@ -21,13 +21,25 @@ export class HistoryResolver {
     return this.history.latest(await gqlPrincipal(this.auth, ctx), domain);
   }
 
-  @Query(() => DomainHistoryModel, { description: 'Health scores of a domain, oldest first, with finding codes that appeared or disappeared.' })
-  async domainHistory(@Args('domain') domain: string, @Context() ctx: GqlContext, @Args('limit', { type: () => Int, nullable: true }) limit?: number) {
+  @Query(() => DomainHistoryModel, {
+    description: 'Health scores of a domain, oldest first, with finding codes that appeared or disappeared.',
+  })
+  async domainHistory(
+    @Args('domain') domain: string,
+    @Context() ctx: GqlContext,
+    @Args('limit', { type: () => Int, nullable: true }) limit?: number,
+  ) {
     return this.history.history(await gqlPrincipal(this.auth, ctx), domain, limit);
   }
 
-  @Query(() => String, { description: 'A check rendered as a report: format json, md or html (a self-contained page).' })
-  async checkReport(@Args('id') id: string, @Context() ctx: GqlContext, @Args('format', { nullable: true }) format?: string) {
+  @Query(() => String, {
+    description: 'A check rendered as a report: format json, md or html (a self-contained page).',
+  })
+  async checkReport(
+    @Args('id') id: string,
+    @Context() ctx: GqlContext,
+    @Args('format', { nullable: true }) format?: string,
+  ) {
     return (await this.exports.exportCheck(await gqlPrincipal(this.auth, ctx), id, format)).body;
   }
 }

@@ -13,7 +13,8 @@ function diff(prev: string[], now: string[]): { appeared: string[]; disappeared:
   return { appeared: now.filter((c) => !p.has(c)), disappeared: prev.filter((c) => !n.has(c)) };
 }
 
-const codesOf = (r: Pick<HealthReportRow, 'finding_codes'>) => (r.finding_codes ? (JSON.parse(r.finding_codes) as string[]) : []);
+const codesOf = (r: Pick<HealthReportRow, 'finding_codes'>) =>
+  r.finding_codes ? (JSON.parse(r.finding_codes) as string[]) : [];
 
 /** Latest report and score history of a domain, per tenant; fires `health.changed`. */
 export class HistoryService {
@@ -23,9 +24,13 @@ export class HistoryService {
   ) {}
 
   private domainOf(p: Principal, raw: string): string {
-    if (p.type === 'publishable') throw new DomainError('FORBIDDEN', 'Publishable keys cannot read domain reports; use a secret key.');
+    if (p.type === 'publishable')
+      throw new DomainError('FORBIDDEN', 'Publishable keys cannot read domain reports; use a secret key.');
     const d = normalizeDomain(raw);
-    if (!d) throw new DomainError('VALIDATION_FAILED', 'domain: must be a valid domain name (RFC 1035), e.g. example.com', [{ field: 'domain', message: 'must be a valid domain name (RFC 1035), e.g. example.com' }]);
+    if (!d)
+      throw new DomainError('VALIDATION_FAILED', 'domain: must be a valid domain name (RFC 1035), e.g. example.com', [
+        { field: 'domain', message: 'must be a valid domain name (RFC 1035), e.g. example.com' },
+      ]);
     return d;
   }
 
@@ -45,7 +50,14 @@ export class HistoryService {
     rows.forEach((r, i) => {
       if (rows.length > n && i === 0) return;
       const d = i > 0 ? diff(codesOf(rows[i - 1]!), codesOf(r)) : { appeared: codesOf(r), disappeared: [] };
-      points.push({ checkId: r.id, at: r.completed_at!, score: r.score ?? 0, grade: r.grade ?? 'F', formula: r.formula, ...d });
+      points.push({
+        checkId: r.id,
+        at: r.completed_at!,
+        score: r.score ?? 0,
+        grade: r.grade ?? 'F',
+        formula: r.formula,
+        ...d,
+      });
     });
     return { domain, points };
   }

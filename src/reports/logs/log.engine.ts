@@ -64,13 +64,24 @@ export class LogAnalyzer {
   private readonly categoryCache = new Map<string, Category>();
 
   constructor(options: LogAnalyzerOptions = {}) {
-    this.opts = { topN: 20, maxExamples: 3, maxPatterns: 2000, maxTrackedMessages: 50_000, maxLineLength: 8 * 1024, ...options };
+    this.opts = {
+      topN: 20,
+      maxExamples: 3,
+      maxPatterns: 2000,
+      maxTrackedMessages: 50_000,
+      maxLineLength: 8 * 1024,
+      ...options,
+    };
     this.patterns = new PatternTable(this.opts.maxPatterns, this.opts.maxExamples);
   }
 
   /** Feed a chunk of log text; lines may span chunks. */
   write(chunk: string | Uint8Array): void {
-    let text = this.carry + (typeof chunk === 'string' ? chunk : this.decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    let text =
+      this.carry +
+      (typeof chunk === 'string'
+        ? chunk
+        : this.decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
     let start = 0;
     for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
       this.line(text.slice(start, nl));
@@ -132,7 +143,12 @@ export class LogAnalyzer {
     const original = ev.response ?? (ev.dsn ? `${ev.dsn}` : ev.kind);
     const replyText = ev.dsn && !/\d\.\d{1,3}\.\d{1,3}/.test(original) ? `${original} (#${ev.dsn})` : original;
     const reply = normalizeReply(original);
-    const remoteDomain = ev.kind === 'rejected' ? (ev.relay && ev.relay !== 'unknown' ? ev.relay.toLowerCase() : ev.clientIp ?? 'unknown') : domainOf(ev.recipient) ?? ev.relay ?? 'unknown';
+    const remoteDomain =
+      ev.kind === 'rejected'
+        ? ev.relay && ev.relay !== 'unknown'
+          ? ev.relay.toLowerCase()
+          : (ev.clientIp ?? 'unknown')
+        : (domainOf(ev.recipient) ?? ev.relay ?? 'unknown');
     const category = this.classify(`${ev.kind}|${reply}|${ev.dsn ?? ''}`, replyText);
     const key = `${ev.kind}\u0000${category}\u0000${remoteDomain}\u0000${reply}`;
     const kind = ev.kind;
@@ -181,7 +197,10 @@ export class LogAnalyzer {
  * Analyse a Postfix, Exim or Sendmail log from a stream (a Readable, or any async iterable of
  * string/Buffer chunks), line by line, in bounded memory. Lines of the three MTAs may be mixed.
  */
-export async function analyzeLog(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options: LogAnalyzerOptions = {}): Promise<LogAnalysis> {
+export async function analyzeLog(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  options: LogAnalyzerOptions = {},
+): Promise<LogAnalysis> {
   const analyzer = new LogAnalyzer(options);
   // for-await over a union of sync and async iterables types the element as any.
   for await (const chunk of source) analyzer.write(chunk as string | Uint8Array);

@@ -8,7 +8,9 @@ export class WebhookModel {
   @ApiProperty() @Field() url!: string;
   @ApiProperty({ type: [String] }) @Field(() => [String]) events!: string[];
   @ApiProperty({ enum: ['active', 'disabled'] }) @Field() status!: string;
-  @ApiProperty({ description: 'Failed delivery attempts in a row; the webhook is disabled at WEBHOOK_DISABLE_AFTER.' }) @Field(() => Int) consecutiveFailures!: number;
+  @ApiProperty({ description: 'Failed delivery attempts in a row; the webhook is disabled at WEBHOOK_DISABLE_AFTER.' })
+  @Field(() => Int)
+  consecutiveFailures!: number;
   @ApiProperty() @Field() createdAt!: string;
   @ApiPropertyOptional() @Field({ nullable: true }) disabledAt?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) disabledReason?: string;
@@ -17,7 +19,9 @@ export class WebhookModel {
 @ObjectType('CreatedWebhook')
 export class CreatedWebhookModel extends WebhookModel {
   @ApiProperty({ description: 'The signing secret, shown once.' }) @Field() secret!: string;
-  @ApiPropertyOptional({ description: 'Set when signing secrets will not survive a restart (no SECRET_KEY).' }) @Field({ nullable: true }) warning?: string;
+  @ApiPropertyOptional({ description: 'Set when signing secrets will not survive a restart (no SECRET_KEY).' })
+  @Field({ nullable: true })
+  warning?: string;
 }
 
 @ObjectType('WebhookPage')
@@ -34,7 +38,13 @@ export class WebhookDeliveryModel {
   @ApiProperty() @Field(() => Int) attempts!: number;
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) responseStatus?: number;
   @ApiPropertyOptional() @Field({ nullable: true }) error?: string;
-  @ApiProperty({ description: 'The JSON body that was (or will be) POSTed.', type: 'object', additionalProperties: true }) @Field(() => JSONScalar) payload!: unknown;
+  @ApiProperty({
+    description: 'The JSON body that was (or will be) POSTed.',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @Field(() => JSONScalar)
+  payload!: unknown;
   @ApiProperty() @Field() createdAt!: string;
   @ApiProperty() @Field() updatedAt!: string;
 }

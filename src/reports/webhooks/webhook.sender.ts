@@ -5,8 +5,7 @@ import { checkAddress } from '../../infra/net/address-policy';
 import type { DnsResolver } from '../../infra/dns/resolver.port';
 
 export type SendResult =
-  | { ok: true; status: number; address: string }
-  | { ok: false; status?: number; address?: string; error: string };
+  { ok: true; status: number; address: string } | { ok: false; status?: number; address?: string; error: string };
 
 export interface WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<SendResult>;
@@ -32,7 +31,11 @@ export function urlProblem(raw: string): string | undefined {
  * connection goes to a vetted IP (Host and SNI set to the name), so DNS cannot swap in a private
  * address between the check and the connect. Redirects are not followed (a 3xx is a failure).
  */
-export function createWebhookSender(o: { resolver: DnsResolver; allowedCidrs: string[]; timeoutMs: number }): WebhookSender {
+export function createWebhookSender(o: {
+  resolver: DnsResolver;
+  allowedCidrs: string[];
+  timeoutMs: number;
+}): WebhookSender {
   async function vetted(host: string): Promise<{ ip?: string; error?: string }> {
     const bare = host.replace(/^\[|\]$/g, '');
     let addrs: string[];
@@ -66,13 +69,24 @@ export function createWebhookSender(o: { resolver: DnsResolver; allowedCidrs: st
             agent: false,
             timeout: o.timeoutMs,
             ...(secure && !isIP(url.hostname.replace(/^\[|\]$/g, '')) ? { servername: url.hostname } : {}),
-            headers: { ...headers, Host: url.host, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) },
+            headers: {
+              ...headers,
+              Host: url.host,
+              'Content-Type': 'application/json',
+              'Content-Length': String(Buffer.byteLength(body)),
+            },
           },
           (res) => {
             // The answer's body is not used; drain a little so the socket can close cleanly.
             res.resume();
             const status = res.statusCode ?? 0;
-            res.on('end', () => resolve(status >= 200 && status < 300 ? { ok: true, status, address: ip } : { ok: false, status, address: ip, error: `HTTP ${status}` }));
+            res.on('end', () =>
+              resolve(
+                status >= 200 && status < 300
+                  ? { ok: true, status, address: ip }
+                  : { ok: false, status, address: ip, error: `HTTP ${status}` },
+              ),
+            );
             res.on('error', (e) => resolve({ ok: false, status, address: ip, error: e.message }));
           },
         );

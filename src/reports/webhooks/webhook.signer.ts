@@ -17,7 +17,13 @@ export function signatureHeader(secret: string, body: string, now: Date = new Da
 }
 
 /** Receiver side (documentation and tests): constant-time check plus a replay window. */
-export function verifySignature(secret: string, header: string, body: string, toleranceSeconds = 300, now: Date = new Date()): boolean {
+export function verifySignature(
+  secret: string,
+  header: string,
+  body: string,
+  toleranceSeconds = 300,
+  now: Date = new Date(),
+): boolean {
   const parts = new Map(header.split(',').map((kv) => kv.trim().split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));
   const v1 = parts.get('v1') ?? '';

@@ -18,7 +18,8 @@ export class WebhooksController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Register a webhook',
-    description: 'Events: check.completed, batch.completed, health.changed. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe\'s SSRF policy.',
+    description:
+      'Events: check.completed, batch.completed, health.changed. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe\'s SSRF policy.',
   })
   @ApiBody({ type: CreateWebhookInput })
   @ApiResponse({ status: 201, type: CreatedWebhookModel })
@@ -29,7 +30,7 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List the tenant\'s webhooks' })
+  @ApiOperation({ summary: "List the tenant's webhooks" })
   @ApiResponse({ status: 200, type: WebhookPageModel })
   list(@CurrentPrincipal() p: Principal) {
     return this.webhooks.list(p);
@@ -55,7 +56,15 @@ export class WebhooksController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: WebhookDeliveryPageModel })
-  deliveries(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    return this.webhooks.deliveries(p, id, { limit: limit ? Number(limit) : undefined, cursor: typeof cursor === 'string' ? cursor : undefined });
+  deliveries(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    return this.webhooks.deliveries(p, id, {
+      limit: limit ? Number(limit) : undefined,
+      cursor: typeof cursor === 'string' ? cursor : undefined,
+    });
   }
 }

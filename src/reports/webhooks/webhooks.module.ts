@@ -56,7 +56,13 @@ export class WebhookEvents implements OnModuleInit {
       const batch = await this.checksRepo.findBatch(b.tenantId, b.id);
       if (!batch) return;
       const counts = await this.checksRepo.batchCounts(b.id);
-      await this.webhooks.emit(b.tenantId, 'batch.completed', { id: b.id, total: batch.total, completed: counts.completed ?? 0, failed: counts.failed ?? 0, completedAt: batch.completed_at });
+      await this.webhooks.emit(b.tenantId, 'batch.completed', {
+        id: b.id,
+        total: batch.total,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+        completedAt: batch.completed_at,
+      });
     });
   }
 }
@@ -69,15 +75,30 @@ export class WebhookEvents implements OnModuleInit {
   imports: [ChecksModule],
   controllers: [WebhooksController],
   providers: [
-    { provide: WebhooksRepository, useFactory: (h: DatabaseHandle) => new WebhooksRepository(reportsDb(h.db)), inject: [DATABASE] },
+    {
+      provide: WebhooksRepository,
+      useFactory: (h: DatabaseHandle) => new WebhooksRepository(reportsDb(h.db)),
+      inject: [DATABASE],
+    },
     {
       provide: WebhooksService,
-      useFactory: (config: AppConfig, secrets: SecretBox, log: Logger, queues: JobQueues, repo: WebhooksRepository, resolver: DnsResolver) =>
+      useFactory: (
+        config: AppConfig,
+        secrets: SecretBox,
+        log: Logger,
+        queues: JobQueues,
+        repo: WebhooksRepository,
+        resolver: DnsResolver,
+      ) =>
         new WebhooksService(
           { config, secrets, log, queue: queues.queue(WEBHOOK_QUEUE) },
           repo,
           // The probe's SSRF policy, through the shared resolver.
-          createWebhookSender({ resolver, allowedCidrs: config.probeAllowedCidrs, timeoutMs: config.webhooks.timeoutMs }),
+          createWebhookSender({
+            resolver,
+            allowedCidrs: config.probeAllowedCidrs,
+            timeoutMs: config.webhooks.timeoutMs,
+          }),
           config.webhooks,
         ),
       inject: [APP_CONFIG, SecretBox, LOGGER, JobQueues, WebhooksRepository, DNS_RESOLVER],

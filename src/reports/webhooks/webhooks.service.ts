@@ -11,7 +11,12 @@ import { checkAddress } from '../../infra/net/address-policy';
 import { UnrecoverableError, type JobQueue, type QueueJob } from '../../infra/queue/job-queue';
 import { signatureHeader, SIGNATURE_HEADER } from './webhook.signer';
 import { CreateWebhookInput, type WebhookEvent } from './webhook.input';
-import type { CreatedWebhookModel, WebhookDeliveryModel, WebhookDeliveryPageModel, WebhookModel } from './webhook.model';
+import type {
+  CreatedWebhookModel,
+  WebhookDeliveryModel,
+  WebhookDeliveryPageModel,
+  WebhookModel,
+} from './webhook.model';
 import { urlProblem, type WebhookSender } from './webhook.sender';
 import type { DeliveryRow, WebhookRow, WebhooksRepository } from '../../infra/database/webhooks.repository';
 import type { WebhookSettings } from './webhooks.settings';
@@ -72,7 +77,8 @@ export class WebhooksService {
   ) {}
 
   private secretOnly(p: Principal): void {
-    if (p.type === 'publishable') throw new DomainError('FORBIDDEN', 'Publishable keys cannot manage webhooks; use a secret key.');
+    if (p.type === 'publishable')
+      throw new DomainError('FORBIDDEN', 'Publishable keys cannot manage webhooks; use a secret key.');
   }
 
   async create(p: Principal, body: unknown): Promise<CreatedWebhookModel> {
@@ -83,10 +89,16 @@ export class WebhooksService {
     const host = new URL(input.url).hostname.replace(/^\[|\]$/g, '');
     if (isIP(host)) {
       const v = checkAddress(host, this.deps.config.probeAllowedCidrs);
-      if (!v.allowed) throw new DomainError('TARGET_NOT_ALLOWED', `url: ${v.reason}`, [{ field: 'url', message: v.reason ?? 'address not allowed' }]);
+      if (!v.allowed)
+        throw new DomainError('TARGET_NOT_ALLOWED', `url: ${v.reason}`, [
+          { field: 'url', message: v.reason ?? 'address not allowed' },
+        ]);
     }
     if ((await this.repo.count(p.tenantId)) >= this.settings.maxPerTenant) {
-      throw new DomainError('QUOTA_EXCEEDED', `A tenant may register at most ${this.settings.maxPerTenant} webhooks (WEBHOOK_MAX_PER_TENANT).`);
+      throw new DomainError(
+        'QUOTA_EXCEEDED',
+        `A tenant may register at most ${this.settings.maxPerTenant} webhooks (WEBHOOK_MAX_PER_TENANT).`,
+      );
     }
     const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
     const row: WebhookRow = {
@@ -102,7 +114,9 @@ export class WebhooksService {
       disabled_reason: null,
     };
     await this.repo.insert(row);
-    const warning = this.deps.config.secretKey ? undefined : 'SECRET_KEY is not set: this signing secret is sealed with a per-process key and will not survive a restart.';
+    const warning = this.deps.config.secretKey
+      ? undefined
+      : 'SECRET_KEY is not set: this signing secret is sealed with a per-process key and will not survive a restart.';
     return { ...toModel(row), secret, ...(warning ? { warning } : {}) };
   }
 
@@ -123,10 +137,17 @@ export class WebhooksService {
     if (!UUID_RE.test(id) || !(await this.repo.delete(p.tenantId, id))) throw notFound('Webhook', id);
   }
 
-  async deliveries(p: Principal, id: string, q: { limit?: number; cursor?: string }): Promise<WebhookDeliveryPageModel> {
+  async deliveries(
+    p: Principal,
+    id: string,
+    q: { limit?: number; cursor?: string },
+  ): Promise<WebhookDeliveryPageModel> {
     await this.get(p, id);
     const limit = Math.min(Math.max(Math.trunc(Number(q.limit ?? 50)) || 50, 1), 200);
-    if (q.cursor !== undefined && !UUID_RE.test(q.cursor)) throw new DomainError('VALIDATION_FAILED', 'cursor: invalid', [{ field: 'cursor', message: 'is not a cursor returned by this API' }]);
+    if (q.cursor !== undefined && !UUID_RE.test(q.cursor))
+      throw new DomainError('VALIDATION_FAILED', 'cursor: invalid', [
+        { field: 'cursor', message: 'is not a cursor returned by this API' },
+      ]);
     const rows = await this.repo.deliveries(p.tenantId, id, limit + 1, q.cursor);
     const items = rows.slice(0, limit).map(toDelivery);
     return { items, ...(rows.length > limit ? { nextCursor: items[items.length - 1]!.id } : {}) };
@@ -134,7 +155,9 @@ export class WebhooksService {
 
   /** Record one delivery per subscribed active webhook of the tenant, and queue them. */
   async emit(tenantId: string, event: WebhookEvent, data: unknown): Promise<number> {
-    const hooks = (await this.repo.activeFor(tenantId)).filter((h) => (JSON.parse(h.events) as string[]).includes(event));
+    const hooks = (await this.repo.activeFor(tenantId)).filter((h) =>
+      (JSON.parse(h.events) as string[]).includes(event),
+    );
     if (!hooks.length) return 0;
     const now = new Date().toISOString();
     const eventId = uuidv7();
@@ -159,7 +182,13 @@ export class WebhooksService {
         name: event,
         // Ids only: the payload and the secret stay in the database (no secrets in job data).
         data: { deliveryId: r.id },
-        opts: { jobId: r.id, attempts: this.settings.maxAttempts, backoff: { type: 'exponential', delay: this.settings.backoffMs }, removeOnComplete: true, removeOnFail: { count: 1000 } },
+        opts: {
+          jobId: r.id,
+          attempts: this.settings.maxAttempts,
+          backoff: { type: 'exponential', delay: this.settings.backoffMs },
+          removeOnComplete: true,
+          removeOnFail: { count: 1000 },
+        },
       })),
     );
     return rows.length;
@@ -172,7 +201,11 @@ export class WebhooksService {
     const hook = await this.repo.findById(d.webhook_id);
     const now = () => new Date().toISOString();
     if (!hook || hook.status !== 'active') {
-      await this.repo.updateDelivery(d.id, { status: 'failed', error: hook ? 'webhook is disabled' : 'webhook was deleted', updated_at: now() });
+      await this.repo.updateDelivery(d.id, {
+        status: 'failed',
+        error: hook ? 'webhook is disabled' : 'webhook was deleted',
+        updated_at: now(),
+      });
       return 'skipped';
     }
     let secret: string;
@@ -180,7 +213,13 @@ export class WebhooksService {
       secret = this.deps.secrets.open(hook.secret_sealed).secret!;
     } catch {
       // Never send unsigned: the receiver could not tell us from anyone else.
-      await this.repo.updateDelivery(d.id, { status: 'failed', attempts: d.attempts + 1, error: 'the signing secret cannot be decrypted (SECRET_KEY changed or unset since the webhook was created); re-create the webhook', updated_at: now() });
+      await this.repo.updateDelivery(d.id, {
+        status: 'failed',
+        attempts: d.attempts + 1,
+        error:
+          'the signing secret cannot be decrypted (SECRET_KEY changed or unset since the webhook was created); re-create the webhook',
+        updated_at: now(),
+      });
       throw new UnrecoverableError('webhook secret unreadable');
     }
     const r = await this.sender.post(hook.url, d.payload, {
@@ -191,14 +230,31 @@ export class WebhooksService {
     });
     const attempts = d.attempts + 1;
     if (r.ok) {
-      await this.repo.updateDelivery(d.id, { status: 'succeeded', attempts, response_status: r.status, error: null, updated_at: now() });
+      await this.repo.updateDelivery(d.id, {
+        status: 'succeeded',
+        attempts,
+        response_status: r.status,
+        error: null,
+        updated_at: now(),
+      });
       await this.repo.recordSuccess(hook.id);
       return 'succeeded';
     }
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const disabled = await this.repo.recordFailure(hook.id, this.settings.disableAfter, now(), `${this.settings.disableAfter} consecutive failed deliveries; last: ${r.error}`);
+    const disabled = await this.repo.recordFailure(
+      hook.id,
+      this.settings.disableAfter,
+      now(),
+      `${this.settings.disableAfter} consecutive failed deliveries; last: ${r.error}`,
+    );
     const final = isLast || disabled;
-    await this.repo.updateDelivery(d.id, { status: final ? 'failed' : 'pending', attempts, response_status: r.status ?? null, error: r.error.slice(0, 500), updated_at: now() });
+    await this.repo.updateDelivery(d.id, {
+      status: final ? 'failed' : 'pending',
+      attempts,
+      response_status: r.status ?? null,
+      error: r.error.slice(0, 500),
+      updated_at: now(),
+    });
     if (disabled) this.deps.log.warn({ webhookId: hook.id }, 'webhook disabled after consecutive failures');
     if (final) return 'failed';
     throw new Error(`delivery failed: ${r.error}`);

@@ -5,7 +5,11 @@ import { CLOCK } from '../../../src/infra/ports.tokens';
 import { NoopCheckInput } from './noop.input';
 
 export const NOOP_FINDINGS = defineFindings('noop', {
-  NOOP_DONE: { severity: 'info', title: 'Nothing was checked', remediation: 'Nothing to do: this kind only exercises the pipeline.' },
+  NOOP_DONE: {
+    severity: 'info',
+    title: 'Nothing was checked',
+    remediation: 'Nothing to do: this kind only exercises the pipeline.',
+  },
 });
 
 /**
