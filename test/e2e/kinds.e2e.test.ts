@@ -107,13 +107,10 @@ describe('registered kinds end to end', () => {
     let check;
     for (let i = 0; i < 100; i++) {
       check = (
-        await request(t.url)
-          .post('/graphql')
-          .set(auth(TENANT_A_KEY))
-          .send({
-            query: 'query ($id: String!) { check(id: $id) { status verdict score findings { code } } }',
-            variables: { id },
-          })
+        await request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({
+          query: 'query ($id: String!) { check(id: $id) { status verdict score findings { code } } }',
+          variables: { id },
+        })
       ).body.data.check;
       if (check.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 200));

@@ -117,13 +117,9 @@ describe("publishable keys: no batches, and one visitor cannot use up the tenant
       .set(auth(pk))
       .send({ checks: [{ kind: 'mx', domain: 'good.test' }] });
     expect(small.status).toBe(403);
-    const gql = await request(api.url)
-      .post('/graphql')
-      .set(auth(pk))
-      .send({
-        query:
-          'mutation { submitBatch(input: { checks: [{ kind: "mx", mx: { domain: "good.test" } }] }) { id total } }',
-      });
+    const gql = await request(api.url).post('/graphql').set(auth(pk)).send({
+      query: 'mutation { submitBatch(input: { checks: [{ kind: "mx", mx: { domain: "good.test" } }] }) { id total } }',
+    });
     expect(gql.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', status: 403 });
     const ws = await op(
       wsFrom(api.url, pk, '10.7.0.9', clients),
