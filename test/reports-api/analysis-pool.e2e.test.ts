@@ -161,15 +161,28 @@ describe('analysis runs off the event loop, within a time budget', () => {
         expect(rest.json).toMatchObject({ code: 'ANALYSIS_TOO_EXPENSIVE', status: 422 });
         expect(rest.json.detail).toContain('ANALYSIS_TIMEOUT_MS');
         await healthz(t.url);
-        // The aborted thread was replaced: a normal analysis succeeds.
-        const ok = await post(t.url, '/v1/bounces/analyze', DSN);
+        // The aborted thread was replaced: a normal analysis succeeds. The budget here is calibrated
+        // to a few tens of ms, so the replacement thread's first, cold run may still exceed it on a
+        // loaded machine: allow up to three tries (a pool that did not recover fails all three).
+        const recovered = async <T>(run: () => Promise<T>, overBudget: (r: T) => boolean): Promise<T> => {
+          let r = await run();
+          for (let i = 0; i < 2 && overBudget(r); i++) r = await run();
+          return r;
+        };
+        const ok = await recovered(
+          () => post(t.url, '/v1/bounces/analyze', DSN),
+          (r) => r.status === 422,
+        );
         expect(ok.status).toBe(200);
         expect(ok.json.recipients[0].address).toBe('gone@example.net');
 
         const gql = await graphql(t.url, BOUNCE_Q, { m: heavyBounce });
         expect(gql.json.data).toBeNull();
         expect(gql.json.errors[0].extensions).toMatchObject({ code: 'ANALYSIS_TOO_EXPENSIVE', status: 422 });
-        const gqlOk = await graphql(t.url, BOUNCE_Q, { m: DSN });
+        const gqlOk = await recovered(
+          () => graphql(t.url, BOUNCE_Q, { m: DSN }),
+          (r) => r.json.errors?.[0]?.extensions?.code === 'ANALYSIS_TOO_EXPENSIVE',
+        );
         expect(gqlOk.json.errors?.[0]).toBeUndefined();
         expect(gqlOk.json.data.analyzeBounce.isBounce).toBe(true);
 
@@ -182,7 +195,10 @@ describe('analysis runs off the event loop, within a time budget', () => {
         expect(log.status).toBe(422);
         expect(log.json.code).toBe('ANALYSIS_TOO_EXPENSIVE');
         await healthz(t.url);
-        const logOk = await post(t.url, '/v1/logs/analyze', smallLog);
+        const logOk = await recovered(
+          () => post(t.url, '/v1/logs/analyze', smallLog),
+          (r) => r.status === 422,
+        );
         expect(logOk.status).toBe(200);
         expect(logOk.json.lines).toBe(4);
         const explained = await post(t.url, '/v1/explain', {

@@ -123,7 +123,8 @@ export function collectSourceRegexes(root: string, srcDir = 'src'): FoundRegex[]
               where: at(n),
               source: approximate(pattern, consts) ?? '',
               flags,
-              dynamic: { file, argText: pattern.getText(sf) },
+              // Keyed by the argument's text without line breaks and indentation, so formatting does not change it.
+              dynamic: { file, argText: pattern.getText(sf).replace(/\n\s*/g, '') },
             });
           }
         }
