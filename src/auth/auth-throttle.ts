@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type { RedisClient as Redis } from '../infra/queue/redis.factory';
 import { DomainError } from '../common/errors/domain-error';
@@ -50,20 +49,6 @@ export function throttleBucket(ip: string): string {
   if (a.kind() === 'ipv4') return a.toString();
   const p = (a as ipaddr.IPv6).parts;
   return `${new ipaddr.IPv6([p[0]!, p[1]!, p[2]!, p[3]!, 0, 0, 0, 0]).toString()}/64`;
-}
-
-/**
- * The client address of a raw request (a WebSocket upgrade), as Express computes `req.ip` with
- * `trust proxy` true: the left-most X-Forwarded-For entry, else the socket's peer.
- */
-export function requestAddress(
-  req: Pick<IncomingMessage, 'headers' | 'socket'> | undefined,
-  trustProxy: boolean,
-): string | undefined {
-  if (!req) return undefined;
-  const xff = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof xff === 'string' && xff.trim()) return xff.split(',')[0]!.trim();
-  return req.socket?.remoteAddress;
 }
 
 /** The caller's address in a GraphQL context: Express `req.ip` over HTTP, `wsClientIp` over graphql-ws. */

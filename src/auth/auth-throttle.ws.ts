@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { requestAddress, type AuthThrottle } from './auth-throttle';
+import { clientAddress } from '../common/client-address';
+import type { AuthThrottle } from './auth-throttle';
 
 /**
  * WebSocket side of the failed-auth throttle: an address that is blocked cannot open a GraphQL
@@ -15,7 +16,7 @@ export function refuseBlockedUpgrades(server: Server, throttle: AuthThrottle | u
   server.emit = function (event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'upgrade') return emit(event, ...args);
     const [req, socket] = args as [IncomingMessage, Duplex];
-    const ip = requestAddress(req, trustProxy);
+    const ip = clientAddress(req, trustProxy);
     if (!ip || (req.url ?? '').split('?')[0] !== '/graphql') return emit(event, ...args);
     throttle.blockedFor(ip).then(
       (s) => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { clientAddress } from '../ratelimit/client-scope';
+import { clientAddress } from '../common/client-address';
 import type { BrowserLimiter } from './browser-limiter';
 import { isSameOrigin, type EmbedContext, type OriginPolicy } from './origin-policy';
 

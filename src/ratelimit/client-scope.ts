@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage } from 'node:http';
 
 /**
  * Who is on the other end of the request being served, for limits that need it below the
@@ -22,19 +21,4 @@ export function runAsClient<T>(scope: ClientScope, fn: () => T): T {
 
 export function currentClient(): ClientScope | undefined {
   return storage.getStore();
-}
-
-/**
- * The client address of a raw request (a WebSocket upgrade), as Express computes `req.ip` with
- * `trust proxy` true: the left-most X-Forwarded-For entry, else the socket's peer. Written here
- * because the upgrade never goes through Express, and proxy-addr is only Express's dependency.
- */
-export function clientAddress(
-  req: Pick<IncomingMessage, 'headers' | 'socket'> | undefined,
-  trustProxy: boolean,
-): string | undefined {
-  if (!req) return undefined;
-  const xff = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof xff === 'string' && xff.trim()) return xff.split(',')[0]!.trim();
-  return req.socket?.remoteAddress;
 }

@@ -10,7 +10,8 @@ import {
 import type { IncomingMessage } from 'node:http';
 import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
-import { clientAddress, runAsClient } from './client-scope';
+import { clientAddress } from '../common/client-address';
+import { runAsClient } from './client-scope';
 import { maxMutationFieldsRule, operationCost } from './graphql-operations';
 import type { RateLimiter } from './rate-limiter';
 
