@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config-error';
-import { envInt } from '../config/env-int';
+import { envIntReader } from '../config/env-int';
 
 /**
  * The failed-authentication throttle (AppConfig slice `auth`, parsed once at boot by loadConfig):
@@ -14,19 +14,11 @@ export interface AuthSettings {
 
 /** Every bad variable is named (one ConfigError). */
 export function readAuthSettings(env: Record<string, string | undefined>): AuthSettings {
-  const problems: string[] = [];
   // A bad value is named, and parsing goes on (the settings are then discarded).
-  const collect = (read: () => number): number => {
-    try {
-      return read();
-    } catch (e) {
-      problems.push((e as Error).message);
-      return 0;
-    }
-  };
+  const { int, problems } = envIntReader(env);
   const settings: AuthSettings = {
-    failLimit: collect(() => envInt(env, 'AUTH_FAIL_LIMIT', 20, 0, 1_000_000)),
-    failWindowS: collect(() => envInt(env, 'AUTH_FAIL_WINDOW_S', 60, 1, 86_400)),
+    failLimit: int('AUTH_FAIL_LIMIT', 20, 0, 1_000_000),
+    failWindowS: int('AUTH_FAIL_WINDOW_S', 60, 1, 86_400),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;

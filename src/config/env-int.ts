@@ -18,3 +18,25 @@ export function envInt(
     throw makeError(`${key}: "${raw}" must be an integer between ${min} and ${max}`);
   return n;
 }
+
+/**
+ * A reader of integer settings that names every bad variable: `int` records a bad value and goes on,
+ * `problems` lists what was recorded (the caller throws one ConfigError with all of them).
+ */
+export function envIntReader(env: Record<string, string | undefined>): {
+  int: (key: string, def: number, min: number, max: number) => number;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  return {
+    problems,
+    int: (key, def, min, max) => {
+      try {
+        return envInt(env, key, def, min, max);
+      } catch (e) {
+        problems.push((e as Error).message);
+        return 0;
+      }
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../config/config-error';
-import { envInt } from '../../config/env-int';
+import { envIntReader } from '../../config/env-int';
 
 /**
  * The analysis pool (AppConfig slice `analysis`, parsed once at boot by loadConfig; README env rows):
@@ -18,22 +18,14 @@ export interface AnalysisSettings {
 
 /** Every bad variable is named (one ConfigError). */
 export function readAnalysisSettings(env: Record<string, string | undefined>): AnalysisSettings {
-  const problems: string[] = [];
   // A bad value is named, and parsing goes on (the settings are then discarded).
-  const collect = (read: () => number): number => {
-    try {
-      return read();
-    } catch (e) {
-      problems.push((e as Error).message);
-      return 0;
-    }
-  };
+  const { int, problems } = envIntReader(env);
   // One core is left to the event loop: the point of the threads is that /healthz never waits.
   const defaultThreads = Math.max(1, Math.min(2, availableParallelism() - 1));
   const settings: AnalysisSettings = {
-    threads: collect(() => envInt(env, 'ANALYSIS_THREADS', defaultThreads, 1, 64)),
-    timeoutMs: collect(() => envInt(env, 'ANALYSIS_TIMEOUT_MS', 10000, 1, 600000)),
-    maxQueue: collect(() => envInt(env, 'ANALYSIS_MAX_QUEUE', 32, 0, 10000)),
+    threads: int('ANALYSIS_THREADS', defaultThreads, 1, 64),
+    timeoutMs: int('ANALYSIS_TIMEOUT_MS', 10000, 1, 600000),
+    maxQueue: int('ANALYSIS_MAX_QUEUE', 32, 0, 10000),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;
