@@ -106,6 +106,7 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
     const appVars = new Set([
       ...[...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!),
       ...[...source.matchAll(/\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!),
+      ...[...source.matchAll(/\bint\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!),
     ]);
     const configSchema = (schema.properties as any).config;
     const typed = new Set(Object.keys(configSchema.properties));
