@@ -67,8 +67,10 @@ export async function checkBimi(
   });
   const d = await dmarc;
   const p = d.parsed;
-  const policy = d.inherited ? (p?.sp ?? p?.p) : p?.p;
-  section.dmarcStrongEnough = !!p?.valid && (policy === 'quarantine' || policy === 'reject') && p.pct === 100;
+  const policy = d.appliedPolicy?.policy;
+  // BIMI asks for enforcement: pct=100 for RFC 7489 readers, and no RFC 9989 testing mode (t=y).
+  section.dmarcStrongEnough =
+    !!p?.valid && (policy === 'quarantine' || policy === 'reject') && p.pct === 100 && !d.appliedPolicy?.testing;
   if (r) {
     section.mailauth = {
       result: r.status.result,

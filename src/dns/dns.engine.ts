@@ -8,7 +8,8 @@ import { checkBimi, type BimiSection } from './bimi.check';
 import { checkDane, type DaneSection } from './dane.check';
 import { countingResolver, limitInFlight, type SectionStatus } from './dns.common';
 import { checkDkim, type DkimSection } from './dkim.check';
-import { checkDmarc, orgDomainOf, type DmarcSection } from './dmarc.check';
+import { checkDmarc, type DmarcSection } from './dmarc.check';
+import { pslOrgDomain, type OrgDomainMode } from './dmarc.discovery';
 import { checkDnsbl, type DnsblSection } from './dnsbl.check';
 import { checkDnssec, type DnssecSection } from './dnssec.check';
 import { checkMtaSts, type MtaStsSection } from './mta-sts.check';
@@ -43,6 +44,8 @@ export interface DnsAuditOptions {
   maxInFlight?: number;
   /** Bound on MX addresses checked for PTR and blocklists. */
   maxMxAddresses?: number;
+  /** DMARC organizational domain: RFC 9989 tree walk (default) or the legacy PSL of RFC 7489. */
+  dmarcOrgDomainMode?: OrgDomainMode;
 }
 
 export interface MxSection extends MxResult {
@@ -103,7 +106,8 @@ export async function auditDns(
   const total = countingResolver(limitInFlight(ports.dns, opts.maxInFlight ?? 16));
   const dns: DnsResolver = total;
   const domain = input.domain.replace(/\.$/, '').toLowerCase();
-  const orgDomain = orgDomainOf(domain);
+  // BIMI's mailauth call takes a synchronous organizational domain; the audit reports DMARC's.
+  const pslOrg = pslOrgDomain(domain);
   const sendingIps = input.sendingIps ?? [];
 
   const mxDns = countingResolver(dns);
@@ -132,7 +136,7 @@ export async function auditDns(
           return { engine: 'mailauth', result: String(r.status.result) };
         };
   const spfP = checkSpf(domain, dns, { sendingIps, crossCheck });
-  const dmarcP = checkDmarc(domain, dns);
+  const dmarcP = checkDmarc(domain, dns, { orgDomainMode: opts.dmarcOrgDomainMode });
   const dkimP = checkDkim(domain, dns, input.dkimSelectors ?? []);
   const tlsRptP = checkTlsRpt(domain, dns);
   const dnssecP = checkDnssec(domain, dns);
@@ -160,7 +164,7 @@ export async function auditDns(
   );
   const bimiP = checkBimi(
     domain,
-    orgDomain,
+    pslOrg,
     dmarcP.then((d) => d.section),
     dns,
   );
@@ -187,7 +191,7 @@ export async function auditDns(
   }
   const result: DnsAuditResult = {
     domain,
-    orgDomain,
+    orgDomain: dmarc.section.orgDomain,
     sections: {
       mx: mx.section,
       spf: spf.section,

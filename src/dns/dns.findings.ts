@@ -2,6 +2,8 @@ import { defineFindings } from '../common/finding';
 
 const RFC7208 = 'https://www.rfc-editor.org/rfc/rfc7208';
 const RFC7489 = 'https://www.rfc-editor.org/rfc/rfc7489';
+const RFC9989 = 'https://www.rfc-editor.org/rfc/rfc9989';
+const RFC9990 = 'https://www.rfc-editor.org/rfc/rfc9990';
 const RFC6376 = 'https://www.rfc-editor.org/rfc/rfc6376';
 const RFC8461 = 'https://www.rfc-editor.org/rfc/rfc8461';
 
@@ -103,63 +105,85 @@ export const DNS_FINDINGS = defineFindings('dns', {
     references: [`${RFC7208}#section-4`],
   },
 
-  // ---- DMARC (RFC 7489, DMARCbis)
+  // ---- DMARC (RFC 9989, which obsoletes RFC 7489; external destinations per RFC 9990)
   DMARC_MISSING: {
     severity: 'error',
     title: 'No DMARC record',
     remediation: 'Publish a TXT record at _dmarc.<domain>, starting with p=none and a rua= address, then tighten.',
-    references: [`${RFC7489}#section-6.1`],
+    references: [`${RFC9989}#section-4.10.1`],
   },
   DMARC_MULTIPLE_RECORDS: {
     severity: 'error',
     title: 'More than one DMARC record',
     remediation:
-      'Receivers ignore DMARC when _dmarc has several "v=DMARC1" records (RFC 7489 §6.6.3 step 5); keep one.',
-    references: [`${RFC7489}#section-6.6.3`],
+      'Receivers discard every record when _dmarc has several "v=DMARC1" records (RFC 9989 §4.10); keep one.',
+    references: [`${RFC9989}#section-4.10`],
   },
   DMARC_SYNTAX_ERROR: {
     severity: 'error',
     title: 'DMARC record has invalid tags',
-    remediation: 'Fix the tag values; unknown values of p= make the whole record invalid (RFC 7489 §6.3).',
-    references: [`${RFC7489}#section-6.3`],
+    remediation:
+      'Fix the tag values; an invalid p=, sp= or np= value makes receivers distrust the record (RFC 9989 §4.7).',
+    references: [`${RFC9989}#section-4.7`],
   },
   DMARC_POLICY_NONE: {
     severity: 'warning',
     title: 'DMARC policy is "none" (monitoring only)',
     remediation: 'Once reports show all legitimate mail passes, move to p=quarantine and then p=reject.',
-    references: [`${RFC7489}#section-6.3`],
+    references: [`${RFC9989}#section-4.7`],
   },
-  DMARC_PCT_PARTIAL: {
+  DMARC_REMOVED_TAG: {
     severity: 'warning',
-    title: 'DMARC applies to only part of the mail (pct < 100)',
-    remediation: 'Raise pct to 100 (or remove it) once the policy is proven.',
-    references: [`${RFC7489}#section-6.3`],
+    title: 'DMARC record uses a tag RFC 9989 removed (pct, rf, ri)',
+    remediation:
+      'Drop rf= and ri=; replace pct=0 with t=y and drop any other pct= (RFC 9989 receivers ignore it, RFC 7489 receivers still sample).',
+    references: [`${RFC9989}#section-4.7`, `${RFC9989}#appendix-C`],
+  },
+  DMARC_TESTING_MODE: {
+    severity: 'warning',
+    title: 'DMARC policy is in testing mode (t=y)',
+    remediation: 'Receivers apply the next lower policy while t=y; remove t=y once reports show your mail aligned.',
+    references: [`${RFC9989}#section-4.7`],
   },
   DMARC_NO_REPORTING: {
     severity: 'warning',
     title: 'DMARC asks for no aggregate reports (no rua=)',
     remediation: 'Add rua=mailto:... so you see who sends as your domain.',
-    references: [`${RFC7489}#section-7.2`],
+    references: [`${RFC9989}#section-4.7`, RFC9990],
   },
   DMARC_EXTERNAL_REPORTING_UNAUTHORIZED: {
     severity: 'warning',
     title: 'A report address in another domain has not authorised the reports',
     remediation:
-      'The report receiver must publish "v=DMARC1" at <domain>._report._dmarc.<their domain> (RFC 7489 §7.1), or reports are not sent.',
-    references: [`${RFC7489}#section-7.1`],
+      'The report receiver must publish "v=DMARC1" at <domain>._report._dmarc.<their domain> (RFC 9990 §3), or reports are not sent.',
+    references: [`${RFC9990}#section-3`],
   },
   DMARC_SUBDOMAIN_POLICY_WEAKER: {
     severity: 'info',
     title: 'DMARC subdomain policy (sp=) is weaker than p=',
     remediation:
       'Spoofed subdomains get the weaker sp= policy; set sp= equal to p= unless subdomains are still being migrated.',
-    references: [`${RFC7489}#section-6.3`],
+    references: [`${RFC9989}#section-4.7`],
   },
   DMARC_INHERITED: {
     severity: 'info',
     title: 'DMARC policy comes from the organizational domain',
-    remediation: "The domain has no _dmarc record; receivers apply the organizational domain's record (sp= if set).",
-    references: [`${RFC7489}#section-6.6.3`],
+    remediation:
+      "The domain has no _dmarc record; receivers apply the organizational domain's record (sp=, or np= if the domain does not exist).",
+    references: [`${RFC9989}#section-4.10.1`],
+  },
+  DMARC_PSD_POLICY: {
+    severity: 'info',
+    title: 'DMARC policy comes from a public suffix domain (psd=y)',
+    remediation: 'Neither the domain nor its organizational domain publishes DMARC; publish your own policy.',
+    references: [`${RFC9989}#section-4.10.1`, `${RFC9989}#section-4.10.2`],
+  },
+  DMARC_ORG_DOMAIN_DIFFERS_FROM_PSL: {
+    severity: 'info',
+    title: 'RFC 9989 and RFC 7489 receivers see different organizational domains',
+    remediation:
+      'The DNS tree walk and the Public Suffix List disagree; publish psd=n at the intended organizational domain, or a record at the domain itself.',
+    references: [`${RFC9989}#section-4.10.2`, `${RFC7489}#section-3.2`],
   },
   DMARC_LOOKUP_FAILED: {
     severity: 'warning',

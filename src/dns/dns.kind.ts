@@ -36,6 +36,7 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
         dnsblZones: ctx.config.dnsblZones,
         dnsblDomainZones: ctx.config.dnsblDomainZones,
         maxInFlight: ctx.config.dnsAudit.maxInFlight,
+        dmarcOrgDomainMode: ctx.config.dnsAudit.dmarcOrgDomainMode,
       },
     );
     ctx.progress(100, 'done');

@@ -133,7 +133,8 @@ describe('dns audit: exact finding codes per fixture domain', () => {
     ];
     expect(required.filter((c) => !triggered.has(c))).toEqual([]);
     // And the healthy domains trigger none of them.
-    for (const d of ['good.test', 'good-ip.test', 'good-ext.test']) expect(outcomes.get(d)!.findings).toEqual([]);
+    for (const d of ['good.test', 'good-ip.test', 'good-ext.test', 'dmarc-unknown-tag.test'])
+      expect(outcomes.get(d)!.findings).toEqual([]);
     expect(Object.keys(MX_FINDINGS).length).toBeGreaterThan(0);
   });
 
@@ -245,7 +246,8 @@ describe('dns audit: suggested records are valid by our own parsers', () => {
       'DMARC_MULTIPLE_RECORDS',
       'DMARC_SYNTAX_ERROR',
       'DMARC_POLICY_NONE',
-      'DMARC_PCT_PARTIAL',
+      'DMARC_REMOVED_TAG',
+      'DMARC_TESTING_MODE',
       'DMARC_NO_REPORTING',
       'DMARC_EXTERNAL_REPORTING_UNAUTHORIZED',
       'DMARC_SUBDOMAIN_POLICY_WEAKER',
