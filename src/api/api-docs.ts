@@ -21,3 +21,19 @@ export async function generateApiDocs(): Promise<{ openapi: string; sdl: string 
     await app.close();
   }
 }
+
+/**
+ * The TypeScript types of the committed OpenAPI document (openapi/openapi.d.ts), made by
+ * openapi-typescript: what a client generated from the document sees. Tests compile against them
+ * and call the running service through openapi-fetch (test/e2e/openapi-client.e2e.test.ts).
+ * openapi-typescript is a devDependency: loaded only here, for `npm run openapi` and the tests.
+ */
+export async function generateOpenApiTypes(openapi: string): Promise<string> {
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const ast = await openapiTS(JSON.parse(openapi) as Parameters<typeof openapiTS>[0], {
+    alphabetize: false,
+    // A property with a default is optional in a request (the server fills it in), not required.
+    defaultNonNullable: false,
+  });
+  return `// Generated from openapi/openapi.json by openapi-typescript (npm run openapi). Do not edit.\n${astToString(ast)}`;
+}

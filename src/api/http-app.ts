@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamicModule } from '@nestjs/common';
 import { DiscoveryService, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { PinoNestLogger } from '../common/logger';
@@ -10,22 +10,13 @@ import { Metrics } from '../common/metrics';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { httpMiddlewares } from './http-middleware';
+import { finishOpenApiDocument, openApiConfig } from './openapi.decorators';
 import { ProblemFilter } from './problem.filter';
 import { toProblem } from './problem';
 import { securityHeaders } from './security-headers';
 
 export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
-  const cfg = new DocumentBuilder()
-    .setTitle('smtp-doctor')
-    .setDescription('Diagnoses why email is not getting through. Errors are RFC 9457 application/problem+json.')
-    .setVersion('1')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      description: 'API key (sk_... or pk_...), or ADMIN_TOKEN for /v1/admin',
-    })
-    .build();
-  return SwaggerModule.createDocument(app, cfg);
+  return finishOpenApiDocument(SwaggerModule.createDocument(app, openApiConfig()));
 }
 
 /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateApiDocs } from '../api/api-docs';
+import { generateApiDocs, generateOpenApiTypes } from '../api/api-docs';
 
 /** `npm run openapi`: regenerate openapi/openapi.json and openapi/schema.graphql from the code. */
 async function main() {
@@ -9,7 +9,8 @@ async function main() {
   const { openapi, sdl } = await generateApiDocs();
   writeFileSync(join(root, 'openapi', 'openapi.json'), openapi);
   writeFileSync(join(root, 'openapi', 'schema.graphql'), sdl);
-  process.stdout.write('wrote openapi/openapi.json and openapi/schema.graphql\n');
+  writeFileSync(join(root, 'openapi', 'openapi.d.ts'), await generateOpenApiTypes(openapi));
+  process.stdout.write('wrote openapi/openapi.json, openapi/openapi.d.ts and openapi/schema.graphql\n');
   process.exit(0);
 }
 void main();

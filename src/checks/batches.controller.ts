@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
 import type { Principal } from '../auth/principal';
 import { BatchModel, CheckPageModel } from './check.model';
 import { ChecksService, MAX_BATCH } from './checks.service';
 import { SUBMIT_SCHEMA } from './submit.schema';
+import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
 
 @ApiTags('batches')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/batches')
 export class BatchesController {
@@ -31,6 +32,7 @@ export class BatchesController {
     status: 202,
     schema: { type: 'object', properties: { id: { type: 'string' }, total: { type: 'integer' } } },
   })
+  @ApiProblems(400, 413)
   async submit(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const b = await this.checksService.submitBatch(p, body);
     res.setHeader('Location', `/v1/batches/${b.id}`);
@@ -40,6 +42,7 @@ export class BatchesController {
   @Get(':id')
   @ApiOperation({ summary: 'Progress of a batch' })
   @ApiResponse({ status: 200, type: BatchModel })
+  @ApiProblems(404)
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.checksService.getBatch(p, id);
   }
@@ -49,6 +52,7 @@ export class BatchesController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: CheckPageModel })
+  @ApiProblems(400, 404)
   checks(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,

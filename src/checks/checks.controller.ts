@@ -1,15 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CheckModel, CheckPageModel, SubmittedCheckModel } from './check.model';
 import { ChecksService, isFinished } from './checks.service';
 import { SUBMIT_SCHEMA } from './submit.schema';
+import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
 
 /** The kinds' input classes are added as OpenAPI models at boot (kind-contracts.ts). */
 @ApiTags('checks')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/checks')
 export class ChecksController {
@@ -26,6 +27,7 @@ export class ChecksController {
   @ApiQuery({ name: 'wait', required: false, type: Number, description: 'Seconds to wait for completion (0-30).' })
   @ApiResponse({ status: 202, type: SubmittedCheckModel })
   @ApiResponse({ status: 200, type: CheckModel, description: 'Finished within ?wait' })
+  @ApiProblems(400, 413)
   async submit(
     @CurrentPrincipal() p: Principal,
     @Body() body: unknown,
@@ -48,6 +50,7 @@ export class ChecksController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a check with its verdict, findings and evidence' })
   @ApiResponse({ status: 200, type: CheckModel })
+  @ApiProblems(404)
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.checks.get(p, id);
   }
@@ -60,6 +63,7 @@ export class ChecksController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: CheckPageModel })
+  @ApiProblems(400)
   list(
     @CurrentPrincipal() p: Principal,
     @Query('kind') kind?: string,

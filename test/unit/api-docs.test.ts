@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateApiDocs } from '../../src/api/api-docs';
+import { generateApiDocs, generateOpenApiTypes } from '../../src/api/api-docs';
 
 describe('committed API descriptions', () => {
   it('openapi/openapi.json and openapi/schema.graphql match the code (run `npm run openapi` if not)', async () => {
@@ -16,6 +16,10 @@ describe('committed API descriptions', () => {
       readFileSync(join(root, 'openapi', 'schema.graphql'), 'utf8'),
       'openapi/schema.graphql is stale: run npm run openapi',
     ).toBe(sdl);
+    expect(
+      readFileSync(join(root, 'openapi', 'openapi.d.ts'), 'utf8'),
+      'openapi/openapi.d.ts (the generated client types) is stale: run npm run openapi',
+    ).toBe(await generateOpenApiTypes(openapi));
     const doc = JSON.parse(openapi);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([

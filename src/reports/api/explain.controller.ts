@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiOperation,
@@ -19,9 +18,11 @@ import { AnalyzeBounceInput, ExplainReplyInput } from './explain.input';
 import { BounceAnalysisModel, ExplanationModel } from './explain.model';
 import { ExplainService } from './explain.service';
 import { isJsonBody, readBoundedBody } from './raw-body';
+import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiKeyAuth()
+@ApiProblems(400, 413)
 @UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class ExplainController {

@@ -28,12 +28,19 @@ export class DiagnosisModel {
 @ObjectType('Explanation')
 export class ExplanationModel {
   @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
     example: 550,
-    description: 'Basic reply code (RFC 5321 §4.2); absent when the text has none.',
+    description: 'Basic reply code (RFC 5321 §4.2); null when the text has none.',
   })
   @Field(() => Int, { nullable: true })
   code!: number | null;
-  @ApiPropertyOptional({ example: '5.1.1', description: 'Enhanced status code (RFC 3463).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '5.1.1',
+    description: 'Enhanced status code (RFC 3463).',
+  })
   @Field(() => String, { nullable: true })
   enhancedStatus!: string | null;
   @ApiProperty({ enum: ['success', 'transient', 'permanent'] }) @Field() class!: string;
@@ -66,9 +73,15 @@ export class BounceRecipientModel {
   @ApiProperty({ enum: ['failed', 'delayed', 'delivered', 'relayed', 'expanded', 'complaint', 'auto-replied'] })
   @Field()
   action!: string;
-  @ApiPropertyOptional({ example: '5.1.1' }) @Field(() => String, { nullable: true }) status!: string | null;
-  @ApiPropertyOptional() @Field(() => String, { nullable: true }) remoteMta!: string | null;
-  @ApiPropertyOptional() @Field(() => String, { nullable: true }) diagnosticCode!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '5.1.1' })
+  @Field(() => String, { nullable: true })
+  status!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  remoteMta!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @Field(() => String, { nullable: true })
+  diagnosticCode!: string | null;
   @ApiProperty({ enum: ['hard', 'soft'] }) @Field() hardSoft!: string;
   @ApiProperty() @Field() reason!: string;
   @ApiProperty({ type: ExplanationModel }) @Field(() => ExplanationModel) explanation!: ExplanationModel;

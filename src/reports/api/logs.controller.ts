@@ -1,6 +1,5 @@
 import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiExtraModels,
@@ -14,9 +13,10 @@ import { ApiKeyGuard } from '../../api/auth.guard';
 import { AnalyzeLogsInput, LogAnalysisModel } from './logs.model';
 import { LogsService } from './logs.service';
 import { isJsonBody } from './raw-body';
+import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/logs')
 export class LogsController {
@@ -35,6 +35,7 @@ export class LogsController {
     schema: { oneOf: [{ type: 'string', description: 'Log lines' }, { $ref: getSchemaPath(AnalyzeLogsInput) }] },
   })
   @ApiResponse({ status: 200, type: LogAnalysisModel })
+  @ApiProblems(400, 413, 422)
   analyze(@Req() req: Request) {
     return isJsonBody(req) ? this.logs.analyzeJson(req.body) : this.logs.analyzeStream(req);
   }

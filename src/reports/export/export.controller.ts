@@ -1,12 +1,13 @@
 import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
 import type { Principal } from '../../auth/principal';
 import { ExportService } from './export.service';
+import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/checks')
 export class ExportController {
@@ -27,6 +28,7 @@ export class ExportController {
   })
   @ApiProduces('application/json', 'text/markdown', 'text/html')
   @ApiResponse({ status: 200, description: 'The report in the requested format.' })
+  @ApiProblems(400, 404)
   async report(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,

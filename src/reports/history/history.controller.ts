@@ -1,12 +1,14 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
 import type { Principal } from '../../auth/principal';
 import { DomainHistoryModel, HealthReportModel } from './history.model';
 import { HistoryService } from './history.service';
+import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiKeyAuth()
+@ApiProblems(400, 404)
 @UseGuards(ApiKeyGuard)
 @Controller('v1/domains')
 export class HistoryController {

@@ -1,14 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
 import type { Principal } from '../../auth/principal';
 import { CreateWebhookInput } from './webhook.input';
 import { CreatedWebhookModel, WebhookDeliveryPageModel, WebhookModel, WebhookPageModel } from './webhook.model';
 import { WebhooksService } from './webhooks.service';
+import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/webhooks')
 export class WebhooksController {
@@ -23,6 +24,7 @@ export class WebhooksController {
   })
   @ApiBody({ type: CreateWebhookInput })
   @ApiResponse({ status: 201, type: CreatedWebhookModel })
+  @ApiProblems(400, 413)
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const created = await this.webhooks.create(p, body);
     res.setHeader('Location', `/v1/webhooks/${created.id}`);
@@ -39,6 +41,7 @@ export class WebhooksController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a webhook' })
   @ApiResponse({ status: 200, type: WebhookModel })
+  @ApiProblems(404)
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.webhooks.get(p, id);
   }
@@ -46,7 +49,8 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook and its delivery records' })
-  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiProblems(404)
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     await this.webhooks.remove(p, id);
   }
@@ -56,6 +60,7 @@ export class WebhooksController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: WebhookDeliveryPageModel })
+  @ApiProblems(400, 404)
   deliveries(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
