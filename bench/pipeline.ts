@@ -2,22 +2,31 @@
  * Pipeline bench: checks per second through API, queue, worker and storage, as a ratio to
  * BullMQ's own add+process rate measured in the same run on the same Redis.
  *
- * The "no-op" check is kind `mx` against the fixture DNS server with a warm cache: after the first
- * check every lookup is a cache hit, so the engine costs microseconds and what is measured is the
- * pipe (HTTP, validation, rate limiting, SQLite insert, enqueue, worker pick-up, running/completed
- * writes, events, lifecycle hooks). With `--noop`, the test-only kind `noop` (test/support/noop/,
- * a module composed in at boot) is used instead, with the service in this process.
+ * The no-op check is the test-only kind `noop` (test/support/noop/, composed in as a module of its
+ * own): its engine costs nothing, so what is measured is the pipe (HTTP, authentication, rate
+ * limiting, validation, database insert, enqueue, worker pick-up, running/completed writes, events,
+ * lifecycle hooks). The service (ROLE=all: API and worker in one process) runs in a child process of
+ * its own (this file with `--serve`), so the load generator does not share its event loop; that child
+ * also counts what one check costs: Redis commands sent (every ioredis connection of the process:
+ * queue, worker, rate limits, events), database statements run (better-sqlite3 statements, or pg
+ * queries) and CPU ms (process.cpuUsage), over the timed run, divided by the checks. With `--mx`,
+ * the earlier stand-in is used instead: kind `mx` on a warm DNS cache in `node dist/src/main.js`.
  *
  * Baseline: one BullMQ Queue adds N jobs one by one from the same number of concurrent producers,
  * and a Worker with the same concurrency processes them with an empty processor.
  *
- *   npm run build && node dist/bench/pipeline.js [--checks 2000] [--concurrency 50] [--noop]
+ *   npm run build && node dist/bench/pipeline.js [--checks 2000] [--concurrency 50] [--db sqlite|postgres] [--mx]
+ *   PIPELINE_CPU_PROF=<dir>   also writes a V8 CPU profile of the service over the timed run
  */
-import { readFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as inspector from 'node:inspector';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Client as PgClient } from 'pg';
 import { startDnsServer } from '../test/support/dns-server';
 import { NoopKindModule } from '../test/support/noop/noop.module';
 import { authHeaders, freshPrefix, pool, report, round, sleep, spawnService, tempDir } from './lib/harness';
@@ -56,44 +65,74 @@ async function bullmqBaseline(n: number, concurrency: number): Promise<number> {
   return n / secs;
 }
 
-/** Submit `n` checks `body(i)` with `concurrency` in flight; time until all are stored in `dbFile`. */
+/** How many checks are stored as finished (completed or failed). */
+type Completed = () => Promise<number>;
+
+function sqliteCompleted(dbFile: string): { completed: Completed; close(): void } {
+  const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+  const stmt = db.prepare("SELECT count(*) AS n FROM checks WHERE status IN ('completed','failed')");
+  return { completed: () => Promise.resolve((stmt.get() as { n: number }).n), close: () => db.close() };
+}
+
+async function postgresCompleted(url: string): Promise<{ completed: Completed; close(): Promise<void> }> {
+  const u = new URL(url);
+  const schema = u.searchParams.get('schema')!;
+  u.searchParams.delete('schema');
+  const client = new PgClient({ connectionString: u.toString() });
+  await client.connect();
+  return {
+    completed: async () =>
+      Number(
+        (
+          await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM ${schema}.checks WHERE status IN ('completed','failed')`,
+          )
+        ).rows[0]!.n,
+      ),
+    close: async () => {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await client.end();
+    },
+  };
+}
+
+/** Submit `n` checks `body(i)` with `concurrency` in flight; time until all are stored. */
 async function drive(
   url: string,
   headers: Record<string, string>,
-  dbFile: string,
+  completed: Completed,
   n: number,
   concurrency: number,
   body: (i: number) => object,
 ): Promise<{ rate: number; submitRate: number }> {
-  const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    const completed = () =>
-      (db.prepare("SELECT count(*) AS n FROM checks WHERE status IN ('completed','failed')").get() as { n: number }).n;
-    const before = completed();
-    const t0 = performance.now();
-    await pool(n, concurrency, async (i) => {
-      const r = await fetch(`${url}/v1/checks`, { method: 'POST', headers, body: JSON.stringify(body(i)) });
-      if (r.status !== 202) throw new Error(`submit ${i}: ${r.status} ${await r.text()}`);
-      await r.arrayBuffer();
-    });
-    const submitted = performance.now();
-    let last = performance.now();
-    while (completed() - before < n) {
-      await sleep(20);
-      if (performance.now() - last > 10_000) {
-        last = performance.now();
-        console.error(`pipeline: ${completed() - before}/${n} stored`);
-      }
+  const before = await completed();
+  const t0 = performance.now();
+  await pool(n, concurrency, async (i) => {
+    const r = await fetch(`${url}/v1/checks`, { method: 'POST', headers, body: JSON.stringify(body(i)) });
+    if (r.status !== 202) throw new Error(`submit ${i}: ${r.status} ${await r.text()}`);
+    await r.arrayBuffer();
+  });
+  const submitted = performance.now();
+  let last = performance.now();
+  while ((await completed()) - before < n) {
+    await sleep(20);
+    if (performance.now() - last > 10_000) {
+      last = performance.now();
+      console.error(`pipeline: ${(await completed()) - before}/${n} stored`);
     }
-    const secs = (performance.now() - t0) / 1000;
-    return { rate: n / secs, submitRate: n / ((submitted - t0) / 1000) };
-  } finally {
-    db.close();
   }
+  const secs = (performance.now() - t0) / 1000;
+  return { rate: n / secs, submitRate: n / ((submitted - t0) / 1000) };
 }
 
-/** The default: the service as `node dist/src/main.js` (ROLE=all), kind mx on a warm DNS cache. */
-async function ours(n: number, concurrency: number): Promise<{ rate: number; submitRate: number }> {
+interface Outcome {
+  rate: number;
+  submitRate: number;
+  cost?: { redisCommands: number; dbStatements: number; cpuMs: number };
+}
+
+/** `--mx`: the service as `node dist/src/main.js` (ROLE=all), kind mx on a warm DNS cache. */
+async function oursMx(n: number, concurrency: number): Promise<Outcome> {
   const tmp = tempDir('bench-pipeline-');
   const dns = await startDnsServer({ zoneText: readFileSync(ZONE, 'utf8') });
   const dbFile = join(tmp.dir, 'bench.db');
@@ -105,6 +144,7 @@ async function ours(n: number, concurrency: number): Promise<{ rate: number; sub
     WORKER_CONCURRENCY: String(concurrency),
     RATE_LIMIT_RPM: '1000000000',
   });
+  const store = sqliteCompleted(dbFile);
   try {
     const domains = ['good.test', 'nullmx.test', 'implicit.test', 'aliased.test'];
     // Warm the resolver cache (and the JIT) before timing.
@@ -114,47 +154,168 @@ async function ours(n: number, concurrency: number): Promise<{ rate: number; sub
         headers: authHeaders,
         body: JSON.stringify({ kind: 'mx', domain }),
       });
-    return await drive(svc.url, authHeaders, dbFile, n, concurrency, (i) => ({
+    return await drive(svc.url, authHeaders, store.completed, n, concurrency, (i) => ({
       kind: 'mx',
       domain: domains[i % domains.length],
     }));
   } finally {
+    store.close();
     await svc.stop();
     await dns.stop();
     tmp.cleanup();
   }
 }
 
+/** Messages between the bench and its `--serve` child. */
+type ToChild = { op: 'mark' } | { op: 'stop' };
+interface Counters {
+  redisCommands: number;
+  dbStatements: number;
+  cpuMicros: number;
+}
+type FromChild = { op: 'ready'; url: string; headers: Record<string, string>; databaseUrl: string } | { op: 'counters'; counters: Counters };
+
 /**
- * `--noop`: the test-only kind `noop` (test/support/noop/, composed in as a module of its own), so
- * the engine costs nothing at all. The service runs in this process (a module cannot be added to
- * `node dist/src/main.js`), which shares the CPU with the load generator: compare runs of the same mode.
+ * Count, in this process, every Redis command sent (all ioredis connections share the prototype)
+ * and every database statement run (better-sqlite3 statements; pg client queries).
  */
-async function oursNoop(n: number, concurrency: number): Promise<{ rate: number; submitRate: number }> {
+function installCounters(): () => Counters {
+  let redisCommands = 0;
+  let dbStatements = 0;
+  const send = Redis.prototype.sendCommand;
+  Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof send>) {
+    redisCommands++;
+    return send.apply(this, args);
+  } as typeof send;
+  const probe = new BetterSqlite3(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  for (const m of ['run', 'get', 'all', 'iterate']) {
+    const orig = proto[m]!;
+    proto[m] = function (this: unknown, ...a: unknown[]) {
+      dbStatements++;
+      return orig.apply(this, a);
+    };
+  }
+  const pgQuery = PgClient.prototype.query as (...a: unknown[]) => unknown;
+  (PgClient.prototype as { query: unknown }).query = function (this: unknown, ...a: unknown[]) {
+    dbStatements++;
+    return pgQuery.apply(this, a);
+  };
+  return () => {
+    const cpu = process.cpuUsage();
+    return { redisCommands, dbStatements, cpuMicros: cpu.user + cpu.system };
+  };
+}
+
+/** The `--serve` child: the service with kind noop, counting its own costs between marks. */
+async function serve(dbKind: string): Promise<void> {
+  const counters = installCounters();
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
   const svc = await startInProcessService(
-    { QUEUE_PREFIX: freshPrefix('pipeline'), WORKER_CONCURRENCY: String(concurrency), RATE_LIMIT_RPM: '1000000000' },
+    {
+      QUEUE_PREFIX: freshPrefix('pipeline'),
+      WORKER_CONCURRENCY: process.env.PIPELINE_CONCURRENCY ?? '50',
+      RATE_LIMIT_RPM: '1000000000',
+      ...(dbKind === 'postgres' ? { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/test?schema=${schema}` } : {}),
+    },
     { imports: [NoopKindModule] },
   );
-  try {
-    const dbFile = svc.config.databaseUrl.slice('sqlite:'.length);
-    await fetch(`${svc.url}/v1/checks?wait=20`, {
-      method: 'POST',
-      headers: svc.headers,
-      body: JSON.stringify({ kind: 'noop', target: 'warm-up' }),
+  const profDir = process.env.PIPELINE_CPU_PROF;
+  const session = profDir ? new inspector.Session() : undefined;
+  session?.connect();
+  let marks = 0;
+  const post = (m: FromChild) => process.send!(m);
+  process.on('message', (m: ToChild) => {
+    void (async () => {
+      if (m.op === 'mark') {
+        if (session && marks === 0) {
+          session.post('Profiler.enable');
+          session.post('Profiler.start');
+        }
+        if (session && marks === 1)
+          session.post('Profiler.stop', (err, r) => {
+            if (!err) writeFileSync(join(profDir!, `pipeline-${process.pid}.cpuprofile`), JSON.stringify(r.profile));
+          });
+        marks++;
+        post({ op: 'counters', counters: counters() });
+      } else {
+        await svc.close();
+        process.exit(0);
+      }
+    })();
+  });
+  post({ op: 'ready', url: svc.url, headers: svc.headers, databaseUrl: svc.config.databaseUrl });
+}
+
+/** The default: kind noop, the service in a child process of its own (`--serve`). */
+async function oursNoop(n: number, concurrency: number, dbKind: string): Promise<Outcome> {
+  const child = fork(__filename, ['--serve', dbKind], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, PIPELINE_CONCURRENCY: String(concurrency) },
+  });
+  const next = <T extends FromChild['op']>(op: T) =>
+    new Promise<Extract<FromChild, { op: T }>>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`service child exited with ${code}`));
+      child.once('exit', onExit);
+      const onMessage = (m: FromChild) => {
+        if (m.op !== op) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m as Extract<FromChild, { op: T }>);
+      };
+      child.on('message', onMessage);
     });
-    return await drive(svc.url, svc.headers, dbFile, n, concurrency, (i) => ({ kind: 'noop', target: `n${i}` }));
+  const ready = await next('ready');
+  const store = ready.databaseUrl.startsWith('sqlite:')
+    ? sqliteCompleted(ready.databaseUrl.slice('sqlite:'.length))
+    : await postgresCompleted(ready.databaseUrl);
+  const mark = async () => {
+    const c = next('counters');
+    child.send({ op: 'mark' } satisfies ToChild);
+    return (await c).counters;
+  };
+  try {
+    // Warm-up (JIT, statement caches, connections): a few rounds at the same concurrency.
+    await drive(ready.url, ready.headers, store.completed, Math.min(200, n), concurrency, (i) => ({
+      kind: 'noop',
+      target: `warm-${i}`,
+    }));
+    const c0 = await mark();
+    const out = await drive(ready.url, ready.headers, store.completed, n, concurrency, (i) => ({
+      kind: 'noop',
+      target: `n${i}`,
+    }));
+    const c1 = await mark();
+    return {
+      ...out,
+      cost: {
+        redisCommands: (c1.redisCommands - c0.redisCommands) / n,
+        dbStatements: (c1.dbStatements - c0.dbStatements) / n,
+        cpuMs: (c1.cpuMicros - c0.cpuMicros) / 1000 / n,
+      },
+    };
   } finally {
-    await svc.close();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.send({ op: 'stop' } satisfies ToChild);
+    await exited;
+    await store.close();
   }
 }
 
 async function main(): Promise<void> {
   const n = arg('checks', 2000);
   const concurrency = arg('concurrency', 50);
+  const dbKind = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1]! : 'sqlite';
+  if (dbKind !== 'sqlite' && dbKind !== 'postgres') throw new Error('--db: sqlite or postgres');
+  const mx = process.argv.includes('--mx');
   const baseline = await bullmqBaseline(n, concurrency);
   console.error(`BullMQ add+process: ${baseline.toFixed(1)} jobs/s`);
-  const noop = process.argv.includes('--noop');
-  const pipe = noop ? await oursNoop(n, concurrency) : await ours(n, concurrency);
+  const pipe = mx ? await oursMx(n, concurrency) : await oursNoop(n, concurrency, dbKind);
+  const cost = pipe.cost
+    ? `per check: ${round(pipe.cost.redisCommands, 1)} Redis commands, ${round(pipe.cost.dbStatements, 1)} database statements, ${round(pipe.cost.cpuMs, 3)} CPU ms`
+    : undefined;
+  if (cost) console.error(cost);
   report({
     bench: 'pipeline',
     figures: {
@@ -163,15 +324,32 @@ async function main(): Promise<void> {
       'BullMQ add+process jobs/s': round(baseline, 1),
       'smtp-doctor checks/s (submit to stored)': round(pipe.rate, 1),
       'smtp-doctor submits/s (202s)': round(pipe.submitRate, 1),
+      ...(pipe.cost
+        ? {
+            'Redis commands per check': round(pipe.cost.redisCommands, 2),
+            'database statements per check': round(pipe.cost.dbStatements, 2),
+            'service CPU ms per check': round(pipe.cost.cpuMs, 3),
+          }
+        : {}),
     },
     ratios: { 'checks/s / BullMQ jobs/s': round(pipe.rate / baseline, 3) },
-    notes: noop
-      ? 'test-only kind noop (test/support/noop/); API and worker in this process (ROLE=all, SQLite), sharing the CPU with the load generator'
-      : 'mx against the fixture DNS server with a warm cache stands in for a no-op check; API and worker in one process (ROLE=all, SQLite), as the embedded default',
+    notes: mx
+      ? 'mx against the fixture DNS server with a warm cache stands in for a no-op check; API and worker in one process (node dist/src/main.js, ROLE=all, SQLite)'
+      : `test-only kind noop (test/support/noop/); API and worker in one child process (ROLE=all, ${dbKind === 'sqlite' ? 'SQLite' : 'PostgreSQL'}), the load generator in the bench process`,
   });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module && process.argv[2] === '--serve') {
+  serve(process.argv[3] ?? 'sqlite').catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
