@@ -173,7 +173,9 @@ interface Counters {
   dbStatements: number;
   cpuMicros: number;
 }
-type FromChild = { op: 'ready'; url: string; headers: Record<string, string>; databaseUrl: string } | { op: 'counters'; counters: Counters };
+type FromChild =
+  | { op: 'ready'; url: string; headers: Record<string, string>; databaseUrl: string }
+  | { op: 'counters'; counters: Counters };
 
 /**
  * Count, in this process, every Redis command sent (all ioredis connections share the prototype)
@@ -182,6 +184,7 @@ type FromChild = { op: 'ready'; url: string; headers: Record<string, string>; da
 function installCounters(): () => Counters {
   let redisCommands = 0;
   let dbStatements = 0;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped and called with its own `this`
   const send = Redis.prototype.sendCommand;
   Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof send>) {
     redisCommands++;
@@ -197,6 +200,7 @@ function installCounters(): () => Counters {
       return orig.apply(this, a);
     };
   }
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped and called with its own `this`
   const pgQuery = PgClient.prototype.query as (...a: unknown[]) => unknown;
   (PgClient.prototype as { query: unknown }).query = function (this: unknown, ...a: unknown[]) {
     dbStatements++;
@@ -299,7 +303,7 @@ async function oursNoop(n: number, concurrency: number, dbKind: string): Promise
     const exited = new Promise((r) => child.once('exit', r));
     child.send({ op: 'stop' } satisfies ToChild);
     await exited;
-    await store.close();
+    await Promise.resolve(store.close());
   }
 }
 

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import type { AppConfig } from '../config/config.schema';
 import type { SecretBox } from '../common/secret-box';
-import type { ChecksRepository } from '../infra/database/checks.repository';
+import type { CheckRow, ChecksRepository } from '../infra/database/checks.repository';
 import type { CheckEventBus } from '../infra/queue/event-bus';
 import type { CheckJobData } from '../infra/queue/check-queue';
 import type { EngineOutcome, EnginePorts, KindLookup } from './check-kind';
@@ -38,33 +38,24 @@ export class CheckRunner {
     private readonly onHookError: (e: unknown) => void = () => undefined,
   ) {}
 
-  /** After a stored outcome: lifecycle hooks, then the batch's completion. */
-  private async afterStored(checkId: string, tenantId: string, batchId: string | null, at: string): Promise<void> {
-    const row = await this.repo.findById(checkId);
-    if (row) await this.lifecycle.checkFinished(row, this.onHookError);
-    if (batchId && (await this.repo.finishBatchIfDone(batchId, at)))
-      await this.lifecycle.batchFinished({ id: batchId, tenantId }, this.onHookError);
+  /** After a stored outcome (`row`, as stored): lifecycle hooks, then the batch's completion. */
+  private async afterStored(row: CheckRow, at: string): Promise<void> {
+    await this.lifecycle.checkFinished(row, this.onHookError);
+    if (row.batch_id && (await this.repo.finishBatchIfDone(row.batch_id, at)))
+      await this.lifecycle.batchFinished({ id: row.batch_id, tenantId: row.tenant_id }, this.onHookError);
   }
 
   async process(job: JobLike): Promise<'completed' | 'failed' | 'skipped'> {
     const { checkId, tenantId } = job.data;
-    const row = await this.repo.findById(checkId);
-    if (!row || row.status === 'completed' || row.status === 'failed') return 'skipped';
     const started = Date.now();
-    if (!(await this.repo.markRunning(checkId, new Date(started).toISOString()))) return 'skipped';
+    // queued -> running and the row in one statement; nothing when missing or already finished.
+    const row = await this.repo.start(checkId, new Date(started).toISOString());
+    if (!row) return 'skipped';
     await this.events.publish({ checkId, tenantId, status: 'running', progress: 0 });
 
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const def = this.kinds.get(row.kind);
-    if (!def)
-      return this.fail(
-        checkId,
-        tenantId,
-        row.batch_id,
-        started,
-        `No engine is registered for kind "${row.kind}".`,
-        row.kind,
-      );
+    if (!def) return this.fail(checkId, tenantId, started, `No engine is registered for kind "${row.kind}".`, row.kind);
 
     const input = plainToInstance<object, object>(def.inputClass, JSON.parse(row.input) as object);
     const timeoutMs = def.timeoutMs?.(input, this.config) ?? 120_000;
@@ -95,14 +86,7 @@ export class CheckRunner {
     } catch (e) {
       // The check could not run (a bug, or a dependency failing): retry, then record the error.
       if (!isLast) throw new RetryLater(`check could not run: ${(e as Error).message}`);
-      return this.fail(
-        checkId,
-        tenantId,
-        row.batch_id,
-        started,
-        `The check could not run: ${(e as Error).message}`,
-        row.kind,
-      );
+      return this.fail(checkId, tenantId, started, `The check could not run: ${(e as Error).message}`, row.kind);
     } finally {
       clearTimeout(timer);
       this.shutdownSignal?.removeEventListener('abort', onShutdown);
@@ -112,7 +96,7 @@ export class CheckRunner {
       throw new RetryLater(`transient outcome (${outcome.verdict}); retrying`);
     }
     const completedAt = new Date();
-    const stored = await this.repo.complete(checkId, {
+    const stored = await this.repo.finish(checkId, {
       status: 'completed',
       verdict: outcome.verdict,
       score: Math.round(outcome.score),
@@ -130,7 +114,7 @@ export class CheckRunner {
         outcome.findings.map((f) => f.code),
       );
       await this.events.publish({ checkId, tenantId, status: 'completed', progress: 100 });
-      await this.afterStored(checkId, tenantId, row.batch_id, completedAt.toISOString());
+      await this.afterStored(stored, completedAt.toISOString());
     }
     return 'completed';
   }
@@ -138,13 +122,12 @@ export class CheckRunner {
   private async fail(
     checkId: string,
     tenantId: string,
-    batchId: string | null,
     started: number,
     error: string,
     kind: string,
   ): Promise<'failed'> {
     const at = new Date();
-    const stored = await this.repo.complete(checkId, {
+    const stored = await this.repo.finish(checkId, {
       status: 'failed',
       verdict: 'indeterminate',
       score: null,
@@ -157,7 +140,7 @@ export class CheckRunner {
     if (stored) {
       this.observer.onFinished?.(kind, 'error', at.getTime() - started, []);
       await this.events.publish({ checkId, tenantId, status: 'failed' });
-      await this.afterStored(checkId, tenantId, batchId, at.toISOString());
+      await this.afterStored(stored, at.toISOString());
     }
     return 'failed';
   }

@@ -13,6 +13,8 @@ import type { KindLookup } from './check-kind';
 
 export const MAX_BATCH = 10_000;
 export const MAX_WAIT_SECONDS = 30;
+/** The most single submits stored and enqueued together (one multi-row insert, one addBulk). */
+const MAX_GROUP = 200;
 
 interface Prepared {
   row: CheckRow;
@@ -61,6 +63,10 @@ export function toCheckModel(r: CheckRow): CheckModel {
  * controllers and GraphQL resolvers call these methods and nothing else.
  */
 export class ChecksService {
+  /** Single submits waiting to be stored and enqueued together (see `accept`). */
+  private pending: { prepared: Prepared; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private writing = false;
+
   constructor(
     private readonly config: AppConfig,
     private readonly repo: ChecksRepository,
@@ -157,15 +163,54 @@ export class ChecksService {
         errors,
       );
     }
-    await this.guard(() => this.repo.insert(prepared.row));
+    await this.accept(prepared);
+    return { id: prepared.row.id, kind: prepared.row.kind, status: 'queued', createdAt: prepared.row.created_at };
+  }
+
+  /**
+   * Store then enqueue one check, resolving once both are done (a check is stored before it is
+   * acknowledged). Submits that arrive while a group is being written are gathered and written
+   * together when it is done (group commit): one multi-row insert and one addBulk for the group
+   * instead of a statement, a commit and a queue round trip per check. A group that fails to store
+   * fails every submit in it (503 when the database is down); one that fails to enqueue has its rows
+   * removed (a client retry leaves no phantom check) and fails every submit in it with 503.
+   */
+  private accept(prepared: Prepared): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ prepared, resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        // Let the requests already read in this turn of the event loop join the group.
+        setImmediate(() => void this.writeGroups());
+      }
+    });
+  }
+
+  private async writeGroups(): Promise<void> {
+    while (this.pending.length) {
+      const group = this.pending.splice(0, MAX_GROUP);
+      try {
+        await this.writeGroup(group.map((g) => g.prepared));
+        for (const g of group) g.resolve();
+      } catch (e) {
+        if (group.length > 1 && !(e instanceof DomainError)) {
+          // Not an outage (those are DomainErrors by now): store each alone, so one bad row fails alone.
+          await Promise.all(group.map((g) => this.writeGroup([g.prepared]).then(g.resolve, g.reject)));
+        } else for (const g of group) g.reject(e);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async writeGroup(group: Prepared[]): Promise<void> {
+    await this.guard(() => this.repo.insertMany(group.map((x) => x.row)));
     try {
-      await this.queues.enqueue([prepared.enqueue]);
+      await this.queues.enqueue(group.map((x) => x.enqueue));
     } catch (e) {
-      // Not accepted: remove the row so a client retry does not leave a phantom check behind.
-      await this.repo.delete([prepared.row.id]).catch(() => undefined);
+      // Not accepted: remove the rows so a client retry does not leave a phantom check behind.
+      await this.repo.delete(group.map((x) => x.row.id)).catch(() => undefined);
       throw unavailable(`The job queue (Redis) is unreachable: ${(e as Error).message}. Retry shortly.`);
     }
-    return { id: prepared.row.id, kind: prepared.row.kind, status: 'queued', createdAt: prepared.row.created_at };
   }
 
   async get(p: Principal, id: string): Promise<CheckModel> {

@@ -50,9 +50,11 @@ describe('sweeper: a check whose job failed without storing an outcome is run ag
       },
       { connection: conn, prefix },
     );
+    const dnsQueue = api.platform.queues.queues.get('dns')!;
+    // Read the job again once it is failed: a copy read just before it failed has no failedReason.
     const job = await until(async () => {
-      const j = await api.platform.queues.queues.get('dns')!.getJob(sub.body.id);
-      return j && (await j.getState()) === 'failed' ? j : undefined;
+      const j = await dnsQueue.getJob(sub.body.id);
+      return j && (await j.getState()) === 'failed' ? await dnsQueue.getJob(sub.body.id) : undefined;
     });
     expect(job.failedReason).toBe('database unreachable');
     await failing.close();

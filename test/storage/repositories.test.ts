@@ -96,6 +96,59 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     expect((await checks.list({ tenantId: 't2', limit: 10, kind: 'dns' })).map((x) => x.id)).toEqual([rows[1]!.id]);
   });
 
+  it('start and finish return the row as stored, once; insertMany stores rows together, all or nothing', async () => {
+    const many = Array.from({ length: 450 }, (_, i) => row('t1', { target: `m${i}.example` }));
+    await checks.insertMany(many);
+    expect(await checks.find('t1', many[449]!.id)).toEqual(many[449]);
+    // One bad row (a duplicate id) and none of its group is stored.
+    const group = [row('t1', { target: 'fresh.example' }), { ...many[0]! }];
+    await expect(checks.insertMany(group)).rejects.toThrow();
+    expect(await checks.find('t1', group[0]!.id)).toBeUndefined();
+
+    const r = many[0]!;
+    const at = new Date().toISOString();
+    const started = await checks.start(r.id, at);
+    expect(started).toEqual({ ...r, status: 'running', started_at: at, attempts: 1 });
+    const outcome = {
+      status: 'completed' as const,
+      verdict: 'pass',
+      score: 90,
+      findings: '[]',
+      result: null,
+      error: null,
+      completed_at: new Date().toISOString(),
+      duration_ms: 3,
+    };
+    const stored = await checks.finish(r.id, outcome);
+    expect(stored).toEqual({ ...started, ...outcome });
+    expect(await checks.find('t1', r.id)).toEqual(stored);
+    // A redelivered job: neither starts nor stores again.
+    expect(await checks.finish(r.id, { ...outcome, verdict: 'fail' })).toBeUndefined();
+    expect(await checks.start(r.id, at)).toBeUndefined();
+    expect(await checks.start(uuidv7(), at)).toBeUndefined();
+  });
+
+  it('reuses prepared statements without mixing up their parameters or results', async () => {
+    const a = row('t2', { target: 'stmt-a.example' });
+    const b = row('t2', { target: 'stmt-b.example' });
+    await checks.insert(a);
+    await checks.insert(b);
+    for (let i = 0; i < 3; i++) {
+      expect((await checks.find('t2', a.id))?.target).toBe('stmt-a.example');
+      expect((await checks.find('t2', b.id))?.target).toBe('stmt-b.example');
+    }
+    if (dialect !== 'sqlite') return; // streaming needs pg-cursor, which the PostgreSQL dialect is not given
+    // A streamed read left early releases its (cached) statement; the same query then runs again in full.
+    const stream = () => h.db.selectFrom('checks').select('id').where('tenant_id', '=', 't2').stream();
+    for await (const x of stream()) {
+      expect(typeof x.id).toBe('string');
+      break;
+    }
+    const seen: string[] = [];
+    for await (const x of stream()) seen.push(x.id);
+    expect(seen).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+
   it('inserts a 1,000-check batch atomically, counts and finishes it', async () => {
     const batchId = uuidv7();
     const rows = Array.from({ length: 1000 }, () => row('t1', { batch_id: batchId }));

@@ -24,6 +24,24 @@ export class ChecksRepository {
     await this.db.insertInto('checks').values(row).execute();
   }
 
+  /**
+   * Several checks in one statement (one commit); more than 400 in one transaction of 400-row
+   * statements. All or nothing.
+   */
+  async insertMany(rows: CheckRow[]): Promise<void> {
+    if (rows.length <= 400) {
+      if (rows.length) await this.db.insertInto('checks').values(rows).execute();
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += 400)
+        await trx
+          .insertInto('checks')
+          .values(rows.slice(i, i + 400))
+          .execute();
+    });
+  }
+
   async insertBatch(batch: BatchRow, rows: CheckRow[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('batches').values(batch).execute();
@@ -79,13 +97,21 @@ export class ChecksRepository {
 
   /** queued -> running; returns false if the check is already finished (idempotent redelivery). */
   async markRunning(id: string, at: string): Promise<boolean> {
-    const r = await this.db
+    return (await this.start(id, at)) !== undefined;
+  }
+
+  /**
+   * queued -> running, returning the row as it now is (one statement, RETURNING); undefined when
+   * the check is missing or already finished (idempotent redelivery).
+   */
+  async start(id: string, at: string): Promise<CheckRow | undefined> {
+    return this.db
       .updateTable('checks')
       .set((eb) => ({ status: 'running', started_at: at, attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id)
       .where('status', 'in', ['queued', 'running'])
+      .returningAll()
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Store the outcome exactly once: a second writer (a redelivered job) changes nothing. */
@@ -96,13 +122,27 @@ export class ChecksRepository {
       'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'
     >,
   ): Promise<boolean> {
-    const r = await this.db
+    return (await this.finish(id, v)) !== undefined;
+  }
+
+  /**
+   * Store the outcome exactly once and return the stored row (one statement, RETURNING), for the
+   * lifecycle hooks; undefined when another writer (a redelivered job) got there first.
+   */
+  async finish(
+    id: string,
+    v: Pick<
+      CheckRow,
+      'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'
+    >,
+  ): Promise<CheckRow | undefined> {
+    return this.db
       .updateTable('checks')
       .set(v)
       .where('id', '=', id)
       .where('status', 'in', ['queued', 'running'])
+      .returningAll()
       .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Checks the queue may have lost (e.g. Redis restarted without persistence). */
