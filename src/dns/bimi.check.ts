@@ -60,8 +60,17 @@ export async function checkBimi(
   );
   const section: BimiSection = { status: 'ok', names: raw, queries: 0 };
   // The lookups above are cached by the shared resolver; mailauth reads the same answers.
+  // mailauth 7 also checks the DMARC records' strength (p, sp, pct) and looks them up when they are
+  // not given: the synthetic pass carries a strong record and no separate organizational one, so its
+  // verdict is about the BIMI record alone; DMARC strength is BIMI_DMARC_TOO_WEAK, from our parse.
   const r = await bimi({
-    dmarc: { status: { result: 'pass', header: { from: domain } }, domain: orgDomain, policy: 'reject' } as never,
+    dmarc: {
+      status: { result: 'pass', header: { from: domain } },
+      domain: orgDomain,
+      policy: 'reject',
+      record: { p: 'reject' },
+      orgRecord: false,
+    } as never,
     headers: { parsed: [] },
     resolver: toMailauthResolver(dns) as never,
   });

@@ -56,9 +56,9 @@ describe('docker/Dockerfile: lint (dockerfile-utils, the VS Code Docker validato
 });
 
 describe('docker/Dockerfile: structure (hadolint-like assertions)', () => {
-  it('is multi-stage: deps -> build -> prod-deps -> runtime, on bookworm-slim Node 20 by default', () => {
+  it('is multi-stage: deps -> build -> prod-deps -> runtime, on bookworm-slim Node 24 by default', () => {
     expect(stageNames).toEqual(['deps', 'build', 'prod-deps', 'runtime']);
-    expect(dockerfile.getInitialARGs().map((a) => a.getArgumentsContent())).toEqual(['NODE_VERSION=20']);
+    expect(dockerfile.getInitialARGs().map((a) => a.getArgumentsContent())).toEqual(['NODE_VERSION=24']);
     const bases = dockerfile.getFROMs().map((f) => f.getArgumentsContent());
     expect(bases).toEqual([
       'node:${NODE_VERSION}-bookworm-slim AS deps',

@@ -1,7 +1,7 @@
 import { arc, authenticate, dkimVerify, dmarc, type DNSResolver } from 'mailauth';
 
 /**
- * Authentication of the message as the receiving side would run it (mailauth 4.13.3):
+ * Authentication of the message as the receiving side would run it (mailauth 7):
  * DKIM signatures (RFC 6376), the ARC chain (RFC 8617), and, only when a delivery context says
  * who connected, SPF (RFC 7208) and a full DMARC evaluation (RFC 7489 §3.1 alignment).
  * Without a context DMARC is evaluated on DKIM alone and marked so: SPF could still align.
@@ -107,12 +107,9 @@ function fillDkim(report: AuthReport, dk: Awaited<ReturnType<typeof dkimVerify>>
     // mailauth reports "none" with a comment when there is no signature at all; skip that row.
     if (!r.signingDomain && norm(r.status.result) === 'none') continue;
     report.dkim.push({
-      domain: r.signingDomain,
+      domain: r.signingDomain ?? '',
       ...(r.selector ? { selector: r.selector } : {}),
-      // mailauth 4.13.3 fills `algo` (its .d.ts says `algorithm`).
-      ...(((r as { algo?: string }).algo ?? r.algorithm)
-        ? { algorithm: (r as { algo?: string }).algo ?? r.algorithm }
-        : {}),
+      ...(r.algo ? { algorithm: r.algo } : {}),
       result: norm(r.status.result),
       aligned: Boolean(r.status.aligned),
       ...(r.status.comment ? { comment: r.status.comment } : {}),

@@ -1,7 +1,7 @@
 import type { DnsLookup, DnsResolver, MxData, RRType, SoaData } from './resolver.port';
 
 /**
- * mailauth 4.x takes `resolver(name, rrtype)` with the contract of node's `dns.promises.resolve`:
+ * mailauth (7.x) takes `resolver(name, rrtype)` with the contract of node's `dns.promises.resolve`:
  * it resolves with node's shapes and rejects with node's error codes. mailauth reads the codes
  * (lib/spf/index.js, lib/dmarc/get-dmarc-record.js, lib/dkim/dkim-verifier.js): ENOTFOUND and
  * ENODATA mean "no record" (SPF void lookup, DMARC none, DKIM "no key"); ETIMEOUT and EREFUSED, and
@@ -28,10 +28,10 @@ const SYSCALL: Record<string, string> = {
 export class MailauthDnsError extends Error {
   readonly errno = undefined;
   /**
-   * mailauth's SPF `include` silently ignores lookup errors that carry no `spfResult` (ESERVFAIL,
-   * EBADRESP...) and goes on to `-all`, turning a DNS failure into `fail`. RFC 7208 §5.2 says a
-   * temperror inside include is the result, so non-void failures carry it; mailauth's DMARC, DKIM
-   * and ARC code reads only `code` and is unaffected. (ETIMEOUT/EREFUSED get it from mailauth too.)
+   * RFC 7208 §5.2: a DNS failure inside `include` makes the result temperror. mailauth 4 ignored
+   * lookup errors without `spfResult` there (a DNS failure became `fail`); mailauth 7 rethrows them,
+   * and the `spfResult` carried here also names the DNS failure in the result's text. mailauth's
+   * DMARC, DKIM and ARC code reads only `code` and is unaffected.
    */
   readonly spfResult?: { error: 'temperror'; text: string };
   constructor(
