@@ -6,15 +6,15 @@ import { RspamdClient } from '../../src/infra/spam/rspamd.client';
 import { parseSpamdUrl, SpamdClient } from '../../src/infra/spam/spamd.client';
 import { createSpamEngines } from '../../src/infra/spam/spam-engines.factory';
 import { analyze, codes, SA_FIXTURES } from './helpers';
-import { spamdAvailable, startSpamd, type SpamdHandle } from '../support/spamd-process';
+import { requirePeer } from '../support/peers';
+import { startSpamd, type SpamdHandle } from '../support/spamd-process';
 
 /**
- * A real spamd (Debian `spamassassin`, installed by .ci/run). In CI its absence is a failure;
- * on a developer machine without it the real-spamd block is skipped (reason: the package is not
- * installed there), the protocol tests still run.
+ * A real spamd (Debian `spamd`, installed by .ci/apt-packages). Under CI=true its absence fails this
+ * file (requirePeer throws); on a developer machine without it the real-spamd block is skipped with
+ * a warning naming the package, the protocol tests still run.
  */
-const haveSpamd = spamdAvailable();
-if (!haveSpamd && process.env.CI) throw new Error('spamd is not installed: .ci/run must apt-get install spamassassin');
+const haveSpamd = requirePeer('spamd');
 
 describe.skipIf(!haveSpamd)('real spamd', () => {
   let spamd: SpamdHandle;

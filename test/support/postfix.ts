@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { assertPeer, peerPresent } from './peers';
 
 const run = promisify(execFile);
 
@@ -32,17 +33,13 @@ export interface PrivatePostfix {
   stop(): Promise<void>;
 }
 
-export const POSTFIX_INSTALL_HINT =
-  'Postfix is not installed. On Debian: echo "postfix postfix/main_mailer_type select Local only" | debconf-set-selections; ' +
-  'echo "postfix postfix/mailname string test.localdomain" | debconf-set-selections; DEBIAN_FRONTEND=noninteractive apt-get install -y postfix swaks';
-
 export function postfixAvailable(): boolean {
-  return existsSync('/usr/sbin/postfix') && existsSync('/usr/lib/postfix/sbin/smtpd');
+  return peerPresent('postfix');
 }
 
 /** Throws with install instructions when Postfix is missing (tests must fail, not skip). */
 export function requirePostfix(): void {
-  if (!postfixAvailable()) throw new Error(POSTFIX_INSTALL_HINT);
+  assertPeer('postfix');
 }
 
 const MASTER_CF = (port: number) => `

@@ -4,9 +4,10 @@ import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpamdClient } from '../../src/infra/spam/spamd.client';
+import { peerPresent } from './peers';
 
 /**
- * For tests and benches only (never started by the service): a real SpamAssassin spamd (Debian package `spamassassin`) on 127.0.0.1 and its own port, with a
+ * For tests and benches only (never started by the service): a real SpamAssassin spamd (Debian package `spamd`) on 127.0.0.1 and its own port, with a
  * private site config: network tests, Bayes and auto-learning off, so it needs no network and
  * gives repeatable scores. Started and stopped by the test that uses it.
  */
@@ -18,7 +19,7 @@ export interface SpamdHandle {
 }
 
 export function spamdAvailable(): boolean {
-  return spawnSync('spamd', ['--version'], { stdio: 'ignore' }).status === 0;
+  return peerPresent('spamd');
 }
 
 export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
