@@ -47,6 +47,14 @@ module.exports = {
       to: { path: DRIVERS },
     },
     {
+      name: 'redis-client-only-in-infra',
+      severity: 'error',
+      comment:
+        'Feature modules reach Redis through the stores of src/infra (limits, queue, event bus), never through the client or its connections.',
+      from: { path: '^src/', pathNot: '^src/infra/' },
+      to: { path: '^src/infra/queue/redis\\.factory\\.ts$' },
+    },
+    {
       name: 'src-not-to-test-or-bench',
       severity: 'error',
       comment: 'Shipped code never depends on tests or benchmarks.',

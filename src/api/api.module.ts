@@ -9,6 +9,7 @@ import type { WsConnectContext } from '../embed/ws-gate';
 import { formatGraphQLError } from './graphql-errors';
 import { HealthController } from './health.controller';
 import { RateLimitModule } from '../ratelimit/ratelimit.module';
+import { problemBodyOf } from '../ratelimit/ratelimit.apollo-plugin';
 import { GraphqlRateLimit, WS_CLIENT_IP } from '../ratelimit/ratelimit.ws';
 
 /**
@@ -33,6 +34,11 @@ import { GraphqlRateLimit, WS_CLIENT_IP } from '../ratelimit/ratelimit.ws';
           formatError: format,
           // At most GRAPHQL_MAX_MUTATION_FIELDS mutation fields per operation (src/ratelimit).
           validationRules: rateLimit.validationRules(),
+          // Per-key budgets, RateLimit-* headers and 429 problem+json over HTTP (src/ratelimit).
+          // (The cast: @nestjs/apollo types Apollo's ESM declarations, src resolves the CommonJS ones.)
+          plugins: [rateLimit.apolloPlugin(log) as unknown as NonNullable<ApolloDriverConfig['plugins']>[number]],
+          // Apollo's own serialisation (JSON and a newline), except for an operation the plugin refused.
+          stringifyResult: (result) => problemBodyOf(result) ?? `${JSON.stringify(result)}\n`,
           subscriptions: {
             // graphql-ws does not go through Apollo's formatError: format its errors the same way.
             'graphql-ws': {

@@ -23,8 +23,9 @@ export function openApiDocument(app: NestExpressApplication): OpenAPIObject {
  * Build the HTTP application (REST + GraphQL + docs) from a root module (AppModule.forRoot);
  * `listen` is the caller's. Express middleware runs in this order before any route: request id
  * and metrics, security headers, the JSON body parser (and its errors as problem+json), then the
- * @HttpMiddleware installers of the feature modules (the failed-auth upgrade gate, CORS and static
- * files, rate limits).
+ * @HttpMiddleware installers of the feature modules (the failed-auth upgrade gate, CORS, static
+ * files and the embed upgrade gate). Rate limits are not middleware: RateLimitInterceptor (REST)
+ * and the Apollo plugin (GraphQL), src/ratelimit.
  */
 export async function createHttpApp(root: DynamicModule, log: Logger): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(root, {

@@ -12,8 +12,11 @@ export interface HttpMiddlewareInstaller {
 /**
  * Marks a provider as an HTTP middleware installer, found at boot by the HTTP application
  * (http-app.ts) and installed in `order` (lower first), after request ids, metrics and body
- * parsing. The embed module's CORS comes first (10) so that later answers (429 from the rate
- * limit, 20) carry the CORS headers a page needs to read them.
+ * parsing. For Express-level concerns only: answers that need no route (CORS preflights, static
+ * files) and wrappers of the server's `upgrade` event (no Nest guard or interceptor sees a
+ * WebSocket handshake). Per-request rules after authentication are Nest enhancers instead (rate
+ * limits: src/ratelimit/ratelimit.interceptor.ts). Being middleware, CORS (10) runs before every
+ * route, so later answers (a 429 from the rate limits) carry the CORS headers a page needs.
  */
 export function HttpMiddleware(order: number): ClassDecorator {
   return applyDecorators(SetMetadata(HTTP_MIDDLEWARE, order), Injectable());

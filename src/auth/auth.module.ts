@@ -6,7 +6,8 @@ import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middle
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { TenantsRepository } from '../infra/database/tenants.repository';
-import { RedisConnections } from '../infra/queue/redis.factory';
+import { AuthFailureStore } from '../infra/limits/auth-failure.store';
+import { LimitStoresModule } from '../infra/limits/limit-stores.module';
 import { refuseBlockedUpgrades } from './auth-throttle.ws';
 import { AuthService } from './auth.service';
 
@@ -35,15 +36,16 @@ export class AuthUpgradeGate implements HttpMiddlewareInstaller {
  */
 @Global()
 @Module({
+  imports: [LimitStoresModule],
   providers: [
     {
       provide: AuthService,
-      useFactory: async (config: AppConfig, tenants: TenantsRepository, redis: RedisConnections, log: Logger) => {
-        const auth = new AuthService(config, tenants, { redis: redis.producer, log });
+      useFactory: async (config: AppConfig, tenants: TenantsRepository, failures: AuthFailureStore, log: Logger) => {
+        const auth = new AuthService(config, tenants, { failures, log });
         await auth.bootstrapStaticTenants();
         return auth;
       },
-      inject: [APP_CONFIG, TenantsRepository, RedisConnections, LOGGER],
+      inject: [APP_CONFIG, TenantsRepository, AuthFailureStore, LOGGER],
     },
     AuthUpgradeGate,
   ],

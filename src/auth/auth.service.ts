@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { RedisClient as Redis } from '../infra/queue/redis.factory';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { DomainError } from '../common/errors/domain-error';
 import { isDependencyDown, unavailable } from '../common/errors/domain-error';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
+import type { AuthFailureStore } from '../infra/limits/auth-failure.store';
 import { AuthThrottle } from './auth-throttle';
 import type { Principal } from './principal';
 
@@ -35,14 +35,13 @@ export class AuthService {
   constructor(
     private readonly config: AppConfig,
     private readonly tenants: TenantsRepository,
-    deps: { redis?: Redis; log?: Logger } = {},
+    deps: { failures?: AuthFailureStore; log?: Logger } = {},
   ) {
     let lastWarn = 0;
     this.throttle =
-      deps.redis && config.auth.failLimit > 0
+      deps.failures && config.auth.failLimit > 0
         ? new AuthThrottle({
-            redis: deps.redis,
-            prefix: config.queuePrefix,
+            store: deps.failures,
             limit: config.auth.failLimit,
             windowS: config.auth.failWindowS,
             onRedisError: (e) => {

@@ -7,6 +7,7 @@ import { BatchModel, CheckPageModel } from './check.model';
 import { ChecksService, MAX_BATCH } from './checks.service';
 import { SUBMIT_SCHEMA } from './submit.schema';
 import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
+import { SubmitsChecks } from '../ratelimit/submits-checks.decorator';
 
 @ApiTags('batches')
 @ApiKeyAuth()
@@ -17,6 +18,7 @@ export class BatchesController {
 
   @Post()
   @HttpCode(202)
+  @SubmitsChecks('batch')
   @ApiOperation({
     summary: `Submit up to ${MAX_BATCH} checks at once`,
     description: 'All or nothing: invalid items are rejected up front with their indexes (invalidIndexes).',

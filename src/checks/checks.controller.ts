@@ -7,6 +7,7 @@ import { CheckModel, CheckPageModel, SubmittedCheckModel } from './check.model';
 import { ChecksService, isFinished } from './checks.service';
 import { SUBMIT_SCHEMA } from './submit.schema';
 import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
+import { SubmitsChecks } from '../ratelimit/submits-checks.decorator';
 
 /** The kinds' input classes are added as OpenAPI models at boot (kind-contracts.ts). */
 @ApiTags('checks')
@@ -18,6 +19,7 @@ export class ChecksController {
 
   @Post()
   @HttpCode(202)
+  @SubmitsChecks('check')
   @ApiOperation({
     summary: 'Submit a check',
     description:

@@ -8,6 +8,7 @@ import { BatchModel, CheckModel, CheckPageModel, FindingDefinitionModel, Submitt
 import { ChecksService, isFinished } from './checks.service';
 import { KindRegistry } from './registry';
 import { SubmitBatchInput, SubmitCheckInput, toRestBody } from './submit-check.input';
+import { SubmitsChecks } from '../ratelimit/submits-checks.decorator';
 
 @ObjectType('SubmittedBatch')
 class SubmittedBatchModel {
@@ -43,6 +44,7 @@ export class ChecksResolver {
   }
 
   @Mutation(() => SubmittedCheckModel)
+  @SubmitsChecks('check')
   async submitCheck(@Args('input') input: SubmitCheckInput, @Context() ctx: GqlContext) {
     return this.checksService.submit(await this.principal(ctx), toRestBody(input));
   }
@@ -65,6 +67,7 @@ export class ChecksResolver {
   }
 
   @Mutation(() => SubmittedBatchModel)
+  @SubmitsChecks('batch')
   async submitBatch(@Args('input') input: SubmitBatchInput, @Context() ctx: GqlContext) {
     return this.checksService.submitBatch(await this.principal(ctx), {
       checks: input.checks.map((c, i) => toRestBody(c, `input.checks[${i}]`)),

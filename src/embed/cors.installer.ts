@@ -26,8 +26,8 @@ function send(res: Response, p: Problem, extraHeaders: Record<string, string> = 
 /**
  * CORS for the API (Fetch standard §3.2, "CORS protocol"), publishable-key rules and the refusal
  * of secret keys from browser pages. The publishable keys' per-key and per-address budgets are
- * counted after this, by src/ratelimit's one admission for every transport (ratelimit.http.ts),
- * so its 429s carry the CORS headers set here. Rules:
+ * counted after this, by src/ratelimit's one admission for every transport (RateLimitInterceptor,
+ * the Apollo plugin, the graphql-ws hooks), so its 429s carry the CORS headers set here. Rules:
  * - Same-origin requests (the console at `/`) and requests without Origin (servers, curl) are not
  *   CORS requests and pass untouched.
  * - A preflight (OPTIONS + Access-Control-Request-Method) is answered 204 with Allow-Methods,

@@ -8,7 +8,8 @@ import { ChecksModule } from '../checks/checks.module';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { TenantsRepository } from '../infra/database/tenants.repository';
-import { RedisConnections } from '../infra/queue/redis.factory';
+import { BrowserBudgetStore } from '../infra/limits/browser-budget.store';
+import { LimitStoresModule } from '../infra/limits/limit-stores.module';
 import { BrowserAccessController } from './browser-access.controller';
 import { BrowserAccessService } from './browser-access.service';
 import { BrowserLimiter } from './browser-limiter';
@@ -49,7 +50,7 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
  * WebSocket gate and the static console/widget. Settings: the `embed` slice (CORS_*, PUBLISHABLE_*).
  */
 @Module({
-  imports: [ChecksModule],
+  imports: [ChecksModule, LimitStoresModule],
   controllers: [BrowserAccessController],
   providers: [
     {
@@ -68,25 +69,18 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
     },
     {
       provide: BrowserLimiter,
-      useFactory: (config: AppConfig, redis: RedisConnections, log: Logger) => {
+      useFactory: (config: AppConfig, store: BrowserBudgetStore, log: Logger) => {
         let lastWarn = 0;
-        return new BrowserLimiter(
-          redis.producer,
-          config.queuePrefix,
-          config.embed.keyRpm,
-          config.embed.ipRpm,
-          Date.now,
-          (e) => {
-            if (Date.now() - lastWarn < 30_000) return;
-            lastWarn = Date.now();
-            log.warn(
-              { err: (e as Error).message },
-              'embed: publishable-key limiter skipped, Redis unavailable (fail open)',
-            );
-          },
-        );
+        return new BrowserLimiter(store, config.embed.keyRpm, config.embed.ipRpm, Date.now, (e) => {
+          if (Date.now() - lastWarn < 30_000) return;
+          lastWarn = Date.now();
+          log.warn(
+            { err: (e as Error).message },
+            'embed: publishable-key limiter skipped, Redis unavailable (fail open)',
+          );
+        });
       },
-      inject: [APP_CONFIG, RedisConnections, LOGGER],
+      inject: [APP_CONFIG, BrowserBudgetStore, LOGGER],
     },
     {
       provide: BrowserAccessService,

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
-import { clientBucket, type BrowserLimiter } from '../embed/browser-limiter';
-import { currentClient } from './client-scope';
+import { addressBucket } from '../common/address-bucket';
+import type { BrowserLimiter } from '../embed/browser-limiter';
 import { OPERATION_LIMIT_DEFAULTS, type OperationLimitConfig, type RateLimitConfig } from './ratelimit.config';
-import type { RateLimitStore } from './ratelimit.store';
+import type { RateLimitStore } from '../infra/limits/rate-limit.store';
 import type { UnfinishedRepository } from '../infra/database/unfinished.repository';
 
 /** What the RateLimit-* headers say (draft-ietf-httpapi-ratelimit-headers). */
@@ -16,6 +16,14 @@ export interface RequestAllowance {
   /** Seconds until the window resets. */
   resetS: number;
   allowed: boolean;
+}
+
+/** Room reserved for a submission (RateLimiter.reserve): committed once it created its checks, else released. */
+export interface Reservation {
+  /** The submission stored its checks: track `member` (a check id, or `b:<batchId>`) until they finish. */
+  commit(member: string): Promise<void>;
+  /** The submission failed: drop the reservation and give the quota back. */
+  release(): Promise<void>;
 }
 
 /** Seconds a client is told to wait when its key has too many unfinished checks. */
@@ -41,7 +49,8 @@ function secondsToUtcMidnight(now: number): number {
  * Two entry points, whatever the transport (REST, GraphQL over HTTP, graphql-ws):
  * - `admitRequest(principal, ip, cost)` for every request or GraphQL operation (cost: 1, or the
  *   number of checks it creates when more; see graphql-operations.ts);
- * - `admit(principal, n, submit, member)` around every submission of n checks (ratelimit.module.ts).
+ * - `reserve(principal, n, ip)` before every submission of n checks, then `commit` or `release`
+ *   of the reservation (RateLimitInterceptor, around the submitting handlers and resolvers).
  *
  * Redis down: FAIL OPEN. The limiter protects capacity, it does not guard data; while Redis is down
  * submits fail with 503 anyway (the queue is in Redis) and reads are served from the database,
@@ -150,16 +159,19 @@ export class RateLimiter {
   }
 
   /**
-   * Admit a submission of `n` checks, run it, then track what it created until the checks finish.
-   * `member` names the tracked work from the submission's result (check id, or `b:<batchId>`).
+   * Reserve room for a submission of `n` checks by `p` from client address `ip` (the per-visitor
+   * cap of publishable keys needs it), before the submission runs. Throws the refusal (429
+   * RATE_LIMITED or QUOTA_EXCEEDED, or 400 when n is bigger than a limit itself). Returns undefined
+   * when no limit applies or Redis is down (fail open); else a reservation the caller commits with
+   * what the submission created (a check id, or `b:<batchId>`) or releases when it failed.
    */
-  async admit<T>(p: Principal, n: number, submit: () => Promise<T>, member: (result: T) => string): Promise<T> {
+  async reserve(p: Principal, n: number, ip: string | undefined): Promise<Reservation | undefined> {
     const { concurrentChecks: conc, dailyChecks: quota } = this.config;
     // A visitor of a publishable key: its client address (IPv6: the /64), scoped to the tenant.
     const vcap = this.operations.visitorConcurrentChecks;
-    const ip = p.type === 'publishable' && vcap ? currentClient()?.ip : undefined;
-    const visitor = ip ? this.store.visitorKey(p.tenantId, clientBucket(ip)) : undefined;
-    if ((!conc && !quota && !visitor) || n <= 0) return submit();
+    const visitor =
+      p.type === 'publishable' && vcap && ip ? this.store.visitorKey(p.tenantId, addressBucket(ip)) : undefined;
+    if ((!conc && !quota && !visitor) || n <= 0) return undefined;
     // Bigger than the limit itself: no wait would help, so this is the request's fault (400), not a 429.
     if (conc && n > conc)
       throw tooBig(n, `this API key may have at most ${conc} unfinished checks (RATE_LIMIT_CONCURRENT_CHECKS)`);
@@ -190,7 +202,7 @@ export class RateLimiter {
         admitted = await this.store.admit(args);
     } catch (e) {
       this.storeDown(e);
-      return submit();
+      return undefined;
     }
     if (!admitted.ok) {
       this.limited.inc({ reason: admitted.reason });
@@ -223,19 +235,18 @@ export class RateLimiter {
       );
     }
 
-    let result: T;
-    try {
-      result = await submit();
-    } catch (e) {
-      await this.store
-        .release(p.keyId, quotaKey, token, quota ? n : 0, visitor)
-        .catch((err: unknown) => this.storeDown(err));
-      throw e;
-    }
-    if (conc) await this.store.commit(p.keyId, token, member(result), n).catch((err: unknown) => this.storeDown(err));
-    if (visitor)
-      await this.store.commitVisitor(visitor, token, member(result)).catch((err: unknown) => this.storeDown(err));
-    return result;
+    return {
+      commit: async (member: string) => {
+        if (conc) await this.store.commit(p.keyId, token, member, n).catch((err: unknown) => this.storeDown(err));
+        if (visitor)
+          await this.store.commitVisitor(visitor, token, member).catch((err: unknown) => this.storeDown(err));
+      },
+      release: async () => {
+        await this.store
+          .release(p.keyId, quotaKey, token, quota ? n : 0, visitor)
+          .catch((err: unknown) => this.storeDown(err));
+      },
+    };
   }
 
   /**

@@ -1,131 +1,75 @@
-import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR, ModuleRef } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middleware';
 import { AuthService } from '../auth/auth.service';
-import type { Principal } from '../auth/principal';
 import { CheckLifecycle } from '../checks/check-lifecycle';
 import { ChecksModule } from '../checks/checks.module';
-import { assertMayBatch, MAX_BATCH, ChecksService } from '../checks/checks.service';
 import { Metrics } from '../common/metrics';
 import { APP_CONFIG, LOGGER } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import type { DatabaseHandle } from '../infra/database/database.factory';
 import { DATABASE } from '../infra/database/storage.module';
 import { UnfinishedRepository } from '../infra/database/unfinished.repository';
-import { RedisConnections } from '../infra/queue/redis.factory';
+import { LimitStoresModule } from '../infra/limits/limit-stores.module';
+import { RateLimitStore } from '../infra/limits/rate-limit.store';
 import { BrowserLimiter } from '../embed/browser-limiter';
 import { RateLimiter } from './rate-limiter';
-import { installRateLimit } from './ratelimit.http';
+import { RateLimitInterceptor } from './ratelimit.interceptor';
 import { GraphqlRateLimit } from './ratelimit.ws';
-import { RateLimitStore } from './ratelimit.store';
-import { warnOnRedisSettings } from './redis-settings';
+import { SubmissionLimits } from './submission-limits';
 
 /**
- * Admission control around the one place every submission goes through, whatever the transport
- * (REST /v1/checks and /v1/batches, GraphQL submitCheck and submitBatch): ChecksService.
- * Decorating the two submit methods keeps the service free of limits and the limits in one folder.
- */
-export function limitSubmissions(checks: ChecksService, limiter: RateLimiter): void {
-  const submit = checks.submit.bind(checks);
-  const submitBatch = checks.submitBatch.bind(checks);
-  checks.submit = (p: Principal, body: unknown) =>
-    limiter.admit(
-      p,
-      1,
-      () => submit(p, body),
-      (r) => r.id,
-    );
-  checks.submitBatch = (p: Principal, body: unknown) => {
-    // Refused before admission, so a publishable key's batch is 403 whatever its size (not a 400 or 429).
-    assertMayBatch(p);
-    const items = (body as { checks?: unknown } | null)?.checks;
-    // Malformed or oversized batches are not counted: the service rejects them with a 400.
-    const n = Array.isArray(items) && items.length <= MAX_BATCH ? items.length : 0;
-    return limiter.admit(
-      p,
-      n,
-      () => submitBatch(p, body),
-      (r) => `b:${r.id}`,
-    );
-  };
-}
-
-/**
- * All roles: wraps submissions (limitSubmissions), releases a key's unfinished-check slot when a
- * check finishes (before the slower hooks: webhooks, history), and warns at start when Redis is
- * not set up for production.
+ * All roles: releases a key's unfinished-check slot when a check finishes (before the slower
+ * hooks: webhooks, history). API role: counts publishable keys against EmbedModule's browser
+ * budgets too, when the application has EmbedModule.
  */
 @Injectable()
-export class RateLimitWiring implements OnModuleInit {
+export class RateLimitWiring implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
-    @Inject(ChecksService) private readonly checks: ChecksService,
     @Inject(CheckLifecycle) private readonly lifecycle: CheckLifecycle,
-    @Inject(RedisConnections) private readonly redis: RedisConnections,
-    @Inject(LOGGER) private readonly log: Logger,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    limitSubmissions(this.checks, this.limiter);
-    this.lifecycle.onCheckFinished((check) => this.limiter.finished(check), -10);
-    await warnOnRedisSettings(this.redis.producer, this.log);
-  }
-}
-
-/** API role: per-key requests per minute with RateLimit-* headers (ratelimit.http.ts), after CORS. */
-@HttpMiddleware(20)
-export class RateLimitHttp implements HttpMiddlewareInstaller {
-  constructor(
-    @Inject(RateLimiter) private readonly limiter: RateLimiter,
-    @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(LOGGER) private readonly log: Logger,
     @Inject(ModuleRef) private readonly modules: ModuleRef,
   ) {}
 
-  install(app: NestExpressApplication): void {
-    installRateLimit(app, this.limiter, { auth: this.auth, log: this.log, browser: this.browserLimiter() });
+  onModuleInit(): void {
+    this.lifecycle.onCheckFinished((check) => this.limiter.finished(check), -10);
   }
 
-  /** EmbedModule's publishable-key limiter, when the application has EmbedModule (the API role does). */
-  private browserLimiter(): BrowserLimiter | undefined {
+  onApplicationBootstrap(): void {
+    let browser: BrowserLimiter | undefined;
     try {
-      return this.modules.get(BrowserLimiter, { strict: false });
+      browser = this.modules.get(BrowserLimiter, { strict: false });
     } catch {
-      return undefined;
+      browser = undefined; // the worker role has no EmbedModule
     }
+    this.limiter.useBrowserLimiter(browser);
   }
 }
 
 /**
  * Rate limits and quotas: per-key requests per minute and concurrent checks, per-tenant daily
- * quotas, publishable keys' visitor caps, one admission for every transport (HTTP middleware here,
- * graphql-ws hooks and the mutation-field rule through GraphqlRateLimit, wired by ApiModule),
- * Redis-backed so they hold across replicas. Settings: the `rateLimit` and `operationLimits` slices.
+ * quotas, publishable keys' visitor caps, one admission for every transport, Redis-backed
+ * (RateLimitStore, src/infra/limits) so they hold across replicas: RateLimitInterceptor (global)
+ * for REST requests and for every handler or resolver marked @SubmitsChecks; GraphqlRateLimit,
+ * which ApiModule wires into Apollo (plugin, mutation-field rule) and graphql-ws. Settings: the
+ * `rateLimit` and `operationLimits` slices.
  */
 @Module({
-  imports: [ChecksModule],
+  imports: [ChecksModule, LimitStoresModule],
   providers: [
     {
       provide: RateLimiter,
-      useFactory: (
-        config: AppConfig,
-        redis: RedisConnections,
-        database: DatabaseHandle,
-        log: Logger,
-        metrics: Metrics,
-      ) =>
+      useFactory: (config: AppConfig, store: RateLimitStore, database: DatabaseHandle, log: Logger, metrics: Metrics) =>
         new RateLimiter(
           config.rateLimit,
-          new RateLimitStore(redis.producer, config.queuePrefix),
+          store,
           new UnfinishedRepository(database.db),
           log,
           metrics.registry,
           Date.now,
           config.operationLimits,
         ),
-      inject: [APP_CONFIG, RedisConnections, DATABASE, LOGGER, Metrics],
+      inject: [APP_CONFIG, RateLimitStore, DATABASE, LOGGER, Metrics],
     },
     {
       provide: GraphqlRateLimit,
@@ -133,9 +77,14 @@ export class RateLimitHttp implements HttpMiddlewareInstaller {
         new GraphqlRateLimit(limiter, auth, config.trustProxy),
       inject: [RateLimiter, AuthService, APP_CONFIG],
     },
+    {
+      provide: SubmissionLimits,
+      useFactory: (limiter: RateLimiter) => new SubmissionLimits(limiter),
+      inject: [RateLimiter],
+    },
     RateLimitWiring,
-    RateLimitHttp,
+    { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
   ],
-  exports: [GraphqlRateLimit],
+  exports: [GraphqlRateLimit, SubmissionLimits],
 })
 export class RateLimitModule {}

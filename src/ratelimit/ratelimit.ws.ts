@@ -1,19 +1,12 @@
-import {
-  execute,
-  GraphQLError,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionArgs,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AuthService } from '../auth/auth.service';
 import type { Principal } from '../auth/principal';
 import { clientAddress } from '../common/client-address';
-import { runAsClient } from './client-scope';
 import { maxMutationFieldsRule, operationCost } from './graphql-operations';
 import type { RateLimiter } from './rate-limiter';
+import { rateLimitApolloPlugin } from './ratelimit.apollo-plugin';
+import type { Logger } from 'pino';
 
 /** The parts of graphql-ws's server context used here (graphql-ws 6 served by `ws`). */
 interface WsContext {
@@ -30,16 +23,17 @@ export const WS_CLIENT_IP = 'wsClientIp';
 
 /**
  * The GraphQL side of the one rate limit (a RateLimitModule provider; ApiModule wires it into
- * Apollo and graphql-ws). `wsOptions()` are graphql-ws options that make every operation on a
- * socket count like an HTTP request:
- * - `onSubscribe` authenticates the connection's key (once per socket) and runs the same
- *   RateLimiter.admitRequest as the HTTP installer, with the same cost (1, or one per
- *   submitCheck field); over a budget it answers the operation with the same coded error as
- *   HTTP (`extensions.code` RATE_LIMITED, `retryAfter`), formatted by the server's `onError`;
- * - `validate` adds the mutation-field cap to graphql's rules, as Apollo's validationRules do
- *   over HTTP (`validationRules()`);
- * - `execute` runs each query and mutation in the client scope, so the per-visitor
- *   unfinished-check cap sees the socket's client address (wsClientIp in the context).
+ * Apollo and graphql-ws):
+ * - `apolloPlugin()`: GraphQL over HTTP (ratelimit.apollo-plugin.ts);
+ * - `wsOptions()`: graphql-ws options that make every operation on a socket count like an HTTP
+ *   request (graphql-ws runs operations itself, outside Apollo's request pipeline and plugins):
+ *   `onSubscribe` authenticates the connection's key (once per socket) and runs the same
+ *   RateLimiter.admitRequest, with the same cost (1, or one per submitCheck field); over a
+ *   budget it answers the operation with the same coded error as HTTP (`extensions.code`
+ *   RATE_LIMITED, `retryAfter`), formatted by the server's `onError`; `validate` adds the
+ *   mutation-field cap to graphql's rules, as Apollo's validationRules do over HTTP;
+ * - `wsClientIp()`: the socket's client address for the GraphQL context, where
+ *   RateLimitInterceptor finds it for a publishable key's per-visitor cap.
  * A key that does not authenticate is not counted: the resolver answers UNAUTHENTICATED.
  */
 export class GraphqlRateLimit {
@@ -79,11 +73,12 @@ export class GraphqlRateLimit {
       },
       validate: (schema: GraphQLSchema, document: DocumentNode) =>
         validate(schema, document, [...specifiedRules, ...this.validationRules()]),
-      execute: (args: ExecutionArgs) =>
-        runAsClient({ ip: (args.contextValue as Record<string, string | undefined> | undefined)?.[WS_CLIENT_IP] }, () =>
-          execute(args),
-        ),
     };
+  }
+
+  /** GraphQL over HTTP: the Apollo Server plugin of the same admission (ratelimit.apollo-plugin.ts). */
+  apolloPlugin(log: Logger) {
+    return rateLimitApolloPlugin(this.limiter, this.auth, log);
   }
 
   /** The client address of a graphql-ws connection, for the GraphQL context (`wsClientIp`). */

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserLimiter, clientBucket } from '../../src/embed/browser-limiter';
+import { addressBucket as clientBucket } from '../../src/common/address-bucket';
+import { BrowserLimiter } from '../../src/embed/browser-limiter';
+import { BrowserBudgetStore } from '../../src/infra/limits/browser-budget.store';
 import { redisConnection, waitForRedis } from '../../src/infra/queue/redis.factory';
 import { auth, startTestApp, type TestApp } from '../support/app';
 import { tenantWithKeys } from './helpers';
@@ -82,7 +84,12 @@ describe('BrowserLimiter (real Redis, injected clock)', () => {
     const redis = redisConnection('redis://127.0.0.1:6379', 'producer', 'embed-test');
     await waitForRedis(redis, 3000);
     let now = 1_700_000_000_000 - (1_700_000_000_000 % 60_000) + 10_000;
-    const l = new BrowserLimiter(redis, `embed-test-${randomBytes(4).toString('hex')}`, 2, 3, () => now);
+    const l = new BrowserLimiter(
+      new BrowserBudgetStore(redis, `embed-test-${randomBytes(4).toString('hex')}`),
+      2,
+      3,
+      () => now,
+    );
     try {
       expect((await l.hit('k1', '192.0.2.1')).allowed).toBe(true);
       expect((await l.hit('k1', '192.0.2.1')).allowed).toBe(true);
@@ -100,7 +107,7 @@ describe('BrowserLimiter (real Redis, injected clock)', () => {
   it('fails open when Redis is unreachable', async () => {
     const dead = redisConnection('redis://127.0.0.1:1', 'producer', 'embed-dead');
     const errors: unknown[] = [];
-    const l = new BrowserLimiter(dead, 'x', 1, 1, Date.now, (e) => errors.push(e));
+    const l = new BrowserLimiter(new BrowserBudgetStore(dead, 'x'), 1, 1, Date.now, (e) => errors.push(e));
     try {
       expect((await l.hit('k', '192.0.2.1')).allowed).toBe(true);
       expect(errors.length).toBe(1);
@@ -115,5 +122,8 @@ describe('BrowserLimiter (real Redis, injected clock)', () => {
     expect(clientBucket('::1')).toBe('0:0:0:0::/64');
     expect(clientBucket('::ffff:192.0.2.7')).toBe('192.0.2.7');
     expect(clientBucket('192.0.2.7')).toBe('192.0.2.7');
+    // The spelling is part of stored key names: no `::` compression inside the /64.
+    expect(clientBucket('2001:DB8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientBucket('::ffff:c000:207')).toBe('192.0.2.7');
   });
 });

@@ -9,7 +9,7 @@ import { startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, until, type TestApp } from '../support/app';
 import pino from 'pino';
 import { parseRateLimitConfig } from '../../src/ratelimit/ratelimit.config';
-import { warnOnRedisSettings } from '../../src/ratelimit/redis-settings';
+import { warnOnRedisSettings } from '../../src/infra/limits/redis-settings';
 
 const ZONE = readFileSync(join(__dirname, '../fixtures/mx/mx.zone'), 'utf8');
 const PREFIX = 'rl-test';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, type TestApp } from '../support/app';
+import { ADMIN_TOKEN, auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, type TestApp } from '../support/app';
 import { tenantWithKeys } from '../embed/helpers';
 
 /** One result of a GraphQL operation over graphql-ws: `next` payload, or the errors of an `error` message. */
@@ -143,5 +143,69 @@ describe('one per-key budget for REST, GraphQL over HTTP and graphql-ws', () => 
     const list = await request(t.url).get('/v1/checks?limit=10').set(auth(sk!));
     expect(list.body.items).toEqual([]);
     expect(list.headers['ratelimit-remaining']).toBe(String(RPM - 3));
+  });
+
+  it('1,000 aliased submitCheck mutations are never accepted whole; a handful still works', async () => {
+    const { sk } = await tenantWithKeys(t, 'thousand', { secret: true, publishable: 0 });
+    const big = await request(t.url)
+      .post('/graphql')
+      .set(auth(sk!))
+      .send({ query: aliased(1000) });
+    expect(big.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
+    expect(big.body.data ?? null).toBeNull();
+    const three = await request(t.url)
+      .post('/graphql')
+      .set(auth(sk!))
+      .send({ query: aliased(3) });
+    expect(three.body.errors).toBeUndefined();
+    expect(Object.keys(three.body.data)).toHaveLength(3);
+    // Only the handful exists.
+    const list = await request(t.url).get('/v1/checks?limit=100').set(auth(sk!));
+    expect(list.body.items).toHaveLength(3);
+  });
+});
+
+/**
+ * With the mutation-field cap turned off (GRAPHQL_MAX_MUTATION_FIELDS=0), the per-key budget still
+ * stops a 1,000-alias operation whole: it costs 1,000 requests before anything runs.
+ */
+describe('aliased submitCheck mutations without the field cap', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      ROLE: 'api',
+      RATE_LIMIT_RPM: '50',
+      RATE_LIMIT_CONCURRENT_CHECKS: '1000',
+      GRAPHQL_MAX_MUTATION_FIELDS: '0',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('1,000 aliases are refused by their cost (429, nothing created); a handful still works', async () => {
+    const { sk } = await tenantWithKeys(t, 'uncapped', { secret: true, publishable: 0 });
+    const big = await request(t.url)
+      .post('/graphql')
+      .set(auth(sk!))
+      .send({ query: aliased(1000) });
+    expect(big.status).toBe(429);
+    expect(big.headers['content-type']).toContain('application/problem+json');
+    expect(big.body.code).toBe('RATE_LIMITED');
+    expect(Number(big.headers['retry-after'])).toBeGreaterThan(0);
+    // A second key of the same tenant (its own budget) sees that nothing was created, and that a handful works.
+    const other = (
+      await request(t.url).post('/v1/admin/tenants/uncapped/keys').set(auth(ADMIN_TOKEN)).send({ type: 'secret' })
+    ).body.key as string;
+    const list = await request(t.url).get('/v1/checks?limit=100').set(auth(other));
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([]);
+    const few = await request(t.url)
+      .post('/graphql')
+      .set(auth(other))
+      .send({ query: aliased(3) });
+    expect(few.body.errors).toBeUndefined();
+    expect(Object.keys(few.body.data)).toHaveLength(3);
+    expect((await request(t.url).get('/v1/checks?limit=100').set(auth(other))).body.items).toHaveLength(3);
   });
 });

@@ -5,7 +5,9 @@ import request from 'supertest';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { AuthThrottle, throttleBucket } from '../../src/auth/auth-throttle';
+import { AuthThrottle } from '../../src/auth/auth-throttle';
+import { addressBucket as throttleBucket } from '../../src/common/address-bucket';
+import { AuthFailureStore } from '../../src/infra/limits/auth-failure.store';
 import { freePort } from '../support/free-port';
 import { ADMIN_TOKEN, auth, startTestApp, TENANT_A_KEY, type TestApp } from '../support/app';
 
@@ -224,8 +226,7 @@ describe('AuthThrottle details', () => {
     });
     const errors: unknown[] = [];
     const throttle = new AuthThrottle({
-      redis: dead,
-      prefix: 'dead',
+      store: new AuthFailureStore(dead, 'dead'),
       limit: 1,
       windowS: 60,
       onRedisError: (e) => errors.push(e),

@@ -112,7 +112,7 @@ const DYNAMIC: Record<string, string> = {
     'placeholder: a character class of escaped delimiter characters',
   'src/dns/spf.parser.ts: `^[${letters}](\\\\d*)(r?)([.\\\\-+,/_=]*)$`':
     'placeholder: a character class of fixed macro letters',
-  'src/ratelimit/redis-settings.ts: `^${name}:(.*)$`': 'placeholder: a fixed INFO field name of our own',
+  'src/infra/limits/redis-settings.ts: `^${name}:(.*)$`': 'placeholder: a fixed INFO field name of our own',
   'src/reports/bounces/bounce.engine.ts: `^\\\\s*(?:out:|<<<)\\\\s*${code}[ -]`':
     'placeholder: a three-digit reply code',
   "src/reports/bounces/mime.parser.ts: `^${delimiter.replace(/[.*+?^${}()|[\\]\\\\]/g, '\\\\$&')}(?:--)?[ \\\\t]*\\\\r?$`":

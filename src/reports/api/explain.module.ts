@@ -3,6 +3,8 @@ import { ChecksModule } from '../../checks/checks.module';
 import { ChecksService } from '../../checks/checks.service';
 import { KindRegistry } from '../../checks/registry';
 import { AnalysisPool } from '../../infra/cpu/analysis-pool';
+import { RateLimitModule } from '../../ratelimit/ratelimit.module';
+import { SubmissionLimits } from '../../ratelimit/submission-limits';
 import { REPORTS_FINDINGS } from '../reports.findings';
 import { AnalysisModule } from './analysis.module';
 import { ExplainController } from './explain.controller';
@@ -25,14 +27,21 @@ export class ReportsFindings implements OnModuleInit {
  * GraphQL queries of explain, bounces and logs. Parsing runs in the analysis pool (AnalysisModule).
  */
 @Module({
-  imports: [ChecksModule, AnalysisModule, LogsModule],
+  imports: [ChecksModule, AnalysisModule, LogsModule, RateLimitModule],
   controllers: [ExplainController],
   providers: [
     {
       provide: ExplainService,
-      useFactory: (checks: ChecksService, kinds: KindRegistry, pool: AnalysisPool) =>
-        new ExplainService(checks, kinds, pool),
-      inject: [ChecksService, KindRegistry, AnalysisPool],
+      // The diagnosis batch is a submission on the caller's behalf: same limits as POST /v1/batches.
+      useFactory: (checks: ChecksService, kinds: KindRegistry, pool: AnalysisPool, limits: SubmissionLimits) =>
+        new ExplainService(
+          {
+            submitBatch: (p, body) => limits.around(p, 'batch', body, undefined, () => checks.submitBatch(p, body)),
+          },
+          kinds,
+          pool,
+        ),
+      inject: [ChecksService, KindRegistry, AnalysisPool, SubmissionLimits],
     },
     ReportsResolver,
     ReportsFindings,

@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '../infra/queue/redis.factory';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface RedisSettings {

@@ -1,8 +1,10 @@
-import type { RedisClient as Redis } from '../infra/queue/redis.factory';
+import type { Redis } from 'ioredis';
 
 /**
- * The Redis side of rate limits and quotas. Every decision is one Lua script, so it is atomic
- * across API replicas sharing the Redis (no read-then-write race between two processes).
+ * The Redis side of rate limits and quotas (the rules live in src/ratelimit/rate-limiter.ts; this
+ * store only reads and writes). Every decision is one Lua script, so it is atomic across API
+ * replicas sharing the Redis (no read-then-write race between two processes). Provided by
+ * LimitStoresModule on the producer connection (fails fast while Redis is down).
  *
  * Keys, all under `<QUEUE_PREFIX>:rl:` (BullMQ's own keys are `<QUEUE_PREFIX>:<queue>:...`):
  * - `rpm:<keyId>`         requests in the current one-minute window (fixed window, starts at
@@ -192,7 +194,7 @@ export class RateLimitStore {
     return this.k('quota', tenantId, now.toISOString().slice(0, 10));
   }
 
-  /** The key of one visitor's unfinished checks: a tenant and a client bucket (see clientBucket). */
+  /** The key of one visitor's unfinished checks: a tenant and a client bucket (see addressBucket, src/common/address-bucket.ts). */
   visitorKey(tenantId: string, client: string): string {
     return this.k('vis', tenantId, client);
   }
