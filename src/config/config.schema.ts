@@ -16,6 +16,7 @@ import {
   type RateLimitConfig,
 } from '../ratelimit/ratelimit.config';
 import { healthSettings, type HealthSettings } from '../reports/health/health.settings';
+import { readReportsIntakeSettings, type ReportsIntakeSettings } from '../reports/intake/intake.settings';
 import { readReportsSettings, type ReportsSettings } from '../reports/reports.settings';
 import { webhookSettings, type WebhookSettings } from '../reports/webhooks/webhooks.settings';
 import { ConfigError } from './config-error';
@@ -85,6 +86,8 @@ export interface AppConfig {
   webhooks: WebhookSettings;
   /** Reports endpoints (src/reports/reports.settings.ts: LOG_MAX_BYTES, BOUNCE_MAX_BYTES). */
   reports: ReportsSettings;
+  /** Report intake (src/reports/intake/intake.settings.ts: REPORTS_*). */
+  reportsIntake: ReportsIntakeSettings;
   /** Rate limits and quotas (src/ratelimit/ratelimit.config.ts: RATE_LIMIT_*, QUOTA_DAILY_CHECKS). */
   rateLimit: RateLimitConfig;
   /** Browser access (src/embed/embed.config.ts: CORS_MAX_AGE, PUBLISHABLE_*_RPM, WEB_DIR). */
@@ -295,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     health: slice(problems, () => healthSettings(env)),
     webhooks: slice(problems, () => webhookSettings(env)),
     reports: slice(problems, () => readReportsSettings(env)),
+    reportsIntake: slice(problems, () => readReportsIntakeSettings(env)),
     rateLimit: slice(problems, () => parseRateLimitConfig(env)),
     embed: slice(problems, () => loadEmbedConfig(env, corsOrigins)),
     auth: slice(problems, () => readAuthSettings(env)),

@@ -2,6 +2,7 @@ import type { CheckKindDefinition } from '../checks/check-kind';
 import { CheckKind } from '../checks/check-kind.decorator';
 import { DNS_RESOLVER, HTTPS_FETCHER } from '../infra/ports.tokens';
 import type { HttpsFetcher } from '../infra/net/https-fetcher';
+import type { ReportedSelectors } from '../infra/reported-selectors';
 import { MX_FINDINGS } from '../mx/mx.findings';
 import { auditDns, type DnsAuditResult } from './dns.engine';
 import { DNS_FINDINGS } from './dns.findings';
@@ -29,8 +30,16 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
     ctx.progress(5, 'dns audit');
     // The HTTPS_FETCHER port (MTA-STS policies): the probe's SSRF policy, on this check's resolver.
     const https = ctx.ports.httpsFetcher as HttpsFetcher | undefined;
+    // Issue 18: selectors this tenant's DMARC reports showed for the domain are swept too.
+    const reported = ctx.tenantId
+      ? await (ctx.ports.reportedSelectors as ReportedSelectors | undefined)?.selectors(
+          ctx.tenantId,
+          input.domain.replace(/\.$/, '').toLowerCase(),
+        )
+      : undefined;
+    const dkimSelectors = [...new Set([...(input.dkimSelectors ?? []), ...(reported ?? []).slice(0, 20)])];
     const out = await auditDns(
-      input,
+      { ...input, dkimSelectors },
       { dns: ctx.ports.dns, https },
       {
         dnsblZones: ctx.config.dnsblZones,

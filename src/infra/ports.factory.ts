@@ -6,6 +6,7 @@ import { PROBE_PORT_KEYS, type ProbeLimiter, type ProbeResultCache } from '../pr
 import type { SmtpConnector } from '../probe/smtp-connector.port';
 import { createCheckResolver, createResolver, type SharedResolver } from './dns';
 import type { DnsResolver } from './dns/resolver.port';
+import type { ReportedSelectors } from './reported-selectors';
 import { createHttpsFetcher, type HttpsFetcher } from './net/https-fetcher';
 import { MemoryProbeCache, MemoryProbeLimiter } from './net/probe-politeness.memory';
 import { RedisProbeCache, RedisProbeLimiter } from './net/probe-politeness.redis';
@@ -28,6 +29,8 @@ export interface EnginePortParts {
   spamEngines: SpamEngine[];
   politeness: ProbePoliteness;
   log: Logger;
+  /** DKIM selectors seen in DMARC reports (absent in the CLI). */
+  reportedSelectors?: ReportedSelectors;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -65,6 +68,7 @@ export function assembleEnginePorts(p: EnginePortParts): (checkId: string) => En
       [PROBE_PORT_KEYS.cache]: p.politeness.cache,
       httpsFetcher: p.httpsFetcher(dns),
       spamEngines: p.spamEngines,
+      ...(p.reportedSelectors ? { reportedSelectors: p.reportedSelectors } : {}),
     };
   };
 }

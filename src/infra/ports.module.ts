@@ -20,9 +20,11 @@ import {
   ENGINE_PORTS,
   HTTPS_FETCHER,
   PROBE_POLITENESS,
+  REPORTED_SELECTORS,
   SMTP_CONNECTOR,
   SPAM_ENGINES,
 } from './ports.tokens';
+import { ReportedSelectorsHub } from './reported-selectors';
 import { RedisConnections } from './queue/redis.factory';
 import type { SpamEngine } from './spam/spam-engine.port';
 import { createSpamEngines } from './spam/spam-engines.factory';
@@ -36,6 +38,7 @@ import { createSpamEngines } from './spam/spam-engines.factory';
 @Module({
   providers: [
     { provide: CLOCK, useValue: systemClock },
+    { provide: REPORTED_SELECTORS, useValue: new ReportedSelectorsHub() },
     { provide: DNS_RESOLVER, useFactory: (config: AppConfig) => createResolver(config), inject: [APP_CONFIG] },
     { provide: SMTP_CONNECTOR, useFactory: () => createSmtpConnector() },
     { provide: HTTPS_FETCHER, useFactory: (config: AppConfig) => httpsFetcherFactory(config), inject: [APP_CONFIG] },
@@ -56,11 +59,39 @@ import { createSpamEngines } from './spam/spam-engines.factory';
         spamEngines: SpamEngine[],
         politeness: ProbePoliteness,
         log: Logger,
+        reportedSelectors: ReportedSelectorsHub,
       ): ((checkId: string) => EnginePorts) =>
-        assembleEnginePorts({ resolver, clock, connector, httpsFetcher, spamEngines, politeness, log }),
-      inject: [DNS_RESOLVER, CLOCK, SMTP_CONNECTOR, HTTPS_FETCHER, SPAM_ENGINES, PROBE_POLITENESS, LOGGER],
+        assembleEnginePorts({
+          resolver,
+          clock,
+          connector,
+          httpsFetcher,
+          spamEngines,
+          politeness,
+          log,
+          reportedSelectors,
+        }),
+      inject: [
+        DNS_RESOLVER,
+        CLOCK,
+        SMTP_CONNECTOR,
+        HTTPS_FETCHER,
+        SPAM_ENGINES,
+        PROBE_POLITENESS,
+        LOGGER,
+        REPORTED_SELECTORS,
+      ],
     },
   ],
-  exports: [CLOCK, DNS_RESOLVER, SMTP_CONNECTOR, HTTPS_FETCHER, SPAM_ENGINES, PROBE_POLITENESS, ENGINE_PORTS],
+  exports: [
+    CLOCK,
+    REPORTED_SELECTORS,
+    DNS_RESOLVER,
+    SMTP_CONNECTOR,
+    HTTPS_FETCHER,
+    SPAM_ENGINES,
+    PROBE_POLITENESS,
+    ENGINE_PORTS,
+  ],
 })
 export class PortsModule {}

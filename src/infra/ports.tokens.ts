@@ -15,6 +15,8 @@ export const HTTPS_FETCHER = Symbol('HTTPS_FETCHER');
 export const SPAM_ENGINES = Symbol('SPAM_ENGINES');
 /** Probe politeness across workers: `{ limiter: ProbeLimiter, cache: ProbeResultCache }`. */
 export const PROBE_POLITENESS = Symbol('PROBE_POLITENESS');
+/** ReportedSelectorsHub: DKIM selectors seen in a tenant's DMARC reports (src/infra/reported-selectors.ts). */
+export const REPORTED_SELECTORS = Symbol('REPORTED_SELECTORS');
 /** `(checkId) => EnginePorts`: the bag of ports one check's engine receives. */
 export const ENGINE_PORTS = Symbol('ENGINE_PORTS');
 

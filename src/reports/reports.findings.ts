@@ -323,6 +323,34 @@ export const REPORTS_FINDINGS = defineFindings('reports', {
     remediation: 'Read the full reply; contact the receiving postmaster if it persists.',
     references: [RFC5321],
   },
+
+  // ---- What receivers report back (DMARC aggregate reports, RFC 9990; TLS-RPT, RFC 8460), joined to the checks
+  DMARC_REPORT_SOURCE_NOT_IN_SPF: {
+    severity: 'warning',
+    title: 'A source sending your mail is not in your SPF record',
+    remediation:
+      "If the source is yours (or a provider's), add its ip4:/ip6: or the provider's include to SPF, or make sure it signs with aligned DKIM; if not, it is spoofing.",
+    references: ['https://www.rfc-editor.org/rfc/rfc9990', 'https://www.rfc-editor.org/rfc/rfc7208#section-4'],
+  },
+  DMARC_REPORT_SELECTOR_NOT_SWEPT: {
+    severity: 'warning',
+    title: 'A DKIM selector seen in reports was not in the DNS audit',
+    remediation: 'The next dns audit of the domain checks this selector; make sure its key is published and strong.',
+    references: ['https://www.rfc-editor.org/rfc/rfc9990', 'https://www.rfc-editor.org/rfc/rfc6376#section-3.6.2'],
+  },
+  TLSRPT_REPORTED_FAILURES: {
+    severity: 'warning',
+    title: 'Receivers report TLS failures reaching your MX',
+    remediation:
+      'Fix the reported cause on that MX (certificate, STARTTLS, MTA-STS policy) and compare with the probe.',
+    references: ['https://www.rfc-editor.org/rfc/rfc8460#section-4.3'],
+  },
+  DMARC_POLICY_NEXT_STEP: {
+    severity: 'info',
+    title: 'Next DMARC policy step, from the reports',
+    remediation: 'Move none -> quarantine -> reject when the aligned pass rate of your own mail allows it.',
+    references: ['https://www.rfc-editor.org/rfc/rfc9989#section-4.7'],
+  },
 });
 
 export type ReportsFindingCode = keyof typeof REPORTS_FINDINGS;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ExplainModule } from './api/explain.module';
 import { HealthModule } from './health/health.module';
 import { HistoryModule } from './history/history.module';
+import { ReportsIntakeModule } from './intake/reports-intake.module';
 
 /**
  * Reports: the pure engines explain/ (replies), bounces/ (DSN, ARF, provider bounces) and logs/
@@ -11,6 +12,6 @@ import { HistoryModule } from './history/history.module';
  * Import order is the order of their routes in the OpenAPI document.
  */
 @Module({
-  imports: [ExplainModule, HistoryModule, HealthModule],
+  imports: [ExplainModule, HistoryModule, HealthModule, ReportsIntakeModule],
 })
 export class ReportsModule {}

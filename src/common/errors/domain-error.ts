@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'TARGET_NOT_ALLOWED'
   | 'ANALYSIS_TOO_EXPENSIVE'
   | 'ANALYSIS_BUSY'
+  | 'REPORT_REJECTED'
   | 'INTERNAL';
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -32,6 +33,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   TARGET_NOT_ALLOWED: 400,
   ANALYSIS_TOO_EXPENSIVE: 422,
   ANALYSIS_BUSY: 503,
+  REPORT_REJECTED: 422,
   INTERNAL: 500,
 };
 
@@ -49,6 +51,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
   TARGET_NOT_ALLOWED: 'Target not allowed',
   ANALYSIS_TOO_EXPENSIVE: 'The input is too expensive to analyse',
   ANALYSIS_BUSY: 'The analysis threads are busy',
+  REPORT_REJECTED: 'The report was refused',
   INTERNAL: 'Internal error',
 };
 

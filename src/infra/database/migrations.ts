@@ -140,6 +140,59 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // DMARC aggregate/failure and TLS-RPT report intake (src/reports/intake, issue 18).
+    name: '0003_report_intake',
+    async up(db) {
+      await db.schema
+        .createTable('report_inbox')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('source', 'varchar(16)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('raw', 'text')
+        .addColumn('code', 'varchar(40)')
+        .addColumn('reason', 'text')
+        .addColumn('report_ids', 'text')
+        .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('completed_at', 'varchar(32)')
+        .execute();
+      await db.schema.createIndex('report_inbox_tenant').on('report_inbox').columns(['tenant_id', 'id']).execute();
+      await db.schema
+        .createTable('dmarc_reports')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('dedup_key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('domain', 'varchar(400)', (c) => c.notNull())
+        .addColumn('org_name', 'varchar(400)', (c) => c.notNull())
+        .addColumn('report_id', 'varchar(400)', (c) => c.notNull())
+        .addColumn('begin_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('end_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('messages', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('dmarc_reports_dedup')
+        .on('dmarc_reports')
+        .columns(['tenant_id', 'dedup_key'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('dmarc_reports_domain')
+        .on('dmarc_reports')
+        .columns(['tenant_id', 'domain', 'kind', 'end_at'])
+        .execute();
+      await db.schema
+        .createTable('report_addresses')
+        .addColumn('token', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+  },
 ];
 
 /** The in-code migrations, as Kysely's Migrator reads them (name -> migration). */
