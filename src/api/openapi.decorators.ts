@@ -89,6 +89,11 @@ export class ProblemModel {
     description: 'POST /v1/batches: indexes of the invalid checks.',
   })
   invalidIndexes?: number[];
+  @ApiPropertyOptional({
+    description: 'REPORT_REJECTED: why the report was refused (xml_dtd_forbidden, decompressed_too_large, ...).',
+    example: 'xml_dtd_forbidden',
+  })
+  reason?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'INTERNAL: the id logged with the error; quote it.' })
   errorId?: string;
 }
@@ -101,7 +106,7 @@ const STATUS_TEXT: Record<ProblemStatus, string> = {
   403: 'Not allowed',
   404: 'Not found',
   413: 'Body too large',
-  422: 'Input too expensive to analyse',
+  422: 'Input refused: too expensive to analyse, or not a valid report',
   429: 'Too many requests',
   500: 'Internal error',
   503: 'Service temporarily unavailable',

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 import type { Request, Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
 import type { Principal } from '../../auth/principal';
@@ -36,7 +37,8 @@ function waitSeconds(v: unknown): number {
 }
 
 @ApiTags('reports')
-@ApiBearerAuth()
+@ApiKeyAuth()
+@ApiProblems(400, 403, 404)
 @UseGuards(ApiKeyGuard)
 @Controller('v1')
 export class ReportsController {
@@ -64,6 +66,7 @@ export class ReportsController {
   @ApiQuery({ name: 'wait', required: false, type: Number })
   @ApiResponse({ status: 202, type: ReportSubmissionModel, description: 'Queued.' })
   @ApiResponse({ status: 200, type: ReportSubmissionModel, description: 'Stored (with ?wait).' })
+  @ApiProblems(413, 422)
   @HttpCode(202)
   async upload(
     @CurrentPrincipal() p: Principal,
