@@ -340,6 +340,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Received reports, newest first */
+        get: operations["ReportsController_list"];
+        put?: never;
+        /**
+         * Upload a DMARC or TLS report
+         * @description A DMARC aggregate report (XML, gzip or zip), a TLS-RPT report (JSON), or a whole message carrying either or a DMARC failure report (ARF). Queued as a job, parsed with bounded memory, stored once per tenant. With ?wait=N the answer waits up to N seconds for the outcome: 200 when stored, 422 problem+json when refused (code and reason).
+         */
+        post: operations["ReportsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The intake address of your tenant
+         * @description Put it in rua=/ruf= of your DMARC record and rua= of your TLS-RPT record (REPORTS_SMTP_DOMAIN).
+         */
+        get: operations["ReportsController_address"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/submissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What became of an upload or a received message */
+        get: operations["ReportsController_submission"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One received report, parsed */
+        get: operations["ReportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/domains/{domain}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sending sources of a domain, from its reports, joined to the checks
+         * @description Per source IP: PTR, volume, SPF/DKIM alignment and DMARC pass rates, dispositions; DKIM selectors and TLS failures reported; findings (sources not in SPF, selectors the dns audit missed, TLS failures matched to the probe, the next DMARC policy step).
+         */
+        get: operations["ReportsController_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants/{id}/browser-access": {
         parameters: {
             query?: never;
@@ -414,7 +509,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNKNOWN_KIND" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "SERVICE_UNAVAILABLE" | "TARGET_NOT_ALLOWED" | "ANALYSIS_TOO_EXPENSIVE" | "ANALYSIS_BUSY" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "PAYLOAD_TOO_LARGE" | "UNKNOWN_KIND" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "QUOTA_EXCEEDED" | "SERVICE_UNAVAILABLE" | "TARGET_NOT_ALLOWED" | "ANALYSIS_TOO_EXPENSIVE" | "ANALYSIS_BUSY" | "REPORT_REJECTED" | "INTERNAL";
         ProblemFieldError: {
             /**
              * @description JSON path of the field.
@@ -455,6 +550,11 @@ export interface components {
             scope?: string;
             /** @description POST /v1/batches: indexes of the invalid checks. */
             invalidIndexes?: number[];
+            /**
+             * @description REPORT_REJECTED: why the report was refused (xml_dtd_forbidden, decompressed_too_large, ...).
+             * @example xml_dtd_forbidden
+             */
+            reason?: string;
             /**
              * Format: uuid
              * @description INTERNAL: the id logged with the error; quote it.
@@ -1014,6 +1114,72 @@ export interface components {
         WebhookDeliveryPageModel: {
             items: components["schemas"]["WebhookDeliveryModel"][];
             nextCursor?: string;
+        };
+        ReportSubmissionModel: {
+            /** @description Submission id (the intake job id). */
+            id: string;
+            /** @enum {string} */
+            source: "upload" | "smtp" | "imap";
+            /** @enum {string} */
+            status: "queued" | "stored" | "refused";
+            size: number;
+            /** @description Why it was refused (too_large, decompressed_too_large, compression_ratio, xml_dtd_forbidden, ...), or "duplicate". */
+            code?: Record<string, never>;
+            reason?: Record<string, never>;
+            /** @description Stored report ids (a duplicate points at the stored one). */
+            reportIds: string[];
+            receivedAt: string;
+            completedAt?: Record<string, never>;
+        };
+        ReportAddressModel: {
+            /** @example dmarc+3f9c0a1b2c3d4e5f6a7b@reports.example.com */
+            address: string;
+            aliases: string[];
+            /** @description Whether the inbound SMTP endpoint is on (REPORTS_SMTP_PORT). */
+            smtpEnabled: boolean;
+        };
+        ReceivedReportModel: {
+            id: string;
+            /** @enum {string} */
+            kind: "aggregate" | "failure" | "tlsrpt";
+            domain: string;
+            orgName: string;
+            reportId: string;
+            begin: string;
+            end: string;
+            /** @description Messages (aggregate), TLS sessions (TLS-RPT) or 1 (failure). */
+            messages: number;
+            receivedAt: string;
+            /** @description The parsed report (only when one report is fetched by id). */
+            report?: Record<string, never>;
+        };
+        SendingSourceModel: {
+            ip: string;
+            ptr?: string;
+            messages: number;
+            /** @description 0..1 */
+            share: number;
+            spfAlignedRate: number;
+            dkimAlignedRate: number;
+            dmarcPassRate: number;
+            /** @description Messages per disposition (none, quarantine, reject). */
+            dispositions: Record<string, never>;
+            dkim: string[];
+            envelopeFrom: string[];
+        };
+        DomainSourcesModel: {
+            domain: string;
+            since: string;
+            reports: number;
+            messages: number;
+            dmarcPassRate: number;
+            spfAlignedRate: number;
+            dkimAlignedRate: number;
+            publishedPolicy?: Record<string, never>;
+            sources: components["schemas"]["SendingSourceModel"][];
+            selectors: Record<string, never>[];
+            tlsFailures: Record<string, never>[];
+            findings: components["schemas"]["FindingModel"][];
         };
         BrowserAccessModel: {
             /** @example acme */
@@ -2116,7 +2282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Input too expensive to analyse (problem+json; code `ANALYSIS_TOO_EXPENSIVE`) */
+            /** @description Input refused: too expensive to analyse, or not a valid report (problem+json; code `ANALYSIS_TOO_EXPENSIVE`, `REPORT_REJECTED`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2712,6 +2878,544 @@ export interface operations {
                 };
             };
             /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReportsController_list: {
+        parameters: {
+            query?: {
+                domain?: string;
+                kind?: "aggregate" | "failure" | "tlsrpt";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedReportModel"][];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not allowed (problem+json; code `FORBIDDEN`)
+             *
+             *     Not allowed (problem+json; code `FORBIDDEN`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReportsController_upload: {
+        parameters: {
+            query?: {
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/xml": string;
+                "application/gzip": string;
+                "application/zip": string;
+                "application/json": string;
+                "message/rfc822": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Stored (with ?wait). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSubmissionModel"];
+                };
+            };
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSubmissionModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not allowed (problem+json; code `FORBIDDEN`)
+             *
+             *     Not allowed (problem+json; code `FORBIDDEN`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (problem+json; code `PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Input refused: too expensive to analyse, or not a valid report (problem+json; code `ANALYSIS_TOO_EXPENSIVE`, `REPORT_REJECTED`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReportsController_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAddressModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not allowed (problem+json; code `FORBIDDEN`)
+             *
+             *     Not allowed (problem+json; code `FORBIDDEN`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReportsController_submission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSubmissionModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not allowed (problem+json; code `FORBIDDEN`)
+             *
+             *     Not allowed (problem+json; code `FORBIDDEN`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivedReportModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not allowed (problem+json; code `FORBIDDEN`)
+             *
+             *     Not allowed (problem+json; code `FORBIDDEN`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReportsController_sources: {
+        parameters: {
+            query?: {
+                /** @description Period in days (1-366, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainSourcesModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description Not allowed (problem+json; code `FORBIDDEN`)
+             *
+             *     Not allowed (problem+json; code `FORBIDDEN`)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
