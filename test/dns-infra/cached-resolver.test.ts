@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { StubResolver } from '../../src/infra/dns/stub-resolver';
-import { CachedResolver } from '../../src/infra/dns/cached-resolver';
+import { CachedResolver, cloneLookup } from '../../src/infra/dns/cached-resolver';
 import { BUDGET_EXCEEDED } from '../../src/infra/dns/budget-resolver';
 import { createCheckResolver, createResolver, readDnsSettings } from '../../src/infra/dns/resolver-factory';
 import { systemNameservers } from '../../src/infra/dns/resolv-conf';
@@ -112,6 +112,30 @@ describe('CachedResolver', () => {
     // Each caller gets its own copy.
     (all[0]!.answers as string[]).push('tampered');
     expect((await cache.query('short.cache.test', 'A')).answers).toEqual(['192.0.2.2']);
+  });
+
+  it('copies lookups deeply: records, TXT strings, CNAMEs; opaque values as structuredClone does', () => {
+    const l = {
+      name: 'x.test',
+      type: 'MX' as const,
+      status: 'noerror' as const,
+      authenticated: false,
+      ttl: 60,
+      cnames: ['y.test'],
+      answers: [{ exchange: 'mx.x.test', priority: 10 }],
+    };
+    const c = cloneLookup(l);
+    expect(c).toEqual(l);
+    c.answers[0]!.priority = 99;
+    c.cnames!.push('z.test');
+    expect(l.answers[0]!.priority).toBe(10);
+    expect(l.cnames).toEqual(['y.test']);
+    const txt = { ...l, type: 'TXT' as const, answers: [['v=spf1 ', '-all']] };
+    const t = cloneLookup(txt);
+    t.answers[0]!.push('tampered');
+    expect(txt.answers[0]).toEqual(['v=spf1 ', '-all']);
+    const opaque = { ...l, type: 'DS' as const, answers: [{ digest: Buffer.from([1, 2, 3]) }] as unknown[] };
+    expect(cloneLookup(opaque)).toEqual(structuredClone(opaque));
   });
 
   it('evicts the least recently used entry beyond maxEntries', async () => {

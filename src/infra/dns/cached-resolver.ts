@@ -87,7 +87,7 @@ export class CachedResolver implements DnsResolver {
     }
     const result = await raceAbort(shared, opts.signal);
     if (!result) return { name, type, status: 'timeout', answers: [], authenticated: false, error: 'aborted' };
-    return structuredClone(result.lookup) as DnsLookup<T>;
+    return cloneLookup(result.lookup) as DnsLookup<T>;
   }
 
   private fetch(name: string, type: RRType, opts: DnsQueryOptions): Promise<MappedLookup<RRType>> {
@@ -106,7 +106,7 @@ export class CachedResolver implements DnsResolver {
     // LRU: move to the most recent end.
     this.entries.delete(key);
     this.entries.set(key, e);
-    const lookup = structuredClone(e.lookup);
+    const lookup = cloneLookup(e.lookup);
     // Report the remaining TTL, as a caching recursive resolver does.
     if (lookup.ttl !== undefined) lookup.ttl = Math.max(0, Math.min(lookup.ttl, Math.ceil((e.expires - now) / 1000)));
     return lookup;
@@ -116,7 +116,7 @@ export class CachedResolver implements DnsResolver {
     const ttl = this.ttlFor(m);
     if (!(ttl > 0)) return;
     this.entries.delete(key);
-    this.entries.set(key, { lookup: structuredClone(m.lookup), expires: this.now() + ttl * 1000, ttl });
+    this.entries.set(key, { lookup: cloneLookup(m.lookup), expires: this.now() + ttl * 1000, ttl });
     if (this.entries.size > this.o.maxEntries) {
       // Evict the oldest 1/64 in one pass: a Map iterator skips the holes that deletions leave at
       // the front, so evicting one entry per insert re-scanned them every time (5x slower at 10k).
@@ -144,6 +144,27 @@ export class CachedResolver implements DnsResolver {
         return 0;
     }
   }
+}
+
+/**
+ * A deep copy of a lookup, so no caller can change what the cache or another caller holds. The
+ * answers are strings, string arrays (TXT) and plain records (MX, SOA, TLSA...), copied directly:
+ * structuredClone, used before, was a tenth of the audit's CPU. Anything else (a Buffer in an
+ * opaque record) still goes through structuredClone, as before.
+ */
+export function cloneLookup<T extends DnsLookup>(l: T): T {
+  const c = { ...l, answers: l.answers.map(cloneValue) };
+  if (l.cnames) c.cnames = [...l.cnames];
+  return c;
+}
+
+function cloneValue<V>(v: V): V {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(cloneValue) as V;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = cloneValue((v as Record<string, unknown>)[k]);
+  return out as V;
 }
 
 function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
