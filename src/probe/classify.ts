@@ -1,4 +1,7 @@
 import type { Severity } from '../common/finding';
+import { classifyReplyText, type ReplyStage } from '../kb/reply-kb';
+import { reportsData } from '../reports/data/data.loader';
+import type { Category, ReplyClass } from '../reports/explain/explain.types';
 import type { ProbeFindingCode } from './probe.findings';
 import { formatReply, type SmtpReply } from './smtp-reply';
 
@@ -6,12 +9,17 @@ import { formatReply, type SmtpReply } from './smtp-reply';
  * The probe's one classifier (STYLE habit 5): replies, socket failures and timings in, finding
  * codes out, each with a cause in plain words and whether it is transient (worth retrying).
  * Pure and synchronous; tested on its own with real-world reply texts (test/probe/classify.test.ts).
+ * Replies are classified by the shared knowledge base (src/kb/reply-kb.ts).
  */
 export type Stage =
   'connect' | 'tls' | 'banner' | 'ehlo' | 'helo' | 'starttls' | 'auth' | 'mail' | 'rcpt' | 'relay' | 'rset' | 'quit';
 
 export interface Classification {
-  code: ProbeFindingCode;
+  /** A probe code, or any reply code of the knowledge base (src/kb/reply-findings.ts). */
+  code: ProbeFindingCode | (string & {});
+  /** For replies: the knowledge base's category and class (the same /v1/explain gives). */
+  category?: Category;
+  class?: ReplyClass;
   /** RFC 5321 §4.2.1: 4yz and network failures may succeed later; 5yz will not. */
   transient: boolean;
   /** What happened, in the user's words (becomes the finding's detail). */
@@ -36,77 +44,35 @@ const STAGE_WORDS: Record<Stage, string> = {
   quit: 'QUIT',
 };
 
-const RX = {
-  greylist: /gr[ae]y[- ]?list|greylisted|graylisted|gr[ae]ylisting/i,
-  tryLater: /try again later|please retry|retry later|come back later/i,
-  tlsRequired:
-    /must issue a starttls|starttls (command )?first|encryption required|requires? (a )?(secure|encrypted|tls) (connection|channel)|tls (is )?required|must use tls|secure connection required/i,
-  authRequired:
-    /authentication (is )?required|must (first )?authenticate|auth(entication)? required|not authenticated|client was not authenticated|please authenticate|requires? authentication|sender not authenticated|login required/i,
-  authFailed:
-    /authentication (failed|unsuccessful|credentials invalid|rejected)|invalid (login|credentials|user ?name or password)|bad (user ?name or password|credentials)|username and password not accepted|incorrect (authentication|password)|auth(entication)? failure/i,
-  appPassword:
-    /application-specific password|app password|log in via your web browser|web login required|5\.7\.(9|14)\b/i,
-  relay:
-    /relay(ing)? (access )?(denied|not permitted|prohibited|not allowed|refused)|unable to relay|not permitted to relay|we do not relay|no relaying|relay not permitted|relaying (is )?not allowed|not (an )?open relay|5\.7\.(54|64)\b|relay access/i,
-  unknownUser:
-    /user unknown|unknown user|no such (user|mailbox|recipient|address)|does not exist|doesn'?t (exist|have a)|mailbox (not found|unavailable.{0,40}(not exist|unknown))|unknown (local[- ]part|recipient|mailbox|address)|recipient ?not ?found|recipientnotfound|invalid (recipient|mailbox|address)|address (not found|unknown)|not a valid (mailbox|recipient|user)|unrouteable address|no mailbox here|account.{0,40}does not exist|user not found|addressee unknown|undeliverable address/i,
-  mailboxFull:
-    /mailbox (is )?full|over ?quota|quota (exceeded|full)|exceeded (the |its |their )?(storage |mailbox )?(allocation|quota)|mailbox size limit|mailfolder is full|insufficient (mailbox )?space in (the )?mailbox|user is over|out of (mailbox )?storage (space)?/i,
-  rate: /too many (connections|concurrent|sessions|simultaneous|messages|recipients|errors)|frequency limit|at a rate that|connection (rate )?limit|rate[- ]?limit|throttl|exceeded.{0,30}rate|unusual rate|too much mail|slow down|temporarily deferred|server (is )?busy|too busy|4\.7\.28|\[TS\d\d\]|\[TSS\d\d\]|excessive (connections|volume)|unexpected volume/i,
-  spam: /spam|junk|block ?list|black ?list|blocked|banned|dnsbl|\brbl\b|spamhaus|spamcop|barracuda|sorbs|abuseat|uceprotect|reputation|unsolicited|bulk mail|policy|not allowed to send|(host|network|ip|sender|domain|client) (is )?not allowed|content (was )?rejected|message content rejected|service refused|client host rejected|mismatches client|malware|virus|phish|reverse (dns|hostname)|\bptr\b|rdns|dynamic (ip|address)|dial-?up|residential|\bS3140\b|\bS3150\b|\bBL21\b|\bRP-00\d\b|5\.7\.(2[3-7]|350|511|606|708)\b|dmarc|\bspf\b|\bdkim\b|unauthenticated|not accepted from|rejected because|listed (at|in|on|by)/i,
-  reputation: /reputation|unsolicited|spam|complaints/i,
-  senderRejected: /sender (address )?rejected|sender (domain|address) (is )?(not|un)|sender verify failed|bad sender/i,
-  serverStorage: /insufficient system storage|system (storage|resources)|disk (is )?full/i,
+/** The knowledge base's view of a probe stage (RFC 5321 §4.3.2: which command the reply answers). */
+const KB_STAGE: Record<Stage, ReplyStage | undefined> = {
+  connect: 'connect',
+  tls: undefined,
+  banner: 'connect',
+  ehlo: 'helo',
+  helo: 'helo',
+  starttls: 'starttls',
+  auth: 'auth',
+  mail: 'mail',
+  rcpt: 'rcpt',
+  relay: 'rcpt',
+  rset: undefined,
+  quit: undefined,
 };
-
-function klass(reply: SmtpReply): number {
-  return Math.floor(reply.code / 100);
-}
-
-function enh(reply: SmtpReply, pattern: RegExp): boolean {
-  return reply.enhanced !== undefined && pattern.test(reply.enhanced);
-}
 
 function said(stage: Stage, reply: SmtpReply): string {
   return `The server answered ${STAGE_WORDS[stage]} with "${formatReply(reply)}".`;
 }
 
-function make(
-  code: ProbeFindingCode,
-  reply: SmtpReply,
-  stage: Stage,
-  because: string,
-  extra: Partial<Classification> = {},
-): Classification {
-  return { code, transient: klass(reply) === 4, cause: `${said(stage, reply)} ${because}`.trim(), ...extra };
-}
-
-/** Sharper advice for well-known provider replies (the texts are quoted in the tests). */
-function spamRemediation(text: string): string | undefined {
-  if (/5\.7\.26|unauthenticated|dmarc|\bspf\b|\bdkim\b/i.test(text)) {
-    return 'The receiver requires authenticated mail: publish an SPF record that covers this server, sign outgoing mail with DKIM, and align both with a DMARC policy for your domain.';
-  }
-  if (/spamhaus/i.test(text))
-    return 'Look the sending IP up at https://check.spamhaus.org, fix the cause (open relay, compromised account, dynamic IP) and request removal there.';
-  if (/\bS3140\b|\bS3150\b|outlook|hotmail|microsoft/i.test(text))
-    return 'Microsoft blocks this IP: request delisting at https://sender.office.com and check the IP with Microsoft SNDS.';
-  if (/\bptr\b|reverse (dns|hostname)|rdns/i.test(text))
-    return 'Give the sending IP a PTR record whose name resolves back to the same IP (forward-confirmed reverse DNS); your hosting provider sets the PTR.';
-  if (/dynamic|dial-?up|residential/i.test(text))
-    return "The IP is listed as a dynamic/residential range: send through your provider's relay or a server with a static IP and proper reverse DNS.";
-  return undefined;
-}
-
 /**
- * Map one reply to a classification, or null when the reply is a success for that stage.
- * The relay stage is inverted: a 2xx there is the problem (open relay), a refusal is correct.
+ * Map one reply to a classification, or null when the reply is a success for that stage. The
+ * meaning of the reply comes from the one knowledge base (src/kb/reply-kb.ts) that /v1/explain,
+ * bounces and logs use too, so a reply gets the same code, category and class everywhere; only
+ * what is about the probe's own dialogue stays here: the relay test is inverted (a 2xx there is
+ * the problem), and a reply code the stage does not allow breaks the protocol.
  */
 export function classifyReply(stage: Stage, reply: SmtpReply): Classification | null {
-  const c = reply.code;
-  const k = klass(reply);
-  const text = `${reply.enhanced ?? ''} ${reply.text}`;
-
+  const k = Math.floor(reply.code / 100);
   if (stage === 'relay') {
     if (k === 2) {
       return {
@@ -117,209 +83,36 @@ export function classifyReply(stage: Stage, reply: SmtpReply): Classification | 
     }
     return null;
   }
-  if (stage === 'banner') {
-    if (c === 220) return null;
-    if (k === 5)
-      return make('SMTP_BANNER_REJECTED', reply, stage, 'The server refuses to talk SMTP with this client at all.', {
-        remediation: spamRemediation(text),
-      });
-    if (c === 421 || k === 4) return classify421(stage, reply);
-    return make('SMTP_PROTOCOL_VIOLATION', reply, stage, 'A greeting must be 220, 421 or 554 (RFC 5321 §4.3.2).', {
+  if (stage === 'banner' && reply.code === 220) return null;
+  if (stage === 'banner' && k !== 4 && k !== 5)
+    return {
+      code: 'SMTP_PROTOCOL_VIOLATION',
       transient: false,
-    });
-  }
+      cause: `${said(stage, reply)} A greeting must be 220, 421 or 554 (RFC 5321 §4.3.2).`,
+    };
   if (k === 2 || k === 3) return null;
   if (k !== 4 && k !== 5)
-    return make('SMTP_PROTOCOL_VIOLATION', reply, stage, 'That is not a valid SMTP reply code.', { transient: false });
+    return {
+      code: 'SMTP_PROTOCOL_VIOLATION',
+      transient: false,
+      cause: `${said(stage, reply)} That is not a valid SMTP reply code.`,
+    };
 
-  // 421: the server is closing the channel (RFC 5321 §3.8), whatever the command was.
-  if (c === 421) return classify421(stage, reply);
-
-  if (
-    k === 4 &&
-    (RX.greylist.test(text) || (enh(reply, /^4\.7\.1$/) && RX.tryLater.test(text) && !RX.rate.test(text)))
-  ) {
-    return make(
-      'SMTP_GREYLISTED',
-      reply,
-      stage,
-      'This is greylisting: the first attempt from an unknown sender is deferred on purpose; a retry after a few minutes is accepted.',
-    );
-  }
-  if (RX.tlsRequired.test(text) || c === 538 || enh(reply, /^5\.7\.11$/)) {
-    return make('SMTP_TLS_REQUIRED', reply, stage, 'The server will not continue without an encrypted connection.');
-  }
-  if (stage !== 'auth' && (c === 530 || enh(reply, /^5\.7\.57$/) || RX.authRequired.test(text))) {
-    return make('SMTP_AUTH_REQUIRED', reply, stage, 'The server only accepts this from authenticated clients.');
-  }
-  if (stage === 'auth') {
-    if (
-      c === 504 ||
-      /unrecognized authentication|mechanism not (supported|available)|unsupported authentication/i.test(text)
-    ) {
-      return make(
-        'SMTP_AUTH_NOT_OFFERED',
-        reply,
-        stage,
-        'The server does not support the authentication mechanism that was tried.',
-      );
-    }
-    if (RX.appPassword.test(text)) {
-      return make('SMTP_AUTH_FAILED', reply, stage, 'The provider refuses the account password for SMTP.', {
-        remediation:
-          'Create an app password (or use OAuth2) for this account and use it instead of the normal password; the provider blocks plain password logins.',
-      });
-    }
-    return make(
-      'SMTP_AUTH_FAILED',
-      reply,
-      stage,
-      k === 4
-        ? 'The server could not check the credentials right now (temporary authentication failure).'
-        : 'The user name or password was not accepted.',
-    );
-  }
-  if (RX.relay.test(text)) {
-    return make(
-      'SMTP_RELAY_DENIED',
-      reply,
-      stage,
-      "The recipient's domain is not handled by this server, and it does not relay for unauthenticated clients.",
-    );
-  }
-  if (RX.senderRejected.test(text))
-    return make('SMTP_SENDER_REJECTED', reply, stage, 'The envelope sender was refused.');
-  if (RX.rate.test(text)) {
-    if (RX.reputation.test(text)) {
-      return make('SMTP_SPAM_REJECTED', reply, stage, 'The server throttles this client because of its reputation.', {
-        remediation: spamRemediation(text),
-      });
-    }
-    return make(
-      'SMTP_TOO_MANY_CONNECTIONS',
-      reply,
-      stage,
-      'The server is throttling this client (connection, recipient or message rate limit).',
-    );
-  }
-  if (stage === 'rcpt') {
-    if (enh(reply, /^[45]\.2\.2$/) || (RX.mailboxFull.test(text) && !RX.serverStorage.test(text))) {
-      return make(
-        'SMTP_MAILBOX_FULL',
-        reply,
-        stage,
-        k === 4
-          ? 'The mailbox is over quota; senders will retry for a while.'
-          : 'The mailbox is over quota and mail to it bounces.',
-        { severity: k === 4 ? 'warning' : 'error' },
-      );
-    }
-    // 5.4.1 "Recipient address rejected: Access denied" is Exchange Online's directory-based
-    // edge blocking: the recipient is not in the tenant's directory.
-    const dbeb = enh(reply, /^5\.4\.1$/) && /recipient address rejected: access denied/i.test(text);
-    if (
-      dbeb ||
-      enh(reply, /^[45]\.1\.(1|10)$/) ||
-      ((c === 550 || c === 551 || c === 553 || c === 554 || c === 450) &&
-        !enh(reply, /^[45]\.7\./) &&
-        RX.unknownUser.test(text)) ||
-      (enh(reply, /^[45]\.1\.[06]$/) && RX.unknownUser.test(text))
-    ) {
-      return make(
-        'SMTP_RECIPIENT_UNKNOWN',
-        reply,
-        stage,
-        k === 4
-          ? 'The server could not confirm the mailbox right now (temporary).'
-          : 'That mailbox does not exist on this server.',
-      );
-    }
-  }
-  if (enh(reply, /^[45]\.7\.\d+$/) || RX.spam.test(text)) {
-    return make(
-      'SMTP_SPAM_REJECTED',
-      reply,
-      stage,
-      'The server refuses mail from this client or sender by policy or reputation.',
-      { remediation: spamRemediation(text) },
-    );
-  }
-  if ([500, 501, 502, 503, 504, 555].includes(c) || enh(reply, /^[45]\.5\.[1-6]$/) || enh(reply, /^[45]\.1\.[37]$/)) {
-    const because =
-      c === 555 || enh(reply, /^5\.5\.4$/)
-        ? "The command's parameters were not accepted (RFC 5321 §4.2.2: 501/555 parameter error)."
-        : c === 503
-          ? 'The commands came in an order the server does not accept (bad sequence).'
-          : "The server did not accept the command's syntax.";
-    return make('SMTP_SYNTAX_ERROR', reply, stage, because);
-  }
-  if (stage === 'mail') return make('SMTP_SENDER_REJECTED', reply, stage, 'The envelope sender was refused.');
-  if (stage === 'rcpt' && ([450, 550, 551, 553].includes(c) || enh(reply, /^[45]\.[12]\.\d+$/))) {
-    return make(
-      'SMTP_MAILBOX_UNAVAILABLE',
-      reply,
-      stage,
-      'The mailbox is unavailable; the reply does not say exactly why.',
-    );
-  }
-  if (k === 4) {
-    if (RX.serverStorage.test(text))
-      return make(
-        'SMTP_TEMPORARY_FAILURE',
-        reply,
-        stage,
-        'The receiving server itself is short of disk space or resources.',
-      );
-    return make('SMTP_TEMPORARY_FAILURE', reply, stage, 'The server deferred the request; a retry may succeed.');
-  }
-  return make('SMTP_REJECTED', reply, stage, 'The server rejected the request permanently.');
-}
-
-function classify421(stage: Stage, reply: SmtpReply): Classification {
-  const text = `${reply.enhanced ?? ''} ${reply.text}`;
-  if (RX.rate.test(text) && RX.reputation.test(text)) {
-    return make(
-      'SMTP_SPAM_REJECTED',
-      reply,
-      stage,
-      'The server throttles this client because of its reputation and closed the session.',
-      { transient: true, remediation: spamRemediation(text) },
-    );
-  }
-  if (enh(reply, /^4\.4\.5$/) || RX.rate.test(text)) {
-    return make(
-      'SMTP_TOO_MANY_CONNECTIONS',
-      reply,
-      stage,
-      'The server is limiting connections or message rate from this client and closed the session.',
-      { transient: true },
-    );
-  }
-  if (enh(reply, /^4\.4\.2$/) || /timeout|timed out|idle/i.test(text)) {
-    return make(
-      'SMTP_CONNECTION_DROPPED',
-      reply,
-      stage,
-      'The server ended the session (421 4.4.2: connection dropped or timed out on its side).',
-      { transient: true },
-    );
-  }
-  if (RX.spam.test(text)) {
-    return make(
-      'SMTP_SPAM_REJECTED',
-      reply,
-      stage,
-      'The server defers this client by policy or reputation and closed the session.',
-      { transient: true, remediation: spamRemediation(text) },
-    );
-  }
-  return make(
-    'SMTP_SERVICE_UNAVAILABLE',
-    reply,
-    stage,
-    'The server is closing the session: it is unavailable right now.',
-    { transient: true },
-  );
+  const v = classifyReplyText(reply.lines.join('\n'), KB_STAGE[stage]);
+  const data = reportsData();
+  const meaning = v.pattern?.title ? `${v.pattern.title}.` : data.categories[v.category].meaning;
+  const relayed = v.inner ? ` It relays what the next server said ("${v.inner.text.slice(0, 200)}").` : '';
+  const fix = v.pattern?.fix?.join(' ');
+  return {
+    code: v.findingCode,
+    category: v.category,
+    class: v.class,
+    transient: v.class === 'transient',
+    cause: `${said(stage, reply)}${relayed} ${meaning}`.trim(),
+    ...(fix ? { remediation: fix } : {}),
+    // RFC 3463 §3.3: a full mailbox answered with 4xx is retried; a 5xx bounces.
+    ...(v.findingCode === 'SMTP_MAILBOX_FULL' ? { severity: v.class === 'transient' ? 'warning' : 'error' } : {}),
+  };
 }
 
 /** Failures below the reply level, as the client reports them. */
@@ -393,12 +186,21 @@ export function classifyFailure(f: ProbeFailure): Classification {
         transient: true,
         cause: `The connection was accepted but no greeting arrived${after}. This is how tarpits and overloaded servers behave.`,
       };
-    case 'command-timeout':
     case 'total-timeout':
+      // Whatever timer fired, the finding names the stage that was waiting: a server that accepted
+      // the connection and stayed silent is a banner timeout, an unanswered SYN a connect timeout.
+      if (f.stage === 'banner') return classifyFailure({ ...f, kind: 'banner-timeout' });
+      if (f.stage === 'connect') return classifyFailure({ ...f, kind: 'connect-timeout' });
       return {
         code: 'SMTP_COMMAND_TIMEOUT',
         transient: true,
-        cause: `The server did not answer ${at}${after}${f.kind === 'total-timeout' ? " (the probe's total time bound ran out)" : ''}.`,
+        cause: `The server did not answer ${at}${after} (the check's time limit ran out while waiting for it).`,
+      };
+    case 'command-timeout':
+      return {
+        code: 'SMTP_COMMAND_TIMEOUT',
+        transient: true,
+        cause: `The server did not answer ${at}${after}.`,
       };
     case 'eof':
     case 'reset':

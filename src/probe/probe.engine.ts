@@ -6,6 +6,7 @@ import type { DnsResolver } from '../infra/dns/resolver.port';
 import { checkAddress } from '../infra/net/address-policy';
 import { auditMx } from '../mx/mx.engine';
 import { type ProbeLimiter, type ProbeResultCache } from './politeness.port';
+import { replyFinding } from '../kb/reply-findings';
 import { PROBE_FINDINGS as F } from './probe.findings';
 import { probeHostPort, type HostPortProbe, type ProbeIssue, type ProbePlan } from './probe.session';
 import type { ProbeSettings } from './probe.settings';
@@ -280,7 +281,7 @@ function answeredPorts(all: HostPortProbe[], p: HostPortProbe): string {
 }
 
 function toFinding(x: ProbeIssue, detail: string, p: HostPortProbe): Finding {
-  return finding(F[x.code], detail, {
+  return finding(replyFinding(x.code), detail, {
     ...(x.severity ? { severity: x.severity } : {}),
     ...(x.remediation ? { remediation: x.remediation } : {}),
     evidence: {

@@ -1,6 +1,8 @@
 import type { CheckKindDefinition, EngineContext } from '../checks/check-kind';
 import { CheckKind } from '../checks/check-kind.decorator';
 import { CLOCK, DNS_RESOLVER, PROBE_POLITENESS, SMTP_CONNECTOR } from '../infra/ports.tokens';
+import { replyFindingCodes } from '../kb/reply-kb';
+import { replyFinding } from '../kb/reply-findings';
 import { MX_FINDINGS } from '../mx/mx.findings';
 import { PROBE_PORT_KEYS, type ProbeLimiter, type ProbeResultCache } from './politeness.port';
 import { runProbe, type ProbeResult } from './probe.engine';
@@ -37,6 +39,10 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
   target: (input) => input.host ?? input.domain ?? '',
   findings: [
     ...Object.values(PROBE_FINDINGS),
+    // Replies are classified by the shared knowledge base: every code it can give.
+    ...replyFindingCodes()
+      .filter((c) => !(c in PROBE_FINDINGS))
+      .map(replyFinding),
     MX_FINDINGS.DOMAIN_NOT_FOUND,
     MX_FINDINGS.MX_NULL,
     MX_FINDINGS.MX_MISSING,

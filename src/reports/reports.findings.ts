@@ -10,40 +10,16 @@ const RFC5321 = 'https://www.rfc-editor.org/rfc/rfc5321';
 const RFC7372 = 'https://www.rfc-editor.org/rfc/rfc7372';
 
 export const REPORTS_FINDINGS = defineFindings('reports', {
-  SMTP_RECIPIENT_UNKNOWN: {
-    severity: 'error',
-    title: 'The recipient address does not exist',
-    remediation: 'Check the address for typos and remove it from your lists if it keeps failing.',
-    references: [RFC3463],
-  },
   SMTP_RECIPIENT_MOVED: {
     severity: 'error',
     title: 'The recipient has moved or the mailbox owner changed',
     remediation: 'Ask the recipient for the new address and update your records.',
     references: [RFC3463, 'https://www.rfc-editor.org/rfc/rfc7293'],
   },
-  SMTP_MAILBOX_UNAVAILABLE: {
-    severity: 'error',
-    title: 'The recipient mailbox is unavailable or disabled',
-    remediation: 'Retry later if transient; a disabled mailbox should be removed from your lists.',
-    references: [RFC5321],
-  },
-  SMTP_MAILBOX_FULL: {
-    severity: 'warning',
-    title: 'The recipient mailbox is full',
-    remediation: 'Retry later; the recipient has to free space.',
-    references: [RFC3463],
-  },
   SMTP_RECIPIENT_SYNTAX_INVALID: {
     severity: 'error',
     title: 'The recipient address is syntactically invalid',
     remediation: 'Correct the address (local-part@domain, no spaces or stray brackets).',
-    references: [RFC5321],
-  },
-  SMTP_SYNTAX_ERROR: {
-    severity: 'error',
-    title: 'The server did not understand a command or its parameters',
-    remediation: 'Check the client command log; the client sent something the server does not accept.',
     references: [RFC5321],
   },
   SMTPUTF8_NOT_SUPPORTED: {
@@ -58,24 +34,6 @@ export const REPORTS_FINDINGS = defineFindings('reports', {
     remediation: 'Send 7-bit safe content (quoted-printable or base64) or to a server announcing 8BITMIME.',
     references: [RFC3463],
   },
-  SMTP_AUTH_FAILED: {
-    severity: 'error',
-    title: 'SMTP authentication failed',
-    remediation: 'Check the username, password or app password, and that SMTP AUTH is enabled for the account.',
-    references: ['https://www.rfc-editor.org/rfc/rfc4954'],
-  },
-  SMTP_AUTH_REQUIRED: {
-    severity: 'error',
-    title: 'The server requires SMTP authentication',
-    remediation: 'Authenticate (port 587 with STARTTLS, or 465) before sending.',
-    references: ['https://www.rfc-editor.org/rfc/rfc4954'],
-  },
-  SMTP_CONNECTION_DROPPED: {
-    severity: 'warning',
-    title: 'The server closed or refused the SMTP session',
-    remediation: 'Retry later; if it persists probe the server and check whether you are being soft-blocked.',
-    references: [RFC5321],
-  },
   SMTP_CONNECTION_FAILED: {
     severity: 'warning',
     title: 'The receiving server could not be reached',
@@ -88,23 +46,11 @@ export const REPORTS_FINDINGS = defineFindings('reports', {
     remediation: "The receiving host declares it takes no mail (RFC 7504 521); check the recipient domain's MX.",
     references: ['https://www.rfc-editor.org/rfc/rfc7504'],
   },
-  SMTP_BANNER_REJECTED: {
-    severity: 'error',
-    title: 'The server rejected the connection at the greeting',
-    remediation: 'A 554 greeting usually means your IP is blocked; look it up on blocklists.',
-    references: [RFC5321 + '#section-3.1'],
-  },
   DELIVERY_EXPIRED: {
     severity: 'warning',
     title: 'Delivery gave up after retrying too long',
     remediation: 'Find why earlier attempts failed (connection, greylisting, rate limits) in the logs of this message.',
     references: [RFC3463],
-  },
-  SMTP_TOO_MANY_CONNECTIONS: {
-    severity: 'warning',
-    title: 'Too many connections to the receiver',
-    remediation: 'Lower the number of parallel connections to this destination.',
-    references: [RFC5321],
   },
   SMTP_TOO_MANY_RECIPIENTS: {
     severity: 'warning',
@@ -116,17 +62,6 @@ export const REPORTS_FINDINGS = defineFindings('reports', {
     severity: 'warning',
     title: 'The receiver is rate limiting your mail',
     remediation: 'Retry with backoff, lower the sending rate and check complaint rates and reputation.',
-  },
-  SMTP_GREYLISTED: {
-    severity: 'info',
-    title: 'Greylisted: the receiver asks to retry later',
-    remediation: 'Nothing to fix; a normal MTA retries and gets through.',
-    references: ['https://www.rfc-editor.org/rfc/rfc6647'],
-  },
-  SMTP_SPAM_REJECTED: {
-    severity: 'error',
-    title: 'The message was rejected as spam',
-    remediation: 'Check authentication, reputation and content (run the content check).',
   },
   MESSAGE_VIRUS_DETECTED: {
     severity: 'error',
@@ -144,12 +79,6 @@ export const REPORTS_FINDINGS = defineFindings('reports', {
     title: 'A recipient reported the message (feedback loop)',
     remediation: 'Stop mailing the complaining recipient and review how they were subscribed.',
     references: ['https://www.rfc-editor.org/rfc/rfc5965'],
-  },
-  DNSBL_LISTED: {
-    severity: 'error',
-    title: 'The sending IP or domain is on a public blocklist',
-    remediation: "Look up the listing, fix the cause, then request delisting through the list's form.",
-    references: ['https://www.rfc-editor.org/rfc/rfc5782'],
   },
   SENDER_IP_BLOCKED: {
     severity: 'error',
@@ -173,23 +102,11 @@ export const REPORTS_FINDINGS = defineFindings('reports', {
     remediation: 'Use a fully qualified host name in HELO that resolves to the sending IP.',
     references: [RFC5321 + '#section-4.1.1.1'],
   },
-  SMTP_RELAY_DENIED: {
-    severity: 'error',
-    title: 'Relaying denied',
-    remediation: "Authenticate before sending to external domains, or check the recipient domain's MX.",
-    references: [RFC5321 + '#section-3.6.1'],
-  },
   MESSAGE_TOO_LARGE: {
     severity: 'error',
     title: 'The message is too large for the receiver',
     remediation: 'Send large files as links; respect the SIZE the server announces.',
     references: ['https://www.rfc-editor.org/rfc/rfc1870'],
-  },
-  TLS_REQUIRED: {
-    severity: 'error',
-    title: 'The server requires TLS',
-    remediation: 'Enable STARTTLS (or implicit TLS) on the client before MAIL FROM or AUTH.',
-    references: ['https://www.rfc-editor.org/rfc/rfc3207'],
   },
   TLS_REQUIRETLS_UNSUPPORTED: {
     severity: 'error',

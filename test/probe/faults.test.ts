@@ -50,6 +50,17 @@ describe('connection level', () => {
     expect(out.result.probes[0]!.reached).toBe('connected');
   });
 
+  it("SMTP_BANNER_TIMEOUT also when the check's own time limit ends the wait for the greeting (issue 13)", async () => {
+    const tarpit = await keep(startScripted(() => new Promise(() => {})));
+    const out = await probe(
+      { host: 'mx.test', ports: [tarpit.port], timeoutMs: 1000 },
+      { dns, ports: [tarpit.port], env: { ...FAST, PROBE_BANNER_TIMEOUT_MS: '20000' } },
+    );
+    expect(out.codes).toContain('SMTP_BANNER_TIMEOUT');
+    expect(out.codes).not.toContain('SMTP_COMMAND_TIMEOUT');
+    expect(out.result.probes[0]!.reached).toBe('connected');
+  });
+
   it('SMTP_BANNER_REJECTED: 554 at connect is a verdict, not retried', async () => {
     const s = await keep(
       startSmtp({
@@ -196,7 +207,9 @@ describe('envelope replies', () => {
       false,
     ],
     ['SMTP_MAILBOX_FULL', 452, '4.2.2 The email account that you tried to reach is over quota', true],
-    ['SMTP_MAILBOX_UNAVAILABLE', 550, 'Requested action not taken: mailbox unavailable', false],
+    // Issue 13: one knowledge base for probe and explain; Outlook.com's text for an unknown user.
+    ['SMTP_RECIPIENT_UNKNOWN', 550, 'Requested action not taken: mailbox unavailable', false],
+    ['SMTP_MAILBOX_UNAVAILABLE', 550, '5.2.1 The email account that you tried to reach is disabled', false],
     [
       'SMTP_GREYLISTED',
       451,
@@ -204,13 +217,13 @@ describe('envelope replies', () => {
       true,
     ],
     [
-      'SMTP_SPAM_REJECTED',
+      'DNSBL_LISTED',
       554,
       '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org',
       false,
     ],
     ['SMTP_RELAY_DENIED', 554, '5.7.1 <user@elsewhere.example>: Relay access denied', false],
-    ['SMTP_TOO_MANY_CONNECTIONS', 450, '4.7.1 Error: too much mail from 127.0.0.1', true],
+    ['SMTP_RATE_LIMITED', 450, '4.7.1 Error: too much mail from 127.0.0.1', true],
   ];
   it.each(cases)('%s from "%i %s"', async (code, rc, msg, transient) => {
     const s = await keep(rcptServer(rc, msg));
@@ -230,7 +243,7 @@ describe('envelope replies', () => {
     expect(out.result.probes[0]!.rcpt).toBeUndefined();
   });
 
-  it('SMTP_SENDER_REJECTED: 553 5.1.8 sender domain not found', async () => {
+  it('SENDER_DOMAIN_INVALID: 553 5.1.8 sender domain not found', async () => {
     const s = await keep(
       startScripted((io) =>
         dialogue(io, { MAIL: ['553 5.1.8 <a@nowhere.invalid>: Sender address rejected: Domain not found'] }),
@@ -240,7 +253,7 @@ describe('envelope replies', () => {
       { host: 'mx.test', ports: [s.port], recipient: 'user@mx.test', mailFrom: 'a@nowhere.invalid' },
       { dns, ports: [s.port] },
     );
-    expect(out.codes).toContain('SMTP_SENDER_REJECTED');
+    expect(out.codes).toContain('SENDER_DOMAIN_INVALID');
   });
 
   it('SMTP_AUTH_REQUIRED: 530 5.7.0 to MAIL FROM without authentication', async () => {

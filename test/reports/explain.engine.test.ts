@@ -134,7 +134,7 @@ const CASES: Record<Category, Case[]> = {
     },
     {
       text: '421 mx.example.net Service not available, closing transmission channel',
-      findingCode: 'SMTP_CONNECTION_DROPPED',
+      findingCode: 'SMTP_SERVICE_UNAVAILABLE',
       cls: 'transient',
     },
     {
@@ -234,7 +234,7 @@ const CASES: Record<Category, Case[]> = {
   policy: [
     {
       text: '554 5.7.1 <alice@example.com>: Sender address rejected: Access denied',
-      findingCode: 'SMTP_POLICY_REJECTED',
+      findingCode: 'SMTP_SENDER_REJECTED',
     },
     {
       text: '550 Administrative prohibition - envelope blocked - https://community.mimecast.com/docs/DOC-1369#550 [aBcDeFgHiJ.uk123]',
@@ -293,9 +293,9 @@ const CASES: Record<Category, Case[]> = {
     { text: '451-4.7.1 Greylisted, please try again in 300 seconds', findingCode: 'SMTP_GREYLISTED' },
   ],
   tls_required: [
-    { text: '530 5.7.0 Must issue a STARTTLS command first', findingCode: 'TLS_REQUIRED' },
+    { text: '530 5.7.0 Must issue a STARTTLS command first', findingCode: 'SMTP_TLS_REQUIRED' },
     { text: '550 5.7.30 REQUIRETLS support required', findingCode: 'TLS_REQUIRETLS_UNSUPPORTED' },
-    { text: '523 5.7.10 Encryption Needed', findingCode: 'TLS_REQUIRED' },
+    { text: '523 5.7.10 Encryption Needed', findingCode: 'SMTP_TLS_REQUIRED' },
   ],
   dns: [
     {

@@ -5,7 +5,7 @@ import { KindRegistry } from '../../checks/registry';
 import { AnalysisPool } from '../../infra/cpu/analysis-pool';
 import { RateLimitModule } from '../../ratelimit/ratelimit.module';
 import { SubmissionLimits } from '../../ratelimit/submission-limits';
-import { REPORTS_FINDINGS } from '../reports.findings';
+import { REPLY_FINDINGS } from '../../kb/reply-findings';
 import { AnalysisModule } from './analysis.module';
 import { ExplainController } from './explain.controller';
 import { ExplainService } from './explain.service';
@@ -17,7 +17,7 @@ import { ReportsResolver } from './reports.resolver';
 export class ReportsFindings implements OnModuleInit {
   constructor(@Inject(KindRegistry) private readonly kinds: KindRegistry) {}
   onModuleInit(): void {
-    this.kinds.registerFindings(Object.values(REPORTS_FINDINGS));
+    this.kinds.registerFindings(Object.values(REPLY_FINDINGS));
   }
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { linearRegex, type LinearRegex } from '../../common/text/linear-regex';
 import { parseCsv } from './csv.parser';
 import { CATEGORIES, SUGGESTED_CHECKS, type Category, type ReplyClass, type SuggestedCheck } from '../explain/explain.types';
-import { REPORTS_FINDINGS } from '../reports.findings';
+import { REPLY_FINDINGS } from '../../kb/reply-findings';
 
 /**
  * Loads the code tables and pattern files in this folder once, validating every category and
@@ -87,7 +87,7 @@ function checkCategory(value: unknown, where: string): Category {
 }
 
 function checkFinding(value: unknown, where: string): string {
-  if (typeof value !== 'string' || !(value in REPORTS_FINDINGS)) throw new Error(`${where}: unknown finding code ${String(value)}`);
+  if (typeof value !== 'string' || !(value in REPLY_FINDINGS)) throw new Error(`${where}: unknown finding code ${String(value)}`);
   return value;
 }
 

@@ -1,93 +1,39 @@
-import { reportsData, type ReplyPattern, type ReportsData } from '../data/data.loader';
-import { REPORTS_FINDINGS } from '../reports.findings';
-import type { Category, Explanation, ReplyClass } from './explain.types';
+import { BASIS_RANK, classifyParsedReply, type ReplyBasis } from '../../kb/reply-kb';
+import { reportsData } from '../data/data.loader';
+import { replyFinding } from '../../kb/reply-findings';
+import type { Explanation } from './explain.types';
 import { parseReply, type ParsedReply } from './reply.parser';
 
 const RFC5321_CODES = 'https://www.rfc-editor.org/rfc/rfc5321#section-4.2.3';
 
-/** What decided the category, most specific first; callers holding more text may retry when weak. */
-export type ExplanationBasis =
-  'provider' | 'wording' | 'enhanced' | 'weak-wording' | 'generic-enhanced' | 'basic' | 'none';
-export const BASIS_RANK: Record<ExplanationBasis, number> = {
-  provider: 6,
-  wording: 5,
-  enhanced: 4,
-  'weak-wording': 3,
-  'generic-enhanced': 2,
-  basic: 1,
-  none: 0,
-};
-
-interface Decision {
-  category: Category;
-  findingCode: string;
-  basis: ExplanationBasis;
-  pattern?: ReplyPattern;
-}
-
-function classOf(p: ParsedReply, fallback: ReplyClass): ReplyClass {
-  // RFC 3463 §2: the enhanced class must agree with the reply code; the basic code wins if not.
-  const digit = p.code !== null ? Math.floor(p.code / 100) : p.enhancedStatus ? Number(p.enhancedStatus[0]) : null;
-  if (digit === 2 || digit === 3) return 'success';
-  if (digit === 4) return 'transient';
-  if (digit === 5) return 'permanent';
-  return fallback;
-}
-
-function firstMatch(patterns: ReplyPattern[], text: string, strength?: 'strong' | 'weak'): ReplyPattern | undefined {
-  return patterns.find((p) => !p.detectOnly && (strength === undefined || p.strength === strength) && p.re.test(text));
-}
-
-/**
- * Decide category and finding code. Precedence, most specific first: a provider's own text,
- * unambiguous wording, a specific enhanced status, vaguer wording, a generic enhanced status,
- * the basic reply code. Wording beats the code because servers reuse codes loosely
- * (5.7.1 for blocklists, spam and relaying alike).
- */
-function decide(p: ParsedReply, data: ReportsData, cls: ReplyClass | null): { decision: Decision; provider?: string } {
-  const hay = p.normalized;
-  let provider: string | undefined;
-  for (const pat of data.providerPatterns) {
-    if (!pat.re.test(hay)) continue;
-    if (pat.detectOnly) {
-      provider ??= pat.provider;
-      continue;
-    }
-    return {
-      decision: { category: pat.category, findingCode: pat.findingCode, basis: 'provider', pattern: pat },
-      provider: pat.provider,
-    };
-  }
-  const enh = p.enhancedStatus ? data.enhanced.get(`X.${p.enhancedStatus.slice(2)}`) : undefined;
-  const basic = p.code !== null ? data.basic.get(p.code) : undefined;
-  if (cls === 'success') {
-    return {
-      decision: { category: 'other', findingCode: 'SMTP_ACCEPTED', basis: enh ? 'enhanced' : 'basic' },
-      provider,
-    };
-  }
-  const strong = firstMatch(data.textPatterns, hay, 'strong');
-  if (strong)
-    return {
-      decision: { category: strong.category, findingCode: strong.findingCode, basis: 'wording', pattern: strong },
-      provider,
-    };
-  if (enh?.specific)
-    return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'enhanced' }, provider };
-  const weak = firstMatch(data.textPatterns, hay, 'weak');
-  if (weak)
-    return {
-      decision: { category: weak.category, findingCode: weak.findingCode, basis: 'weak-wording', pattern: weak },
-      provider,
-    };
-  if (enh)
-    return { decision: { category: enh.category, findingCode: enh.findingCode, basis: 'generic-enhanced' }, provider };
-  if (basic)
-    return { decision: { category: basic.category, findingCode: basic.findingCode, basis: 'basic' }, provider };
-  return { decision: { category: 'other', findingCode: 'SMTP_UNCLASSIFIED', basis: 'none' }, provider };
-}
+/** What decided the category (the knowledge base's basis); callers holding more text may retry when weak. */
+export type ExplanationBasis = ReplyBasis;
+export { BASIS_RANK };
 
 const unique = (items: string[]): string[] => [...new Set(items.filter((s) => s.length > 0))];
+
+const sentences = (text: string): string[] =>
+  text
+    .split(/(?<=[.!?])\s+(?=[A-Z])/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+const key = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
+/** Each piece of advice once: a sentence already given (e.g. "Check the address for typos.") is not repeated. */
+export function uniqueAdvice(items: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const item of items) {
+    const kept = sentences(item).filter((s) => !seen.has(key(s)));
+    for (const s of sentences(item)) seen.add(key(s));
+    if (kept.length) out.push(kept.join(' '));
+  }
+  return out;
+}
 
 /** Explain an already parsed reply (bounce and log analysers parse first to keep the evidence). */
 export function explainParsed(p: ParsedReply): Explanation {
@@ -97,41 +43,36 @@ export function explainParsed(p: ParsedReply): Explanation {
 /** The explanation plus what decided it. */
 export function explainWithBasis(p: ParsedReply): { explanation: Explanation; basis: ExplanationBasis } {
   const data = reportsData();
-  const codeClass = p.code !== null || p.enhancedStatus ? classOf(p, 'permanent') : null;
-  const { decision, provider } = decide(p, data, codeClass);
-  const { category } = decision;
-  let { findingCode } = decision;
-  // RFC 5321 §3.1: a 554 greeting refuses the whole connection.
-  if (p.code === 554 && category === 'policy' && p.command && /connect|greeting|banner/i.test(p.command)) {
-    findingCode = 'SMTP_BANNER_REJECTED';
-  }
+  const v = classifyParsedReply(p);
+  const { category, findingCode } = v;
   const cat = data.categories[category];
-  const cls = codeClass ?? decision.pattern?.defaultClass ?? cat.defaultClass;
-  const def = REPORTS_FINDINGS[findingCode as keyof typeof REPORTS_FINDINGS];
-  const enh = p.enhancedStatus ? data.enhanced.get(`X.${p.enhancedStatus.slice(2)}`) : undefined;
-  const basic = p.code !== null ? data.basic.get(p.code) : undefined;
+  const def = replyFinding(findingCode);
+  const { enhanced: enh, basic, pattern: pat } = v;
+  const inner = v.inner && v.inner.verdict.findingCode === findingCode ? v.inner : undefined;
 
   const meaning = [
     basic ? `${basic.code}: ${basic.text.replace(/\.$/, '')}.` : '',
     enh && p.enhancedStatus ? `${p.enhancedStatus} (${enh.sampleText || 'enhanced status'}): ${enh.description}` : '',
+    inner
+      ? `This server relays what the next server said ("${inner.text.slice(0, 300)}"): that reply is the cause, and the class (${v.class}) is this server's, which decides whether the sender retries.`
+      : '',
     cat.meaning,
   ]
     .filter(Boolean)
     .join(' ');
 
-  const pat = decision.pattern;
   const explanation: Explanation = {
     code: p.code,
     enhancedStatus: p.enhancedStatus,
-    class: cls,
+    class: v.class,
     category,
     findingCode,
     title: pat?.title ?? def.title,
     meaning,
     likelyCauses: [...cat.likelyCauses],
-    remediation: unique([...(pat?.fix ?? []), def.remediation, ...cat.remediation]),
-    retryable: pat?.retryable ?? cls === 'transient',
-    ...(provider ? { provider } : {}),
+    remediation: uniqueAdvice([...(pat?.fix ?? []), def.remediation, ...cat.remediation]),
+    retryable: pat?.retryable ?? v.class === 'transient',
+    ...(v.provider ? { provider: v.provider } : {}),
     references: unique([
       ...(pat?.references ?? []),
       ...(enh?.references ?? []),
@@ -141,7 +82,7 @@ export function explainWithBasis(p: ParsedReply): { explanation: Explanation; ba
     ]),
     suggestedChecks: [...cat.suggestedChecks],
   };
-  return { explanation, basis: decision.basis };
+  return { explanation, basis: v.basis };
 }
 
 /**

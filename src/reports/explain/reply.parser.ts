@@ -45,7 +45,10 @@ function cleanLine(line: string): string {
     line
       .replace(/^\s*Diagnostic-Code:\s*/i, '')
       .replace(/^\s*(?:smtp|x-postfix|x-unix|x-local|mailer|x-notes|x-qmail)\s*;\s*/i, '')
-      .replace(/^.*?\bhost\s+[\w.-]+\s*\[[0-9a-f.:]+\]\s*(?:said)?:\s*/i, '')
+      // The quoting MTA's prefix goes, unless the line is itself a reply that quotes the next
+      // hop ("450 4.1.1 ... unverified address: host mx[ip] said: 550 ..."): then the outer code
+      // stays (its class is what the sending MTA does) and the knowledge base reads the inner one.
+      .replace(/^.*?\bhost\s+[\w.-]+\s*\[[0-9a-f.:]+\]\s*(?:said)?:\s*/i, (m) => (/^\s*[245]\d\d[ -]/.test(m) ? m : ''))
       .replace(/^.*?remote server returned\s*/i, '')
       // Blanks around the note are collapsed later; "\s*" on both sides is quadratic on a run of blanks.
       .replace(/\(in reply to [^()]*\)/gi, ' ')
