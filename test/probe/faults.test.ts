@@ -216,12 +216,7 @@ describe('envelope replies', () => {
       '4.7.1 <user@mx.test>: Recipient address rejected: Greylisted, try again in 300 seconds',
       true,
     ],
-    [
-      'DNSBL_LISTED',
-      554,
-      '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org',
-      false,
-    ],
+    ['DNSBL_LISTED', 554, '5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org', false],
     ['SMTP_RELAY_DENIED', 554, '5.7.1 <user@elsewhere.example>: Relay access denied', false],
     ['SMTP_RATE_LIMITED', 450, '4.7.1 Error: too much mail from 127.0.0.1', true],
   ];
