@@ -86,16 +86,26 @@ function firstMatch(patterns: ReplyPattern[], text: string, strength?: 'strong' 
 }
 
 // A relay quoting the next hop: "... host mx.example.com[192.0.2.1] said: 550 5.1.1 ...",
-// "Remote server returned '550 ...'", "... responded: 554 ...". Bounded, linear pattern.
-const INNER =
-  /\b(?:said|returned|replied|responded|answered|response was|reply was)\s*:?\s*['"(]?\s*([245]\d\d(?:[ -][^'"]{1,2000})?)/i;
+// "Remote server returned '550 ...'", "... responded: 554 ...". The keyword is found by a plain
+// alternation and the rest is walked by hand, so no pattern here can backtrack (regex-scan test).
+const QUOTING = /\b(?:said|returned|replied|responded|answered)\b/gi;
+const SKIP = new Set([' ', '\t', ':', "'", '"', '(']);
+const TRAIL = new Set([' ', '\t', "'", '"', ')']);
 
 /** The reply quoted inside `p` (after its own code), if any. */
 function innerText(p: ParsedReply): string | null {
   if (p.code === null) return null;
-  const m = INNER.exec(p.message);
-  if (!m) return null;
-  return m[1].replace(/['")]+\s*$/, '').trim();
+  const text = p.message;
+  for (const m of text.matchAll(QUOTING)) {
+    let i = m.index + m[0].length;
+    const stop = Math.min(text.length, i + 8);
+    while (i < stop && SKIP.has(text[i])) i++;
+    if (!/^[245]\d\d(?:[ -]|$)/.test(text.slice(i, i + 4))) continue;
+    let end = Math.min(text.length, i + 2000);
+    while (end > i && TRAIL.has(text[end - 1])) end--;
+    return text.slice(i, end);
+  }
+  return null;
 }
 
 interface Decision {
