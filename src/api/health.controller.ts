@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Metrics } from '../common/metrics';
-import { CheckQueues } from '../infra/queue/check-queue';
+import { QueueDepths } from '../infra/queue/queue.module';
 import { Readiness } from '../infra/readiness';
 import { ApiPublic } from './openapi.decorators';
 
@@ -23,7 +23,7 @@ export class HealthController {
   constructor(
     @Inject(Readiness) private readonly readiness: Readiness,
     @Inject(Metrics) private readonly metricsRegistry: Metrics,
-    @Inject(CheckQueues) private readonly queues: CheckQueues,
+    @Inject(QueueDepths) private readonly queues: QueueDepths,
   ) {}
 
   /** Liveness: the process answers. */

@@ -3,9 +3,11 @@ import { readAuthSettings, type AuthSettings } from '../auth/auth.settings';
 import { readContentSettings, type ContentSettings } from '../content-spam-check/content.config';
 import { readDnsAuditSettings, type DnsAuditSettings } from '../dns/dns.settings';
 import { loadEmbedConfig, type EmbedConfig } from '../embed/embed.config';
+import { readDatabaseSettings, type DatabaseSettings } from '../infra/database/database.settings';
 import { readDnsSettings, type DnsSettings } from '../infra/dns/dns.settings';
 import { readAnalysisSettings, type AnalysisSettings } from '../infra/cpu/analysis.settings';
 import { readHttpsFetcherSettings, type HttpsFetcherSettings } from '../infra/net/https-fetcher.settings';
+import { keyPrefix, readRedisSettings, type RedisSettings } from '../infra/queue/redis.settings';
 import { readSpamSettings, type SpamSettings } from '../infra/spam/spam.settings';
 import { parseSpamdUrl } from '../infra/spam/spamd.client';
 import { parseProbeSettings, type ProbeSettings } from '../probe/probe.settings';
@@ -38,7 +40,13 @@ export interface AppConfig {
   host: string;
   role: Role;
   databaseUrl: string;
+  /** Connection pool (src/infra/database/database.settings.ts: DATABASE_POOL_MAX, DATABASE_STATEMENT_TIMEOUT_MS). */
+  database: DatabaseSettings;
+  /** REDIS_URL as given (the default redis://127.0.0.1:6379 when unset); `redis` is the parsed topology. */
   redisUrl: string;
+  /** Where Redis is (src/infra/queue/redis.settings.ts: REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES...). */
+  redis: RedisSettings;
+  /** The prefix of every Redis key: QUEUE_PREFIX, hash-tagged (`{smtp-doctor}`) on a Redis Cluster. */
   queuePrefix: string;
   /** tenant -> keys */
   apiKeys: { tenant: string; key: string }[];
@@ -200,7 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`DATABASE_URL: "${databaseUrl}" must start with sqlite: or postgres://`);
   }
   const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL: "${redisUrl}" must start with redis:// or rediss://`);
+  const redis = slice(problems, () => readRedisSettings(env));
 
   const apiKeysRaw = readSecret(env, 'API_KEYS', problems);
   const apiKeys: { tenant: string; key: string }[] = [];
@@ -266,8 +274,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: env.HOST || '0.0.0.0',
     role,
     databaseUrl,
+    database: slice(problems, () => readDatabaseSettings(env)),
     redisUrl,
-    queuePrefix,
+    redis,
+    queuePrefix: redis ? keyPrefix(queuePrefix, redis) : queuePrefix,
     apiKeys,
     adminToken,
     dnsServers: parseDnsServers(env.DNS_SERVERS ?? '', 'DNS_SERVERS', problems),

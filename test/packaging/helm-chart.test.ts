@@ -226,18 +226,23 @@ describe('templates (static checks; see chart-source.ts)', () => {
     const so = only('keda-scaledobject.yaml', 'ScaledObject');
     expect(so.spec!.scaleTargetRef).toEqual({ name: 'TPL-worker' });
     expect(so.spec!.triggers).toHaveLength(1); // inside {{ range $queue := $keda.queues }}
-    expect(so.spec!.triggers[0].type).toBe('redis');
+    expect(so.spec!.triggers[0].type).toBe('TPL'); // redis, redis-sentinel or redis-cluster
+    // Every branch's keys (standalone: address, databaseIndex; Sentinel: addresses, sentinelMaster,
+    // databaseIndex; Cluster: addresses).
     expect(Object.keys(so.spec!.triggers[0].metadata).sort()).toEqual([
       'address',
+      'addresses',
       'databaseIndex',
       'enableTLS',
       'listLength',
       'listName',
+      'sentinelMaster',
     ]);
-    // BullMQ keeps waiting jobs in the LIST "<prefix>:<queue>:wait".
-    expect(read('templates/keda-scaledobject.yaml')).toContain(
-      'listName: {{ printf "%s:%s:wait" $.Values.queuePrefix $queue | quote }}',
-    );
+    const tpl = read('templates/keda-scaledobject.yaml');
+    // BullMQ keeps waiting jobs in the LIST "<prefix>:<queue>:wait"; on a Cluster the prefix is {queuePrefix}.
+    expect(tpl).toContain('listName: {{ printf "%s:%s:wait" $prefix $queue | quote }}');
+    expect(tpl).toContain('{{- if eq $topology "cluster" }}{{ $prefix = printf "{%s}" .Values.queuePrefix }}{{ end }}');
+    expect(tpl).toContain('{{- $scaler := "redis" }}');
     expect(values.worker.keda.queues).toEqual(['probe', 'dns', 'content', 'reports']);
     expect(values.worker.keda.enabled).toBe(false);
   });

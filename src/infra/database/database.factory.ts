@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './database.types';
+import type { DatabaseSettings } from './database.settings';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,8 +44,17 @@ export function cachingStatements(sqlite: BetterSqlite3.Database, max = 500): Sq
  *   sqlite:./data/smtp-doctor.db  | sqlite::memory:
  *   postgres://user@host:5432/db?schema=name   (schema: optional, created if missing; handy for tests
  *   and for several instances sharing one database)
+ * On PostgreSQL the pool holds at most `poolMax` connections. Nothing depends on a session:
+ * queries are unnamed (no server-side prepared statements), migrations lock with a transaction-
+ * scoped advisory lock, and the only per-connection settings (`search_path` for `?schema=`,
+ * `statement_timeout`) travel in the start-up packet, so the pool works behind PgBouncer in
+ * transaction mode (there, without `?schema=` and with DATABASE_STATEMENT_TIMEOUT_MS=0, since
+ * PgBouncer refuses start-up parameters it does not know).
  */
-export async function openDatabase(url: string): Promise<DatabaseHandle> {
+export async function openDatabase(
+  url: string,
+  settings: DatabaseSettings = { poolMax: 10, statementTimeoutMs: 0 },
+): Promise<DatabaseHandle> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     const BetterSqlite3 = (await import('better-sqlite3')).default;
@@ -65,7 +75,8 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   const { Pool } = await import('pg');
   const pool = new Pool({
     connectionString: parsed.toString(),
-    max: 10,
+    max: settings.poolMax,
+    ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),
     connectionTimeoutMillis: 3000,
     // Keep the pool usable across a database restart: idle clients are dropped on error.
     idleTimeoutMillis: 10000,

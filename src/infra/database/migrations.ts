@@ -195,12 +195,34 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-/** The in-code migrations, as Kysely's Migrator reads them (name -> migration). */
-const provider: MigrationProvider = {
+/**
+ * The in-code migrations, as Kysely's Migrator reads them (name -> migration). On PostgreSQL each
+ * runs inside a savepoint of migrate()'s transaction: a failing one is rolled back to it, so the
+ * transaction stays usable for Kysely's lock release and its error (naming the migration) is the
+ * one reported; migrate() then rolls the whole transaction back.
+ */
+const providerFor = (dialect: 'postgres' | 'sqlite'): MigrationProvider => ({
   async getMigrations() {
-    return Object.fromEntries(MIGRATIONS.map((m) => [m.name, { up: (db: UntypedDb) => m.up(db) }]));
+    return Object.fromEntries(
+      MIGRATIONS.map((m) => [
+        m.name,
+        {
+          up: async (db: UntypedDb) => {
+            if (dialect === 'sqlite') return m.up(db);
+            await sql`savepoint smtp_doctor_migration`.execute(db);
+            try {
+              await m.up(db);
+            } catch (e) {
+              await sql`rollback to savepoint smtp_doctor_migration`.execute(db);
+              throw e;
+            }
+            await sql`release savepoint smtp_doctor_migration`.execute(db);
+          },
+        },
+      ]),
+    );
   },
-};
+});
 
 /**
  * Our PostgreSQL advisory lock key (any constant; Kysely's Migrator uses another one of its own).
@@ -224,9 +246,10 @@ const SQLITE_LOCK_WAIT_MS = 300_000;
  *   file have two) and it runs migrations outside transactions. `BEGIN IMMEDIATE` takes SQLite's
  *   write lock at once, so a second process waits (busy_timeout) until the first commits, then
  *   finds everything applied; and a failed migration rolls back whole.
- * - On PostgreSQL `pg_advisory_lock` is held by this session until unlocked (or the session ends,
- *   so a crashed process cannot leave it held); Kysely's migrations run inside it, on the same
- *   connection, in one transaction (transactional DDL).
+ * - On PostgreSQL everything runs in one transaction holding `pg_advisory_xact_lock` (released at
+ *   commit or rollback, or when a crashed process's session ends), with Kysely's own transactions
+ *   off (`disableTransactions`): no lock outlives its transaction, so it works behind PgBouncer in
+ *   transaction mode, where two statements outside a transaction may reach two server sessions.
  *
  * Upgrade from the runner before Kysely's Migrator (it recorded names in `schema_migrations`): when
  * that table exists and `kysely_migration` does not, its names are copied into `kysely_migration`
@@ -241,8 +264,12 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
   return db.connection().execute(async (conn) => {
     let busyTimeout: unknown;
     if (dialect === 'postgres') {
-      // Waits as long as another process migrates (no timeout, like a migration's own DDL).
-      await sql`select pg_advisory_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+      // One transaction on one connection: the lock is transaction-scoped and every statement
+      // (Kysely's own lock and tables, the upgrade step, the migrations) runs in it, so on the one
+      // server session a transaction keeps, behind PgBouncer in transaction mode too. Waits as long
+      // as another process migrates (no timeout, like a migration's own DDL).
+      await sql`begin`.execute(conn);
+      await sql`select pg_advisory_xact_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
     } else {
       // The connection's busy_timeout (seconds) is too short to wait for a long migration elsewhere.
       busyTimeout = (await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn)).rows[0]?.timeout;
@@ -256,14 +283,8 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
       return applied;
     } finally {
       // An error here (the connection is gone) must not hide the migration's own error; a lost
-      // PostgreSQL session releases its advisory lock, a lost SQLite transaction is rolled back.
-      const release =
-        dialect === 'postgres'
-          ? sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})`
-          : done
-            ? sql`commit`
-            : sql`rollback`;
-      await release.execute(conn).catch((e: unknown) => {
+      // session releases its lock and rolls its transaction back.
+      await (done ? sql`commit` : sql`rollback`).execute(conn).catch((e: unknown) => {
         if (done) throw e;
       });
       if (typeof busyTimeout === 'number') await sql`pragma busy_timeout = ${sql.lit(busyTimeout)}`.execute(conn);
@@ -301,6 +322,7 @@ async function migrateLocked(conn: Kysely<Database>, dialect: 'postgres' | 'sqli
       db: conn,
       provider: { getMigrations: async () => ({}) },
       migrationTableSchema: schema,
+      disableTransactions: dialect === 'postgres',
     }).migrateToLatest();
     if (none.error) throw none.error instanceof Error ? none.error : new Error(inspect(none.error));
     const legacy = await conn.selectFrom('schema_migrations').select(['name', 'applied_at']).orderBy('name').execute();
@@ -314,8 +336,10 @@ async function migrateLocked(conn: Kysely<Database>, dialect: 'postgres' | 'sqli
 
   const { error, results = [] } = await new Migrator({
     db: conn,
-    provider,
+    provider: providerFor(dialect),
     migrationTableSchema: schema,
+    // PostgreSQL: already inside migrate()'s transaction (SQLite: Kysely opens none).
+    disableTransactions: dialect === 'postgres',
   }).migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;

@@ -5,6 +5,7 @@ import { StartupError } from '../startup-error';
 import { ChecksRepository } from './checks.repository';
 import { isConnectionFailure } from './database-errors';
 import { openDatabase, type DatabaseHandle } from './database.factory';
+import type { DatabaseSettings } from './database.settings';
 import { migrate, ping } from './migrations';
 import { TenantsRepository } from './tenants.repository';
 
@@ -16,10 +17,14 @@ export const DATABASE = Symbol('DATABASE');
  * a database that cannot be reached or opened gets the "start it" advice; one that answered and
  * refused (a failed migration, a held lock) is reported as what it is.
  */
-export async function connectDatabase(url: string): Promise<DatabaseHandle> {
+export async function connectDatabase(url: string, settings?: DatabaseSettings): Promise<DatabaseHandle> {
   const databaseError = (e: unknown, what: string) => {
     const redacted = url.replace(/\/\/[^@/]*@/, '//***@');
     const message = e instanceof Error ? e.message : String(e);
+    if (/unsupported startup parameter/i.test(message))
+      return new StartupError(
+        `${what} (${redacted}): ${message}; PgBouncer forwards no start-up parameters: set DATABASE_STATEMENT_TIMEOUT_MS=0 (set statement_timeout on the role instead) and drop ?schema= (use the role's search_path).`,
+      );
     if (!isConnectionFailure(e)) return new StartupError(`${what} (${redacted}): ${message}.`);
     const how = url.startsWith('sqlite:')
       ? 'check that the folder of DATABASE_URL is writable'
@@ -28,7 +33,7 @@ export async function connectDatabase(url: string): Promise<DatabaseHandle> {
   };
   let database: DatabaseHandle | undefined;
   try {
-    database = await openDatabase(url);
+    database = await openDatabase(url, settings);
     await ping(database.db);
   } catch (e) {
     await database?.close().catch(() => undefined);
@@ -60,7 +65,11 @@ class DatabaseCloser implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: DATABASE, useFactory: (config: AppConfig) => connectDatabase(config.databaseUrl), inject: [APP_CONFIG] },
+    {
+      provide: DATABASE,
+      useFactory: (config: AppConfig) => connectDatabase(config.databaseUrl, config.database),
+      inject: [APP_CONFIG],
+    },
     { provide: ChecksRepository, useFactory: (h: DatabaseHandle) => new ChecksRepository(h.db), inject: [DATABASE] },
     { provide: TenantsRepository, useFactory: (h: DatabaseHandle) => new TenantsRepository(h.db), inject: [DATABASE] },
     DatabaseCloser,

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis.factory';
 
 /** The only payload a check job carries: ids, and secrets sealed by SecretBox (never clear text). */
 export interface CheckJobData {
@@ -78,7 +78,7 @@ export class CheckQueues {
     await (await this.queue(queue).getJob(checkId))?.retry('failed');
   }
 
-  /** Waiting + delayed + active jobs per queue, for /metrics and autoscaling. */
+  /** Waiting, active, delayed and failed jobs per check queue (QueueDepths adds the other queues). */
   async depths(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
     for (const [name, q] of this.queues) out[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis.factory';
 
 /** A change of a check, published by workers and consumed by subscriptions and `?wait`. */
 export interface CheckEvent {

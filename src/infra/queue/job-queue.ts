@@ -1,5 +1,5 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis.factory';
 
 /** A job that must not be retried (BullMQ fails it at once, whatever attempts remain). */
 export { UnrecoverableError } from 'bullmq';
@@ -54,6 +54,11 @@ export class JobQueue<T> {
 
   async addBulk(jobs: JobSpec<T>[]): Promise<void> {
     await this.q.addBulk(jobs);
+  }
+
+  /** Waiting, active, delayed and failed jobs, for /metrics and autoscaling. */
+  async counts(): Promise<Record<string, number>> {
+    return this.q.getJobCounts('waiting', 'active', 'delayed', 'failed');
   }
 
   async has(jobId: string): Promise<boolean> {

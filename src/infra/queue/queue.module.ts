@@ -48,6 +48,26 @@ export class JobQueues {
 }
 
 /**
+ * Waiting/active/delayed/failed counts of every queue the application processes: the check queues
+ * and the others (webhook deliveries, health reports), so /metrics feeds KEDA/HPA for all of them.
+ */
+@Injectable()
+export class QueueDepths {
+  constructor(
+    private readonly catalog: ProcessorCatalog,
+    private readonly checkQueues: CheckQueues,
+    private readonly jobQueues: JobQueues,
+  ) {}
+
+  async depths(): Promise<Record<string, Record<string, number>>> {
+    const out = await this.checkQueues.depths();
+    for (const p of this.catalog.list())
+      if (!(p.meta.queue in out)) out[p.meta.queue] = await this.jobQueues.queue(p.meta.queue).counts();
+    return out;
+  }
+}
+
+/**
  * Closes producers before the connections under them: queues in beforeApplicationShutdown (after
  * the workers stopped in onModuleDestroy), Redis last.
  */
@@ -86,7 +106,7 @@ export class QueueModule {
           provide: RedisConnections,
           // After the database (the source of truth), as before: with both down, the database is named.
           useFactory: (config: AppConfig) =>
-            connectRedis(config.redisUrl, { wait: opts.connect, unreachable: (m) => new StartupError(m) }),
+            connectRedis(config.redis, { wait: opts.connect, unreachable: (m) => new StartupError(m) }),
           inject: [APP_CONFIG, DATABASE],
         },
         ProcessorCatalog,
@@ -106,9 +126,10 @@ export class QueueModule {
           inject: [APP_CONFIG, RedisConnections],
         },
         JobQueues,
+        QueueDepths,
         QueueShutdown,
       ],
-      exports: [RedisConnections, CheckQueues, CheckEventBus, JobQueues, ProcessorCatalog],
+      exports: [RedisConnections, CheckQueues, CheckEventBus, JobQueues, QueueDepths, ProcessorCatalog],
     };
   }
 }

@@ -1,7 +1,12 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { describeRedis, type RedisSettings } from './redis.settings';
 
-/** The Redis client type, for stores outside src/infra that keep their data in Redis (rate limits, browser limits). */
-export type RedisClient = Redis;
+/**
+ * The Redis client type, for stores outside src/infra that keep their data in Redis (rate limits,
+ * browser limits): a standalone or Sentinel-managed Redis, or a Cluster (same commands; our keys
+ * all share one hash slot there, see redis.settings.ts).
+ */
+export type RedisClient = Redis | Cluster;
 
 /**
  * Two kinds of Redis connection (BullMQ's going-to-production guide):
@@ -9,7 +14,11 @@ export type RedisClient = Redis;
  *   answer 503 at once instead of hanging;
  * - worker/subscriber connections wait and reconnect forever (maxRetriesPerRequest: null).
  */
-export function redisConnection(url: string, role: 'producer' | 'worker' | 'subscriber', name: string): Redis {
+export function redisConnection(
+  where: string | RedisSettings,
+  role: 'producer' | 'worker' | 'subscriber',
+  name: string,
+): RedisClient {
   const base: RedisOptions = {
     connectionName: name,
     lazyConnect: false,
@@ -20,14 +29,57 @@ export function redisConnection(url: string, role: 'producer' | 'worker' | 'subs
     role === 'producer'
       ? { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 5000 }
       : { ...base, maxRetriesPerRequest: null, enableReadyCheck: true };
-  const r = new Redis(url, opts);
+  const r = createClient(typeof where === 'string' ? { topology: 'standalone', url: where, tls: false } : where, opts);
   // Errors surface through the commands that fail; an 'error' event without a listener would crash.
   r.on('error', () => undefined);
   return r;
 }
 
+/**
+ * One client for the topology: `new Redis(url)`, `new Redis({ sentinels, name })` (ioredis asks the
+ * sentinels for the master and follows failovers) or `new Cluster(nodes)` (ioredis follows MOVED/ASK
+ * and re-reads the slots).
+ */
+export function createClient(s: RedisSettings, opts: RedisOptions): RedisClient {
+  const auth = {
+    ...(s.username ? { username: s.username } : {}),
+    ...(s.password ? { password: s.password } : {}),
+    ...(s.tls ? { tls: {} } : {}),
+  };
+  if (s.topology === 'standalone') return new Redis(s.url, opts);
+  if (s.topology === 'sentinel')
+    return new Redis({
+      ...opts,
+      ...auth,
+      sentinels: s.sentinels,
+      name: s.name,
+      db: s.db,
+      ...(s.sentinelPassword ? { sentinelPassword: s.sentinelPassword } : {}),
+      ...(s.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+      // A promoted replica is found again by asking the sentinels (ioredis does so on reconnect).
+      sentinelRetryStrategy: (times) => Math.min(200 * times, 2000),
+      // A master turned replica answers writes with READONLY: reconnect, which asks the sentinels again.
+      reconnectOnError: (err) => (/READONLY/.test(err.message) ? 2 : true),
+    });
+  const { enableOfflineQueue, maxRetriesPerRequest, retryStrategy, ...nodeOpts } = opts;
+  const clusterOpts: ClusterOptions = {
+    redisOptions: { ...nodeOpts, ...auth, maxRetriesPerRequest },
+    enableOfflineQueue,
+    clusterRetryStrategy: retryStrategy,
+    // Redirections and a failover's "CLUSTERDOWN"/"TRYAGAIN" are retried by ioredis itself.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 200,
+    slotsRefreshTimeout: 2000,
+    ...(s.tls
+      ? { redisOptions: { ...nodeOpts, ...auth, maxRetriesPerRequest, tls: {} }, dnsLookup: (a, cb) => cb(null, a) }
+      : {}),
+  };
+  return new Cluster(s.nodes, clusterOpts);
+}
+
 /** One-shot reachability probe used at boot and by /readyz. */
-export async function pingRedis(r: Redis, timeoutMs = 1500): Promise<void> {
+export async function pingRedis(r: RedisClient, timeoutMs = 1500): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -41,7 +93,7 @@ export async function pingRedis(r: Redis, timeoutMs = 1500): Promise<void> {
   }
 }
 
-export async function waitForRedis(r: Redis, timeoutMs: number): Promise<void> {
+export async function waitForRedis(r: RedisClient, timeoutMs: number): Promise<void> {
   if (r.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => {
@@ -67,10 +119,10 @@ export async function waitForRedis(r: Redis, timeoutMs: number): Promise<void> {
  */
 export class RedisConnections {
   constructor(
-    readonly producer: Redis,
-    readonly publisher: Redis,
-    readonly subscriber: Redis,
-    readonly worker: Redis,
+    readonly producer: RedisClient,
+    readonly publisher: RedisClient,
+    readonly subscriber: RedisClient,
+    readonly worker: RedisClient,
   ) {}
 
   disconnect(): void {
@@ -78,20 +130,20 @@ export class RedisConnections {
   }
 }
 
-const redacted = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
-
 /**
- * Connect to REDIS_URL. With `wait`, the producer must answer within 3 s or this throws
+ * Connect to Redis (REDIS_URL, or the Sentinel / Cluster settings). With `wait`, the producer must answer within 3 s or this throws
  * `unreachable(message)` (a StartupError at boot). Without it (generating API docs offline), the
  * connections are created lazily and never used.
  */
 export async function connectRedis(
-  url: string,
+  where: string | RedisSettings,
   opts: { wait: boolean; unreachable: (message: string) => Error },
 ): Promise<RedisConnections> {
+  const settings: RedisSettings =
+    typeof where === 'string' ? { topology: 'standalone', url: where, tls: false } : where;
   if (!opts.wait) {
     const lazy = (name: string) => {
-      const r = new Redis(url, {
+      const r = createClient(settings, {
         lazyConnect: true,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
@@ -108,20 +160,20 @@ export async function connectRedis(
       lazy('smtp-doctor:worker'),
     );
   }
-  const producer = redisConnection(url, 'producer', 'smtp-doctor:producer');
+  const producer = redisConnection(settings, 'producer', 'smtp-doctor:producer');
   try {
     await waitForRedis(producer, 3000);
     await pingRedis(producer);
   } catch (e) {
     producer.disconnect();
     throw opts.unreachable(
-      `Redis unreachable at ${redacted(url)}: ${(e as Error).message}; start it (e.g. redis-server --daemonize yes --port 6379) or fix REDIS_URL.`,
+      `Redis unreachable at ${describeRedis(settings)}: ${(e as Error).message}; start it (e.g. redis-server --daemonize yes --port 6379) or fix REDIS_URL.`,
     );
   }
   return new RedisConnections(
     producer,
-    redisConnection(url, 'producer', 'smtp-doctor:publisher'),
-    redisConnection(url, 'subscriber', 'smtp-doctor:subscriber'),
-    redisConnection(url, 'worker', 'smtp-doctor:worker'),
+    redisConnection(settings, 'producer', 'smtp-doctor:publisher'),
+    redisConnection(settings, 'subscriber', 'smtp-doctor:subscriber'),
+    redisConnection(settings, 'worker', 'smtp-doctor:worker'),
   );
 }
