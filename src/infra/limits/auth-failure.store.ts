@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../queue/redis.factory';
 
 /**
  * The Redis side of the failed-authentication throttle (the rules live in

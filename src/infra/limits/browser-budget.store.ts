@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../queue/redis.factory';
 
 /** One budget counted by BrowserBudgetStore: a publishable key, or a client address bucket. */
 export interface BrowserBudget {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../queue/redis.factory';
 
 /**
  * The Redis side of rate limits and quotas (the rules live in src/ratelimit/rate-limiter.ts; this

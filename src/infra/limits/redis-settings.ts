@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../queue/redis.factory';
 import type { Logger } from 'pino';
 
 export interface RedisSettings {
