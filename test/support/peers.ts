@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
  *   on a developer machine that lacks an optional tool.
  * - `assertPeer(name)`: throws whenever the peer is missing, CI or not (tests that must never skip).
  */
-export type PeerName = 'spamd' | 'postfix' | 'swaks' | 'chromium' | 'buildah';
+export type PeerName = 'spamd' | 'postfix' | 'swaks' | 'chromium' | 'buildah' | 'dovecot';
 
 const APT = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends';
 
@@ -36,6 +36,8 @@ export const PEERS: Record<PeerName, { present: () => boolean; install: string }
     install: `${APT} chromium (or set CHROMIUM_PATH)`,
   },
   buildah: { present: () => runs('buildah', ['--version']), install: `${APT} buildah debootstrap` },
+  // IMAP report polling (issue 18) runs against a private Dovecot (test/support/dovecot.ts).
+  dovecot: { present: () => existsSync('/usr/sbin/dovecot'), install: `${APT} dovecot-imapd` },
 };
 
 const seen = new Map<PeerName, boolean>();

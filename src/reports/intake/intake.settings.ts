@@ -19,6 +19,21 @@ export interface ReportsIntakeSettings {
     /** REPORTS_SMTP_MAX_CLIENTS (default 20): connections at once. */
     maxClients: number;
   };
+  /**
+   * REPORTS_IMAP_URL (imap:// or imaps://user:password@host:port, off when unset), REPORTS_IMAP_MAILBOX
+   * (INBOX), REPORTS_IMAP_TENANT (tenant of messages not sent to a dmarc+<token>@ address),
+   * REPORTS_IMAP_INTERVAL_MS (60000): optional polling of a mailbox that receives reports.
+   */
+  imap?: {
+    host: string;
+    port: number;
+    secure: boolean;
+    user: string;
+    pass: string;
+    mailbox: string;
+    tenantId?: string;
+    intervalMs: number;
+  };
 }
 
 export function readReportsIntakeSettings(env: Record<string, string | undefined>): ReportsIntakeSettings {
@@ -48,9 +63,33 @@ export function readReportsIntakeSettings(env: Record<string, string | undefined
   const domain = (env.REPORTS_SMTP_DOMAIN || 'localhost').toLowerCase();
   if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(domain))
     problems.push(`REPORTS_SMTP_DOMAIN: "${domain}" is not a domain name`);
+  const intervalMs = int('REPORTS_IMAP_INTERVAL_MS', 60_000, 1000, 86_400_000);
+  let imap: ReportsIntakeSettings['imap'];
+  if (env.REPORTS_IMAP_URL) {
+    let u: URL | undefined;
+    try {
+      u = new URL(env.REPORTS_IMAP_URL);
+    } catch {
+      problems.push('REPORTS_IMAP_URL: not a URL (imap://user:password@host:port or imaps://...)');
+    }
+    if (u && (!/^imaps?:$/.test(u.protocol) || !u.hostname || !u.username))
+      problems.push('REPORTS_IMAP_URL: must be imap:// or imaps:// with a user, password and host');
+    else if (u)
+      imap = {
+        host: u.hostname,
+        port: u.port ? Number(u.port) : u.protocol === 'imaps:' ? 993 : 143,
+        secure: u.protocol === 'imaps:',
+        user: decodeURIComponent(u.username),
+        pass: decodeURIComponent(u.password),
+        mailbox: env.REPORTS_IMAP_MAILBOX || 'INBOX',
+        ...(env.REPORTS_IMAP_TENANT ? { tenantId: env.REPORTS_IMAP_TENANT } : {}),
+        intervalMs,
+      };
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     limits,
     smtp: { port, host: env.REPORTS_SMTP_HOST || '0.0.0.0', domain, ...(tls ? { tls } : {}), maxClients },
+    ...(imap ? { imap } : {}),
   };
 }

@@ -24,6 +24,7 @@ import { REPORT_INTAKE_QUEUE, ReportIntakeService, type IntakeJob } from './inta
 import { ReportJoinService } from './report-join.service';
 import { ReportsController } from './reports.controller';
 import { ReceivedReportsResolver } from './reports.resolver';
+import { ImapPoller } from './imap-poller';
 import { SmtpIntakeServer } from './smtp-intake.server';
 
 /** Worker role: one parse-and-store per job of the `report-intake` queue (retried on I/O errors only). */
@@ -35,17 +36,35 @@ export class ReportIntakeProcessor implements JobProcessor<IntakeJob> {
   }
 }
 
-/** The inbound SMTP endpoint, in the roles that serve clients (api, all), when REPORTS_SMTP_PORT is set. */
+/**
+ * The inbound SMTP endpoint (REPORTS_SMTP_PORT) and the IMAP poller (REPORTS_IMAP_URL), in the roles
+ * that serve clients (api, all): ingress, like HTTP; the parsing runs on the workers.
+ */
 @Injectable()
-export class SmtpIntakeLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+export class IntakeIngressLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private imap?: ImapPoller;
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SmtpIntakeServer) private readonly server: SmtpIntakeServer,
+    @Inject(ReportIntakeService) private readonly intake: ReportIntakeService,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.reportsIntake.smtp.port > 0 && this.config.role !== 'worker') await this.server.start();
+    if (this.config.role === 'worker') return;
+    const s = this.config.reportsIntake;
+    if (s.smtp.port > 0) await this.server.start();
+    if (s.imap) {
+      this.imap = new ImapPoller(
+        s.imap,
+        s.limits.maxInputBytes,
+        this.intake,
+        this.log.child({ module: 'report-imap' }),
+      );
+      this.imap.start();
+    }
   }
   async onModuleDestroy(): Promise<void> {
+    await this.imap?.stop();
     await this.server.close();
   }
 }
@@ -64,7 +83,7 @@ export class ReportedSelectorsSource implements OnModuleInit {
 
 /**
  * Report intake (issue 18, part of ReportsModule): DMARC aggregate/failure and TLS-RPT reports by
- * upload (POST /v1/reports), by SMTP (REPORTS_SMTP_PORT) and, later, IMAP; parsed on the
+ * upload (POST /v1/reports), by SMTP (REPORTS_SMTP_PORT) and by IMAP polling (REPORTS_IMAP_URL); parsed on the
  * `report-intake` queue; sources and findings joined to the checks. Settings: `reportsIntake`.
  */
 @Module({
@@ -101,7 +120,7 @@ export class ReportedSelectorsSource implements OnModuleInit {
     },
     ReceivedReportsResolver,
     ReportIntakeProcessor,
-    SmtpIntakeLifecycle,
+    IntakeIngressLifecycle,
     ReportedSelectorsSource,
   ],
   exports: [ReportIntakeService, ReportJoinService, SmtpIntakeServer],
