@@ -7,6 +7,11 @@
  * rate limiting on with a limit too high to trigger, so its Redis round trip is in the figures);
  * the bare handler runs in its own process too; autocannon drives both from this process.
  *
+ * Besides requests/s, each side's CPU time per request (user + system, from /proc/<pid>/stat over
+ * the timed run) is reported: on a machine shared with other work the throughput figures swing
+ * with the load, CPU ms per request much less. API_CPU_PROF=<dir> writes a V8 CPU profile of the
+ * service (node --cpu-prof) when it stops.
+ *
  *   npm run build && node dist/bench/api.js [--duration 5] [--connections 10]
  */
 import 'reflect-metadata';
@@ -45,17 +50,30 @@ async function serveBare(port: number, payloadFile: string): Promise<void> {
 
 interface Run {
   rps: number;
+  /** CPU ms the measured process spent per request (user + system). */
+  cpuMs: number;
   p50: number;
   p99: number;
   non2xx: number;
   errors: number;
 }
 
-async function cannon(opts: autocannon.Options, warmupS: number): Promise<Run> {
+/** CPU time of a process so far, in ms (utime + stime of /proc/<pid>/stat; Linux clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5), counted from the state (field 3) after the command name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function cannon(opts: autocannon.Options, warmupS: number, pid: number): Promise<Run> {
   await autocannon({ ...opts, duration: warmupS });
+  const cpu0 = cpuMsOf(pid);
   const r = await autocannon(opts);
+  const cpu = cpuMsOf(pid) - cpu0;
   return {
     rps: round(r.requests.average, 1),
+    cpuMs: round(cpu / Math.max(1, r.requests.total), 3),
     p50: r.latency.p50,
     p99: r.latency.p99,
     non2xx: r.non2xx,
@@ -75,6 +93,7 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: freshPrefix('api'),
     DNS_SERVERS: dns.address,
     RATE_LIMIT_RPM: '1000000000',
+    ...(process.env.API_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.API_CPU_PROF}` } : {}),
   });
   const bare = { child: undefined as ReturnType<typeof spawn> | undefined };
   try {
@@ -115,11 +134,16 @@ async function main(): Promise<void> {
       throw new Error(`GraphQL query failed: ${JSON.stringify(gqlCheck).slice(0, 300)}`);
 
     const common = { connections, duration };
-    const baseline = await cannon({ ...common, url: `http://127.0.0.1:${barePort}/v1/checks/${check.id}` }, 1);
-    const rest = await cannon({ ...common, url: `${svc.url}/v1/checks/${check.id}`, headers: authHeaders }, 1);
+    const baseline = await cannon(
+      { ...common, url: `http://127.0.0.1:${barePort}/v1/checks/${check.id}` },
+      1,
+      bare.child.pid!,
+    );
+    const rest = await cannon({ ...common, url: `${svc.url}/v1/checks/${check.id}`, headers: authHeaders }, 1, svc.pid);
     const graphql = await cannon(
       { ...common, url: `${svc.url}/graphql`, method: 'POST', headers: authHeaders, body: gqlBody },
       1,
+      svc.pid,
     );
     for (const [name, r] of Object.entries({ baseline, rest, graphql }))
       if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
@@ -130,21 +154,26 @@ async function main(): Promise<void> {
         'bare Nest req/s': baseline.rps,
         'bare Nest p50 ms': baseline.p50,
         'bare Nest p99 ms': baseline.p99,
+        'bare Nest CPU ms/req': baseline.cpuMs,
         'GET /v1/checks/:id req/s': rest.rps,
         'GET /v1/checks/:id p50 ms': rest.p50,
         'GET /v1/checks/:id p99 ms': rest.p99,
+        'GET /v1/checks/:id CPU ms/req': rest.cpuMs,
         'GraphQL check(id) req/s': graphql.rps,
         'GraphQL check(id) p50 ms': graphql.p50,
         'GraphQL check(id) p99 ms': graphql.p99,
+        'GraphQL check(id) CPU ms/req': graphql.cpuMs,
         'document bytes': doc.length,
       },
       ratios: {
         'REST req/s / bare': round(rest.rps / baseline.rps, 3),
         'REST p50 / bare': round(rest.p50 / Math.max(baseline.p50, 0.5), 2),
         'REST p99 / bare': round(rest.p99 / Math.max(baseline.p99, 0.5), 2),
+        'REST CPU/req / bare': round(rest.cpuMs / Math.max(baseline.cpuMs, 0.001), 2),
         'GraphQL req/s / bare': round(graphql.rps / baseline.rps, 3),
         'GraphQL p50 / bare': round(graphql.p50 / Math.max(baseline.p50, 0.5), 2),
         'GraphQL p99 / bare': round(graphql.p99 / Math.max(baseline.p99, 0.5), 2),
+        'GraphQL CPU/req / bare': round(graphql.cpuMs / Math.max(baseline.cpuMs, 0.001), 2),
       },
       notes: `autocannon ${connections} connections x ${duration} s after 1 s warm-up each; latency ratios use max(baseline, 0.5 ms) as denominator (autocannon reports whole milliseconds)`,
     });
