@@ -16,10 +16,13 @@ export function newKey(type: 'secret' | 'publishable'): string {
   return `${type === 'secret' ? 'sk' : 'pk'}_${randomBytes(24).toString('base64url')}`;
 }
 
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** Constant-time comparison of two secrets through their SHA-256 digests (equal lengths whatever the inputs). */
 function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(hashKey(a), 'hex');
-  const y = Buffer.from(hashKey(b), 'hex');
-  return timingSafeEqual(x, y);
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 /**
@@ -31,12 +34,15 @@ function safeEqual(a: string, b: string): boolean {
  */
 export class AuthService {
   readonly throttle: AuthThrottle | undefined;
+  /** API_KEYS with their digests, computed once (a request hashes only the key it presents). */
+  private readonly staticKeys: { tenant: string; digest: Buffer }[];
 
   constructor(
     private readonly config: AppConfig,
     private readonly tenants: TenantsRepository,
     deps: { failures?: AuthFailureStore; log?: Logger } = {},
   ) {
+    this.staticKeys = config.apiKeys.map((k) => ({ tenant: k.tenant, digest: digest(k.key) }));
     let lastWarn = 0;
     this.throttle =
       deps.failures && config.auth.failLimit > 0
@@ -84,13 +90,14 @@ export class AuthService {
   }
 
   private async lookup(key: string): Promise<Principal | undefined> {
-    for (const s of this.config.apiKeys) {
-      if (safeEqual(s.key, key))
-        return { tenantId: s.tenant, keyId: `static:${s.tenant}`, type: 'secret', allowedKinds: null };
-    }
+    // Static keys: constant-time comparison of digests (theirs computed once at boot).
+    const presented = digest(key);
+    let match: string | undefined;
+    for (const s of this.staticKeys) if (timingSafeEqual(s.digest, presented) && match === undefined) match = s.tenant;
+    if (match !== undefined) return { tenantId: match, keyId: `static:${match}`, type: 'secret', allowedKinds: null };
     let row;
     try {
-      row = await this.tenants.findKeyByHash(hashKey(key));
+      row = await this.tenants.findKeyByHash(presented.toString('hex')); // = hashKey(key)
     } catch (e) {
       if (isDependencyDown(e))
         throw unavailable('The database is unreachable; cannot check the API key. Retry shortly.');
