@@ -4,6 +4,7 @@ import { ApiModule } from './api/api.module';
 import { ChecksModule } from './checks/checks.module';
 import { DIAGNOSTIC_MODULES } from './diagnostic-modules';
 import { EmbedModule } from './embed/embed.module';
+import { MonitorsModule } from './monitors/monitors.module';
 import { RateLimitModule } from './ratelimit/ratelimit.module';
 import { coreModules, type RootOptions } from './root.options';
 import { WorkerModule } from './worker.module';
@@ -15,7 +16,7 @@ import { WorkerModule } from './worker.module';
  * the OpenAPI document (checks, admin, reports, browser access).
  */
 @Module({
-  imports: [ChecksModule, AdminModule, ...DIAGNOSTIC_MODULES, RateLimitModule, EmbedModule, ApiModule],
+  imports: [ChecksModule, AdminModule, ...DIAGNOSTIC_MODULES, MonitorsModule, RateLimitModule, EmbedModule, ApiModule],
 })
 export class AppModule {
   static forRoot(opts: RootOptions): DynamicModule {

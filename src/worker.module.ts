@@ -3,6 +3,7 @@ import { CheckSweeper } from './checks/check-sweeper';
 import { ChecksModule } from './checks/checks.module';
 import { DIAGNOSTIC_MODULES } from './diagnostic-modules';
 import { QueueWorkers } from './infra/queue/queue-workers';
+import { MonitorsModule } from './monitors/monitors.module';
 import { RateLimitModule } from './ratelimit/ratelimit.module';
 import { coreModules, type RootOptions } from './root.options';
 
@@ -13,7 +14,7 @@ import { coreModules, type RootOptions } from './root.options';
  * into AppModule.
  */
 @Module({
-  imports: [ChecksModule, ...DIAGNOSTIC_MODULES, RateLimitModule],
+  imports: [ChecksModule, ...DIAGNOSTIC_MODULES, MonitorsModule, RateLimitModule],
   providers: [CheckSweeper, QueueWorkers],
 })
 export class WorkerModule {

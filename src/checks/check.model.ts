@@ -35,6 +35,9 @@ export class CheckModel {
   @Field({ nullable: true })
   error?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) batchId?: string;
+  @ApiPropertyOptional({ description: 'The monitor that ran this check, when a monitor did.' })
+  @Field({ nullable: true })
+  monitorId?: string;
   @ApiPropertyOptional({ description: 'Live progress 0-100 (subscriptions only).' })
   @Field(() => Int, { nullable: true })
   progress?: number;

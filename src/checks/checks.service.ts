@@ -51,6 +51,7 @@ export function toCheckModel(r: CheckRow): CheckModel {
     result: parseJson(r.result),
     error: r.error ?? undefined,
     batchId: r.batch_id ?? undefined,
+    monitorId: r.monitor_id ?? undefined,
     createdAt: r.created_at,
     startedAt: r.started_at ?? undefined,
     completedAt: r.completed_at ?? undefined,
@@ -82,6 +83,7 @@ export class ChecksService {
     body: unknown,
     batchId: string | null,
     prefix = '',
+    monitorId: string | null = null,
   ): Promise<{ prepared?: Prepared; errors: FieldError[] }> {
     const at = (f: string) => (prefix ? `${prefix}.${f}` : f);
     if (body === null || typeof body !== 'object' || Array.isArray(body))
@@ -123,6 +125,7 @@ export class ChecksService {
       id,
       tenant_id: p.tenantId,
       batch_id: batchId,
+      monitor_id: monitorId,
       created_by: p.keyId,
       kind,
       target,
@@ -152,8 +155,9 @@ export class ChecksService {
     };
   }
 
-  async submit(p: Principal, body: unknown): Promise<SubmittedCheckModel> {
-    const { prepared, errors } = await this.prepare(p, body, null);
+  /** Validate, store and enqueue one check; `monitorId` marks a run of that monitor (MonitorsModule). */
+  async submit(p: Principal, body: unknown, opts: { monitorId?: string } = {}): Promise<SubmittedCheckModel> {
+    const { prepared, errors } = await this.prepare(p, body, null, '', opts.monitorId ?? null);
     if (!prepared) {
       const unknownKind =
         errors.length === 1 && errors[0]!.field === 'kind' && errors[0]!.message.startsWith('unknown kind');
@@ -222,7 +226,15 @@ export class ChecksService {
 
   async list(
     p: Principal,
-    q: { kind?: string; target?: string; status?: string; limit?: number; cursor?: string; batchId?: string },
+    q: {
+      kind?: string;
+      target?: string;
+      status?: string;
+      limit?: number;
+      cursor?: string;
+      batchId?: string;
+      monitorId?: string;
+    },
   ): Promise<CheckPageModel> {
     if (p.type === 'publishable')
       throw new DomainError('FORBIDDEN', 'Publishable keys cannot list checks; read the checks you created by id.');
@@ -243,6 +255,7 @@ export class ChecksService {
         target: q.target?.toLowerCase(),
         status: q.status,
         batchId: q.batchId,
+        monitorId: q.monitorId,
         cursor: q.cursor,
         limit: limit + 1,
       }),

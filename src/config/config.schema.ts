@@ -10,6 +10,7 @@ import { readHttpsFetcherSettings, type HttpsFetcherSettings } from '../infra/ne
 import { keyPrefix, readRedisSettings, type RedisSettings } from '../infra/queue/redis.settings';
 import { readSpamSettings, type SpamSettings } from '../infra/spam/spam.settings';
 import { parseSpamdUrl } from '../infra/spam/spamd.client';
+import { readMonitorSettings, type MonitorSettings } from '../monitors/monitors.settings';
 import { parseProbeSettings, type ProbeSettings } from '../probe/probe.settings';
 import {
   parseOperationLimitConfig,
@@ -109,6 +110,8 @@ export interface AppConfig {
    * PUBLISHABLE_VISITOR_CONCURRENT_CHECKS, GRAPHQL_MAX_MUTATION_FIELDS).
    */
   operationLimits: OperationLimitConfig;
+  /** Monitors and their alerts (src/monitors/monitors.settings.ts: MONITOR_*, ALERT_*). */
+  monitors: MonitorSettings;
 }
 
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -314,6 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: slice(problems, () => readAuthSettings(env)),
     analysis: slice(problems, () => readAnalysisSettings(env)),
     operationLimits: slice(problems, () => parseOperationLimitConfig(env)),
+    monitors: slice(problems, () => readMonitorSettings(env)),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

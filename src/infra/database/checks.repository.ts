@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BatchesTable, ChecksTable, Database } from './database.types';
 
-export type CheckRow = Selectable<ChecksTable>;
+/** A check row; `monitor_id` may be left out when building one (it is null unless a monitor ran the check). */
+export type CheckRow = Omit<Selectable<ChecksTable>, 'monitor_id'> & { monitor_id?: string | null };
 export type BatchRow = Selectable<BatchesTable>;
 
 export interface CheckFilter {
@@ -11,6 +12,7 @@ export interface CheckFilter {
   status?: string;
   batchId?: string;
   createdBy?: string;
+  monitorId?: string;
   /** Return rows with id < cursor (ids are time-ordered UUIDv7). */
   cursor?: string;
   limit: number;
@@ -91,6 +93,7 @@ export class ChecksRepository {
     if (f.status) q = q.where('status', '=', f.status as CheckRow['status']);
     if (f.batchId) q = q.where('batch_id', '=', f.batchId);
     if (f.createdBy) q = q.where('created_by', '=', f.createdBy);
+    if (f.monitorId) q = q.where('monitor_id', '=', f.monitorId);
     if (f.cursor) q = q.where('id', '<', f.cursor);
     return q.orderBy('id', 'desc').limit(f.limit).execute();
   }

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table shapes, shared by SQLite and PostgreSQL. JSON is stored as text in both so one query
@@ -46,6 +46,8 @@ export interface ChecksTable {
   started_at: string | null;
   completed_at: string | null;
   duration_ms: number | null;
+  /** The monitor that ran this check (migration 0004_monitors); optional on insert. */
+  monitor_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface BatchesTable {

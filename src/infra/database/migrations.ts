@@ -193,6 +193,78 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // Monitoring (issue 15): monitors, their alert state per kind, alerts and alert deliveries;
+    // checks run by a monitor carry its id.
+    name: '0004_monitors',
+    async up(db) {
+      await db.schema.alterTable('checks').addColumn('monitor_id', 'varchar(40)').execute();
+      await db.schema.createIndex('checks_monitor').on('checks').columns(['monitor_id', 'id']).execute();
+      // Alerts list the webhook deliveries of their `monitor.alert` event (event id = alert id).
+      await db.schema
+        .createIndex('webhook_deliveries_event')
+        .on('webhook_deliveries')
+        .columns(['event_id', 'tenant_id'])
+        .execute();
+      await db.schema
+        .createTable('monitors')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(200)')
+        .addColumn('target', 'varchar(400)', (c) => c.notNull())
+        .addColumn('kinds', 'text', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('interval_s', 'integer', (c) => c.notNull())
+        .addColumn('confirmations', 'integer', (c) => c.notNull())
+        .addColumn('channels', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('last_slot', 'bigint')
+        .addColumn('last_run_at', 'varchar(32)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('monitors_tenant').on('monitors').columns(['tenant_id', 'id']).execute();
+      await db.schema
+        .createTable('monitor_states')
+        .addColumn('monitor_id', 'varchar(40)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('last_check_id', 'varchar(40)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('monitor_states_pk', ['monitor_id', 'kind'])
+        .execute();
+      await db.schema
+        .createTable('monitor_alerts')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('monitor_id', 'varchar(40)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('kind', 'varchar(32)', (c) => c.notNull())
+        .addColumn('type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('check_id', 'varchar(40)', (c) => c.notNull())
+        .addColumn('change', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('monitor_alerts_monitor').on('monitor_alerts').columns(['monitor_id', 'id']).execute();
+      await db.schema
+        .createTable('monitor_alert_deliveries')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('alert_id', 'varchar(40)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('channel', 'varchar(16)', (c) => c.notNull())
+        .addColumn('destination', 'varchar(2048)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('monitor_alert_deliveries_alert')
+        .on('monitor_alert_deliveries')
+        .columns(['alert_id', 'id'])
+        .execute();
+    },
+  },
 ];
 
 /**

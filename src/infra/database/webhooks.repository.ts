@@ -106,4 +106,14 @@ export class WebhooksRepository {
     if (cursor) q = q.where('id', '<', cursor);
     return q.orderBy('id', 'desc').limit(limit).execute();
   }
+
+  async deliveriesOfEvent(tenantId: string, eventId: string): Promise<DeliveryRow[]> {
+    return this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      .where('tenant_id', '=', tenantId)
+      .orderBy('id')
+      .execute();
+  }
 }

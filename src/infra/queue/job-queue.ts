@@ -6,9 +6,35 @@ export { UnrecoverableError } from 'bullmq';
 
 /** What a processor sees of a job (BullMQ's Job, narrowed so feature code needs no driver import). */
 export interface QueueJob<T> {
+  /** The job id (a job scheduler's jobs: `repeat:<schedulerId>:<slot millis>`). */
+  id?: string;
   data: T;
   attemptsMade: number;
-  opts: { attempts?: number };
+  /** `prevMillis`: the slot (epoch ms, before the scheduler's offset) of a job a job scheduler made. */
+  opts: { attempts?: number; prevMillis?: number };
+}
+
+/** A recurring job: one BullMQ job scheduler (`upsertJobScheduler`), one job per slot of `everyMs`. */
+export interface ScheduleSpec<T> {
+  /** Slot length. Slots are aligned to multiples of `everyMs` (epoch), shifted by `offsetMs`. */
+  everyMs: number;
+  /** Shift of every slot within [0, everyMs): spreads schedulers of the same interval apart (jitter). */
+  offsetMs: number;
+  name: string;
+  data: T;
+  opts: Pick<JobOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>;
+}
+
+/**
+ * The job-scheduler port over BullMQ's job schedulers: they live in Redis (so they survive process
+ * restarts), and each slot becomes one job whose id names the scheduler and the slot, so several
+ * workers never run one slot twice.
+ */
+export interface JobScheduler<T> {
+  upsertScheduler(id: string, spec: ScheduleSpec<T>): Promise<void>;
+  removeScheduler(id: string): Promise<boolean>;
+  /** The scheduler's interval and next slot, or undefined when Redis has none of that id. */
+  getScheduler(id: string): Promise<{ everyMs?: number; offsetMs?: number; next?: number } | undefined>;
 }
 
 export interface JobOptions {
@@ -34,7 +60,7 @@ export interface FlowSpec<T = unknown> extends JobSpec<T> {
 }
 
 /** Producer side of one named queue (not a check queue: those are CheckQueues). Connects on first use. */
-export class JobQueue<T> {
+export class JobQueue<T> implements JobScheduler<T> {
   private queue?: Queue;
 
   constructor(
@@ -63,6 +89,30 @@ export class JobQueue<T> {
 
   async has(jobId: string): Promise<boolean> {
     return Boolean(await this.q.getJob(jobId));
+  }
+
+  async upsertScheduler(id: string, spec: ScheduleSpec<T>): Promise<void> {
+    await this.q.upsertJobScheduler(
+      id,
+      { every: spec.everyMs, ...(spec.offsetMs > 0 ? { offset: spec.offsetMs } : {}) },
+      { name: spec.name, data: spec.data, opts: spec.opts },
+    );
+  }
+
+  async removeScheduler(id: string): Promise<boolean> {
+    return this.q.removeJobScheduler(id);
+  }
+
+  async getScheduler(id: string): Promise<{ everyMs?: number; offsetMs?: number; next?: number } | undefined> {
+    const s = await this.q.getJobScheduler(id);
+    if (!s) return undefined;
+    return { everyMs: s.every ? Number(s.every) : undefined, offsetMs: s.offset, next: s.next };
+  }
+
+  /** Jobs waiting, delayed or running, by id (tests and diagnostics). */
+  async pendingJobIds(): Promise<string[]> {
+    const jobs = await this.q.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    return jobs.map((j) => j.id ?? '').filter(Boolean);
   }
 
   async close(): Promise<void> {

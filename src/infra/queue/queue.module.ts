@@ -14,6 +14,7 @@ import { DATABASE } from '../database/storage.module';
 import { StartupError } from '../startup-error';
 import { CheckQueues } from './check-queue';
 import { CheckEventBus } from './event-bus';
+import { EventTopics } from './event-topics';
 import { JobFlows, JobQueue } from './job-queue';
 import { ProcessorCatalog } from './processor.catalog';
 import { connectRedis, RedisConnections } from './redis.factory';
@@ -90,7 +91,7 @@ class QueueShutdown implements BeforeApplicationShutdown, OnApplicationShutdown 
 
 /**
  * Redis and BullMQ: the connections, the check queues (one per module that registered a check
- * processor), the check event bus (pub/sub), and named job queues and flows. Only src/infra
+ * processor), the check event bus and other event topics (pub/sub), and named job queues and flows. Only src/infra
  * imports bullmq and ioredis. `connect: false` (API docs generation) creates lazy connections that
  * are never used.
  */
@@ -125,11 +126,17 @@ export class QueueModule {
           },
           inject: [APP_CONFIG, RedisConnections],
         },
+        {
+          provide: EventTopics,
+          useFactory: (config: AppConfig, redis: RedisConnections) =>
+            new EventTopics(redis.publisher, redis.subscriber, config.queuePrefix),
+          inject: [APP_CONFIG, RedisConnections],
+        },
         JobQueues,
         QueueDepths,
         QueueShutdown,
       ],
-      exports: [RedisConnections, CheckQueues, CheckEventBus, JobQueues, QueueDepths, ProcessorCatalog],
+      exports: [RedisConnections, CheckQueues, CheckEventBus, EventTopics, JobQueues, QueueDepths, ProcessorCatalog],
     };
   }
 }

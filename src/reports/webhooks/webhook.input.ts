@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 
-export const WEBHOOK_EVENTS = ['check.completed', 'batch.completed', 'health.changed'] as const;
+export const WEBHOOK_EVENTS = ['check.completed', 'batch.completed', 'health.changed', 'monitor.alert'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** POST /v1/webhooks and GraphQL createWebhook. */

@@ -20,7 +20,7 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Register a webhook',
     description:
-      'Events: check.completed, batch.completed, health.changed. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe\'s SSRF policy.',
+      'Events: check.completed, batch.completed, health.changed, monitor.alert. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe\'s SSRF policy.',
   })
   @ApiBody({ type: CreateWebhookInput })
   @ApiResponse({ status: 201, type: CreatedWebhookModel })

@@ -153,14 +153,16 @@ export class WebhooksService {
     return { items, ...(rows.length > limit ? { nextCursor: items[items.length - 1]!.id } : {}) };
   }
 
-  /** Record one delivery per subscribed active webhook of the tenant, and queue them. */
-  async emit(tenantId: string, event: WebhookEvent, data: unknown): Promise<number> {
+  /**
+   * Record one delivery per subscribed active webhook of the tenant, and queue them. `eventId`
+   * (default: a new id) lets the emitter find the deliveries again (monitor alerts use their id).
+   */
+  async emit(tenantId: string, event: WebhookEvent, data: unknown, eventId: string = uuidv7()): Promise<number> {
     const hooks = (await this.repo.activeFor(tenantId)).filter((h) =>
       (JSON.parse(h.events) as string[]).includes(event),
     );
     if (!hooks.length) return 0;
     const now = new Date().toISOString();
-    const eventId = uuidv7();
     const payload = JSON.stringify({ id: eventId, type: event, createdAt: now, data });
     const rows: DeliveryRow[] = hooks.map((h) => ({
       id: uuidv7(),
@@ -192,6 +194,17 @@ export class WebhooksService {
       })),
     );
     return rows.length;
+  }
+
+  /** The deliveries of one event, per webhook (monitor alerts show them per alert). */
+  async deliveriesOfEvent(
+    tenantId: string,
+    eventId: string,
+  ): Promise<(Omit<WebhookDeliveryModel, 'payload' | 'event' | 'eventId' | 'createdAt'> & { webhookId: string })[]> {
+    return (await this.repo.deliveriesOfEvent(tenantId, eventId)).map((d) => {
+      const { payload: _payload, event: _event, eventId: _eventId, createdAt: _createdAt, ...rest } = toDelivery(d);
+      return { ...rest, webhookId: d.webhook_id };
+    });
   }
 
   /** One attempt of one delivery (WebhookDeliveryProcessor). Throws to have BullMQ retry. */

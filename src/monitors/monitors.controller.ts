@@ -1,0 +1,121 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
+import type { Principal } from '../auth/principal';
+import { CheckPageModel } from '../checks/check.model';
+import { CreateMonitorInput, UpdateMonitorInput } from './monitor.input';
+import { MonitorAlertPageModel, MonitorModel, MonitorPageModel, MonitorRunModel } from './monitor.model';
+import { MonitorsService } from './monitors.service';
+
+const page = (limit?: string, cursor?: string) => ({
+  limit: limit ? Number(limit) : undefined,
+  cursor: typeof cursor === 'string' ? cursor : undefined,
+});
+
+@ApiTags('monitors')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/monitors')
+export class MonitorsController {
+  constructor(@Inject(MonitorsService) private readonly monitors: MonitorsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create a monitor',
+    description:
+      'Runs the given kinds against the target every `intervalSeconds` (at least MONITOR_MIN_INTERVAL_S, jittered), each run an ordinary stored check with `monitorId`, and alerts on change (after `confirmations` agreeing results) through its channels.',
+  })
+  @ApiBody({ type: CreateMonitorInput })
+  @ApiResponse({ status: 201, type: MonitorModel })
+  async create(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const created = await this.monitors.create(p, body);
+    res.setHeader('Location', `/v1/monitors/${created.id}`);
+    return created;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's monitors, newest first" })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, type: MonitorPageModel })
+  list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
+    return this.monitors.list(p, page(limit, cursor));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a monitor with its confirmed state per kind and its next run' })
+  @ApiResponse({ status: 200, type: MonitorModel })
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.monitors.get(p, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a monitor (name, kinds, interval, confirmations, channels)' })
+  @ApiBody({ type: UpdateMonitorInput })
+  @ApiResponse({ status: 200, type: MonitorModel })
+  update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: unknown) {
+    return this.monitors.update(p, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a monitor, its schedule, state and alerts (its checks stay in history)' })
+  @ApiResponse({ status: 204 })
+  async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    await this.monitors.remove(p, id);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause a monitor (its scheduler is removed)' })
+  @ApiResponse({ status: 200, type: MonitorModel })
+  pause(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.monitors.pause(p, id);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused monitor' })
+  @ApiResponse({ status: 200, type: MonitorModel })
+  resume(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.monitors.resume(p, id);
+  }
+
+  @Post(':id/run')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a monitor now, outside its schedule; returns the checks it submitted' })
+  @ApiResponse({ status: 202, type: MonitorRunModel })
+  run(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
+    return this.monitors.runNow(p, id);
+  }
+
+  @Get(':id/checks')
+  @ApiOperation({ summary: "The monitor's checks (its runs), newest first" })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, type: CheckPageModel })
+  checks(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    return this.monitors.checks(p, id, page(limit, cursor));
+  }
+
+  @Get(':id/alerts')
+  @ApiOperation({ summary: "The monitor's alerts, newest first, each with its deliveries per channel" })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiResponse({ status: 200, type: MonitorAlertPageModel })
+  alerts(
+    @CurrentPrincipal() p: Principal,
+    @Param('id') id: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ) {
+    return this.monitors.alerts(p, id, page(limit, cursor));
+  }
+}
