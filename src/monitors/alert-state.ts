@@ -5,7 +5,8 @@
  *   severity warning or worse (informational findings never alert);
  * - "indeterminate" results (timeouts, a check that could not run) carry no information: they
  *   neither confirm nor reset a pending change, so they never alert as a failure by themselves;
- * - the first determinate result is the baseline: it alerts only when its verdict is `fail`;
+ * - the first determinate result is the baseline: it does not alert (nothing changed yet; the
+ *   monitor's state shows it), every later confirmed change does;
  * - a result that differs from the confirmed one becomes a candidate; it is confirmed (and
  *   alerts, once) after `confirmations` consecutive identical results; any result equal to the
  *   confirmed state drops the candidate, so a target flapping faster than that never alerts;
@@ -107,8 +108,7 @@ export function fold(
   if (!obs.determinate) return { state: { ...state, indeterminateRuns: state.indeterminateRuns + 1 } };
   const snap = snapshotOf(obs);
   if (!state.confirmed) {
-    const next: KindState = { confirmed: snap, indeterminateRuns: 0 };
-    return snap.verdict === 'fail' ? { state: next, change: diff(undefined, snap) } : { state: next };
+    return { state: { confirmed: snap, indeterminateRuns: 0 } };
   }
   if (same(state.confirmed, snap)) return { state: { confirmed: snap, indeterminateRuns: 0 } };
   const count = state.candidate && same(state.candidate.snapshot, snap) ? state.candidate.count + 1 : 1;
