@@ -40,7 +40,11 @@ function changeLines(a: AlertPayload): string[] {
 }
 
 const findingText = (f: FindingSummary) =>
-  [`- [${f.severity}] ${f.code}: ${f.title}`, f.detail ? `  ${f.detail}` : '', f.remediation ? `  What to do: ${f.remediation}` : '']
+  [
+    `- [${f.severity}] ${f.code}: ${f.title}`,
+    f.detail ? `  ${f.detail}` : '',
+    f.remediation ? `  What to do: ${f.remediation}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
 

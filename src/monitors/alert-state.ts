@@ -59,8 +59,7 @@ export function observe(check: {
   findings: FindingSummary[];
   grade?: string;
 }): Observation {
-  if (check.status !== 'completed' || !check.verdict || !(check.verdict in VERDICT_RANK))
-    return { determinate: false };
+  if (check.status !== 'completed' || !check.verdict || !(check.verdict in VERDICT_RANK)) return { determinate: false };
   const byCode = new Map<string, FindingSummary>();
   for (const f of check.findings) if (ALERTING.has(f.severity) && !byCode.has(f.code)) byCode.set(f.code, f);
   const codes = [...byCode.keys()].sort();

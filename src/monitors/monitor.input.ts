@@ -67,7 +67,6 @@ export class MonitorChannelsInput {
   chat?: string[];
 }
 
-
 /** POST /v1/monitors and GraphQL createMonitor. */
 @InputType('CreateMonitorInput')
 export class CreateMonitorInput {
@@ -204,4 +203,3 @@ export class UpdateMonitorInput {
   @Type(() => MonitorChannelsInput)
   channels?: MonitorChannelsInput;
 }
-

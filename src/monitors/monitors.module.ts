@@ -106,8 +106,7 @@ class MailerCloser implements OnApplicationShutdown {
     },
     {
       provide: MONITOR_EVENT_TOPIC,
-      useFactory: (topics: EventTopics) =>
-        topics.topic<MonitorEventModel>(MONITOR_EVENTS, (e) => e.monitorId),
+      useFactory: (topics: EventTopics) => topics.topic<MonitorEventModel>(MONITOR_EVENTS, (e) => e.monitorId),
       inject: [EventTopics],
     },
     {

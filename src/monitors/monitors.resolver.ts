@@ -6,7 +6,13 @@ import type { GqlContext } from '../checks/checks.resolver';
 import type { EventTopic } from '../infra/queue/event-topics';
 import { gqlPrincipal } from '../reports/api/gql-principal';
 import { CreateMonitorInput, UpdateMonitorInput } from './monitor.input';
-import { MonitorAlertPageModel, MonitorEventModel, MonitorModel, MonitorPageModel, MonitorRunModel } from './monitor.model';
+import {
+  MonitorAlertPageModel,
+  MonitorEventModel,
+  MonitorModel,
+  MonitorPageModel,
+  MonitorRunModel,
+} from './monitor.model';
 import { MonitorsService } from './monitors.service';
 
 export const MONITOR_EVENT_TOPIC = Symbol('MONITOR_EVENT_TOPIC');

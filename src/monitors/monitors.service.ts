@@ -225,7 +225,12 @@ export class MonitorsService {
       name: MONITOR_RUN_JOB,
       data: { monitorId: r.id },
       // One attempt: a failed slot is not retried, the next slot comes anyway.
-      opts: { attempts: 1, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { count: 100 } },
+      opts: {
+        attempts: 1,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: { count: 100 },
+      },
     });
   }
 
@@ -251,7 +256,13 @@ export class MonitorsService {
       emails: input.channels?.emails ?? [],
       chat: input.channels?.chat ?? [],
     };
-    await this.vet(p, { target: input.target, kinds: input.kinds, intervalS: input.intervalSeconds, options, channels });
+    await this.vet(p, {
+      target: input.target,
+      kinds: input.kinds,
+      intervalS: input.intervalSeconds,
+      options,
+      channels,
+    });
     if ((await this.guard(() => this.deps.repo.count(p.tenantId))) >= this.deps.settings.maxPerTenant)
       throw new DomainError(
         'QUOTA_EXCEEDED',

@@ -156,7 +156,10 @@ describe.each(['sqlite', 'postgres'] as const)('monitor alerts (%s)', (dialect) 
     ((await request(t.url).get(`/v1/monitors/${id}/alerts`).set(auth(TENANT_A_KEY))).body.items as Alert[]).reverse();
   const hookAlerts = (id: string) =>
     hook.received
-      .map((r) => ({ r, body: JSON.parse(r.body) as { type: string; data: { monitor: { id: string }; type: string } } }))
+      .map((r) => ({
+        r,
+        body: JSON.parse(r.body) as { type: string; data: { monitor: { id: string }; type: string } },
+      }))
       .filter((x) => x.body.type === 'monitor.alert' && x.body.data.monitor.id === id);
   /** Chat messages name the monitor (its name, or its target); each monitor here has its own. */
   const chatAlerts = (label: string) => chat.received.filter((r) => r.body.includes(label));
@@ -167,9 +170,7 @@ describe.each(['sqlite', 'postgres'] as const)('monitor alerts (%s)', (dialect) 
       const a = await alerts(id);
       return (
         a.length === n &&
-        a.every(
-          (x) => x.deliveries.length === 3 && x.deliveries.every((d) => d.status === 'succeeded'),
-        ) &&
+        a.every((x) => x.deliveries.length === 3 && x.deliveries.every((d) => d.status === 'succeeded')) &&
         a
       );
     }, 30_000);

@@ -21,7 +21,11 @@ describe('monitors API (REST and GraphQL)', () => {
   const clients: Client[] = [];
   const gql = (key: string, query: string, variables: object = {}) =>
     request(t.url).post('/graphql').set(auth(key)).send({ query, variables });
-  const post = (key: string, body: unknown) => request(t.url).post('/v1/monitors').set(auth(key)).send(body as object);
+  const post = (key: string, body: unknown) =>
+    request(t.url)
+      .post('/v1/monitors')
+      .set(auth(key))
+      .send(body as object);
 
   beforeAll(async () => {
     dns = await startDnsServer({ zoneText: ZONE });
@@ -46,25 +50,42 @@ describe('monitors API (REST and GraphQL)', () => {
       [{ target: 'not a host!', kinds: ['mx'], intervalSeconds: 300 }, 'target'],
       [{ target: '203.0.113.9', kinds: ['mx'], intervalSeconds: 300 }, 'kinds[mx].domain'],
       [{ target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, extra: 1 }, 'extra'],
-      [{ target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, channels: { emails: ['a@b.test'] } }, 'channels.emails'],
-      [{ target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, channels: { chat: ['ftp://x.test/'] } }, 'channels.chat[0]'],
-      [{ target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, channels: { chat: ['http://10.1.2.3/hook'] } }, 'channels.chat[0]'],
+      [
+        { target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, channels: { emails: ['a@b.test'] } },
+        'channels.emails',
+      ],
+      [
+        { target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, channels: { chat: ['ftp://x.test/'] } },
+        'channels.chat[0]',
+      ],
+      [
+        { target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, channels: { chat: ['http://10.1.2.3/hook'] } },
+        'channels.chat[0]',
+      ],
       [{ target: 'watched.test', kinds: ['mx'], intervalSeconds: 300, confirmations: 0 }, 'confirmations'],
     ];
     for (const [body, field] of cases) {
       const r = await post(TENANT_A_KEY, body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.headers['content-type']).toMatch(/problem\+json/);
-      expect(r.body.errors.map((e: { field: string }) => e.field), JSON.stringify(r.body)).toContain(field);
+      expect(
+        r.body.errors.map((e: { field: string }) => e.field),
+        JSON.stringify(r.body),
+      ).toContain(field);
     }
     expect((await request(t.url).get('/v1/monitors?cursor=nope').set(auth(TENANT_A_KEY))).status).toBe(400);
     expect((await request(t.url).get('/v1/monitors/not-an-id').set(auth(TENANT_A_KEY))).status).toBe(404);
     expect((await request(t.url).get('/v1/monitors')).status).toBe(401);
   });
 
-  it('tenants never see each other\'s monitors; update, pause and resume drive the scheduler; per-tenant limit', async () => {
+  it("tenants never see each other's monitors; update, pause and resume drive the scheduler; per-tenant limit", async () => {
     const queue = t.platform.get<JobQueues>(JobQueues).queue('monitors');
-    const r = await post(TENANT_A_KEY, { target: 'watched.test', kinds: ['mx', 'dns'], intervalSeconds: 600, name: 'a' });
+    const r = await post(TENANT_A_KEY, {
+      target: 'watched.test',
+      kinds: ['mx', 'dns'],
+      intervalSeconds: 600,
+      name: 'a',
+    });
     expect(r.status).toBe(201);
     expect(r.headers.location).toBe(`/v1/monitors/${r.body.id}`);
     expect(r.body).toMatchObject({ status: 'active', intervalSeconds: 600, confirmations: 2, kinds: ['mx', 'dns'] });
@@ -85,7 +106,9 @@ describe('monitors API (REST and GraphQL)', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     expect((await request(t.url).get('/v1/monitors').set(auth(TENANT_B_KEY))).body.items).toEqual([]);
-    expect((await request(t.url).get('/v1/monitors').set(auth(TENANT_A_KEY))).body.items.map((m: { id: string }) => m.id)).toContain(id);
+    expect(
+      (await request(t.url).get('/v1/monitors').set(auth(TENANT_A_KEY))).body.items.map((m: { id: string }) => m.id),
+    ).toContain(id);
 
     const patched = await request(t.url)
       .patch(`/v1/monitors/${id}`)
@@ -148,10 +171,15 @@ describe('monitors API (REST and GraphQL)', () => {
     let error: unknown;
     const dispose = ws(TENANT_B_KEY).subscribe<{ monitorEvents: (typeof events)[number] }>(
       {
-        query: 'subscription ($id: String!) { monitorEvents(id: $id) { monitorId type checkId kind verdict checks { id kind } } }',
+        query:
+          'subscription ($id: String!) { monitorEvents(id: $id) { monitorId type checkId kind verdict checks { id kind } } }',
         variables: { id },
       },
-      { next: (m) => (m.data ? events.push(m.data.monitorEvents) : (error = m.errors)), error: (e) => (error = e), complete: () => undefined },
+      {
+        next: (m) => (m.data ? events.push(m.data.monitorEvents) : (error = m.errors)),
+        error: (e) => (error = e),
+        complete: () => undefined,
+      },
     );
     // Subscribed once the other tenant's attempt below has been answered too.
     let otherError: unknown;
@@ -163,7 +191,9 @@ describe('monitors API (REST and GraphQL)', () => {
     expect((otherError as { extensions?: { code?: string } }[])[0]?.extensions?.code).toBe('NOT_FOUND');
     await new Promise((r) => setTimeout(r, 300));
 
-    const run = await gql(TENANT_B_KEY, 'mutation ($id: String!) { runMonitor(id: $id) { checks { id kind } } }', { id });
+    const run = await gql(TENANT_B_KEY, 'mutation ($id: String!) { runMonitor(id: $id) { checks { id kind } } }', {
+      id,
+    });
     const checkId = run.body.data.runMonitor.checks[0].id as string;
     await until(async () => events.some((e) => e.type === 'result' && e.checkId === checkId), 30_000);
     dispose();

@@ -244,7 +244,11 @@ export const MIGRATIONS: Migration[] = [
         .addColumn('change', 'text', (c) => c.notNull())
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('monitor_alerts_monitor').on('monitor_alerts').columns(['monitor_id', 'id']).execute();
+      await db.schema
+        .createIndex('monitor_alerts_monitor')
+        .on('monitor_alerts')
+        .columns(['monitor_id', 'id'])
+        .execute();
       await db.schema
         .createTable('monitor_alert_deliveries')
         .addColumn('id', 'varchar(40)', (c) => c.primaryKey())

@@ -155,7 +155,8 @@ export class MonitorsRepository {
       }
       if (alert) {
         await trx.insertInto('monitor_alerts').values(alert.row).execute();
-        if (alert.deliveries.length) await trx.insertInto('monitor_alert_deliveries').values(alert.deliveries).execute();
+        if (alert.deliveries.length)
+          await trx.insertInto('monitor_alert_deliveries').values(alert.deliveries).execute();
       }
       return true;
     });

@@ -109,9 +109,11 @@ export class JobQueue<T> implements JobScheduler<T> {
     return { everyMs: s.every ? Number(s.every) : undefined, offsetMs: s.offset, next: s.next };
   }
 
-  /** Jobs waiting, delayed or running, by id (tests and diagnostics). */
-  async pendingJobIds(): Promise<string[]> {
-    const jobs = await this.q.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+  /** Jobs in the given states (default: waiting, delayed or running), by id (tests and diagnostics). */
+  async pendingJobIds(
+    states: ('waiting' | 'delayed' | 'active' | 'prioritized')[] = ['waiting', 'delayed', 'active', 'prioritized'],
+  ): Promise<string[]> {
+    const jobs = await this.q.getJobs(states);
     return jobs.map((j) => j.id ?? '').filter(Boolean);
   }
 

@@ -32,7 +32,9 @@ export class WebhookPageModel {
 @ObjectType('WebhookDelivery')
 export class WebhookDeliveryModel {
   @ApiProperty() @Field() id!: string;
-  @ApiProperty({ enum: ['check.completed', 'batch.completed', 'health.changed', 'monitor.alert'] }) @Field() event!: string;
+  @ApiProperty({ enum: ['check.completed', 'batch.completed', 'health.changed', 'monitor.alert'] })
+  @Field()
+  event!: string;
   @ApiProperty() @Field() eventId!: string;
   @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) @Field() status!: string;
   @ApiProperty() @Field(() => Int) attempts!: number;
