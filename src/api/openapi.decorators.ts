@@ -37,6 +37,10 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
     description: 'Explain SMTP replies, analyse bounces and MTA logs, export checks, domain health history.',
   },
   { name: 'webhooks', description: 'Signed notifications when checks, batches or domain health change.' },
+  {
+    name: 'monitors',
+    description: 'Run checks on a schedule and alert (webhook, e-mail, chat) when a verdict or finding changes.',
+  },
   { name: 'admin', description: 'Tenants, API keys and browser access. Needs the ADMIN_TOKEN, not an API key.' },
   { name: 'operations', description: 'Liveness, readiness and Prometheus metrics for orchestrators. No credentials.' },
 ];

@@ -10,6 +10,7 @@ import { ApiClient } from './api-client';
 import { formatReport, progressBar } from './report.format';
 import { runLocal } from './run-local';
 import { explainCommand } from '../reports/api/explain.cli';
+import { registerMonitorCommands } from '../monitors/monitors.cli';
 
 type Flags = Record<string, string | boolean | string[]>;
 
@@ -150,6 +151,8 @@ program
     );
     process.exitCode = results.some((r) => r.verdict === 'fail') ? 1 : 0;
   });
+
+registerMonitorCommands(program);
 
 export { program };
 

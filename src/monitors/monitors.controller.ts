@@ -12,9 +12,10 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
+import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
 import type { Principal } from '../auth/principal';
 import { CheckPageModel } from '../checks/check.model';
 import { CreateMonitorInput, UpdateMonitorInput } from './monitor.input';
@@ -27,7 +28,7 @@ const page = (limit?: string, cursor?: string) => ({
 });
 
 @ApiTags('monitors')
-@ApiBearerAuth()
+@ApiKeyAuth()
 @UseGuards(ApiKeyGuard)
 @Controller('v1/monitors')
 export class MonitorsController {
@@ -42,6 +43,7 @@ export class MonitorsController {
   })
   @ApiBody({ type: CreateMonitorInput })
   @ApiResponse({ status: 201, type: MonitorModel })
+  @ApiProblems(400, 413)
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const created = await this.monitors.create(p, body);
     res.setHeader('Location', `/v1/monitors/${created.id}`);
@@ -53,6 +55,7 @@ export class MonitorsController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: MonitorPageModel })
+  @ApiProblems(400)
   list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
     return this.monitors.list(p, page(limit, cursor));
   }
@@ -60,6 +63,7 @@ export class MonitorsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a monitor with its confirmed state per kind and its next run' })
   @ApiResponse({ status: 200, type: MonitorModel })
+  @ApiProblems(404)
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.monitors.get(p, id);
   }
@@ -68,6 +72,7 @@ export class MonitorsController {
   @ApiOperation({ summary: 'Change a monitor (name, kinds, interval, confirmations, channels)' })
   @ApiBody({ type: UpdateMonitorInput })
   @ApiResponse({ status: 200, type: MonitorModel })
+  @ApiProblems(400, 404, 413)
   update(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: unknown) {
     return this.monitors.update(p, id, body);
   }
@@ -75,7 +80,8 @@ export class MonitorsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a monitor, its schedule, state and alerts (its checks stay in history)' })
-  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiProblems(404)
   async remove(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     await this.monitors.remove(p, id);
   }
@@ -84,6 +90,7 @@ export class MonitorsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a monitor (its scheduler is removed)' })
   @ApiResponse({ status: 200, type: MonitorModel })
+  @ApiProblems(404)
   pause(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.monitors.pause(p, id);
   }
@@ -92,6 +99,7 @@ export class MonitorsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused monitor' })
   @ApiResponse({ status: 200, type: MonitorModel })
+  @ApiProblems(404)
   resume(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.monitors.resume(p, id);
   }
@@ -100,6 +108,7 @@ export class MonitorsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Run a monitor now, outside its schedule; returns the checks it submitted' })
   @ApiResponse({ status: 202, type: MonitorRunModel })
+  @ApiProblems(404)
   run(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.monitors.runNow(p, id);
   }
@@ -109,6 +118,7 @@ export class MonitorsController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: CheckPageModel })
+  @ApiProblems(400, 404)
   checks(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
@@ -123,6 +133,7 @@ export class MonitorsController {
   @ApiQuery({ name: 'limit', required: false, type: Number })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiResponse({ status: 200, type: MonitorAlertPageModel })
+  @ApiProblems(400, 404)
   alerts(
     @CurrentPrincipal() p: Principal,
     @Param('id') id: string,
