@@ -229,6 +229,12 @@ export const PROBE_FINDINGS = defineFindings('probe', {
     title: 'The TLS certificate has expired (or is not valid yet)',
     remediation: 'Renew the certificate (for example with certbot) and reload the mail server so it uses the new file.',
   },
+  TLS_CERT_EXPIRING_SOON: {
+    severity: 'warning',
+    title: 'The TLS certificate expires soon',
+    remediation:
+      'Renew the certificate before it expires (certbot renews 30 days ahead when its timer runs) and reload the mail server; after expiry, senders that verify certificates (MTA-STS, DANE, submission clients) will fail.',
+  },
   TLS_CERT_UNTRUSTED: {
     severity: 'warning',
     title: 'The TLS certificate is not signed by a trusted authority',

@@ -204,6 +204,7 @@ export async function probeHostPort(
         target.hostIsIp ? target.ip : target.host,
         deps.clock.now(),
         submission,
+        settings.certExpiryWarnDays,
       );
       out.tls = { ...report, implicit: true };
       for (const i of issues) issue(i, 'tls');
@@ -282,6 +283,7 @@ export async function probeHostPort(
             target.hostIsIp ? target.ip : target.host,
             deps.clock.now(),
             submission,
+            settings.certExpiryWarnDays,
           );
           out.tls = { ...report, implicit: false };
           for (const i of issues) issue(i, 'tls');

@@ -35,6 +35,8 @@ export interface ProbeSettings {
   submissionPorts: number[];
   /** PEM CA certificates trusted in addition to the system roots (PROBE_CA_FILE). */
   extraCa: string[];
+  /** A certificate expiring within this many days is a finding (CERT_EXPIRY_WARN_DAYS; 0 = off). */
+  certExpiryWarnDays: number;
 }
 
 export class ProbeSettingsError extends Error {}
@@ -95,6 +97,7 @@ export function parseProbeSettings(
     maxMxHosts: int(env, 'PROBE_MAX_MX_HOSTS', 5, 1, 50),
     ipv6: /^(1|true|yes)$/i.test(env.PROBE_IPV6 ?? ''),
     extraCa: readCa(env.PROBE_CA_FILE),
+    certExpiryWarnDays: int(env, 'CERT_EXPIRY_WARN_DAYS', 21, 0, 365),
     implicitTlsPorts,
     submissionPorts: [...new Set([587, ...implicitTlsPorts])],
   };

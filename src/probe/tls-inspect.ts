@@ -77,6 +77,7 @@ export function inspectTls(
   hostname: string | undefined,
   now: Date,
   submission: boolean,
+  expiryWarnDays = 21,
 ): { report: TlsReport; issues: Classification[] } {
   const cert = info.peerCertificate;
   const issues: Classification[] = [];
@@ -124,6 +125,13 @@ export function inspectTls(
       code: 'TLS_CERT_EXPIRED',
       transient: false,
       cause: `The certificate expired on ${to.toISOString().slice(0, 10)} (${-report.daysLeft} days ago).`,
+    });
+  } else if (!report.notYetValid && expiryWarnDays > 0 && report.daysLeft < expiryWarnDays) {
+    // Ahead of time (CERT_EXPIRY_WARN_DAYS), so a monitor warns before senders start failing TLS.
+    issues.push({
+      code: 'TLS_CERT_EXPIRING_SOON',
+      transient: false,
+      cause: `The certificate expires on ${to.toISOString().slice(0, 10)}, in ${report.daysLeft} days (warning threshold ${expiryWarnDays} days).`,
     });
   } else if (report.notYetValid) {
     issues.push({
