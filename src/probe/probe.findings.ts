@@ -209,6 +209,19 @@ export const PROBE_FINDINGS = defineFindings('probe', {
       'Without EHLO there is no STARTTLS, SIZE, 8BITMIME or AUTH. Use a mail server that supports ESMTP (RFC 5321).',
     references: [`${RFC5321}#section-4.1.1.1`],
   },
+  SMTP_SOFTWARE_ANNOUNCED: {
+    severity: 'info',
+    title: 'The server announces its software',
+    remediation:
+      'Optional: a banner without product and version gives attackers less to go on (Postfix: smtpd_banner = $myhostname ESMTP; Exim: smtp_banner; Sendmail: SmtpGreetingMessage).',
+  },
+  SMTP_SOFTWARE_VULNERABLE: {
+    severity: 'warning',
+    title: 'The announced MTA version has known remotely exploitable flaws',
+    remediation:
+      'Upgrade the MTA to a fixed release (or confirm that your distribution package carries the fixes) and keep it updated; then hide the version from the banner.',
+    references: ['https://nvd.nist.gov/'],
+  },
   // --- TLS ---
   TLS_NOT_OFFERED: {
     severity: 'warning',

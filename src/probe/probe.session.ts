@@ -14,6 +14,7 @@ import { ProbeFailureError, SmtpSession, type TimedReply, type TranscriptLine } 
 import type { SmtpConnector } from './smtp-connector.port';
 import { bannerHostname, formatReply, parseEhlo, type SmtpReply } from './smtp-reply';
 import type { ProbeSettings } from './probe.settings';
+import { identifyMta, softwareIssues, type MtaSoftware } from './mta-software';
 import { inspectTls, type TlsReport } from './tls-inspect';
 
 /** One issue of one host/port: a classification plus the stage it came from. */
@@ -49,6 +50,8 @@ export interface HostPortProbe {
   ehlo?: EhloInfo;
   ehloTls?: EhloInfo;
   tls?: TlsReport & { implicit: boolean };
+  /** MTA software and version as the server announces them (a claim, see mta-software.ts). */
+  software?: MtaSoftware;
   auth?: { mechanism?: string; ok: boolean; reply?: string; note?: string };
   mailFrom?: { address: string; reply: string };
   rcpt?: { address: string; reply: string; accepted: boolean };
@@ -260,6 +263,10 @@ export async function probeHostPort(
       if (stream.tls) out.ehloTls = first;
       else out.ehlo = first;
     }
+    // The software the server names in its banner or EHLO greeting, and its known flaws (mta-software.ts).
+    const software = identifyMta(banner.text, first?.greeting);
+    if (software) out.software = software;
+    for (const i of softwareIssues(software)) issue(i, 'ehlo');
 
     let ext = first;
     if (!stream.tls && ext?.auth.length) {
