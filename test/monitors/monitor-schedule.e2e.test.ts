@@ -46,7 +46,10 @@ describe.each(['sqlite', 'postgres'] as const)('monitor schedules across worker 
   const startWorker = async () => {
     const w = spawnService({ ...env(), ROLE: 'worker', PORT: String(await freePort()), HOST: '127.0.0.1' });
     workers.push(w);
-    await w.waitForLog(/worker started/);
+    await w.waitForLog(/worker started/, 120_000).catch((e: unknown) => {
+      console.log(JSON.stringify(w.logs.slice(-8)));
+      throw e;
+    });
     return w;
   };
   const kill = async (w: ServiceProcess) => {

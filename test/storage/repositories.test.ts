@@ -26,6 +26,7 @@ function row(tenant: string, over: Partial<CheckRow> = {}): CheckRow {
     started_at: null,
     completed_at: null,
     duration_ms: null,
+    monitor_id: null,
     ...over,
   };
 }
