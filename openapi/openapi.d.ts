@@ -296,7 +296,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description Events: check.completed, batch.completed, health.changed. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe's SSRF policy.
+         * @description Events: check.completed, batch.completed, health.changed, monitor.alert. Deliveries are POSTed as JSON and signed: `Smtp-Doctor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`. The URL obeys the probe's SSRF policy.
          */
         post: operations["WebhooksController_create"];
         delete?: never;
@@ -427,6 +427,131 @@ export interface paths {
          * @description Per source IP: PTR, volume, SPF/DKIM alignment and DMARC pass rates, dispositions; DKIM selectors and TLS failures reported; findings (sources not in SPF, selectors the dns audit missed, TLS failures matched to the probe, the next DMARC policy step).
          */
         get: operations["ReportsController_sources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's monitors, newest first */
+        get: operations["MonitorsController_list"];
+        put?: never;
+        /**
+         * Create a monitor
+         * @description Runs the given kinds against the target every `intervalSeconds` (at least MONITOR_MIN_INTERVAL_S, jittered), each run an ordinary stored check with `monitorId`, and alerts on change (after `confirmations` agreeing results) through its channels.
+         */
+        post: operations["MonitorsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a monitor with its confirmed state per kind and its next run */
+        get: operations["MonitorsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a monitor, its schedule, state and alerts (its checks stay in history) */
+        delete: operations["MonitorsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a monitor (name, kinds, interval, confirmations, channels) */
+        patch: operations["MonitorsController_update"];
+        trace?: never;
+    };
+    "/v1/monitors/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a monitor (its scheduler is removed) */
+        post: operations["MonitorsController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused monitor */
+        post: operations["MonitorsController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a monitor now, outside its schedule; returns the checks it submitted */
+        post: operations["MonitorsController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitor's checks (its runs), newest first */
+        get: operations["MonitorsController_checks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/monitors/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monitor's alerts, newest first, each with its deliveries per channel */
+        get: operations["MonitorsController_alerts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -740,6 +865,8 @@ export interface components {
             /** @description Why the check could not run (not a verdict). */
             error?: string;
             batchId?: string;
+            /** @description The monitor that ran this check, when a monitor did. */
+            monitorId?: string;
             /** @description Live progress 0-100 (subscriptions only). */
             progress?: number;
             /** @description Live phase label (subscriptions only). */
@@ -1059,7 +1186,7 @@ export interface components {
              *       "check.completed"
              *     ]
              */
-            events: ("check.completed" | "batch.completed" | "health.changed")[];
+            events: ("check.completed" | "batch.completed" | "health.changed" | "monitor.alert")[];
             /** @description Signing secret; generated and shown once when absent. */
             secret?: string;
         };
@@ -1097,7 +1224,7 @@ export interface components {
         WebhookDeliveryModel: {
             id: string;
             /** @enum {string} */
-            event: "check.completed" | "batch.completed" | "health.changed";
+            event: "check.completed" | "batch.completed" | "health.changed" | "monitor.alert";
             eventId: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
@@ -1180,6 +1307,159 @@ export interface components {
             selectors: Record<string, never>[];
             tlsFailures: Record<string, never>[];
             findings: components["schemas"]["FindingModel"][];
+        };
+        MonitorChannelsInput: {
+            /**
+             * @description Send `monitor.alert` events to the tenant's signed webhooks subscribed to that event.
+             * @default false
+             */
+            webhooks?: boolean;
+            /**
+             * @description E-mail recipients (plain text + HTML), sent through ALERT_SMTP_URL.
+             * @example [
+             *       "postmaster@example.com"
+             *     ]
+             */
+            emails?: string[];
+            /**
+             * @description Chat incoming-webhook URLs (Slack or Mattermost shape: a JSON body with `text`); same SSRF policy as webhooks.
+             * @example [
+             *       "https://hooks.slack.com/services/T000/B000/XXXX"
+             *     ]
+             */
+            chat?: string[];
+        };
+        CreateMonitorInput: {
+            /** @example example.com mail */
+            name?: string;
+            /**
+             * @description Domain (health, dns, mx, smtp of every MX) or host/IP (smtp of that host).
+             * @example example.com
+             */
+            target: string;
+            /**
+             * @example [
+             *       "dns",
+             *       "smtp"
+             *     ]
+             */
+            kinds: ("health" | "dns" | "mx" | "smtp")[];
+            /**
+             * @description Seconds between runs; at least MONITOR_MIN_INTERVAL_S (default 300).
+             * @example 900
+             */
+            intervalSeconds: number;
+            /** @description Consecutive agreeing results before a change alerts (default MONITOR_CONFIRMATIONS, 2). */
+            confirmations?: number;
+            /**
+             * @description Sending IPs for the dns kind: SPF, reverse DNS and blocklists (DNSBL) of each.
+             * @example [
+             *       "203.0.113.5"
+             *     ]
+             */
+            sendingIps?: string[];
+            /**
+             * @description Ports of the smtp kind (default 25).
+             * @example [
+             *       25
+             *     ]
+             */
+            ports?: number[];
+            /**
+             * @description smtp kind: probe the target itself as a host rather than the MX of a domain (always so for an IP).
+             * @default false
+             */
+            probeHost?: boolean;
+            channels?: components["schemas"]["MonitorChannelsInput"];
+        };
+        MonitorChannelsModel: {
+            webhooks: boolean;
+            emails: string[];
+            chat: string[];
+        };
+        MonitorKindStateModel: {
+            kind: string;
+            /** @description Confirmed verdict (after hysteresis). */
+            verdict?: string;
+            grade?: string;
+            /** @description Confirmed finding codes of severity warning or worse. */
+            findingCodes: string[];
+            /** @description Results in a row that differ from the confirmed state (0 = none pending). */
+            pendingCount: number;
+            /** @description Indeterminate results in a row (they never alert by themselves). */
+            indeterminateRuns: number;
+            lastCheckId: string;
+        };
+        MonitorModel: {
+            id: string;
+            name?: string;
+            target: string;
+            kinds: string[];
+            intervalSeconds: number;
+            confirmations: number;
+            sendingIps?: string[];
+            ports?: number[];
+            probeHost?: boolean;
+            channels: components["schemas"]["MonitorChannelsModel"];
+            /** @enum {string} */
+            status: "active" | "paused";
+            /** @description When the last run was submitted. */
+            lastRunAt?: string;
+            /** @description Next scheduled run (from the job scheduler), when active. */
+            nextRunAt?: string;
+            state?: components["schemas"]["MonitorKindStateModel"][];
+            createdAt: string;
+            updatedAt: string;
+        };
+        MonitorPageModel: {
+            items: components["schemas"]["MonitorModel"][];
+            nextCursor?: string;
+        };
+        UpdateMonitorInput: {
+            name?: string;
+            kinds?: ("health" | "dns" | "mx" | "smtp")[];
+            intervalSeconds?: number;
+            confirmations?: number;
+            channels?: components["schemas"]["MonitorChannelsInput"];
+        };
+        MonitorRunCheckModel: {
+            id: string;
+            kind: string;
+        };
+        MonitorRunModel: {
+            monitorId: string;
+            checks: components["schemas"]["MonitorRunCheckModel"][];
+        };
+        AlertDeliveryModel: {
+            id: string;
+            /** @enum {string} */
+            channel: "email" | "chat" | "webhook";
+            /** @description E-mail address, chat URL, or webhook id. */
+            destination: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            error?: string;
+            updatedAt: string;
+        };
+        MonitorAlertModel: {
+            id: string;
+            monitorId: string;
+            kind: string;
+            /** @enum {string} */
+            type: "problem" | "recovery";
+            /** @description The check whose result confirmed the change. */
+            checkId: string;
+            /** @description What changed: verdict {from,to}, grade, findings appeared and cleared. */
+            change: {
+                [key: string]: unknown;
+            };
+            deliveries: components["schemas"]["AlertDeliveryModel"][];
+            createdAt: string;
+        };
+        MonitorAlertPageModel: {
+            items: components["schemas"]["MonitorAlertModel"][];
+            nextCursor?: string;
         };
         BrowserAccessModel: {
             /** @example acme */
@@ -3416,6 +3696,763 @@ export interface operations {
              *
              *     Not allowed (problem+json; code `FORBIDDEN`)
              */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorPageModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMonitorInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (problem+json; code `PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorModel"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMonitorInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large (problem+json; code `PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorModel"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorModel"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorRunModel"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_checks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckPageModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem+json; code `NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (problem+json; code `RATE_LIMITED`, `QUOTA_EXCEEDED`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service temporarily unavailable (problem+json; code `SERVICE_UNAVAILABLE`, `ANALYSIS_BUSY`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (when the problem has `retryAfter`). */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MonitorsController_alerts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitorAlertPageModel"];
+                };
+            };
+            /** @description Bad request (problem+json; code `VALIDATION_FAILED`, `MALFORMED_JSON`, `UNKNOWN_KIND`, `TARGET_NOT_ALLOWED`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (problem+json; code `UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (problem+json; code `FORBIDDEN`) */
             403: {
                 headers: {
                     [name: string]: unknown;
