@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis.factory';
 
 type Listener<T> = (e: T) => void;
 
