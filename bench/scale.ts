@@ -1,0 +1,165 @@
+/**
+ * Scale bench: does adding worker processes add throughput when a check's time is spent waiting?
+ * One API process and 1, 2, then 4 worker processes (`node dist/src/main.js`, ROLE=api / ROLE=worker)
+ * on one PostgreSQL database and one Redis run the same batch of `mx` checks whose DNS answers come
+ * after 50 ms (a delaying UDP relay in front of the fixture DNS server; every check asks for a name of
+ * its own, so no cache hides the wait). WORKER_CONCURRENCY is small (2), so one worker is bound by
+ * the waiting, not by the CPU of this 2-core machine. Printed: checks/s at each size, the ratio to
+ * one worker (goal >= 1.8 at 2, >= 3.2 at 4), and what one check costs: Redis commands (INFO
+ * commandstats of a private redis-server) and PostgreSQL transactions (pg_stat_database of a
+ * database of its own).
+ *
+ *   npm run build && node dist/bench/scale.js [--checks 400] [--concurrency 2] [--delay 50]
+ */
+import { createSocket, type RemoteInfo } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Client as PgClient } from 'pg';
+import { startDnsServer } from '../test/support/dns-server';
+import { freePort } from '../test/support/free-port';
+import { startPrivateRedis } from '../test/support/redis-server';
+import { authHeaders, report, round, sleep, spawnService, type ServiceChild } from './lib/harness';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+
+/** A UDP relay that holds every DNS answer `delayMs` before passing it on. */
+async function delayingRelay(upstreamPort: number, delayMs: number): Promise<{ address: string; close(): void }> {
+  const port = await freePort();
+  const front = createSocket('udp4');
+  const back = createSocket('udp4');
+  const pending = new Map<number, RemoteInfo[]>();
+  front.on('message', (msg, rinfo) => {
+    const id = msg.readUInt16BE(0);
+    pending.set(id, [...(pending.get(id) ?? []), rinfo]);
+    back.send(msg, upstreamPort, '127.0.0.1');
+  });
+  back.on('message', (msg) => {
+    const id = msg.readUInt16BE(0);
+    const to = pending.get(id)?.shift();
+    if (!to) return;
+    setTimeout(() => front.send(msg, to.port, to.address), delayMs);
+  });
+  await new Promise<void>((r) => front.bind(port, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => back.bind(0, '127.0.0.1', () => r()));
+  return {
+    address: `127.0.0.1:${port}`,
+    close: () => {
+      front.close();
+      back.close();
+    },
+  };
+}
+
+async function redisCalls(r: Redis): Promise<number> {
+  const info = await r.info('commandstats');
+  let n = 0;
+  for (const m of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) n += Number(m[1]);
+  return n;
+}
+
+async function pgTransactions(pg: PgClient, db: string): Promise<number> {
+  const { rows } = await pg.query<{ n: string }>(
+    'select xact_commit + xact_rollback as n from pg_stat_database where datname = $1',
+    [db],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function main(): Promise<void> {
+  const checks = arg('checks', 400);
+  const concurrency = arg('concurrency', 2);
+  const delayMs = arg('delay', 50);
+  const sizes = [1, 2, 4];
+
+  const zone = ['$ORIGIN bench.test.', '@ IN MX 10 mx1.bench.test.', 'mx1 IN A 192.0.2.10'];
+  for (const size of sizes) for (let i = 0; i < checks; i++) zone.push(`d${size}-${i} IN MX 10 mx1.bench.test.`);
+  const dns = await startDnsServer({ zoneText: zone.join('\n') + '\n' });
+  const relay = await delayingRelay(Number(dns.address.split(':')[1]), delayMs);
+  const redis = await startPrivateRedis();
+  const admin = new PgClient({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+  await admin.connect();
+  const dbName = `bench_scale_${randomBytes(4).toString('hex')}`;
+  await admin.query(`create database ${dbName}`);
+  const stats = new Redis(redis.url);
+  const services: ServiceChild[] = [];
+  const figures: Record<string, number | string> = { checks, concurrency, delayMs };
+  const rates: Record<number, number> = {};
+  try {
+    const env = (role: string) => ({
+      ROLE: role,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: 'bench-scale',
+      DNS_SERVERS: relay.address,
+      DNS_TIMEOUT_MS: '3000',
+      WORKER_CONCURRENCY: String(concurrency),
+      SECRET_KEY: 'ef'.repeat(32),
+      RATE_LIMIT_RPM: '0',
+      DNSBL_ZONES: '',
+      DNSBL_DOMAIN_ZONES: '',
+    });
+    const api = await spawnService(env('api'));
+    services.push(api);
+    const workers: ServiceChild[] = [];
+    let perCheck: { redis: number; pg: number } | undefined;
+    for (const size of sizes) {
+      while (workers.length < size) {
+        const w = await spawnService(env('worker'));
+        workers.push(w);
+        services.push(w);
+      }
+      await sleep(500);
+      const [r0, p0] = [await redisCalls(stats), await pgTransactions(admin, dbName)];
+      const t0 = performance.now();
+      const res = await fetch(`${api.url}/v1/batches`, {
+        method: 'POST',
+        headers: authHeaders,
+        body: JSON.stringify({
+          checks: Array.from({ length: checks }, (_, i) => ({ kind: 'mx', domain: `d${size}-${i}.bench.test` })),
+        }),
+      });
+      if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
+      const { id } = (await res.json()) as { id: string };
+      for (;;) {
+        const b = (await (await fetch(`${api.url}/v1/batches/${id}`, { headers: authHeaders })).json()) as {
+          status: string;
+        };
+        if (b.status === 'completed') break;
+        await sleep(50);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      rates[size] = checks / seconds;
+      figures[`checksPerS_${size}w`] = round(rates[size]);
+      if (size === 1) {
+        // Stats views lag a little (pg_stat_database is updated when a transaction ends and flushed).
+        await sleep(1500);
+        const [r1, p1] = [await redisCalls(stats), await pgTransactions(admin, dbName)];
+        perCheck = { redis: (r1 - r0) / checks, pg: (p1 - p0) / checks };
+      }
+    }
+    figures.redisCommandsPerCheck = round(perCheck!.redis, 1);
+    figures.pgTransactionsPerCheck = round(perCheck!.pg, 1);
+    report({
+      bench: 'scale',
+      figures,
+      ratios: { workers2_vs_1: round(rates[2]! / rates[1]!), workers4_vs_1: round(rates[4]! / rates[1]!) },
+      notes: `goal: >= 1.8 at 2 workers, >= 3.2 at 4; one API process; WORKER_CONCURRENCY=${concurrency}; DNS answers after ${delayMs} ms`,
+    });
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    stats.disconnect();
+    await admin.query(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    await admin.end();
+    await redis.destroy();
+    relay.close();
+    await dns.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
