@@ -69,7 +69,8 @@ async function scenario(redisUrl: string, dns: FixtureDnsServer, midBatch?: () =
     return { p, url: `http://127.0.0.1:${port}` };
   };
   try {
-    // All four at the same moment, on an empty schema: all come up (migrations run once).
+    // All four at the same moment, on an empty schema: all come up (migrations run once). The bound is
+    // generous: on a loaded 2-core machine four Nest boots at once take minutes.
     const [a, b, w1, w2] = await Promise.all([start('api'), start('api'), start('worker'), start('worker')]);
     const ready = (url: string) =>
       until(
@@ -79,7 +80,7 @@ async function scenario(redisUrl: string, dns: FixtureDnsServer, midBatch?: () =
               .get('/readyz')
               .catch(() => undefined)
           )?.status === 200,
-        120_000,
+        240_000,
         200,
       );
     await Promise.all([a, b, w1, w2].map((x) => ready(x.url)));
