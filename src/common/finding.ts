@@ -19,10 +19,25 @@ export interface Finding {
   references?: string[];
 }
 
+/** The areas of the health grade (src/reports/health/health.score.ts). */
+export const AREAS = [
+  'mail_routing',
+  'sender_authentication',
+  'transport_security',
+  'reputation',
+  'server_behaviour',
+] as const;
+export type Area = (typeof AREAS)[number];
+
 /** One catalog entry: what a code means in general. A Finding instance adds the specific detail. */
 export interface FindingDefinition {
   code: string;
   severity: Severity;
+  /**
+   * The health-grade area this code counts toward, written beside the code (issue 13: no default
+   * bucket); null for codes the health grade never sees (content rules, reply-only codes of bounces).
+   */
+  area: Area | null;
   title: string;
   /** Default remediation in the user's words; a finding may give a more specific one. */
   remediation: string;

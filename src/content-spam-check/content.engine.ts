@@ -210,7 +210,7 @@ export async function analyzeContent(
     const points = hit.points ?? rule.points;
     fired.push({ code: rule.code, area: rule.area, points, description: rule.title, detail: hit.detail });
     findings.push(
-      finding({ ...rule, module: 'content' }, hit.detail, {
+      finding({ ...rule, module: 'content', area: null }, hit.detail, {
         evidence: { points, ...(hit.evidence !== undefined ? { data: hit.evidence } : {}) },
       }),
     );
@@ -227,7 +227,7 @@ export async function analyzeContent(
       complianceFailed = true;
       fired.push({ code: rule.code, area: 'bulk', points: rule.points, description: rule.title, detail: c.detail });
       findings.push(
-        finding({ ...rule, module: 'content' }, `${rule.requirement}: ${c.detail}.`, {
+        finding({ ...rule, module: 'content', area: null }, `${rule.requirement}: ${c.detail}.`, {
           evidence: { points: rule.points, requirement: rule.requirement },
         }),
       );

@@ -34,6 +34,7 @@ export const ATTACHMENT_RULES: ContentRule[] = [
     severity: 'error',
     title: 'Attachment name disguises its real extension',
     remediation: 'Names like "invoice.pdf.exe" or right-to-left tricks are malware tells; name files plainly.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => pick(f, (a) => a.doubleExtension),
   },
   {
@@ -54,6 +55,7 @@ export const ATTACHMENT_RULES: ContentRule[] = [
     severity: 'error',
     title: 'Archive attachment holding executables or scripts',
     remediation: 'Executables inside .zip files are blocked like bare ones; use a download link.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       pick(f, (a) => !!a.archive?.executables.length && `contains ${a.archive.executables.slice(0, 5).join(', ')}`),
   },
@@ -65,6 +67,7 @@ export const ATTACHMENT_RULES: ContentRule[] = [
     title: 'Archive shaped like a decompression bomb',
     remediation:
       'The archive expands to an absurd size or nests archives deeply; gateways quarantine it. Send the data in a normal archive.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => pick(f, (a) => a.archive?.bomb),
   },
   {
@@ -75,6 +78,7 @@ export const ATTACHMENT_RULES: ContentRule[] = [
     title: 'Password-protected archive',
     remediation:
       'Encrypted archives cannot be scanned, so filters treat them as suspect (a common malware carrier). Share through an authenticated link.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => pick(f, (a) => a.archive?.encrypted && 'entries are encrypted'),
   },
   {
@@ -85,6 +89,7 @@ export const ATTACHMENT_RULES: ContentRule[] = [
     title: 'Attachment content differs from its declared type',
     remediation:
       'The file name / Content-Type must match the real content (magic bytes); mismatches look like disguised malware.',
+    references: ['https://www.rfc-editor.org/rfc/rfc2046'],
     test: (f) => pick(f, (a) => a.typeMismatch),
   },
 ];

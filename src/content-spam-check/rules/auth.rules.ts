@@ -70,6 +70,7 @@ export const AUTH_RULES: ContentRule[] = [
     title: 'Authentication could not be completed (DNS timeout or failure)',
     remediation:
       'The verdict for this part is indeterminate; retry, and check the DNS servers of the signing and sending domains.',
+    references: ['https://www.rfc-editor.org/rfc/rfc8601#section-2.7.1'],
     test: (f) => {
       const a = f.auth;
       if (!a) return null;
@@ -144,7 +145,7 @@ export const AUTH_RULES: ContentRule[] = [
     },
   },
   {
-    code: 'DMARC_MISSING',
+    code: 'FROM_DOMAIN_NO_DMARC',
     area: 'authentication',
     points: 0.3,
     severity: 'warning',

@@ -68,6 +68,7 @@ export const HEADER_FORGERY_RULES: ContentRule[] = [
     title: 'The Subject carries a campaign id set off by a run of spaces',
     remediation:
       'Subjects like "Great offer!          4711" are bulk-mail software stamping a per-copy id to defeat checksum filters; keep ids out of the Subject.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const m = /(?:\S\s{5,}[#[(]?[A-Za-z]{0,3}\d{3,}[\])]?\s*$)|(?:^\s*[#[(]?\d{3,}[\])]?\s{5,}\S)/.exec(f.subject);
       return m
@@ -83,6 +84,7 @@ export const HEADER_FORGERY_RULES: ContentRule[] = [
     title: 'The From display name shows another address than the real sender (rspamd SPOOF_DISPLAY_NAME)',
     remediation:
       'Mail clients show the name, so "billing@bank.example" <x@other.example> reads as the bank. Use a plain name, or the real address.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const hit = f.from.find((a) => {
         const shown = /(?<![^\s<>"@])[^\s<>"@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i.exec(a.name)?.[1];
@@ -100,6 +102,7 @@ export const HEADER_FORGERY_RULES: ContentRule[] = [
     title: "X-Mailer claims Outlook Express but the Message-ID is not Outlook's (SpamAssassin FORGED_MUA_OUTLOOK)",
     remediation:
       'Outlook Express writes Message-IDs like <000801c2...$...$...@host>; a different form means another program borrowed its name. Do not fake X-Mailer.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const mailer = h(f, 'x-mailer')[0];
       const mid = h(f, 'message-id')[0]?.trim();

@@ -11,6 +11,7 @@ export const OBFUSCATION_RULES: ContentRule[] = [
     title: 'Words split by invisible HTML markup (SpamAssassin HTML_OBFUSCATE_*)',
     remediation:
       'Remove comments, empty or made-up tags inside words ("VI<!-- -->AGRA"): they only exist to get past word filters, and filters now score the trick itself.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       if (f.html === undefined) return null;
       const r = analyzeObfuscation(f.html);

@@ -95,6 +95,7 @@ export const RECEIVED_RULES: ContentRule[] = [
     title: 'A relay greeted with a residential/dynamic host name (SpamAssassin HELO_DYNAMIC_*)',
     remediation:
       "Mail sent straight from cable/DSL/dial-up address pools is what botnets do; send through your provider's submission server (port 587) instead.",
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const hit = smtpHops(f).find((x) => x.helo && !isIpv4(x.helo) && DYNAMIC.test(x.helo));
       return hit ? { detail: `HELO ${hit.helo}: "${show(hit)}".` } : null;

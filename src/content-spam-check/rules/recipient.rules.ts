@@ -29,6 +29,7 @@ export const RECIPIENT_RULES: ContentRule[] = [
     title: 'The same mailbox name at many domains in To/Cc (SpamAssassin SUSPICIOUS_RECIPS)',
     remediation:
       'webmaster@a, webmaster@b, webmaster@c... is a harvested list, not people who know you; mail only recipients who asked for it.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const byLocal = new Map<string, Set<string>>();
       for (const r of recipients(f)) {
@@ -55,6 +56,7 @@ export const RECIPIENT_RULES: ContentRule[] = [
     title: `${MANY} or more addresses visible in To/Cc`,
     remediation:
       "Everyone sees everyone's address; use Bcc, or a mailing list with List-Unsubscribe, for mail to many people.",
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const n = recipients(f).length;
       return n >= MANY ? { detail: `${n} addresses in To and Cc.` } : null;

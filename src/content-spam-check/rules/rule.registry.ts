@@ -28,8 +28,11 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = BULK_RULES;
 export const CONTENT_META_FINDINGS = defineFindings('content', {
   SPAM_ENGINE_UNAVAILABLE: {
     severity: 'info',
+    area: null,
     title: 'A configured spam engine (spamd / rspamd) did not answer',
     remediation: 'Check SPAMD_URL / RSPAMD_URL and that the daemon runs; our own score is unaffected.',
+
+    references: ['https://spamassassin.apache.org/full/4.0.x/doc/spamd.html'],
   },
 });
 
@@ -38,6 +41,8 @@ function toDefinition(r: ContentRule | ComplianceRule): FindingDefinition {
     code: r.code,
     module: 'content',
     severity: r.severity,
+    // Content rules score a message, not a domain's mail health.
+    area: null,
     title: r.title,
     remediation: r.remediation,
     ...(r.references ? { references: r.references } : {}),

@@ -109,6 +109,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'No Subject (or an empty one)',
     remediation: 'Give the message a short, specific Subject.',
+    references: ['https://www.rfc-editor.org/rfc/rfc5322#section-3.6.5'],
     test: (f) =>
       f.subject.trim() === ''
         ? { detail: h(f, 'subject').length ? 'The Subject is empty.' : 'The message has no Subject header field.' }
@@ -122,6 +123,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     title: 'Reply-To points to another domain than From',
     remediation:
       'Replies going to an unrelated domain is a phishing pattern; use a Reply-To on your own domain when you can.',
+    references: ['https://www.rfc-editor.org/rfc/rfc5322#section-3.6.2'],
     test: (f) => {
       const from = registrableDomain(domainOf(f.from[0]?.address) ?? '');
       const other = f.replyTo
@@ -174,6 +176,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     title: 'The message is very large',
     remediation:
       'Many receivers limit messages to 10-25 MB (after base64 growth of about 33%); link to large files instead of attaching them.',
+    references: ['https://www.rfc-editor.org/rfc/rfc1870'],
     test: (f) =>
       f.size >= f.settings.largeBytes
         ? { detail: `The message is ${f.size} bytes (warning from ${f.settings.largeBytes}).` }
@@ -200,6 +203,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     severity: 'error',
     title: 'An excessive number of header fields',
     remediation: 'Receivers cap header size (Postfix: 102400 bytes, 1000 fields); trim generated headers.',
+    references: ['https://www.rfc-editor.org/rfc/rfc5322#section-2.1.1'],
     test: (f) =>
       f.header.total > f.settings.maxHeaders
         ? { detail: `${f.header.total} header fields; only the first ${f.settings.maxHeaders} were inspected.` }
@@ -266,6 +270,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     title: 'MIME nesting too deep or too many parts',
     remediation:
       'Legitimate mail nests a few levels (mixed > alternative > related); deep or huge trees are a filter-evasion pattern and get rejected.',
+    references: ['https://www.rfc-editor.org/rfc/rfc2046#section-5.1'],
     test: (f) => {
       const issues = f.mime.issues.filter((i) => i.kind === 'too-deep' || i.kind === 'too-many-parts');
       return issues.length
@@ -284,6 +289,7 @@ export const STRUCTURE_RULES: ContentRule[] = [
     title: 'The message could not be parsed as MIME',
     remediation:
       'A standard MIME parser (mailparser) rejected it; receivers will too. Rebuild the message with a mail library.',
+    references: ['https://www.rfc-editor.org/rfc/rfc2045'],
     test: (f) => (f.parseError ? { detail: `mailparser: ${f.parseError}` } : null),
   },
 ];

@@ -9,6 +9,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Subject written mostly in capitals',
     remediation: 'Write the Subject in normal sentence case.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.textReport.subjectLetters >= 8 && f.textReport.subjectCapsRatio >= 0.7
         ? { detail: `${Math.round(f.textReport.subjectCapsRatio * 100)}% of the subject's letters are capitals.` }
@@ -21,6 +22,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Body text written largely in capitals',
     remediation: 'Use capitals sparingly; shouting text is a classic spam sign.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.textReport.bodyLetters >= 100 && f.textReport.bodyCapsRatio >= 0.5
         ? { detail: `${Math.round(f.textReport.bodyCapsRatio * 100)}% of the body's letters are capitals.` }
@@ -33,6 +35,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Runs of exclamation marks in the subject',
     remediation: 'Drop "!!!" from the Subject.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.textReport.subjectExclamationRun ? { detail: `Subject "${f.subject.slice(0, 80)}" contains "!!!".` } : null,
   },
@@ -43,6 +46,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'info',
     title: 'Several runs of exclamation marks in the body',
     remediation: 'Replace "!!!" runs with plain punctuation.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.textReport.bodyExclamationRuns >= 2
         ? { detail: `${f.textReport.bodyExclamationRuns} runs of "!!!" in the body.` }
@@ -55,6 +59,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Runs of dollar signs ("$$$")',
     remediation: 'Remove "$$$" runs; they score in every content filter.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => (f.textReport.moneyRuns > 0 ? { detail: `${f.textReport.moneyRuns} run(s) of "$$$".` } : null),
   },
   {
@@ -64,6 +69,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Phrases typical of spam',
     remediation: 'Rephrase the listed wording; points add up per phrase (weights in data/spam-phrases.v2.json).',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.textReport.phraseScore >= 0.5
         ? {
@@ -97,6 +103,7 @@ export const TEXT_RULES: ContentRule[] = [
     title: 'The plain-text part says something else than the HTML',
     remediation:
       'Generate the text part from the same content as the HTML; filters compare them (SpamAssassin MPART_ALT_DIFF).',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       if (!f.hasTextPart || !f.htmlReport) return null;
       const s = textSimilarity(f.text, f.htmlReport.visibleText);
@@ -116,6 +123,7 @@ export const TEXT_RULES: ContentRule[] = [
     title: 'Hidden text in the HTML (invisible colours, tiny fonts, display:none)',
     remediation:
       'Remove text the reader cannot see; hidden word-stuffing is a spam-filter evasion pattern. A short preheader is fine.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const r = f.htmlReport;
       if (!r) return null;
@@ -135,6 +143,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Image-only message: images with (almost) no text',
     remediation: 'Add real text; filters cannot read images and score image-only mail as spam.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const r = f.htmlReport;
       if (!r) return null;
@@ -151,6 +160,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'info',
     title: 'Image-heavy HTML: little text per image',
     remediation: 'Keep a healthy text-to-image ratio (a few hundred characters of text per image).',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const r = f.htmlReport;
       if (!r) return null;
@@ -168,6 +178,7 @@ export const TEXT_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'The HTML is essentially a tracking pixel',
     remediation: 'A message whose only content is a 1x1 image looks like a probe of the address; send real content.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const r = f.htmlReport;
       if (!r || r.trackingPixels === 0) return null;
@@ -190,6 +201,7 @@ export const LINK_RULES: ContentRule[] = [
     severity: 'error',
     title: 'A link shows one domain but leads to another',
     remediation: 'Make the visible URL and the href the same domain; the mismatch is the signature of phishing.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) => {
       const m = f.htmlReport?.mismatchedLinks ?? [];
       return m.length
@@ -210,6 +222,7 @@ export const LINK_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Links through public URL shorteners',
     remediation: 'Link to your own domain; shorteners hide the destination and are widely abused.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.urlReport.shorteners.length
         ? {
@@ -225,6 +238,7 @@ export const LINK_RULES: ContentRule[] = [
     severity: 'warning',
     title: 'Links to a raw IP address',
     remediation: 'Link to a host name on your domain, never to a bare IP address.',
+    references: ['https://spamassassin.apache.org/old/tests_3_3_x.html'],
     test: (f) =>
       f.urlReport.rawIp.length
         ? {

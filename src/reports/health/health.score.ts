@@ -1,4 +1,5 @@
-import type { Finding, Severity, Verdict } from '../../common/finding';
+import { AREAS, type Area, type Finding, type Severity, type Verdict } from '../../common/finding';
+import { findingDefinition } from '../../findings/catalog';
 
 /**
  * The domain health formula, versioned: a stored report names the formula that scored it, so a
@@ -6,9 +7,9 @@ import type { Finding, Severity, Verdict } from '../../common/finding';
  * penalties, area mapping or grade bounds, and keep this comment the documentation of record.
  *
  * health-v1
- * 1. Every finding belongs to one area (AREA_RULES below, first match wins; anything else is
- *    server behaviour): mail routing, sender authentication, transport security, reputation,
- *    server behaviour.
+ * 1. Every finding belongs to one area, written beside its code in the catalog (`area` of
+ *    src/findings/catalog.ts, no default bucket): mail routing, sender authentication, transport
+ *    security, reputation, server behaviour.
  * 2. Area score = max(0, 100 - sum of penalties); penalty by severity: critical 50, error 25,
  *    warning 8, info 0. An area whose checks did not run (or were indeterminate) is `unknown` and
  *    has no score.
@@ -23,14 +24,7 @@ import type { Finding, Severity, Verdict } from '../../common/finding';
  */
 export const HEALTH_FORMULA_VERSION = 'health-v1';
 
-export const AREAS = [
-  'mail_routing',
-  'sender_authentication',
-  'transport_security',
-  'reputation',
-  'server_behaviour',
-] as const;
-export type Area = (typeof AREAS)[number];
+export { AREAS, type Area };
 
 export const AREA_LABELS: Record<Area, string> = {
   mail_routing: 'Mail routing',
@@ -51,20 +45,15 @@ export const AREA_WEIGHTS: Record<Area, number> = {
 export const SEVERITY_PENALTY: Record<Severity, number> = { critical: 50, error: 25, warning: 8, info: 0 };
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, error: 2, warning: 1, info: 0 };
 
-/** Finding code -> area, first match wins. */
-const AREA_RULES: [RegExp, Area][] = [
-  [
-    /^(MX_|DOMAIN_NOT_FOUND$|SMTP_CONNECTION_REFUSED$|SMTP_CONNECT_TIMEOUT$|SMTP_HOST_UNRESOLVABLE$|SMTP_DNS_FAILED$|SMTP_BANNER_TIMEOUT$|SMTP_NOT_ACCEPTING_MAIL$|RECIPIENT_DOMAIN_)/,
-    'mail_routing',
-  ],
-  [/^(SPF_|DMARC_|DKIM_|BIMI_|SENDER_DOMAIN_|ARC_)/, 'sender_authentication'],
-  [/^(TLS_|MTA_STS_|TLSRPT_|DANE_|DNSSEC_|SMTP_TLS_REQUIRED$|SMTP_AUTH_BEFORE_TLS$)/, 'transport_security'],
-  [/^(DNSBL_|PTR_|SMTP_BANNER_REJECTED$|SMTP_SPAM_REJECTED$|SENDER_IP_BLOCKED$|SENDER_REPUTATION_)/, 'reputation'],
-];
-
+/**
+ * Finding code -> area: the area written beside the code in its catalog entry (src/findings/catalog.ts).
+ * A code without one is a programming error the catalog tests catch, not a silent default.
+ */
 export function areaOf(code: string): Area {
-  for (const [re, area] of AREA_RULES) if (re.test(code)) return area;
-  return 'server_behaviour';
+  const def = findingDefinition(code);
+  if (!def) throw new Error(`finding code ${code} is not in the catalog`);
+  if (!def.area) throw new Error(`finding code ${code} does not count toward the health grade`);
+  return def.area;
 }
 
 export type AreaStatus = 'pass' | 'warn' | 'fail' | 'unknown';

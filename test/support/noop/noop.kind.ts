@@ -7,6 +7,7 @@ import { NoopCheckInput } from './noop.input';
 export const NOOP_FINDINGS = defineFindings('noop', {
   NOOP_DONE: {
     severity: 'info',
+    area: null,
     title: 'Nothing was checked',
     remediation: 'Nothing to do: this kind only exercises the pipeline.',
   },
