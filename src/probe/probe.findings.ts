@@ -228,12 +228,15 @@ export const PROBE_FINDINGS = defineFindings('probe', {
   },
   SMTP_SOFTWARE_ANNOUNCED: {
     severity: 'info',
+    area: 'server_behaviour',
     title: 'The server announces its software',
     remediation:
       'Optional: a banner without product and version gives attackers less to go on (Postfix: smtpd_banner = $myhostname ESMTP; Exim: smtp_banner; Sendmail: SmtpGreetingMessage).',
+    references: [`${RFC5321}#section-4.3.1`],
   },
   SMTP_SOFTWARE_VULNERABLE: {
     severity: 'warning',
+    area: 'server_behaviour',
     title: 'The announced MTA version has known remotely exploitable flaws',
     remediation:
       'Upgrade the MTA to a fixed release (or confirm that your distribution package carries the fixes) and keep it updated; then hide the version from the banner.',
@@ -261,14 +264,15 @@ export const PROBE_FINDINGS = defineFindings('probe', {
     area: 'transport_security',
     title: 'The TLS certificate has expired (or is not valid yet)',
     remediation: 'Renew the certificate (for example with certbot) and reload the mail server so it uses the new file.',
-
     references: ['https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5'],
   },
   TLS_CERT_EXPIRING_SOON: {
     severity: 'warning',
+    area: 'transport_security',
     title: 'The TLS certificate expires soon',
     remediation:
       'Renew the certificate before it expires (certbot renews 30 days ahead when its timer runs) and reload the mail server; after expiry, senders that verify certificates (MTA-STS, DANE, submission clients) will fail.',
+    references: ['https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5'],
   },
   TLS_CERT_UNTRUSTED: {
     severity: 'warning',
