@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 /**
  * The real peers that tests talk to, and one rule for a missing one (the project's rule): under
  * `CI=true` a test whose peer is missing FAILS, it never skips silently. `.ci/apt-packages` installs
- * the Debian ones, `test/support/helm.ts` unpacks helm from an npm package.
+ * them; helm comes from an npm package (`test/support/helm.ts`), and `docker/test-image.sh` fails by
+ * itself when buildah is missing.
  *
  * - `requirePeer(name)`: true when present; when missing, throws under CI (the test file fails with
  *   the install line) and otherwise warns and returns false, for `describe.skipIf(!requirePeer(..))`
