@@ -20,7 +20,10 @@ import { findingDefinition } from '../../findings/catalog';
  * 4. Grade: A >= 90, B >= 80, C >= 70, D >= 60, F below. No known area at all: score 0, grade F,
  *    verdict indeterminate.
  * 5. Area status: fail (an error or critical finding), warn (a warning), pass, or unknown.
- * 6. Findings are ordered by impact = severity penalty x area weight / 100 (then severity, code).
+ * 6. Root cause first (issue 13): a finding in ROOT_CAUSES (the domain does not exist)
+ *    means mail cannot be delivered: the findings it implies are folded under it (named
+ *    in its detail, not scored), only its own area is known, and the score is capped at 59 (F).
+ * 7. Findings are ordered by impact = severity penalty x area weight / 100 (then severity, code).
  */
 export const HEALTH_FORMULA_VERSION = 'health-v1';
 
@@ -55,6 +58,9 @@ export function areaOf(code: string): Area {
   if (!def.area) throw new Error(`finding code ${code} does not count toward the health grade`);
   return def.area;
 }
+
+/** Findings that make the others follow: mail cannot be delivered to the domain at all. */
+export const ROOT_CAUSES: ReadonlySet<string> = new Set(['DOMAIN_NOT_FOUND']);
 
 export type AreaStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
@@ -96,7 +102,20 @@ export function gradeOf(score: number): Grade {
  * Score findings by the formula above. `assessed` names the areas whose checks produced a result;
  * the others are unknown whatever their findings (a failed probe says nothing about TLS).
  */
-export function scoreHealth(findings: Finding[], assessed: ReadonlySet<Area>): HealthScore {
+export function scoreHealth(all: Finding[], assessedAreas: ReadonlySet<Area>): HealthScore {
+  // Root cause first (issue 13): when mail cannot reach the domain at all, that is the finding;
+  // what it implies (no SPF, no DMARC, no MTA-STS ... of a domain that does not exist) is folded
+  // under it instead of listed as separate problems, and the other areas cannot be judged.
+  const roots = all.filter((f) => ROOT_CAUSES.has(f.code));
+  const findings = roots.length
+    ? roots.map((f, i) => {
+        const folded = i === 0 ? all.filter((x) => !ROOT_CAUSES.has(x.code)).map((x) => x.code) : [];
+        return folded.length
+          ? { ...f, detail: `${f.detail} Folded under this cause: ${[...new Set(folded)].join(', ')}.` }
+          : f;
+      })
+    : all;
+  const assessed: ReadonlySet<Area> = roots.length ? new Set(roots.map((f) => areaOf(f.code))) : assessedAreas;
   const ranked: RankedFinding[] = findings.map((f) => {
     const area = areaOf(f.code);
     return { ...f, area, impact: Math.round((SEVERITY_PENALTY[f.severity] * AREA_WEIGHTS[area]) / 10) / 10 };
@@ -132,7 +151,7 @@ export function scoreHealth(findings: Finding[], assessed: ReadonlySet<Area>): H
   const weight = known.reduce((s, a) => s + a.weight, 0);
   let score = Math.round(known.reduce((s, a) => s + a.score! * a.weight, 0) / weight);
   const counted = ranked.filter((f) => assessed.has(f.area));
-  if (counted.some((f) => f.severity === 'critical')) score = Math.min(score, 59);
+  if (roots.length || counted.some((f) => f.severity === 'critical')) score = Math.min(score, 59);
   else if (counted.some((f) => f.severity === 'error')) score = Math.min(score, 79);
   const verdict: Verdict = counted.some((f) => f.severity === 'critical' || f.severity === 'error')
     ? 'fail'
