@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     }
 
     const query =
-      'query ($id: String!) { check(id: $id) { id kind status target input verdict score findings { code severity title detail remediation evidence references } result error createdAt startedAt completedAt durationMs } }';
+      'query ($id: ID!) { check(id: $id) { id kind status target input verdict score findings { code severity title detail remediation evidence references } result error createdAt startedAt completedAt durationMs } }';
     const gqlBody = JSON.stringify({ query, variables: { id: check.id } });
     const gqlCheck = (await (
       await fetch(`${svc.url}/graphql`, { method: 'POST', headers: authHeaders, body: gqlBody })

@@ -171,7 +171,7 @@ function subscribe(
       send({
         id: '1',
         type: 'subscribe',
-        payload: { query: `subscription ($id: String!) { checkUpdated(id: $id) { ${FIELDS} } }`, variables: { id } },
+        payload: { query: `subscription ($id: ID!) { checkUpdated(id: $id) { ${FIELDS} } }`, variables: { id } },
       });
     else if (m.type === 'ping') send({ type: 'pong' });
     else if (m.type === 'next') {
@@ -353,7 +353,7 @@ export class SmtpDoctorCheck extends HTMLElement {
         const poll = async () => {
           polling = true;
           for (;;) {
-            const c = (await gql(endpoint, key, `query ($id: String!) { check(id: $id) { ${FIELDS} } }`, { id })).check;
+            const c = (await gql(endpoint, key, `query ($id: ID!) { check(id: $id) { ${FIELDS} } }`, { id })).check;
             this.update(c);
             if (c.status === 'completed' || c.status === 'failed') return c;
             await new Promise((r) => setTimeout(r, 1500));

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JSONScalar } from '../common/json.scalar';
 
@@ -18,7 +18,7 @@ export class FindingModel {
 
 @ObjectType('Check')
 export class CheckModel {
-  @ApiProperty({ format: 'uuid' }) @Field() id!: string;
+  @ApiProperty({ format: 'uuid' }) @Field(() => ID) id!: string;
   @ApiProperty({ example: 'mx' }) @Field() kind!: string;
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'] }) @Field() status!: string;
   @ApiProperty({ description: 'Main target (domain, host, ...).' }) @Field() target!: string;
@@ -34,9 +34,9 @@ export class CheckModel {
   @ApiPropertyOptional({ description: 'Why the check could not run (not a verdict).' })
   @Field({ nullable: true })
   error?: string;
-  @ApiPropertyOptional() @Field({ nullable: true }) batchId?: string;
+  @ApiPropertyOptional() @Field(() => ID, { nullable: true }) batchId?: string;
   @ApiPropertyOptional({ description: 'The monitor that ran this check, when a monitor did.' })
-  @Field({ nullable: true })
+  @Field(() => ID, { nullable: true })
   monitorId?: string;
   @ApiPropertyOptional({ description: 'Live progress 0-100 (subscriptions only).' })
   @Field(() => Int, { nullable: true })
@@ -60,7 +60,7 @@ export class CheckPageModel {
 
 @ObjectType('SubmittedCheck')
 export class SubmittedCheckModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty() @Field() kind!: string;
   @ApiProperty() @Field() status!: string;
   @ApiProperty() @Field() createdAt!: string;
@@ -68,7 +68,7 @@ export class SubmittedCheckModel {
 
 @ObjectType('Batch')
 export class BatchModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty({ enum: ['running', 'completed'] }) @Field() status!: string;
   @ApiProperty() @Field(() => Int) total!: number;
   @ApiProperty() @Field(() => Int) completed!: number;

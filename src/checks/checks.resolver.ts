@@ -1,4 +1,4 @@
-import { Args, Context, Field, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Field, ID, Int, Mutation, ObjectType, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Inject } from '@nestjs/common';
 import { gqlClientAddress } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
@@ -12,7 +12,7 @@ import { SubmitsChecks } from '../ratelimit/submits-checks.decorator';
 
 @ObjectType('SubmittedBatch')
 class SubmittedBatchModel {
-  @Field() id!: string;
+  @Field(() => ID) id!: string;
   @Field(() => Int) total!: number;
 }
 
@@ -50,7 +50,7 @@ export class ChecksResolver {
   }
 
   @Query(() => CheckModel)
-  async check(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async check(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.checksService.get(await this.principal(ctx), id);
   }
 
@@ -75,7 +75,7 @@ export class ChecksResolver {
   }
 
   @Query(() => BatchModel)
-  async batch(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async batch(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.checksService.getBatch(await this.principal(ctx), id);
   }
 
@@ -89,7 +89,7 @@ export class ChecksResolver {
    * ends after the final state. Another tenant's id fails exactly like an unknown id.
    */
   @Subscription(() => CheckModel, { resolve: (v: CheckModel) => v })
-  async checkUpdated(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async checkUpdated(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     const p = await this.principal(ctx);
     await this.checksService.get(p, id);
     return this.stream(p, id);

@@ -33,8 +33,7 @@ describe('GraphQL: the same operations as REST', () => {
       const events: { status: string; verdict?: string }[] = [];
       c.subscribe<{ checkUpdated: { status: string; verdict?: string } }>(
         {
-          query:
-            'subscription ($id: String!) { checkUpdated(id: $id) { id status verdict progress findings { code } } }',
+          query: 'subscription ($id: ID!) { checkUpdated(id: $id) { id status verdict progress findings { code } } }',
           variables: { id },
         },
         {
@@ -67,7 +66,7 @@ describe('GraphQL: the same operations as REST', () => {
     const done = await until(async () => {
       const r = await gql(
         TENANT_A_KEY,
-        'query ($id: String!) { check(id: $id) { id status verdict score findings { code severity title remediation } result input } }',
+        'query ($id: ID!) { check(id: $id) { id status verdict score findings { code severity title remediation } result input } }',
         { id },
       );
       return r.body.data?.check?.status === 'completed' ? r.body.data.check : undefined;
@@ -107,7 +106,7 @@ describe('GraphQL: the same operations as REST', () => {
     const mine = await gql(TENANT_A_KEY, 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }', {
       i: { kind: 'mx', mx: { domain: 'good.test' } },
     });
-    const theirs = await gql(TENANT_B_KEY, 'query ($id: String!) { check(id: $id) { id } }', {
+    const theirs = await gql(TENANT_B_KEY, 'query ($id: ID!) { check(id: $id) { id } }', {
       id: mine.body.data.submitCheck.id,
     });
     expect(theirs.body.errors[0].extensions.code).toBe('NOT_FOUND');
@@ -151,15 +150,13 @@ describe('GraphQL: the same operations as REST', () => {
     expect(r.body.errors).toBeUndefined();
     const id = r.body.data.submitBatch.id;
     const b = await until(async () => {
-      const x = await gql(
-        TENANT_A_KEY,
-        'query ($id: String!) { batch(id: $id) { id status total completed failed } }',
-        { id },
-      );
+      const x = await gql(TENANT_A_KEY, 'query ($id: ID!) { batch(id: $id) { id status total completed failed } }', {
+        id,
+      });
       return x.body.data.batch.status === 'completed' ? x.body.data.batch : undefined;
     });
     expect(b).toMatchObject({ total: 2, completed: 2, failed: 0 });
-    const theirs = await gql(TENANT_B_KEY, 'query ($id: String!) { batch(id: $id) { id } }', { id });
+    const theirs = await gql(TENANT_B_KEY, 'query ($id: ID!) { batch(id: $id) { id } }', { id });
     expect(theirs.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 });

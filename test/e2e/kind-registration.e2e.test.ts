@@ -64,7 +64,7 @@ describe('a kind registered from a module of its own (test-only kind noop)', () 
     expect(sub.body.data.submitCheck).toMatchObject({ kind: 'noop', status: 'queued' });
     const check = await until(
       async () => {
-        const r = await gql('query ($id: String!) { check(id: $id) { status verdict target } }', {
+        const r = await gql('query ($id: ID!) { check(id: $id) { status verdict target } }', {
           id: sub.body.data.submitCheck.id,
         });
         return r.body.data?.check?.status === 'completed' ? r.body.data.check : undefined;

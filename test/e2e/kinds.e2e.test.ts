@@ -108,7 +108,7 @@ describe('registered kinds end to end', () => {
     for (let i = 0; i < 100; i++) {
       check = (
         await request(t.url).post('/graphql').set(auth(TENANT_A_KEY)).send({
-          query: 'query ($id: String!) { check(id: $id) { status verdict score findings { code } } }',
+          query: 'query ($id: ID!) { check(id: $id) { status verdict score findings { code } } }',
           variables: { id },
         })
       ).body.data.check;

@@ -156,7 +156,7 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
       const g = await request(t.url)
         .post('/graphql')
         .set(auth(pk1))
-        .send({ query: 'query ($id: String!) { check(id: $id) { id } }', variables: { id } });
+        .send({ query: 'query ($id: ID!) { check(id: $id) { id } }', variables: { id } });
       expect(g.body.errors[0].extensions.code).toBe('NOT_FOUND');
     }
     // The secret key of the same tenant does see the publishable key's check.
@@ -170,7 +170,7 @@ describe('browser access: CORS, publishable keys, secret keys from pages', () =>
     });
     const err = await new Promise<unknown>((resolve) => {
       client.subscribe(
-        { query: 'subscription ($id: String!) { checkUpdated(id: $id) { id } }', variables: { id: byOtherPk } },
+        { query: 'subscription ($id: ID!) { checkUpdated(id: $id) { id } }', variables: { id: byOtherPk } },
         { next: (m) => resolve(m.errors), error: resolve, complete: () => resolve('complete') },
       );
     });

@@ -325,7 +325,7 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
             body: JSON.stringify({
-              query: 'query ($id: String!) { check(id: $id) { id } }',
+              query: 'query ($id: ID!) { check(id: $id) { id } }',
               variables: { id: checkId },
             }),
           });

@@ -286,8 +286,8 @@ describe('HTTP API fuzzing (fast-check)', () => {
     const ops = [
       'mutation ($input: SubmitCheckInput!) { submitCheck(input: $input) { id status } }',
       'mutation ($input: SubmitBatchInput!) { submitBatch(input: $input) { id total } }',
-      'query ($id: String!) { check(id: $id) { id status findings { code } } }',
-      'query ($id: String!) { batch(id: $id) { id total } }',
+      'query ($id: ID!) { check(id: $id) { id status findings { code } } }',
+      'query ($id: ID!) { batch(id: $id) { id total } }',
       'query ($kind: String, $status: String, $limit: Int, $cursor: String) { checks(kind: $kind, status: $status, limit: $limit, cursor: $cursor) { items { id } nextCursor } }',
     ];
     const kindInput = fc.oneof(

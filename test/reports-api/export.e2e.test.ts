@@ -121,13 +121,13 @@ describe('GET /v1/checks/:id/report exports (json, md, html) with hostile data',
   });
 
   it('GraphQL checkReport', async () => {
-    const r = await gql(t, TENANT_A_KEY, 'query($id: String!) { checkReport(id: $id, format: "html") }', { id });
+    const r = await gql(t, TENANT_A_KEY, 'query($id: ID!) { checkReport(id: $id, format: "html") }', { id });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.checkReport).toContain('&#60;script&#62;');
     expect(r.body.data.checkReport).not.toMatch(/<script/i);
-    const md = await gql(t, TENANT_A_KEY, 'query($id: String!) { checkReport(id: $id, format: "md") }', { id });
+    const md = await gql(t, TENANT_A_KEY, 'query($id: ID!) { checkReport(id: $id, format: "md") }', { id });
     expect(md.body.data.checkReport).toMatch(/^# smtp-doctor report/);
-    const other = await gql(t, TENANT_B_KEY, 'query($id: String!) { checkReport(id: $id) }', { id });
+    const other = await gql(t, TENANT_B_KEY, 'query($id: ID!) { checkReport(id: $id) }', { id });
     expect(other.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 });

@@ -278,7 +278,7 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
       const res = await gql(
         t,
         TENANT_A_KEY,
-        'query($id: String!) { webhookDeliveries(id: $id) { items { id event status attempts responseStatus payload } } }',
+        'query($id: ID!) { webhookDeliveries(id: $id) { items { id event status attempts responseStatus payload } } }',
         { id },
       );
       return res.body.data?.webhookDeliveries.items[0]?.status === 'succeeded'
@@ -293,17 +293,17 @@ describe('webhooks: signed, retried, recorded, disabled, tenant-scoped', () => {
     const otherList = await gql(t, TENANT_B_KEY, '{ webhooks { id } }');
     expect(otherList.body.data.webhooks).toEqual([]);
     for (const q of [
-      'query($id: String!) { webhook(id: $id) { id } }',
-      'query($id: String!) { webhookDeliveries(id: $id) { items { id } } }',
-      'mutation($id: String!) { deleteWebhook(id: $id) }',
+      'query($id: ID!) { webhook(id: $id) { id } }',
+      'query($id: ID!) { webhookDeliveries(id: $id) { items { id } } }',
+      'mutation($id: ID!) { deleteWebhook(id: $id) }',
     ]) {
       const res = await gql(t, TENANT_B_KEY, q, { id });
       expect(res.body.errors[0].extensions.code).toBe('NOT_FOUND');
     }
-    const del = await gql(t, TENANT_A_KEY, 'mutation($id: String!) { deleteWebhook(id: $id) }', { id });
+    const del = await gql(t, TENANT_A_KEY, 'mutation($id: ID!) { deleteWebhook(id: $id) }', { id });
     expect(del.body.data.deleteWebhook).toBe(true);
     expect(
-      (await gql(t, TENANT_A_KEY, 'query($id: String!) { webhook(id: $id) { id } }', { id })).body.errors[0].extensions
+      (await gql(t, TENANT_A_KEY, 'query($id: ID!) { webhook(id: $id) { id } }', { id })).body.errors[0].extensions
         .code,
     ).toBe('NOT_FOUND');
   });

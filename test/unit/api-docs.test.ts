@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSchema, isInputObjectType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { generateApiDocs, generateOpenApiTypes } from '../../src/api/api-docs';
 
@@ -32,6 +33,33 @@ describe('committed API descriptions', () => {
         '/v1/admin/tenants',
       ]),
     );
-    expect(sdl).toContain('checkUpdated(id: String!): Check!');
+    expect(sdl).toContain('checkUpdated(id: ID!): Check!');
+  });
+
+  it('GraphQL ids are ID, never String: every field and argument named id or ...Id', () => {
+    const schema = buildSchema(readFileSync(join(__dirname, '..', '..', 'openapi', 'schema.graphql'), 'utf8'));
+    // Not an object id: the Message-ID header of the bounced message (RFC 5322).
+    const notIds = new Set(['BounceAnalysis.originalMessageId']);
+    const isIdName = (n: string) => n === 'id' || /[a-z]Id$/.test(n);
+    const named = (t: unknown) => String(t).replace(/[[\]!]/g, '');
+    const wrong: string[] = [];
+    let seen = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || !(isObjectType(type) || isInputObjectType(type))) continue;
+      for (const field of Object.values(type.getFields())) {
+        const where = `${type.name}.${field.name}`;
+        if (isIdName(field.name) && !notIds.has(where)) {
+          seen++;
+          if (named(field.type) !== 'ID') wrong.push(`${where}: ${String(field.type)}`);
+        }
+        for (const arg of 'args' in field ? field.args : [])
+          if (isIdName(arg.name)) {
+            seen++;
+            if (named(arg.type) !== 'ID') wrong.push(`${where}(${arg.name}): ${String(arg.type)}`);
+          }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(seen).toBeGreaterThan(15);
   });
 });

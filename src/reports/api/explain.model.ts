@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CATEGORIES, SUGGESTED_CHECKS } from '../explain/explain.types';
 
@@ -14,7 +14,7 @@ export class DiagnosisModel {
   @ApiPropertyOptional({
     description: 'The batch holding the queued checks (GET /v1/batches/:id); absent when nothing could be queued.',
   })
-  @Field({ nullable: true })
+  @Field(() => ID, { nullable: true })
   batchId?: string;
   @ApiProperty({ type: [String], description: 'Check kinds queued for the domain.' })
   @Field(() => [String])

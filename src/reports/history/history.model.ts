@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FindingModel } from '../../checks/check.model';
 import { AREAS } from '../health/health.score';
@@ -27,7 +27,7 @@ export class HealthFindingModel extends FindingModel {
 
 @ObjectType('HealthChildCheck')
 export class HealthChildCheckModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty() @Field() kind!: string;
   @ApiProperty() @Field() target!: string;
   @ApiProperty() @Field() status!: string;
@@ -43,7 +43,7 @@ export class HealthReportModel {
   @Field()
   formula!: string;
   @ApiProperty() @Field() domain!: string;
-  @ApiProperty({ description: 'The health check this report belongs to.' }) @Field() checkId!: string;
+  @ApiProperty({ description: 'The health check this report belongs to.' }) @Field(() => ID) checkId!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) @Field(() => Int) score!: number;
   @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'F'] }) @Field() grade!: string;
   @ApiProperty({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field() verdict!: string;
@@ -62,7 +62,7 @@ export class HealthReportModel {
 
 @ObjectType('HealthHistoryPoint')
 export class HistoryPointModel {
-  @ApiProperty() @Field() checkId!: string;
+  @ApiProperty() @Field(() => ID) checkId!: string;
   @ApiProperty() @Field() at!: string;
   @ApiProperty() @Field(() => Int) score!: number;
   @ApiProperty() @Field() grade!: string;

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
 import { gqlPrincipal } from '../api/gql-principal';
@@ -36,7 +36,7 @@ export class HistoryResolver {
     description: 'A check rendered as a report: format json, md or html (a self-contained page).',
   })
   async checkReport(
-    @Args('id') id: string,
+    @Args('id', { type: () => ID }) id: string,
     @Context() ctx: GqlContext,
     @Args('format', { nullable: true }) format?: string,
   ) {

@@ -1,10 +1,10 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JSONScalar } from '../../common/json.scalar';
 
 @ObjectType('Webhook')
 export class WebhookModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty() @Field() url!: string;
   @ApiProperty({ type: [String] }) @Field(() => [String]) events!: string[];
   @ApiProperty({ enum: ['active', 'disabled'] }) @Field() status!: string;
@@ -31,11 +31,11 @@ export class WebhookPageModel {
 
 @ObjectType('WebhookDelivery')
 export class WebhookDeliveryModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty({ enum: ['check.completed', 'batch.completed', 'health.changed', 'monitor.alert'] })
   @Field()
   event!: string;
-  @ApiProperty() @Field() eventId!: string;
+  @ApiProperty() @Field(() => ID) eventId!: string;
   @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) @Field() status!: string;
   @ApiProperty() @Field(() => Int) attempts!: number;
   @ApiPropertyOptional() @Field(() => Int, { nullable: true }) responseStatus?: number;

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
 import { gqlPrincipal } from '../api/gql-principal';
@@ -26,19 +26,19 @@ export class WebhooksResolver {
   }
 
   @Query(() => WebhookModel)
-  async webhook(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async webhook(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.webhooksService.get(await gqlPrincipal(this.auth, ctx), id);
   }
 
   @Mutation(() => Boolean)
-  async deleteWebhook(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async deleteWebhook(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     await this.webhooksService.remove(await gqlPrincipal(this.auth, ctx), id);
     return true;
   }
 
   @Query(() => WebhookDeliveryPageModel)
   async webhookDeliveries(
-    @Args('id') id: string,
+    @Args('id', { type: () => ID }) id: string,
     @Context() ctx: GqlContext,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('cursor', { nullable: true }) cursor?: string,
