@@ -1,11 +1,11 @@
-import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FindingModel } from '../../checks/check.model';
 import { JSONScalar } from '../../common/json.scalar';
 
 @ObjectType('ReportSubmission')
 export class ReportSubmissionModel {
-  @ApiProperty({ description: 'Submission id (the intake job id).' }) @Field() id!: string;
+  @ApiProperty({ description: 'Submission id (the intake job id).' }) @Field(() => ID) id!: string;
   @ApiProperty({ enum: ['upload', 'smtp', 'imap'] }) @Field() source!: string;
   @ApiProperty({ enum: ['queued', 'stored', 'refused'] }) @Field() status!: string;
   @ApiProperty() @Field(() => Int) size!: number;
@@ -17,7 +17,7 @@ export class ReportSubmissionModel {
   code?: string | null;
   @ApiPropertyOptional() @Field(() => String, { nullable: true }) reason?: string | null;
   @ApiProperty({ type: [String], description: 'Stored report ids (a duplicate points at the stored one).' })
-  @Field(() => [String])
+  @Field(() => [ID])
   reportIds!: string[];
   @ApiProperty() @Field() receivedAt!: string;
   @ApiPropertyOptional() @Field(() => String, { nullable: true }) completedAt?: string | null;
@@ -25,7 +25,7 @@ export class ReportSubmissionModel {
 
 @ObjectType('ReceivedReport')
 export class ReceivedReportModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty({ enum: ['aggregate', 'failure', 'tlsrpt'] }) @Field() kind!: string;
   @ApiProperty() @Field() domain!: string;
   @ApiProperty() @Field() orgName!: string;

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
 import { gqlPrincipal } from '../api/gql-principal';
@@ -34,12 +34,12 @@ export class ReceivedReportsResolver {
   }
 
   @Query(() => ReceivedReportModel, { description: 'One received report, parsed.' })
-  async receivedReport(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async receivedReport(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.intake.get(await this.tenant(ctx), id);
   }
 
   @Query(() => ReportSubmissionModel, { description: 'What became of an upload or a received message.' })
-  async reportSubmission(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async reportSubmission(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return submissionOf(await this.intake.inbox(await this.tenant(ctx), id));
   }
 
