@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JSONScalar } from '../common/json.scalar';
 
@@ -25,12 +25,12 @@ export class MonitorKindStateModel {
   @ApiProperty({ description: 'Indeterminate results in a row (they never alert by themselves).' })
   @Field(() => Int)
   indeterminateRuns!: number;
-  @ApiProperty() @Field() lastCheckId!: string;
+  @ApiProperty() @Field(() => ID) lastCheckId!: string;
 }
 
 @ObjectType('Monitor')
 export class MonitorModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiPropertyOptional() @Field({ nullable: true }) name?: string;
   @ApiProperty() @Field() target!: string;
   @ApiProperty({ type: [String] }) @Field(() => [String]) kinds!: string[];
@@ -62,19 +62,19 @@ export class MonitorPageModel {
 
 @ObjectType('MonitorRunCheck')
 export class MonitorRunCheckModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty() @Field() kind!: string;
 }
 
 @ObjectType('MonitorRun')
 export class MonitorRunModel {
-  @ApiProperty() @Field() monitorId!: string;
+  @ApiProperty() @Field(() => ID) monitorId!: string;
   @ApiProperty({ type: [MonitorRunCheckModel] }) @Field(() => [MonitorRunCheckModel]) checks!: MonitorRunCheckModel[];
 }
 
 @ObjectType('AlertDelivery')
 export class AlertDeliveryModel {
-  @ApiProperty() @Field() id!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty({ enum: ['email', 'chat', 'webhook'] }) @Field() channel!: string;
   @ApiProperty({ description: 'E-mail address, chat URL, or webhook id.' }) @Field() destination!: string;
   @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) @Field() status!: string;
@@ -85,11 +85,11 @@ export class AlertDeliveryModel {
 
 @ObjectType('MonitorAlert')
 export class MonitorAlertModel {
-  @ApiProperty() @Field() id!: string;
-  @ApiProperty() @Field() monitorId!: string;
+  @ApiProperty() @Field(() => ID) id!: string;
+  @ApiProperty() @Field(() => ID) monitorId!: string;
   @ApiProperty() @Field() kind!: string;
   @ApiProperty({ enum: ['problem', 'recovery'] }) @Field() type!: string;
-  @ApiProperty({ description: 'The check whose result confirmed the change.' }) @Field() checkId!: string;
+  @ApiProperty({ description: 'The check whose result confirmed the change.' }) @Field(() => ID) checkId!: string;
   @ApiProperty({
     description: 'What changed: verdict {from,to}, grade, findings appeared and cleared.',
     type: 'object',
@@ -110,15 +110,15 @@ export class MonitorAlertPageModel {
 /** One event of the `monitorEvents` subscription. */
 @ObjectType('MonitorEvent')
 export class MonitorEventModel {
-  @ApiProperty() @Field() monitorId!: string;
+  @ApiProperty() @Field(() => ID) monitorId!: string;
   @ApiProperty({ enum: ['run', 'result', 'alert'] }) @Field() type!: string;
   @ApiProperty() @Field() at!: string;
   @ApiPropertyOptional({ type: [MonitorRunCheckModel] })
   @Field(() => [MonitorRunCheckModel], { nullable: true })
   checks?: MonitorRunCheckModel[];
-  @ApiPropertyOptional() @Field({ nullable: true }) checkId?: string;
+  @ApiPropertyOptional() @Field(() => ID, { nullable: true }) checkId?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) kind?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) verdict?: string;
-  @ApiPropertyOptional() @Field({ nullable: true }) alertId?: string;
+  @ApiPropertyOptional() @Field(() => ID, { nullable: true }) alertId?: string;
   @ApiPropertyOptional({ enum: ['problem', 'recovery'] }) @Field({ nullable: true }) alertType?: string;
 }

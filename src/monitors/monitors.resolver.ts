@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Context, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { AuthService } from '../auth/auth.service';
 import { CheckPageModel } from '../checks/check.model';
 import type { GqlContext } from '../checks/checks.resolver';
@@ -32,7 +32,11 @@ export class MonitorsResolver {
   }
 
   @Mutation(() => MonitorModel)
-  async updateMonitor(@Args('id') id: string, @Args('input') input: UpdateMonitorInput, @Context() ctx: GqlContext) {
+  async updateMonitor(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateMonitorInput,
+    @Context() ctx: GqlContext,
+  ) {
     return this.monitorsService.update(await gqlPrincipal(this.auth, ctx), id, { ...input });
   }
 
@@ -46,13 +50,13 @@ export class MonitorsResolver {
   }
 
   @Query(() => MonitorModel)
-  async monitor(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async monitor(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.monitorsService.get(await gqlPrincipal(this.auth, ctx), id);
   }
 
   @Query(() => CheckPageModel)
   async monitorChecks(
-    @Args('id') id: string,
+    @Args('id', { type: () => ID }) id: string,
     @Context() ctx: GqlContext,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('cursor', { nullable: true }) cursor?: string,
@@ -62,7 +66,7 @@ export class MonitorsResolver {
 
   @Query(() => MonitorAlertPageModel)
   async monitorAlerts(
-    @Args('id') id: string,
+    @Args('id', { type: () => ID }) id: string,
     @Context() ctx: GqlContext,
     @Args('limit', { type: () => Int, nullable: true }) limit?: number,
     @Args('cursor', { nullable: true }) cursor?: string,
@@ -71,23 +75,23 @@ export class MonitorsResolver {
   }
 
   @Mutation(() => Boolean)
-  async deleteMonitor(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async deleteMonitor(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     await this.monitorsService.remove(await gqlPrincipal(this.auth, ctx), id);
     return true;
   }
 
   @Mutation(() => MonitorModel)
-  async pauseMonitor(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async pauseMonitor(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.monitorsService.pause(await gqlPrincipal(this.auth, ctx), id);
   }
 
   @Mutation(() => MonitorModel)
-  async resumeMonitor(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async resumeMonitor(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.monitorsService.resume(await gqlPrincipal(this.auth, ctx), id);
   }
 
   @Mutation(() => MonitorRunModel)
-  async runMonitor(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async runMonitor(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     return this.monitorsService.runNow(await gqlPrincipal(this.auth, ctx), id);
   }
 
@@ -97,7 +101,7 @@ export class MonitorsResolver {
    * exactly like an unknown id.
    */
   @Subscription(() => MonitorEventModel, { resolve: (v: MonitorEventModel) => v })
-  async monitorEvents(@Args('id') id: string, @Context() ctx: GqlContext) {
+  async monitorEvents(@Args('id', { type: () => ID }) id: string, @Context() ctx: GqlContext) {
     await this.monitorsService.assertVisible(await gqlPrincipal(this.auth, ctx), id);
     return this.stream(id);
   }

@@ -154,7 +154,7 @@ describe('monitors API (REST and GraphQL)', () => {
     expect(created.body.data.createMonitor.channels).toEqual({ webhooks: false, emails: [], chat: [] });
     const list = await gql(TENANT_B_KEY, '{ monitors { items { id } } }');
     expect(list.body.data.monitors.items.map((m: { id: string }) => m.id)).toContain(id);
-    const theirs = await gql(TENANT_A_KEY, 'query ($id: String!) { monitor(id: $id) { id } }', { id });
+    const theirs = await gql(TENANT_A_KEY, 'query ($id: ID!) { monitor(id: $id) { id } }', { id });
     expect(theirs.body.errors[0].extensions.code).toBe('NOT_FOUND');
 
     const ws = (key: string) => {
@@ -172,7 +172,7 @@ describe('monitors API (REST and GraphQL)', () => {
     const dispose = ws(TENANT_B_KEY).subscribe<{ monitorEvents: (typeof events)[number] }>(
       {
         query:
-          'subscription ($id: String!) { monitorEvents(id: $id) { monitorId type checkId kind verdict checks { id kind } } }',
+          'subscription ($id: ID!) { monitorEvents(id: $id) { monitorId type checkId kind verdict checks { id kind } } }',
         variables: { id },
       },
       {
@@ -184,14 +184,14 @@ describe('monitors API (REST and GraphQL)', () => {
     // Subscribed once the other tenant's attempt below has been answered too.
     let otherError: unknown;
     ws(TENANT_A_KEY).subscribe(
-      { query: 'subscription ($id: String!) { monitorEvents(id: $id) { type } }', variables: { id } },
+      { query: 'subscription ($id: ID!) { monitorEvents(id: $id) { type } }', variables: { id } },
       { next: (m) => (otherError = m.errors), error: (e) => (otherError = e), complete: () => undefined },
     );
     await until(async () => otherError !== undefined);
     expect((otherError as { extensions?: { code?: string } }[])[0]?.extensions?.code).toBe('NOT_FOUND');
     await new Promise((r) => setTimeout(r, 300));
 
-    const run = await gql(TENANT_B_KEY, 'mutation ($id: String!) { runMonitor(id: $id) { checks { id kind } } }', {
+    const run = await gql(TENANT_B_KEY, 'mutation ($id: ID!) { runMonitor(id: $id) { checks { id kind } } }', {
       id,
     });
     const checkId = run.body.data.runMonitor.checks[0].id as string;
@@ -200,9 +200,9 @@ describe('monitors API (REST and GraphQL)', () => {
     expect(error).toBeUndefined();
     expect(events.find((e) => e.type === 'run')?.checks?.[0]?.id).toBe(checkId);
 
-    const paused = await gql(TENANT_B_KEY, 'mutation ($id: String!) { pauseMonitor(id: $id) { status } }', { id });
+    const paused = await gql(TENANT_B_KEY, 'mutation ($id: ID!) { pauseMonitor(id: $id) { status } }', { id });
     expect(paused.body.data.pauseMonitor.status).toBe('paused');
-    const del = await gql(TENANT_B_KEY, 'mutation ($id: String!) { deleteMonitor(id: $id) }', { id });
+    const del = await gql(TENANT_B_KEY, 'mutation ($id: ID!) { deleteMonitor(id: $id) }', { id });
     expect(del.body.data.deleteMonitor).toBe(true);
   });
 });

@@ -102,7 +102,7 @@ async function scenario(redisUrl: string, dns: FixtureDnsServer, midBatch?: () =
     clients.push(ws);
     const events: { id: string; status: string }[] = [];
     ws.subscribe<{ checkUpdated: { id: string; status: string } }>(
-      { query: 'subscription ($id: String!) { checkUpdated(id: $id) { id status } }', variables: { id: held.body.id } },
+      { query: 'subscription ($id: ID!) { checkUpdated(id: $id) { id status } }', variables: { id: held.body.id } },
       { next: (m) => m.data && events.push(m.data.checkUpdated), error: () => undefined, complete: () => undefined },
     );
     // Its first attempt times out (retried); once the subscription is surely open, the name answers.
