@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent } from 'undici';
+import { Agent, fetch } from 'undici';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { auth, startTestApp, until, type TestApp } from '../support/app';
 
@@ -46,7 +46,7 @@ describe('1,000 concurrent submits from four tenants', () => {
           headers: { ...auth(key), 'content-type': 'application/json' },
           body: JSON.stringify({ kind: 'mx', domain: DOMAINS[i % DOMAINS.length] }),
           dispatcher: agent,
-        } as RequestInit);
+        });
         const body = (await res.json()) as { id?: string; code?: string };
         results.push({
           tenant,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { getMetadataStorage } from 'class-validator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Agent } from 'undici';
+import { Agent, fetch } from 'undici';
 import { CHECK_KINDS } from '../support/kinds';
 import { kindField } from '../../src/checks/submit-check.input';
 import { CreateKeyInput, CreateTenantInput } from '../../src/admin/admin.input';
@@ -64,7 +64,7 @@ describe('HTTP API fuzzing (fast-check)', () => {
       headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
       body,
       dispatcher: agent,
-    } as RequestInit);
+    });
     statuses.add(res.status);
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { Agent } from 'undici';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AuthThrottle } from '../../src/auth/auth-throttle';
@@ -194,8 +194,7 @@ describe('failed-authentication throttle', () => {
     // 127.0.0.2 is another loopback source address: only it gets blocked.
     const from2 = new Agent({ localAddress: '127.0.0.2' });
     try {
-      const send = (key: string) =>
-        fetch(`${a.url}/v1/checks`, { headers: { authorization: key }, dispatcher: from2 } as RequestInit);
+      const send = (key: string) => fetch(`${a.url}/v1/checks`, { headers: { authorization: key }, dispatcher: from2 });
       for (let i = 0; i < LIMIT; i++) expect((await send(BAD)).status).toBe(401);
       const blocked = await send(`Bearer ${TENANT_A_KEY}`);
       expect(blocked.status).toBe(429);
