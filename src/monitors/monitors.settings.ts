@@ -56,8 +56,15 @@ export function readMonitorSettings(env: Record<string, string | undefined>): Mo
     alertFrom,
     alertMaxAttempts: int('ALERT_MAX_ATTEMPTS', 5, 1, 30),
     alertBackoffMs: int('ALERT_BACKOFF_MS', 5000, 10, 3_600_000),
-    reportBaseUrl: reportBaseUrl?.replace(/\/+$/, ''),
+    reportBaseUrl: reportBaseUrl === undefined ? undefined : withoutTrailingSlashes(reportBaseUrl),
   };
   if (problems.length) throw new ConfigError(problems);
   return settings;
+}
+
+/** "https://host/app///" -> "https://host/app", scanned from the end (a `/\/+$/` pattern is quadratic on a run of slashes). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
 }

@@ -31,20 +31,19 @@ interface VulnerabilityEntry {
 
 export const MTA_VULNERABILITIES = table as { version: number; updated: string; entries: VulnerabilityEntry[] };
 
-const V = String.raw`(\d+(?:\.\d+){0,3})`;
 /** Product patterns, most specific first; the version group is optional where products hide it. */
 const PATTERNS: { name: string; re: RegExp }[] = [
-  { name: 'Exim', re: new RegExp(String.raw`\bExim\s+${V}`, 'i') },
+  { name: 'Exim', re: /\bExim\s+(\d+(?:\.\d+){0,3})/i },
   { name: 'Exim', re: /\bExim\b/i },
-  { name: 'Postfix', re: new RegExp(String.raw`\bPostfix(?:\s+${V})?\b`, 'i') },
-  { name: 'Sendmail', re: new RegExp(String.raw`\bSendmail\s+${V}`, 'i') },
+  { name: 'Postfix', re: /\bPostfix(?:\s+(\d+(?:\.\d+){0,3}))?\b/i },
+  { name: 'Sendmail', re: /\bSendmail\s+(\d+(?:\.\d+){0,3})/i },
   { name: 'Sendmail', re: /\bSendmail\b/i },
-  { name: 'OpenSMTPD', re: new RegExp(String.raw`\bOpenSMTPD(?:\s+${V})?`, 'i') },
-  { name: 'Haraka', re: new RegExp(String.raw`\bHaraka(?:[/\s]+${V})?`, 'i') },
+  { name: 'OpenSMTPD', re: /\bOpenSMTPD(?:\s+(\d+(?:\.\d+){0,3}))?/i },
+  { name: 'Haraka', re: /\bHaraka(?:[/\s]+(\d+(?:\.\d+){0,3}))?/i },
   { name: 'Microsoft Exchange', re: /\bMicrosoft ESMTP MAIL Service\b(?:.*?\bVersion:?\s*(\d+(?:\.\d+){0,3}))?/i },
   { name: 'Microsoft Exchange', re: /\bMicrosoft Exchange\b(?:.*?\bVersion:?\s*(\d+(?:\.\d+){0,3}))?/i },
   { name: 'qmail', re: /\bqmail\b/i },
-  { name: 'MDaemon', re: new RegExp(String.raw`\bMDaemon(?:\s+(?:PRO\s+)?v?${V})?`, 'i') },
+  { name: 'MDaemon', re: /\bMDaemon(?:\s+(?:PRO\s+)?v?(\d+(?:\.\d+){0,3}))?/i },
   { name: 'hMailServer', re: /\bhMailServer\b/i },
   { name: 'Courier', re: /\bCourier\s+mail\s+server\b/i },
 ];

@@ -17,7 +17,7 @@ export function parseFailureReport(feedback: string, originalHeaders?: string): 
   const og = (k: string) => orig?.get(k)?.[0]?.trim() || undefined;
   const authResults = get('authentication-results');
   const fromDomain = /header\.from=([^\s;]+)/i.exec(authResults ?? '')?.[1];
-  const origFromDomain = /@([^>\s]+)>?\s*$/.exec(og('from') ?? '')?.[1];
+  const origFromDomain = addressDomain(og('from'));
   const domain = (get('reported-domain') ?? fromDomain ?? origFromDomain ?? '').toLowerCase();
   if (!domain) throw new ReportRejected('report_invalid', 'the failure report names no Reported-Domain');
   // Some generators append the PTR name: "148.163.85.135 (host.example)".
@@ -46,4 +46,13 @@ export function parseFailureReport(feedback: string, originalHeaders?: string): 
     ...(authResults ? { authenticationResults: authResults } : {}),
     ...(original ? { original: JSON.parse(JSON.stringify(original)) as FailureReport['original'] } : {}),
   };
+}
+
+/** The domain of the last address in a From value ("Name <a@b.example>"), scanned without a backtracking pattern. */
+function addressDomain(from: string | undefined): string | undefined {
+  const at = from?.lastIndexOf('@') ?? -1;
+  if (!from || at < 0) return undefined;
+  let rest = from.slice(at + 1).trimEnd();
+  if (rest.endsWith('>')) rest = rest.slice(0, -1);
+  return /^[^>\s]+$/.test(rest) ? rest : undefined;
 }
