@@ -155,7 +155,7 @@ done
 echo "HEALTHCHECK (${hc_cmd[*]}) passed $(($(date +%s) - t0)) s after start"
 
 log "submit a check and read it back"
-body='{"kind":"content","email":{"from":"sender@example.com","to":"rcpt@example.org","subject":"Image test","text":"Hello from the image test."}}'
+body='{"kind":"content","email":{"from":"sender@example.com","to":["rcpt@example.org"],"subject":"Image test","text":"Hello from the image test."}}'
 curl -sS -o "$work/check.json" -w '%{http_code}\n' -X POST "http://127.0.0.1:$port/v1/checks?wait=30" \
   -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$body" >"$work/status"
 status=$(cat "$work/status")
