@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
 import type { Principal } from '../auth/principal';
 import { BatchModel, CheckPageModel } from './check.model';
 import { ChecksService, MAX_BATCH } from './checks.service';
 import { SUBMIT_SCHEMA } from './submit.schema';
+import { ApiCursorPage, PageParams, type PageQuery } from '../api/cursor-page';
 import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
 import { SubmitsChecks } from '../ratelimit/submits-checks.decorator';
 
@@ -51,19 +52,9 @@ export class BatchesController {
 
   @Get(':id/checks')
   @ApiOperation({ summary: 'Page through the checks of a batch' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, type: CheckPageModel })
+  @ApiCursorPage(CheckPageModel)
   @ApiProblems(400, 404)
-  checks(
-    @CurrentPrincipal() p: Principal,
-    @Param('id') id: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ) {
-    return this.checksService.batchChecks(p, id, {
-      limit: limit ? Number(limit) : undefined,
-      cursor: typeof cursor === 'string' ? cursor : undefined,
-    });
+  checks(@CurrentPrincipal() p: Principal, @Param('id') id: string, @PageParams() page: PageQuery) {
+    return this.checksService.batchChecks(p, id, page);
   }
 }

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { CheckModel, CheckPageModel, SubmittedCheckModel } from './check.model';
 import { ChecksService, isFinished } from './checks.service';
 import { SUBMIT_SCHEMA } from './submit.schema';
+import { ApiCursorPage, PageParams, type PageQuery } from '../api/cursor-page';
 import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
 import { SubmitsChecks } from '../ratelimit/submits-checks.decorator';
 
@@ -62,25 +63,21 @@ export class ChecksController {
   @ApiQuery({ name: 'kind', required: false })
   @ApiQuery({ name: 'target', required: false })
   @ApiQuery({ name: 'status', required: false, enum: ['queued', 'running', 'completed', 'failed'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, type: CheckPageModel })
+  @ApiCursorPage(CheckPageModel)
   @ApiProblems(400)
   list(
     @CurrentPrincipal() p: Principal,
+    @PageParams() page: PageQuery,
     @Query('kind') kind?: string,
     @Query('target') target?: string,
     @Query('status') status?: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
   ) {
     const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
     return this.checks.list(p, {
       kind: s(kind),
       target: s(target),
       status: s(status),
-      limit: limit ? Number(limit) : undefined,
-      cursor: s(cursor),
+      ...page,
     });
   }
 }

@@ -1,31 +1,14 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../api/auth.guard';
+import { ApiCursorPage, PageParams, type PageQuery } from '../api/cursor-page';
 import { ApiKeyAuth, ApiProblems } from '../api/openapi.decorators';
 import type { Principal } from '../auth/principal';
 import { CheckPageModel } from '../checks/check.model';
 import { CreateMonitorInput, UpdateMonitorInput } from './monitor.input';
 import { MonitorAlertPageModel, MonitorModel, MonitorPageModel, MonitorRunModel } from './monitor.model';
 import { MonitorsService } from './monitors.service';
-
-const page = (limit?: string, cursor?: string) => ({
-  limit: limit ? Number(limit) : undefined,
-  cursor: typeof cursor === 'string' ? cursor : undefined,
-});
 
 @ApiTags('monitors')
 @ApiKeyAuth()
@@ -52,12 +35,10 @@ export class MonitorsController {
 
   @Get()
   @ApiOperation({ summary: "List the tenant's monitors, newest first" })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, type: MonitorPageModel })
+  @ApiCursorPage(MonitorPageModel)
   @ApiProblems(400)
-  list(@CurrentPrincipal() p: Principal, @Query('limit') limit?: string, @Query('cursor') cursor?: string) {
-    return this.monitors.list(p, page(limit, cursor));
+  list(@CurrentPrincipal() p: Principal, @PageParams() page: PageQuery) {
+    return this.monitors.list(p, page);
   }
 
   @Get(':id')
@@ -115,31 +96,17 @@ export class MonitorsController {
 
   @Get(':id/checks')
   @ApiOperation({ summary: "The monitor's checks (its runs), newest first" })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, type: CheckPageModel })
+  @ApiCursorPage(CheckPageModel)
   @ApiProblems(400, 404)
-  checks(
-    @CurrentPrincipal() p: Principal,
-    @Param('id') id: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ) {
-    return this.monitors.checks(p, id, page(limit, cursor));
+  checks(@CurrentPrincipal() p: Principal, @Param('id') id: string, @PageParams() page: PageQuery) {
+    return this.monitors.checks(p, id, page);
   }
 
   @Get(':id/alerts')
   @ApiOperation({ summary: "The monitor's alerts, newest first, each with its deliveries per channel" })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, type: MonitorAlertPageModel })
+  @ApiCursorPage(MonitorAlertPageModel)
   @ApiProblems(400, 404)
-  alerts(
-    @CurrentPrincipal() p: Principal,
-    @Param('id') id: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ) {
-    return this.monitors.alerts(p, id, page(limit, cursor));
+  alerts(@CurrentPrincipal() p: Principal, @Param('id') id: string, @PageParams() page: PageQuery) {
+    return this.monitors.alerts(p, id, page);
   }
 }

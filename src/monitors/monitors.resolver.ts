@@ -4,7 +4,7 @@ import { AuthService } from '../auth/auth.service';
 import { CheckPageModel } from '../checks/check.model';
 import type { GqlContext } from '../checks/checks.resolver';
 import type { EventTopic } from '../infra/queue/event-topics';
-import { gqlPrincipal } from '../reports/api/gql-principal';
+import { gqlPrincipal } from '../auth/gql-principal';
 import { CreateMonitorInput, UpdateMonitorInput } from './monitor.input';
 import {
   MonitorAlertPageModel,

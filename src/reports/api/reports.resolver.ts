@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
-import { gqlPrincipal } from './gql-principal';
+import { gqlPrincipal } from '../../auth/gql-principal';
 import { BounceAnalysisModel, ExplanationModel } from './explain.model';
 import { ExplainService } from './explain.service';
 import { LogAnalysisModel } from './logs.model';

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
-import { gqlPrincipal } from '../api/gql-principal';
+import { gqlPrincipal } from '../../auth/gql-principal';
 import { ExportService } from '../export/export.service';
 import { DomainHistoryModel, HealthReportModel } from './history.model';
 import { HistoryService } from './history.service';

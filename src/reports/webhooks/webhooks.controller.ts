@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentPrincipal } from '../../api/auth.guard';
 import type { Principal } from '../../auth/principal';
 import { CreateWebhookInput } from './webhook.input';
 import { CreatedWebhookModel, WebhookDeliveryPageModel, WebhookModel, WebhookPageModel } from './webhook.model';
 import { WebhooksService } from './webhooks.service';
+import { ApiCursorPage, PageParams, type PageQuery } from '../../api/cursor-page';
 import { ApiKeyAuth, ApiProblems } from '../../api/openapi.decorators';
 
 @ApiTags('webhooks')
@@ -57,19 +58,9 @@ export class WebhooksController {
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: 'Delivery records of a webhook, newest first' })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiResponse({ status: 200, type: WebhookDeliveryPageModel })
+  @ApiCursorPage(WebhookDeliveryPageModel)
   @ApiProblems(400, 404)
-  deliveries(
-    @CurrentPrincipal() p: Principal,
-    @Param('id') id: string,
-    @Query('limit') limit?: string,
-    @Query('cursor') cursor?: string,
-  ) {
-    return this.webhooks.deliveries(p, id, {
-      limit: limit ? Number(limit) : undefined,
-      cursor: typeof cursor === 'string' ? cursor : undefined,
-    });
+  deliveries(@CurrentPrincipal() p: Principal, @Param('id') id: string, @PageParams() page: PageQuery) {
+    return this.webhooks.deliveries(p, id, page);
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GqlContext } from '../../checks/checks.resolver';
-import { gqlPrincipal } from '../api/gql-principal';
+import { gqlPrincipal } from '../../auth/gql-principal';
 import { CreateWebhookInput } from './webhook.input';
 import { CreatedWebhookModel, WebhookDeliveryPageModel, WebhookModel } from './webhook.model';
 import { WebhooksService } from './webhooks.service';
