@@ -9,6 +9,7 @@ import { Metrics } from './common/metrics';
 import { ConfigError, loadConfig } from './config/config.schema';
 import type { DatabaseHandle } from './infra/database/database.factory';
 import { DATABASE } from './infra/database/storage.module';
+import { QueueDepths } from './infra/queue/queue.module';
 import { Readiness } from './infra/readiness';
 import { StartupError } from './infra/startup-error';
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     if (config.role === 'worker') {
       context = await createWorkerContext(config, { log });
       workerHttp = await startWorkerHttp(
-        { readiness: context.get(Readiness), metrics: context.get(Metrics) },
+        { readiness: context.get(Readiness), metrics: context.get(Metrics), queues: context.get(QueueDepths) },
         config.port,
         config.host,
       );

@@ -53,9 +53,7 @@ export class HealthController {
   @ApiResponse({ status: 200, description: 'The metrics', schema: { type: 'string' } })
   async metrics(@Res() res: Response) {
     try {
-      const depths = await this.queues.depths();
-      for (const [queue, states] of Object.entries(depths))
-        for (const [state, n] of Object.entries(states)) this.metricsRegistry.queueDepth.set({ queue, state }, n);
+      this.metricsRegistry.setQueueDepths(await this.queues.depths());
     } catch {
       // Redis down: the other metrics are still worth scraping.
     }

@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { Metrics } from '../common/metrics';
+import type { QueueDepths } from '../infra/queue/queue.module';
 import type { Readiness } from '../infra/readiness';
 
 /**
  * The worker role serves no API, but still answers /healthz, /readyz and /metrics on PORT so
- * orchestrators can probe it and Prometheus can scrape job durations (recorded only in workers).
+ * orchestrators can probe it and Prometheus can scrape job durations (recorded only in workers)
+ * and every queue's counts (as the API's /metrics has them: a deployment of workers alone can
+ * feed HPA/KEDA).
  */
 export function startWorkerHttp(
-  deps: { readiness: Readiness; metrics: Metrics },
+  deps: { readiness: Readiness; metrics: Metrics; queues: Pick<QueueDepths, 'depths'> },
   port: number,
   host: string,
 ): Promise<Server> {
@@ -37,10 +40,18 @@ export function startWorkerHttp(
       return;
     }
     if (path === '/metrics') {
-      void deps.metrics.render().then(
-        (m) => send(200, 'text/plain; version=0.0.4', m),
-        () => send(500, 'text/plain', 'metrics unavailable'),
-      );
+      void deps.queues
+        .depths()
+        .then(
+          (d) => deps.metrics.setQueueDepths(d),
+          // Redis down: the other metrics are still worth scraping.
+          () => undefined,
+        )
+        .then(() => deps.metrics.render())
+        .then(
+          (m) => send(200, 'text/plain; version=0.0.4', m),
+          () => send(500, 'text/plain', 'metrics unavailable'),
+        );
       return;
     }
     send(

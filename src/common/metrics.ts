@@ -60,6 +60,12 @@ export class Metrics {
     });
   }
 
+  /** Every queue's counts (QueueDepths.depths()), set at scrape time by the API's and the worker's /metrics. */
+  setQueueDepths(depths: Record<string, Record<string, number>>): void {
+    for (const [queue, states] of Object.entries(depths))
+      for (const [state, n] of Object.entries(states)) this.queueDepth.set({ queue, state }, n);
+  }
+
   addCollector(fn: () => Promise<void> | void): void {
     this.collectors.push(fn);
   }
