@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
  *   on a developer machine that lacks an optional tool.
  * - `assertPeer(name)`: throws whenever the peer is missing, CI or not (tests that must never skip).
  */
-export type PeerName = 'spamd' | 'postfix' | 'swaks' | 'chromium' | 'buildah' | 'dovecot';
+export type PeerName = 'spamd' | 'postfix' | 'swaks' | 'chromium' | 'buildah' | 'dovecot' | 'pgbouncer';
 
 const APT = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends';
 
@@ -39,6 +39,8 @@ export const PEERS: Record<PeerName, { present: () => boolean; install: string }
   buildah: { present: () => runs('buildah', ['--version']), install: `${APT} buildah debootstrap` },
   // IMAP report polling (issue 18) runs against a private Dovecot (test/support/dovecot.ts).
   dovecot: { present: () => existsSync('/usr/sbin/dovecot'), install: `${APT} dovecot-imapd` },
+  // The service behind PgBouncer in transaction mode (test/storage/pgbouncer.test.ts, test/support/pgbouncer.ts).
+  pgbouncer: { present: () => existsSync('/usr/sbin/pgbouncer'), install: `${APT} pgbouncer` },
 };
 
 const seen = new Map<PeerName, boolean>();

@@ -10,6 +10,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * PostgreSQL: DATABASE_URL's `?schema=`, which every query of `db` names (undefined: the
+   * role's search_path decides, `public` by default). Migrations need it (see migrate()).
+   */
+  schema?: string;
   /** Human description without credentials, for logs and error lines. */
   describe: string;
   close(): Promise<void>;
@@ -42,14 +47,18 @@ export function cachingStatements(sqlite: BetterSqlite3.Database, max = 500): Sq
 /**
  * Open the database named by DATABASE_URL:
  *   sqlite:./data/smtp-doctor.db  | sqlite::memory:
- *   postgres://user@host:5432/db?schema=name   (schema: optional, created if missing; handy for tests
- *   and for several instances sharing one database)
- * On PostgreSQL the pool holds at most `poolMax` connections. Nothing depends on a session:
- * queries are unnamed (no server-side prepared statements), migrations lock with a transaction-
- * scoped advisory lock, and the only per-connection settings (`search_path` for `?schema=`,
- * `statement_timeout`) travel in the start-up packet, so the pool works behind PgBouncer in
- * transaction mode (there, without `?schema=` and with DATABASE_STATEMENT_TIMEOUT_MS=0, since
- * PgBouncer refuses start-up parameters it does not know).
+ *   postgres://user@host:5432/db?schema=name   (schema: optional, created by the first migration
+ *   if missing; handy for tests and for several instances sharing one database)
+ * On PostgreSQL the pool holds at most `poolMax` connections, and nothing depends on a session,
+ * so the pool works unchanged behind PgBouncer in transaction mode (no `pgbouncer=true` switch
+ * as Prisma has: there is nothing to switch off):
+ * - `?schema=` is not a `search_path`: every query names its tables with the schema (Kysely's
+ *   `withSchema`, the way Prisma's `?schema=` works), so no start-up parameter or `SET` is needed;
+ * - queries are unnamed (node-postgres' default: no server-side prepared statements);
+ * - migrations lock with a transaction-scoped advisory lock (src/infra/database/migrations.ts).
+ * The one start-up parameter left is `statement_timeout` when DATABASE_STATEMENT_TIMEOUT_MS > 0,
+ * which PgBouncer refuses (`unsupported startup parameter`): behind it, leave that 0 and set the
+ * timeout on the server side (`ALTER ROLE ... SET statement_timeout`) or PgBouncer's `query_timeout`.
  */
 export async function openDatabase(
   url: string,
@@ -68,9 +77,9 @@ export async function openDatabase(
     return { db, dialect: 'sqlite', describe: `SQLite at ${file}`, close: () => db.destroy() };
   }
   const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema');
+  const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
-  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
     throw new Error(`DATABASE_URL: schema "${schema}" is not a plain identifier`);
   const { Pool } = await import('pg');
   const pool = new Pool({
@@ -80,21 +89,11 @@ export async function openDatabase(
     connectionTimeoutMillis: 3000,
     // Keep the pool usable across a database restart: idle clients are dropped on error.
     idleTimeoutMillis: 10000,
-    // search_path is part of the session's start-up packet, so it holds for every query, whatever
-    // happens to the CREATE SCHEMA below.
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // A pool error (server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  if (schema) {
-    // Replicas starting together race to create it: the loser's error (duplicate key) comes once
-    // the winner has committed, so the schema exists either way and the error is ignored. It is
-    // queued before any other query of this new connection.
-    pool.on('connect', (client) => {
-      client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch(() => undefined);
-    });
-  }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const base = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = schema ? base.withSchema(schema) : base;
   const describe = `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`;
-  return { db, dialect: 'postgres', describe, close: () => db.destroy() };
+  return { db, dialect: 'postgres', schema, describe, close: () => base.destroy() };
 }

@@ -8,8 +8,8 @@ import { ConfigError } from '../../config/config-error';
  *   (API + worker processes) x DATABASE_POOL_MAX stays under the server's (or PgBouncer's) limit.
  * - DATABASE_STATEMENT_TIMEOUT_MS (0 = the server's own setting): PostgreSQL cancels a statement
  *   running longer. Sent as the `statement_timeout` start-up parameter of each connection, which
- *   PgBouncer does not forward: behind PgBouncer leave it 0 and set it on the role instead
- *   (`ALTER ROLE smtp_doctor SET statement_timeout = '30s'`).
+ *   PgBouncer refuses: behind PgBouncer leave it 0 and set it on the server side instead
+ *   (`ALTER ROLE smtp_doctor SET statement_timeout = '30s'`, or PgBouncer's `query_timeout`).
  */
 export interface DatabaseSettings {
   poolMax: number;

@@ -332,7 +332,7 @@ const SQLITE_LOCK_WAIT_MS = 300_000;
  * under the lock, so nothing is re-applied. `schema_migrations` is left as it was and no longer
  * written.
  */
-export async function migrate(db: Kysely<Database>): Promise<string[]> {
+export async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<string[]> {
   const adapter = db.getExecutor().adapter;
   const dialect =
     adapter instanceof PostgresAdapter ? 'postgres' : adapter instanceof SqliteAdapter ? 'sqlite' : undefined;
@@ -346,6 +346,9 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
       // as another process migrates (no timeout, like a migration's own DDL).
       await sql`begin`.execute(conn);
       await sql`select pg_advisory_xact_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+      // DATABASE_URL's ?schema= (its queries name it: database.factory.ts), created under the lock
+      // so replicas starting together do not race on it.
+      if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(conn);
     } else {
       // The connection's busy_timeout (seconds) is too short to wait for a long migration elsewhere.
       busyTimeout = (await sql<{ timeout: number }>`pragma busy_timeout`.execute(conn)).rows[0]?.timeout;
@@ -354,7 +357,7 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     }
     let done = false;
     try {
-      const applied = await migrateLocked(conn, dialect);
+      const applied = await migrateLocked(conn, dialect, schema);
       done = true;
       return applied;
     } finally {
@@ -368,11 +371,16 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
   });
 }
 
-async function migrateLocked(conn: Kysely<Database>, dialect: 'postgres' | 'sqlite'): Promise<string[]> {
+async function migrateLocked(
+  conn: Kysely<Database>,
+  dialect: 'postgres' | 'sqlite',
+  urlSchema: string | undefined,
+): Promise<string[]> {
   // PostgreSQL: Kysely looks its tables up across every schema of the database, so it is told
-  // which one is ours (the first of search_path: `public`, or DATABASE_URL's ?schema=).
-  let schema: string | undefined;
-  if (dialect === 'postgres') {
+  // which one is ours: DATABASE_URL's ?schema= (which `conn` already names in every query), else
+  // the first of the role's search_path (`public` by default).
+  let schema = urlSchema;
+  if (dialect === 'postgres' && !schema) {
     schema = (await sql<{ s: string | null }>`select current_schema() as s`.execute(conn)).rows[0]?.s ?? undefined;
     if (!schema) throw new Error('no schema to migrate: none of the search_path schemas exists');
   }

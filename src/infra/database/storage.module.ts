@@ -23,7 +23,7 @@ export async function connectDatabase(url: string, settings?: DatabaseSettings):
     const message = e instanceof Error ? e.message : String(e);
     if (/unsupported startup parameter/i.test(message))
       return new StartupError(
-        `${what} (${redacted}): ${message}; PgBouncer forwards no start-up parameters: set DATABASE_STATEMENT_TIMEOUT_MS=0 (set statement_timeout on the role instead) and drop ?schema= (use the role's search_path).`,
+        `${what} (${redacted}): ${message}; behind PgBouncer set DATABASE_STATEMENT_TIMEOUT_MS=0 and set the timeout on the server side instead (ALTER ROLE ... SET statement_timeout, or PgBouncer's query_timeout).`,
       );
     if (!isConnectionFailure(e)) return new StartupError(`${what} (${redacted}): ${message}.`);
     const how = url.startsWith('sqlite:')
@@ -40,7 +40,7 @@ export async function connectDatabase(url: string, settings?: DatabaseSettings):
     throw databaseError(e, 'Database could not be opened');
   }
   try {
-    await migrate(database.db);
+    await migrate(database.db, database.schema);
   } catch (e) {
     await database.close().catch(() => undefined);
     throw databaseError(e, 'Database migration failed');
