@@ -41,9 +41,9 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     const db = freshDatabaseUrl(dialect);
     cleanup = () => db.cleanup();
     h = await openDatabase(db.url);
-    expect(await migrate(h.db)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(await migrate(h.db, h.schema)).toEqual(MIGRATIONS.map((m) => m.name));
     // Applying again is a no-op (migrations run at every boot).
-    expect(await migrate(h.db)).toEqual([]);
+    expect(await migrate(h.db, h.schema)).toEqual([]);
     checks = new ChecksRepository(h.db);
     tenants = new TenantsRepository(h.db);
     await tenants.ensure('t1', new Date().toISOString());
@@ -167,8 +167,8 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     );
     expect(await checks.batchCounts(batchId)).toEqual({ queued: 1000 });
     expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(false);
-    for (const r of rows)
-      await checks.complete(r.id, {
+    const complete = (id: string) =>
+      checks.complete(id, {
         status: 'completed',
         verdict: 'pass',
         score: 100,
@@ -178,7 +178,13 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
         completed_at: new Date().toISOString(),
         duration_ms: 1,
       });
+    for (const r of rows.slice(0, -1)) await complete(r.id);
+    // One check left unfinished: not done yet.
+    expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(false);
+    await complete(rows[rows.length - 1]!.id);
     expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(true);
+    // Exactly one caller completes it.
+    expect(await checks.finishBatchIfDone(batchId, new Date().toISOString())).toBe(false);
     expect((await checks.findBatch('t1', batchId))?.status).toBe('completed');
     expect(await checks.findBatch('t2', batchId)).toBeUndefined();
   });

@@ -184,16 +184,31 @@ export class ChecksRepository {
     return out;
   }
 
+  /**
+   * Mark the batch completed when none of its checks is left unfinished; true for the one caller
+   * that did. One statement whose cost does not grow with the batch (it looks for one unfinished
+   * check on the (batch_id, status) index; counting the batch on every finished check made a
+   * batch's completions quadratic). Concurrent finishers: each runs this after its own check's
+   * update committed, so the last one sees every check finished, and the row lock on the batch
+   * lets only one of them change `running` to `completed`.
+   */
   async finishBatchIfDone(batchId: string, at: string): Promise<boolean> {
-    const batch = await this.db.selectFrom('batches').selectAll().where('id', '=', batchId).executeTakeFirst();
-    if (!batch || batch.status === 'completed') return false;
-    const c = await this.batchCounts(batchId);
-    if ((c.completed ?? 0) + (c.failed ?? 0) < batch.total) return false;
     const r = await this.db
       .updateTable('batches')
       .set({ status: 'completed', completed_at: at })
       .where('id', '=', batchId)
       .where('status', '=', 'running')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('checks')
+              .select('checks.id')
+              .where('checks.batch_id', '=', batchId)
+              .where('checks.status', 'in', ['queued', 'running']),
+          ),
+        ),
+      )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }

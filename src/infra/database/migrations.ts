@@ -269,6 +269,34 @@ export const MIGRATIONS: Migration[] = [
         .execute();
     },
   },
+  {
+    // Listings whose cost grew with the table (issue 16; test/storage/listing-plans.test.ts on
+    // 100,000 checks): a tenant's checks by status, newest first (a rare status read the tenant's
+    // whole index); a batch's checks page by page (the (batch_id, status) index sorted the whole
+    // batch on every page; partial: single checks carry no batch and add no entry); received
+    // reports newest first, for a tenant and for a domain (the existing index puts `kind` before
+    // `end_at`, so a listing without a kind sorted every report).
+    name: '0005_listing_indexes',
+    async up(db) {
+      await db.schema.createIndex('checks_tenant_status').on('checks').columns(['tenant_id', 'status', 'id']).execute();
+      await db.schema
+        .createIndex('checks_batch_id')
+        .on('checks')
+        .columns(['batch_id', 'id'])
+        .where('batch_id', 'is not', null)
+        .execute();
+      await db.schema
+        .createIndex('dmarc_reports_tenant_end')
+        .on('dmarc_reports')
+        .columns(['tenant_id', 'end_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('dmarc_reports_domain_end')
+        .on('dmarc_reports')
+        .columns(['tenant_id', 'domain', 'end_at', 'id'])
+        .execute();
+    },
+  },
 ];
 
 /**
