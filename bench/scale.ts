@@ -9,10 +9,19 @@
  * commandstats of a private redis-server) and PostgreSQL transactions (pg_stat_database of a
  * database of its own).
  *
- *   npm run build && node dist/bench/scale.js [--checks 400] [--concurrency 2] [--delay 50]
+ * Where the time goes, at each size: CPU ms per check of each process (the API, the workers
+ * together, redis-server from its INFO cpu, the PostgreSQL backends of the bench's database from
+ * /proc) and the share of the machine's cores they used over the run (`cpuBusy`: 1.0 = every core
+ * busy with this bench for the whole run). When that share nears 1, the CPU, not the waiting, is
+ * the bound, and ratios above it cannot show; the load average printed with the figures says how
+ * much of the machine other work took.
+ *
+ *   npm run build && node dist/bench/scale.js [--checks 400] [--concurrency 2] [--delay 50] [--sizes 1,2,4]
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { Client as PgClient } from 'pg';
 import { startDnsServer } from '../test/support/dns-server';
@@ -53,6 +62,38 @@ async function delayingRelay(upstreamPort: number, delayMs: number): Promise<{ a
   };
 }
 
+/** CPU time of a process so far, in ms (utime + stime of /proc/<pid>/stat, in 10 ms clock ticks); 0 once gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL backends serving database `db` (their process title names it), by pid -> CPU ms. */
+function pgBackendsCpu(db: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(` ${db} `)) out.set(Number(d), cpuMsOf(Number(d)));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** redis-server's own CPU so far (INFO cpu), in ms. */
+async function redisCpuMs(r: Redis): Promise<number> {
+  const info = await r.info('cpu');
+  const v = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (v('used_cpu_sys') + v('used_cpu_user')) * 1000;
+}
+
 async function redisCalls(r: Redis): Promise<number> {
   const info = await r.info('commandstats');
   let n = 0;
@@ -72,7 +113,9 @@ async function main(): Promise<void> {
   const checks = arg('checks', 400);
   const concurrency = arg('concurrency', 2);
   const delayMs = arg('delay', 50);
-  const sizes = [1, 2, 4];
+  const sizes = (process.argv.includes('--sizes') ? process.argv[process.argv.indexOf('--sizes') + 1]! : '1,2,4')
+    .split(',')
+    .map(Number);
 
   const zone = ['$ORIGIN bench.test.', '@ IN MX 10 mx1.bench.test.', 'mx1 IN A 192.0.2.10'];
   for (const size of sizes) for (let i = 0; i < checks; i++) zone.push(`d${size}-${i} IN MX 10 mx1.bench.test.`);
@@ -113,6 +156,13 @@ async function main(): Promise<void> {
       }
       await sleep(500);
       const [r0, p0] = [await redisCalls(stats), await pgTransactions(admin, dbName)];
+      const cpu0 = {
+        api: cpuMsOf(api.pid),
+        workers: workers.map((w) => cpuMsOf(w.pid)),
+        redis: await redisCpuMs(stats),
+        pg: pgBackendsCpu(dbName),
+        load: loadavg()[0]!,
+      };
       const t0 = performance.now();
       const res = await fetch(`${api.url}/v1/batches`, {
         method: 'POST',
@@ -133,6 +183,22 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - t0) / 1000;
       rates[size] = checks / seconds;
       figures[`checksPerS_${size}w`] = round(rates[size]);
+      // CPU per check of each part; backends that closed during the run are not counted (the pools
+      // keep theirs open while busy), new ones count from 0.
+      const pgNow = pgBackendsCpu(dbName);
+      let pgCpu = 0;
+      for (const [pid, ms] of pgNow) pgCpu += ms - (cpu0.pg.get(pid) ?? 0);
+      const cpu = {
+        api: cpuMsOf(api.pid) - cpu0.api,
+        workers: workers.reduce((sum, w, i) => sum + cpuMsOf(w.pid) - (cpu0.workers[i] ?? 0), 0),
+        redis: (await redisCpuMs(stats)) - cpu0.redis,
+        pg: pgCpu,
+      };
+      const total = cpu.api + cpu.workers + cpu.redis + cpu.pg;
+      figures[`cpuMsPerCheck_${size}w`] =
+        `api ${round(cpu.api / checks)} workers ${round(cpu.workers / checks)} redis ${round(cpu.redis / checks)} pg ${round(cpu.pg / checks)}`;
+      figures[`cpuBusy_${size}w`] = round(total / (seconds * 1000 * cpus().length));
+      figures[`load_${size}w`] = `${round(cpu0.load)} -> ${round(loadavg()[0]!)}`;
       if (size === 1) {
         // Stats views lag a little (pg_stat_database is updated when a transaction ends and flushed).
         await sleep(1500);
