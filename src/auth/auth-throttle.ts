@@ -12,14 +12,16 @@ import type { AuthFailureStore } from '../infra/limits/auth-failure.store';
  *
  * The window is fixed: it starts at the first failure and is not extended by later ones.
  * A success is checked after the credential is evaluated, so a burst of concurrent guesses is
- * counted before the one right guess in it is accepted. Addresses are counted per bucket
+ * counted before the one right guess in it is accepted. Over REST and GraphQL over HTTP that check
+ * runs in the request's admission, in the same Redis script as the rate limit (`deferred`,
+ * RateLimitStore.gate), still before anything is served: the same answers, one round trip less. Addresses are counted per bucket
  * (addressBucket: IPv4, or the IPv6 /64; IPv4-mapped as IPv4).
  *
  * Key: `<QUEUE_PREFIX>:auth:fail:<bucket>`. Redis down: attempts pass (fail open, logged),
  * like the other limits; authentication itself does not need Redis.
  */
 export interface AuthThrottleOptions {
-  store: Pick<AuthFailureStore, 'fail' | 'failures'>;
+  store: Pick<AuthFailureStore, 'fail' | 'failures' | 'keyOf'>;
   /** Failures allowed per window; 0 disables the throttle. */
   limit: number;
   windowS: number;
@@ -27,6 +29,19 @@ export interface AuthThrottleOptions {
 }
 
 export { gqlClientAddress } from './gql-principal';
+
+/**
+ * The block check of a correct credential, left to the request's admission (RateLimitStore.gate
+ * reads the counter in the same round trip as the rate limit): the counter's key and limit, and
+ * the refusal to throw when it is reached.
+ */
+export interface DeferredAuthCheck {
+  key: string;
+  limit: number;
+  refusal(ttlMs: number): DomainError;
+  /** Redis did not answer the admission: the throttle fails open, logged as usual. */
+  redisError(e: unknown): void;
+}
 
 export class AuthThrottle {
   constructor(private readonly o: AuthThrottleOptions) {}
@@ -57,6 +72,20 @@ export class AuthThrottle {
     if (!client || this.o.limit <= 0) return;
     const s = await this.blockedFor(client);
     if (s > 0) throw this.tooMany(s * 1000);
+  }
+
+  /**
+   * A correct credential whose block check the caller runs itself, in the request's admission
+   * (see DeferredAuthCheck); undefined when there is nothing to check (no address, throttle off).
+   */
+  deferred(client: string | undefined): DeferredAuthCheck | undefined {
+    if (!client || this.o.limit <= 0) return undefined;
+    return {
+      key: this.o.store.keyOf(addressBucket(client)),
+      limit: this.o.limit,
+      refusal: (ttlMs) => this.tooMany(Math.max(1000, ttlMs)),
+      redisError: (e) => this.o.onRedisError?.(e),
+    };
   }
 
   /** A wrong credential: counted; RATE_LIMITED once over the limit, else the caller's 401. */

@@ -5,7 +5,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { isDependencyDown, unavailable } from '../common/errors/domain-error';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
 import type { AuthFailureStore } from '../infra/limits/auth-failure.store';
-import { AuthThrottle } from './auth-throttle';
+import { AuthThrottle, type DeferredAuthCheck } from './auth-throttle';
 import type { Principal } from './principal';
 
 export function hashKey(key: string): string {
@@ -34,6 +34,12 @@ function safeEqual(a: string, b: string): boolean {
  */
 export class AuthService {
   readonly throttle: AuthThrottle | undefined;
+  /**
+   * Set by RateLimitModule, whose global RateLimitInterceptor admits every REST request that
+   * ApiKeyGuard authenticated: the block check of a correct key then runs in that admission's one
+   * Redis round trip (authenticateDeferred) instead of a round trip of its own.
+   */
+  private admission = false;
   /** API_KEYS with their digests, computed once (a request hashes only the key it presents). */
   private readonly staticKeys: { tenant: string; digest: Buffer }[];
 
@@ -87,6 +93,32 @@ export class AuthService {
     }
     await this.throttle?.passed(client);
     return principal;
+  }
+
+  /** RateLimitModule's interceptor admits every authenticated REST request (see `admission`). */
+  admissionChecksThrottle(): void {
+    this.admission = true;
+  }
+
+  /**
+   * `authenticate`, except that a correct key's block check (is the client's address blocked for
+   * failed attempts?) is returned for the request's admission to run, when an admission runs for
+   * every request (RateLimitModule); without one it runs here as in `authenticate`. Failures are
+   * counted here either way. The caller must not let the request through before the check ran.
+   */
+  async authenticateDeferred(
+    authorization: unknown,
+    client: string | undefined,
+  ): Promise<{ principal: Principal; authCheck?: DeferredAuthCheck }> {
+    if (!this.admission || !this.throttle) return { principal: await this.authenticate(authorization, client) };
+    const key = AuthService.bearer(authorization);
+    if (!key) throw new DomainError('UNAUTHENTICATED', 'Send your API key as "Authorization: Bearer <key>".');
+    const principal = await this.lookup(key);
+    if (!principal) {
+      await this.throttle.failed(client);
+      throw new DomainError('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    }
+    return { principal, authCheck: this.throttle.deferred(client) };
   }
 
   private async lookup(key: string): Promise<Principal | undefined> {

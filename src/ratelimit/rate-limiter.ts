@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
+import type { DeferredAuthCheck } from '../auth/auth-throttle';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
 import { addressBucket } from '../common/address-bucket';
 import type { BrowserLimiter } from '../embed/browser-limiter';
 import { OPERATION_LIMIT_DEFAULTS, type OperationLimitConfig, type RateLimitConfig } from './ratelimit.config';
-import type { RateLimitStore } from '../infra/limits/rate-limit.store';
+import type { AdmitArgs, AdmitResult, RateLimitStore } from '../infra/limits/rate-limit.store';
 import type { UnfinishedRepository } from '../infra/database/unfinished.repository';
 
 /** What the RateLimit-* headers say (draft-ietf-httpapi-ratelimit-headers). */
@@ -24,6 +25,12 @@ export interface Reservation {
   commit(member: string): Promise<void>;
   /** The submission failed: drop the reservation and give the quota back. */
   release(): Promise<void>;
+}
+
+/** A reservation about to be asked of the store (RateLimiter.plan). */
+interface Plan {
+  args: AdmitArgs;
+  visitor: string | undefined;
 }
 
 /** Seconds a client is told to wait when its key has too many unfinished checks. */
@@ -105,19 +112,23 @@ export class RateLimiter {
     const limit = this.config.rpm;
     if (!limit) return undefined;
     try {
-      const { count, resetMs } = await this.store.hit(p.keyId, 60_000, cost);
-      const a = {
-        limit,
-        remaining: Math.max(0, limit - count),
-        resetS: Math.max(1, Math.ceil(resetMs / 1000)),
-        allowed: count <= limit,
-      };
-      if (!a.allowed) this.limited.inc({ reason: 'rpm' });
-      return a;
+      return this.allowance(await this.store.hit(p.keyId, 60_000, cost));
     } catch (e) {
       this.storeDown(e);
       return undefined;
     }
+  }
+
+  private allowance({ count, resetMs }: { count: number; resetMs: number }): RequestAllowance {
+    const limit = this.config.rpm;
+    const a = {
+      limit,
+      remaining: Math.max(0, limit - count),
+      resetS: Math.max(1, Math.ceil(resetMs / 1000)),
+      allowed: count <= limit,
+    };
+    if (!a.allowed) this.limited.inc({ reason: 'rpm' });
+    return a;
   }
 
   /**
@@ -125,11 +136,67 @@ export class RateLimiter {
    * against the key's per-minute budget and, for a publishable key, against that key's and the
    * client address's browser budgets. Every budget is counted even when one refuses (as HTTP did).
    */
-  async admitRequest(p: Principal, ip: string | undefined, cost = 1): Promise<RequestDecision> {
+  async admitRequest(
+    p: Principal,
+    ip: string | undefined,
+    cost = 1,
+    authCheck?: DeferredAuthCheck,
+  ): Promise<RequestDecision> {
+    if (authCheck) {
+      // The block check of the key's client address first: nothing else counts for a blocked address.
+      const gated = await this.gate(p, cost, authCheck);
+      if (gated.refusal && !gated.allowance) return gated;
+      return this.browserAdmission(p, ip, cost, gated.allowance);
+    }
     const [allowance, browser] = await Promise.all([
       this.request(p, cost),
       p.type === 'publishable' && this.browser ? this.browser.hit(p.keyId, ip, cost) : undefined,
     ]);
+    return this.decide(allowance, browser);
+  }
+
+  /** Auth block check, minute window and reservation in one round trip (RateLimitStore.gate); fail open. */
+  private async gate(
+    p: Principal,
+    cost: number,
+    authCheck: DeferredAuthCheck | undefined,
+    admit?: AdmitArgs,
+  ): Promise<RequestDecision & { admitted?: AdmitResult }> {
+    if (!authCheck && !this.config.rpm && !admit) return {};
+    let g;
+    try {
+      g = await this.store.gate({
+        keyId: p.keyId,
+        auth: authCheck ? { key: authCheck.key, limit: authCheck.limit } : undefined,
+        rpmLimit: this.config.rpm,
+        cost,
+        admit,
+      });
+    } catch (e) {
+      this.storeDown(e);
+      authCheck?.redisError(e);
+      return {};
+    }
+    if (g.blocked) return { refusal: authCheck!.refusal(g.authTtlMs) };
+    const allowance = g.window ? this.allowance(g.window) : undefined;
+    if (allowance && !allowance.allowed) return { allowance, refusal: this.tooManyRequests(allowance) };
+    return { allowance, admitted: g.admitted };
+  }
+
+  private async browserAdmission(
+    p: Principal,
+    ip: string | undefined,
+    cost: number,
+    allowance: RequestAllowance | undefined,
+  ): Promise<RequestDecision> {
+    const browser = p.type === 'publishable' && this.browser ? await this.browser.hit(p.keyId, ip, cost) : undefined;
+    return this.decide(allowance, browser);
+  }
+
+  private decide(
+    allowance: RequestAllowance | undefined,
+    browser: Awaited<ReturnType<BrowserLimiter['hit']>> | undefined,
+  ): RequestDecision {
     if (allowance && !allowance.allowed) return { allowance, refusal: this.tooManyRequests(allowance) };
     if (browser && !browser.allowed) {
       this.limited.inc({ reason: browser.scope === 'ip' ? 'publishable_ip' : 'publishable_key' });
@@ -166,6 +233,65 @@ export class RateLimiter {
    * what the submission created (a check id, or `b:<batchId>`) or releases when it failed.
    */
   async reserve(p: Principal, n: number, ip: string | undefined): Promise<Reservation | undefined> {
+    const plan = this.plan(p, n, ip);
+    if (!plan) return undefined;
+    let admitted;
+    try {
+      admitted = await this.store.admit(plan.args);
+    } catch (e) {
+      this.storeDown(e);
+      return undefined;
+    }
+    return this.settle(p, plan, admitted);
+  }
+
+  /**
+   * `admitRequest` then `reserve`, for a REST submission (`authCheck`: the key's block check when
+   * ApiKeyGuard deferred it to the admission): a secret key's block check, minute window and
+   * reservation run as one Redis script (RateLimitStore.gate), in the same order and with the same
+   * outcomes as the two calls. A refusal of the reservation (429, or 400 for a submission bigger than a limit) is
+   * returned as the decision's refusal, with the allowance of the request.
+   */
+  async admitSubmission(
+    p: Principal,
+    ip: string | undefined,
+    n: number,
+    authCheck: DeferredAuthCheck | undefined,
+  ): Promise<RequestDecision & { reservation?: Reservation }> {
+    if (p.type === 'publishable') {
+      // The browser budgets come between the request and the reservation (a refused one reserves nothing).
+      const d = await this.admitRequest(p, ip, 1, authCheck);
+      if (d.refusal) return d;
+      try {
+        return { ...d, reservation: await this.reserve(p, n, ip) };
+      } catch (e) {
+        if (e instanceof DomainError) return { ...d, refusal: e };
+        throw e;
+      }
+    }
+    let plan: Plan | undefined;
+    let tooBigError: DomainError | undefined;
+    try {
+      plan = this.plan(p, n, ip);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      tooBigError = e;
+    }
+    const g = await this.gate(p, 1, authCheck, plan?.args);
+    if (g.refusal) return g;
+    if (tooBigError) return { allowance: g.allowance, refusal: tooBigError };
+    // No limit applies, or Redis is down (fail open, already counted by gate).
+    if (!plan || !g.admitted) return { allowance: g.allowance };
+    try {
+      return { allowance: g.allowance, reservation: await this.settle(p, plan, g.admitted) };
+    } catch (e) {
+      if (e instanceof DomainError) return { allowance: g.allowance, refusal: e };
+      throw e;
+    }
+  }
+
+  /** What a reservation of n checks asks of the store; undefined when no limit applies. Throws the 400 of a submission bigger than a limit. */
+  private plan(p: Principal, n: number, ip: string | undefined): Plan | undefined {
     const { concurrentChecks: conc, dailyChecks: quota } = this.config;
     // A visitor of a publishable key: its client address (IPv6: the /64), scoped to the tenant.
     const vcap = this.operations.visitorConcurrentChecks;
@@ -178,24 +304,35 @@ export class RateLimiter {
     if (quota && n > quota) throw tooBig(n, `the tenant's daily quota is ${quota} checks (QUOTA_DAILY_CHECKS)`);
     if (visitor && n > vcap)
       throw tooBig(n, `one visitor may have at most ${vcap} unfinished checks (PUBLISHABLE_VISITOR_CONCURRENT_CHECKS)`);
-
     const now = this.clock();
-    const token = randomUUID();
-    const quotaKey = this.store.quotaKey(p.tenantId, new Date(now));
-    const args = {
-      keyId: p.keyId,
-      quotaKey,
-      n,
-      quotaLimit: quota,
-      concLimit: conc,
-      token,
-      now,
+    return {
+      args: {
+        keyId: p.keyId,
+        quotaKey: this.store.quotaKey(p.tenantId, new Date(now)),
+        n,
+        quotaLimit: quota,
+        concLimit: conc,
+        token: randomUUID(),
+        now,
+        visitor,
+        visitorLimit: vcap,
+      },
       visitor,
-      visitorLimit: vcap,
     };
-    let admitted;
+  }
+
+  /**
+   * After the store's first answer: at a limit, reconcile with the database and ask again; then
+   * throw the refusal (429 RATE_LIMITED or QUOTA_EXCEEDED) or return the reservation. Redis down
+   * on the way: undefined (fail open).
+   */
+  private async settle(p: Principal, plan: Plan, first: AdmitResult): Promise<Reservation | undefined> {
+    const { concurrentChecks: conc, dailyChecks: quota } = this.config;
+    const vcap = this.operations.visitorConcurrentChecks;
+    const { args, visitor } = plan;
+    const { now, token, quotaKey, n } = args;
+    let admitted = first;
     try {
-      admitted = await this.store.admit(args);
       if (!admitted.ok && admitted.reason === 'concurrency' && (await this.reconcile(p.keyId)))
         admitted = await this.store.admit(args);
       if (!admitted.ok && admitted.reason === 'visitor' && visitor && (await this.reconcileVisitor(visitor)))

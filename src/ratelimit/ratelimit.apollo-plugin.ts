@@ -4,10 +4,16 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { toProblem } from '../api/problem';
 import type { AuthService } from '../auth/auth.service';
+import type { GqlAuthContext } from '../auth/gql-principal';
 import type { DomainError } from '../common/errors/domain-error';
 import { operationCost } from './graphql-operations';
 import type { RateLimiter } from './rate-limiter';
 import { rateLimitHeaders } from './ratelimit.interceptor';
+
+/** The refusal of an address blocked for failed authentication (AuthThrottle), not of a budget. */
+function isAuthBlock(e: DomainError): boolean {
+  return (e.extra as { scope?: unknown } | undefined)?.scope === 'auth';
+}
 
 /** Bodies of refused operations, keyed by the result object Apollo hands to `stringifyResult`. */
 const problemBodies = new WeakMap<object, string>();
@@ -33,12 +39,15 @@ export function problemBodyOf(result: { extensions?: unknown }): string | undefi
  * whatever the pipeline produced, and `problemBodyOf` lets `stringifyResult` write the problem).
  *
  * The key is resolved without the client address (no failed-auth counting here): a wrong key is
- * not counted, and the resolver answers UNAUTHENTICATED and counts the failure, once.
+ * not counted, and the resolver answers UNAUTHENTICATED and counts the failure, once. A correct
+ * key's failed-auth block check (AuthThrottle) runs in the admission's Redis round trip; the
+ * principal, or the RATE_LIMITED of a blocked address, is then left in the context for the
+ * resolvers (`principal`), which do not authenticate again.
  * Each check-creating field then reserves its checks in RateLimitInterceptor, like a REST submit.
  */
 export function rateLimitApolloPlugin(
   limiter: RateLimiter,
-  auth: Pick<AuthService, 'authenticate'>,
+  auth: Pick<AuthService, 'authenticate' | 'throttle'>,
   log: Logger,
 ): ApolloServerPlugin<{ req?: unknown }> {
   return {
@@ -56,10 +65,22 @@ export function rateLimitApolloPlugin(
             return; // the resolver answers 401 (or 503 when the database is down)
           }
           const cost = operationCost(rc.source, rc.request.operationName, limiter.operations.maxMutationFields);
-          const decision = await limiter.admitRequest(principal, req.ip ?? req.socket.remoteAddress, cost);
+          const client = req.ip ?? req.socket.remoteAddress;
+          // The key is correct: its address's failed-auth block check runs in the admission's round trip.
+          const authCheck = auth.throttle?.deferred(client);
+          const decision = await limiter.admitRequest(principal, client, cost, authCheck);
           if (decision.allowance)
             for (const [name, value] of rateLimitHeaders(decision.allowance)) rc.response.http.headers.set(name, value);
+          if (authCheck && decision.refusal && !decision.allowance && isAuthBlock(decision.refusal)) {
+            // Blocked for failed attempts: the resolvers answer RATE_LIMITED (as authenticate would).
+            const blocked = Promise.reject(decision.refusal);
+            blocked.catch(() => undefined);
+            (contextValue as GqlAuthContext).principal = blocked;
+            return;
+          }
           refusal = decision.refusal;
+          // Authenticated and checked: the resolvers take this principal instead of authenticating again.
+          if (authCheck) (contextValue as GqlAuthContext).principal = Promise.resolve(principal);
         },
         async didResolveOperation() {
           // Nothing runs for a refused operation (parsing or validation errors are replaced too, below).

@@ -6,7 +6,8 @@ import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { AuthService } from '../auth/auth.service';
 import { gqlClientAddress, gqlPrincipal, type GqlAuthContext } from '../auth/gql-principal';
 import type { Principal } from '../auth/principal';
-import { RateLimiter, type RequestAllowance } from './rate-limiter';
+import type { DeferredAuthCheck } from '../auth/auth-throttle';
+import { RateLimiter, type RequestAllowance, type Reservation } from './rate-limiter';
 import { SubmissionLimits } from './submission-limits';
 import { SUBMITS_CHECKS, type SubmissionShape } from './submits-checks.decorator';
 
@@ -20,6 +21,10 @@ export function rateLimitHeaders(a: RequestAllowance): [string, string][] {
   ];
 }
 
+function setHeaders(res: Response, allowance: RequestAllowance | undefined): void {
+  if (allowance) for (const [name, value] of rateLimitHeaders(allowance)) res.setHeader(name, value);
+}
+
 /**
  * Rate limits and quotas around handlers (global: APP_INTERCEPTOR of RateLimitModule). An
  * interceptor rather than a guard because it needs the caller: Nest runs global guards before the
@@ -30,8 +35,11 @@ export function rateLimitHeaders(a: RequestAllowance): [string, string][] {
  *   requests per minute with `RateLimit-Limit`, `-Remaining`, `-Reset` and `-Policy` headers,
  *   and for publishable keys the per-key and per-address browser budgets; over any of them the
  *   coded RATE_LIMITED error, answered 429 problem+json with `Retry-After` by ProblemFilter.
- *   GraphQL over HTTP is admitted by the Apollo plugin instead (ratelimit.apollo-plugin.ts),
- *   graphql-ws operations by the socket hooks (ratelimit.ws.ts).
+ *   The key's failed-auth block check, which ApiKeyGuard leaves to this admission
+ *   (`req.authCheck`), runs in the same Redis script as the minute window, and for a secret key's
+ *   submission the reservation too (RateLimiter.admitSubmission): one round trip before the
+ *   handler. GraphQL over HTTP is admitted by the Apollo plugin instead
+ *   (ratelimit.apollo-plugin.ts), graphql-ws operations by the socket hooks (ratelimit.ws.ts).
  * - REST handlers and GraphQL mutations marked `@SubmitsChecks`: the submission's checks are
  *   reserved before the handler runs (unfinished checks per key, daily quota per tenant, a
  *   publishable key's visitor cap; RateLimiter.reserve), then committed with what it created, or
@@ -52,19 +60,33 @@ export class RateLimitInterceptor implements NestInterceptor {
     const shape = this.reflector.get<SubmissionShape | undefined>(SUBMITS_CHECKS, ctx.getHandler());
     if (ctx.getType() === 'http') {
       const http = ctx.switchToHttp();
-      const req = http.getRequest<Request & { principal?: Principal }>();
+      const req = http.getRequest<Request & { principal?: Principal; authCheck?: DeferredAuthCheck }>();
       const p = req.principal;
       if (!p) return next.handle();
       const ip = req.ip ?? req.socket.remoteAddress;
-      const { allowance, refusal } = await this.limiter.admitRequest(p, ip, 1);
-      if (allowance) {
-        const res = http.getResponse<Response>();
-        for (const [name, value] of rateLimitHeaders(allowance)) res.setHeader(name, value);
-      }
-      if (refusal) throw refusal;
-      if (!shape) return next.handle();
       const res = http.getResponse<Response>();
-      return this.submission(p, ip, shape, req.body, next, () => createdByLocation(res, shape));
+      // ApiKeyGuard left the key's block check (failed attempts from this address) to this admission.
+      const authCheck = req.authCheck;
+      req.authCheck = undefined;
+      if (!shape) {
+        const { allowance, refusal } = await this.limiter.admitRequest(p, ip, 1, authCheck);
+        setHeaders(res, allowance);
+        if (refusal) throw refusal;
+        return next.handle();
+      }
+      // A publishable key's batch is refused (403) after the request is admitted, as it always was.
+      let n = 0;
+      let notAllowed: unknown;
+      try {
+        n = this.submissions.count(p, shape, req.body);
+      } catch (e) {
+        notAllowed = e;
+      }
+      const { allowance, refusal, reservation } = await this.limiter.admitSubmission(p, ip, n, authCheck);
+      setHeaders(res, allowance);
+      if (refusal) throw refusal;
+      if (notAllowed) throw notAllowed;
+      return this.around(reservation, shape, next, () => createdByLocation(res, shape));
     }
     if (shape && ctx.getType<GqlContextType>() === 'graphql') {
       const g = GqlExecutionContext.create(ctx);
@@ -89,7 +111,16 @@ export class RateLimitInterceptor implements NestInterceptor {
     next: CallHandler,
     createdOnError: () => string | undefined = () => undefined,
   ): Promise<Observable<unknown>> {
-    const reservation = await this.submissions.reserve(p, shape, body, ip);
+    return this.around(await this.submissions.reserve(p, shape, body, ip), shape, next, createdOnError);
+  }
+
+  /** Run the handler, then commit the reservation with what it created, or release it. */
+  private around(
+    reservation: Reservation | undefined,
+    shape: SubmissionShape,
+    next: CallHandler,
+    createdOnError: () => string | undefined,
+  ): Observable<unknown> {
     if (!reservation) return next.handle();
     return next.handle().pipe(
       mergeMap(async (result: unknown) => {

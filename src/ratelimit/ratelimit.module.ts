@@ -19,7 +19,8 @@ import { GraphqlRateLimit } from './ratelimit.ws';
 import { SubmissionLimits } from './submission-limits';
 
 /**
- * All roles: releases a key's unfinished-check slot when a check finishes (before the slower
+ * All roles: tells AuthService that RateLimitInterceptor admits every REST request ApiKeyGuard
+ * authenticates (see AuthService.authenticateDeferred) and releases a key's unfinished-check slot when a check finishes (before the slower
  * hooks: webhooks, history). API role: counts publishable keys against EmbedModule's browser
  * budgets too, when the application has EmbedModule.
  */
@@ -29,10 +30,14 @@ export class RateLimitWiring implements OnModuleInit, OnApplicationBootstrap {
     @Inject(RateLimiter) private readonly limiter: RateLimiter,
     @Inject(CheckLifecycle) private readonly lifecycle: CheckLifecycle,
     @Inject(ModuleRef) private readonly modules: ModuleRef,
+    @Inject(AuthService) private readonly auth: AuthService,
   ) {}
 
   onModuleInit(): void {
     this.lifecycle.onCheckFinished((check) => this.limiter.finished(check), -10);
+    // RateLimitInterceptor (global) admits every request ApiKeyGuard authenticates: the block
+    // check of a correct key runs in that admission's round trip.
+    this.auth.admissionChecksThrottle();
   }
 
   onApplicationBootstrap(): void {

@@ -39,7 +39,7 @@ export const WS_CLIENT_IP = 'wsClientIp';
 export class GraphqlRateLimit {
   constructor(
     private readonly limiter: RateLimiter,
-    private readonly auth: Pick<AuthService, 'authenticate'>,
+    private readonly auth: Pick<AuthService, 'authenticate' | 'throttle'>,
     private readonly trustProxy: boolean,
   ) {}
 

@@ -22,13 +22,15 @@ export class SubmissionLimits {
     body: unknown,
     ip: string | undefined,
   ): Promise<Reservation | undefined> {
-    let n = 1;
-    if (shape === 'batch') {
-      assertMayBatch(p);
-      const items = (body as { checks?: unknown } | null | undefined)?.checks;
-      n = Array.isArray(items) && items.length <= MAX_BATCH ? items.length : 0;
-    }
-    return this.limiter.reserve(p, n, ip);
+    return this.limiter.reserve(p, this.count(p, shape, body), ip);
+  }
+
+  /** How many checks `body` would create (what `reserve` reserves); throws the 403 of a publishable key's batch. */
+  count(p: Principal, shape: SubmissionShape, body: unknown): number {
+    if (shape !== 'batch') return 1;
+    assertMayBatch(p);
+    const items = (body as { checks?: unknown } | null | undefined)?.checks;
+    return Array.isArray(items) && items.length <= MAX_BATCH ? items.length : 0;
   }
 
   /** The tracked member of what a submission created: its check id, or `b:<batchId>`. */

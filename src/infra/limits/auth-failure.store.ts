@@ -36,19 +36,20 @@ export class AuthFailureStore {
     this.r = redis as Redis & ScriptedRedis;
   }
 
-  private key(bucket: string): string {
+  /** The counter of `bucket`, for a script that reads it with others (RateLimitStore.gate). */
+  keyOf(bucket: string): string {
     return `${this.prefix}:auth:fail:${bucket}`;
   }
 
   /** Count one failure of `bucket`; returns the failures in the window and the window's remaining ms. */
   async fail(bucket: string, windowMs: number): Promise<{ count: number; ttlMs: number }> {
-    const [n, ttl] = await this.r.authFail(this.key(bucket), windowMs);
+    const [n, ttl] = await this.r.authFail(this.keyOf(bucket), windowMs);
     return { count: Number(n), ttlMs: Number(ttl) };
   }
 
   /** The failures of `bucket` so far, and the window's remaining ms when they reach `limit` (else -1). */
   async failures(bucket: string, limit: number): Promise<{ count: number; ttlMs: number }> {
-    const [n, ttl] = await this.r.authBlocked(this.key(bucket), limit);
+    const [n, ttl] = await this.r.authBlocked(this.keyOf(bucket), limit);
     return { count: Number(n), ttlMs: Number(ttl) };
   }
 }

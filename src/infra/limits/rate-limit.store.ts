@@ -29,51 +29,84 @@ local ttl = redis.call('PTTL', KEYS[1])
 if n == 1 or ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-// KEYS: quota, total, pending, visitor pending, visitor set. ARGV: n, quotaLimit, quotaTtlS,
-// concLimit, nowMs, token, staleBeforeMs, visitorLimit (0: no visitor cap).
-// Returns {0, quotaUsed, inFlight} admitted; {1, quotaUsed} quota exceeded; {2, inFlight} too many
-// unfinished for the key; {3, visitorInFlight} too many unfinished for the visitor.
-const ADMIT = `
-local n = tonumber(ARGV[1])
-local qlimit = tonumber(ARGV[2])
-local stale = tonumber(ARGV[7])
-local function reserved(key)
-  local sum = 0
-  local pend = redis.call('HGETALL', key)
-  for i = 1, #pend, 2 do
-    local pn, ts = string.match(pend[i + 1], '^(%d+):(%d+)$')
-    if (not ts) or tonumber(ts) < stale then
-      redis.call('HDEL', key, pend[i])
-    else
-      sum = sum + tonumber(pn)
+// The admission of n checks, a Lua function of K (keys: quota, total, pending, visitor pending,
+// visitor set) and A (args: n, quotaLimit, quotaTtlS, concLimit, nowMs, token, staleBeforeMs,
+// visitorLimit (0: no visitor cap)). Returns {0, quotaUsed, inFlight} admitted; {1, quotaUsed}
+// quota exceeded; {2, inFlight} too many unfinished for the key; {3, visitorInFlight} too many
+// unfinished for the visitor.
+const ADMIT_FN = `
+local function admit(K, A)
+  local n = tonumber(A[1])
+  local qlimit = tonumber(A[2])
+  local stale = tonumber(A[7])
+  local function reserved(key)
+    local sum = 0
+    local pend = redis.call('HGETALL', key)
+    for i = 1, #pend, 2 do
+      local pn, ts = string.match(pend[i + 1], '^(%d+):(%d+)$')
+      if (not ts) or tonumber(ts) < stale then
+        redis.call('HDEL', key, pend[i])
+      else
+        sum = sum + tonumber(pn)
+      end
     end
+    return sum
   end
-  return sum
+  local used = tonumber(redis.call('GET', K[1]) or '0')
+  if qlimit > 0 and used + n > qlimit then return {1, used} end
+  local vlimit = tonumber(A[8])
+  if vlimit > 0 then
+    local visitor = reserved(K[4]) + redis.call('SCARD', K[5])
+    if visitor + n > vlimit then return {3, visitor} end
+  end
+  local climit = tonumber(A[4])
+  local inflight = 0
+  if climit > 0 then
+    inflight = reserved(K[3]) + tonumber(redis.call('GET', K[2]) or '0')
+    if inflight + n > climit then return {2, inflight} end
+    redis.call('HSET', K[3], A[6], n .. ':' .. A[5])
+    redis.call('PEXPIRE', K[3], 3600000)
+  end
+  if vlimit > 0 then
+    redis.call('HSET', K[4], A[6], n .. ':' .. A[5])
+    redis.call('PEXPIRE', K[4], 3600000)
+  end
+  if qlimit > 0 then
+    redis.call('INCRBY', K[1], n)
+    redis.call('EXPIRE', K[1], A[3])
+  end
+  return {0, used + n, inflight + n}
+end`;
+
+// KEYS and ARGV: those of admit above.
+const ADMIT = `${ADMIT_FN}
+return admit(KEYS, ARGV)`;
+
+// One request's whole admission in one round trip (RateLimitStore.gate): the failed-auth block of
+// the client's address, the key's per-minute window, then (n > 0) the admission of n checks.
+// KEYS: auth failures, window, then admit's five keys. ARGV: authLimit (0: no auth check),
+// rpmLimit (0: no window), windowMs, cost, then admit's eight args.
+// Returns {0, authTtlMs} blocked for failed authentication (nothing counted);
+// {1, count, resetMs} over the per-minute limit (counted, nothing admitted);
+// {2, count, resetMs, admitCode, x, y} otherwise (count and resetMs 0 without a window; admitCode
+// -1 when n is 0).
+const GATE = `${ADMIT_FN}
+local alimit = tonumber(ARGV[1])
+if alimit > 0 then
+  local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if failures >= alimit then return {0, redis.call('PTTL', KEYS[1])} end
 end
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if qlimit > 0 and used + n > qlimit then return {1, used} end
-local vlimit = tonumber(ARGV[8])
-if vlimit > 0 then
-  local visitor = reserved(KEYS[4]) + redis.call('SCARD', KEYS[5])
-  if visitor + n > vlimit then return {3, visitor} end
+local rlimit = tonumber(ARGV[2])
+local count, ttl = 0, 0
+if rlimit > 0 then
+  count = redis.call('INCRBY', KEYS[2], ARGV[4])
+  ttl = redis.call('PTTL', KEYS[2])
+  if count == 1 or ttl < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]); ttl = tonumber(ARGV[3]) end
+  if count > rlimit then return {1, count, ttl} end
 end
-local climit = tonumber(ARGV[4])
-local inflight = 0
-if climit > 0 then
-  inflight = reserved(KEYS[3]) + tonumber(redis.call('GET', KEYS[2]) or '0')
-  if inflight + n > climit then return {2, inflight} end
-  redis.call('HSET', KEYS[3], ARGV[6], n .. ':' .. ARGV[5])
-  redis.call('PEXPIRE', KEYS[3], 3600000)
-end
-if vlimit > 0 then
-  redis.call('HSET', KEYS[4], ARGV[6], n .. ':' .. ARGV[5])
-  redis.call('PEXPIRE', KEYS[4], 3600000)
-end
-if qlimit > 0 then
-  redis.call('INCRBY', KEYS[1], n)
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-end
-return {0, used + n, inflight + n}`;
+if tonumber(ARGV[5]) <= 0 then return {2, count, ttl, -1} end
+local r = admit({KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, {ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]})
+return {2, count, ttl, r[1], r[2], r[3]}`;
 
 // KEYS: fields, total, pending. ARGV: token, member, n, ttlS. The reservation becomes tracked work.
 // A fast check can finish before its submission commits: FINISH then leaves a negative tombstone
@@ -140,6 +173,7 @@ type Reply = (string | number)[];
 interface ScriptedRedis {
   rlHit(k: string, windowMs: number, cost: number): Promise<[number, number]>;
   rlAdmit(k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: (string | number)[]): Promise<Reply>;
+  rlGate(...keysThenArgv: (string | number)[]): Promise<Reply>;
   rlCommit(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
   rlRelease(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
   rlVisitorCommit(k1: string, k2: string, token: string, checkId: string, ttlS: number): Promise<number>;
@@ -147,11 +181,28 @@ interface ScriptedRedis {
   rlReconcile(k1: string, k2: string, ...argv: (string | number)[]): Promise<number>;
 }
 
+/** What RateLimitStore.gate decided (see GATE). */
+export type GateResult =
+  | { blocked: true; authTtlMs: number }
+  | { blocked: false; window?: { count: number; resetMs: number }; admitted?: AdmitResult };
+
 export type AdmitResult =
   | { ok: true; quotaUsed: number; inFlight: number }
   | { ok: false; reason: 'quota'; quotaUsed: number }
   | { ok: false; reason: 'concurrency'; inFlight: number }
   | { ok: false; reason: 'visitor'; inFlight: number };
+
+export interface AdmitArgs {
+  keyId: string;
+  quotaKey: string;
+  n: number;
+  quotaLimit: number;
+  concLimit: number;
+  token: string;
+  now: number;
+  visitor?: string;
+  visitorLimit?: number;
+}
 
 /** Tracked work lives a week at most without news (a key that stopped submitting cleans itself up). */
 const TRACK_TTL_S = 7 * 24 * 3600;
@@ -169,6 +220,7 @@ export class RateLimitStore {
     const defs: [string, number, string][] = [
       ['rlHit', 1, HIT],
       ['rlAdmit', 5, ADMIT],
+      ['rlGate', 7, GATE],
       ['rlCommit', 3, COMMIT],
       ['rlRelease', 3, RELEASE],
       ['rlVisitorCommit', 2, VISITOR_COMMIT],
@@ -199,25 +251,14 @@ export class RateLimitStore {
     return this.k('vis', tenantId, client);
   }
 
-  async admit(a: {
-    keyId: string;
-    quotaKey: string;
-    n: number;
-    quotaLimit: number;
-    concLimit: number;
-    token: string;
-    now: number;
-    visitor?: string;
-    visitorLimit?: number;
-  }): Promise<AdmitResult> {
+  private admitKeys(keyId: string, quotaKey: string, visitor: string | undefined): string[] {
     // Without a visitor the script never touches its two keys; it still needs names to declare.
-    const visitor = a.visitor ?? this.k('vis', '-');
-    const reply = await this.r.rlAdmit(
-      a.quotaKey,
-      this.k('conc', a.keyId, 'n'),
-      this.k('conc', a.keyId, 'p'),
-      `${visitor}:p`,
-      `${visitor}:f`,
+    const v = visitor ?? this.k('vis', '-');
+    return [quotaKey, this.k('conc', keyId, 'n'), this.k('conc', keyId, 'p'), `${v}:p`, `${v}:f`];
+  }
+
+  private static admitArgs(a: AdmitArgs): (string | number)[] {
+    return [
       a.n,
       a.quotaLimit,
       2 * 24 * 3600,
@@ -226,12 +267,55 @@ export class RateLimitStore {
       a.token,
       a.now - RESERVATION_MS,
       a.visitor ? (a.visitorLimit ?? 0) : 0,
-    );
+    ];
+  }
+
+  private static admitResult(reply: Reply): AdmitResult {
     const [code, x, y] = reply.map(Number);
     if (code === 1) return { ok: false, reason: 'quota', quotaUsed: x! };
     if (code === 2) return { ok: false, reason: 'concurrency', inFlight: x! };
     if (code === 3) return { ok: false, reason: 'visitor', inFlight: x! };
     return { ok: true, quotaUsed: x!, inFlight: y! };
+  }
+
+  async admit(a: AdmitArgs): Promise<AdmitResult> {
+    const [k1, k2, k3, k4, k5] = this.admitKeys(a.keyId, a.quotaKey, a.visitor);
+    return RateLimitStore.admitResult(await this.r.rlAdmit(k1!, k2!, k3!, k4!, k5!, ...RateLimitStore.admitArgs(a)));
+  }
+
+  /**
+   * One request's admission in one round trip (GATE): refused at once while `auth` (a failed-auth
+   * counter, AuthFailureStore.keyOf) has reached its limit; else `cost` counted in the key's
+   * minute window when `rpmLimit` > 0, and, when the window admits it and `admit` is given, the
+   * admission of `admit.n` checks as `admit` would do it.
+   */
+  async gate(g: {
+    keyId: string;
+    auth?: { key: string; limit: number };
+    rpmLimit: number;
+    windowMs?: number;
+    cost: number;
+    admit?: AdmitArgs;
+  }): Promise<GateResult> {
+    const a = g.admit;
+    const keys = [
+      g.auth?.key ?? this.k('auth', '-'),
+      this.k('rpm', g.keyId),
+      ...this.admitKeys(g.keyId, a?.quotaKey ?? this.k('quota', '-'), a?.visitor),
+    ];
+    const reply = await this.r.rlGate(
+      ...keys,
+      g.auth?.limit ?? 0,
+      g.rpmLimit,
+      g.windowMs ?? 60_000,
+      g.cost,
+      ...(a ? RateLimitStore.admitArgs(a) : [0, 0, 0, 0, 0, '-', 0, 0]),
+    );
+    const [code, x, y, admitCode, ax, ay] = reply.map(Number);
+    if (code === 0) return { blocked: true, authTtlMs: x! };
+    const window = g.rpmLimit > 0 ? { count: x!, resetMs: y! } : undefined;
+    if (code === 1 || admitCode === undefined || admitCode < 0) return { blocked: false, window };
+    return { blocked: false, window, admitted: RateLimitStore.admitResult([admitCode, ax!, ay!]) };
   }
 
   /** The submission was stored: track `member` (a check id, or `b:<batchId>` for n checks). */
