@@ -25,9 +25,20 @@ export function redisConnection(
     retryStrategy: (times) => Math.min(200 * times, 2000),
     reconnectOnError: () => true,
   };
+  // Producer connections auto-pipeline (ioredis enableAutoPipelining): the commands issued in one
+  // turn of the event loop (rate-limit scripts, queue adds, event publishes of many requests in
+  // flight) leave in one write instead of one write each; each keeps its own reply and error.
+  // Not on worker/subscriber connections: BullMQ's blocking commands would hold the pipeline.
   const opts: RedisOptions =
     role === 'producer'
-      ? { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 5000 }
+      ? {
+          ...base,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2000,
+          commandTimeout: 5000,
+          enableAutoPipelining: true,
+        }
       : { ...base, maxRetriesPerRequest: null, enableReadyCheck: true };
   const r = createClient(typeof where === 'string' ? { topology: 'standalone', url: where, tls: false } : where, opts);
   // Errors surface through the commands that fail; an 'error' event without a listener would crash.
