@@ -11,18 +11,26 @@
  *     comes to saturating the server);
  *   - for comparison, the same figures for the engine run in-process (no API, queue or storage).
  * The fixture server runs in its own process, so it has a core of its own and its max-qps figure
- * is the server's, not the shared event loop's. The last stdout line is one JSON object
+ * is the server's, not the shared event loop's. Every domain is a healthy one, MTA-STS included:
+ * its policy is served over HTTPS by another process of the bench (startPolicyServerProcess), so
+ * the audits fetch real policies (before, mta-sts pointed at a closed port and every domain
+ * failed with MTA_STS_INVALID). The last stdout line is one JSON object
  * (`{"bench":"dns-audit","figures":{...},"ratios":{...}}`) for bench/run-all.
  *
  *   npm run build && node dist/bench/dns-audit.js [--domains 5000] [--concurrency 64] [--batch 5000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import * as dnsPacket from 'dns-packet';
 import { auditDns } from '../src/dns/dns.engine';
 import { createCheckResolver, createResolver, dnsStats } from '../src/infra/dns';
-import { scenarioZone } from '../test/fixtures/dns/audit-zones';
+import { createHttpsFetcher } from '../src/infra/net/https-fetcher';
+import { defaultPolicy, scenarioZone } from '../test/fixtures/dns/audit-zones';
+import { createTestCa } from '../test/support/certs';
 import { startDnsServer } from '../test/support/dns-server';
 import { startInProcessService } from './lib/service-app';
 
@@ -60,6 +68,75 @@ async function startServerProcess(domains: number): Promise<ServerHandle> {
       child.kill();
     },
   };
+}
+
+/** The MTA-STS policy server: its port and the PEM file of the CA that signed its certificates. */
+interface PolicyServer {
+  port: number;
+  caPath: string;
+  stop(): void;
+}
+
+/**
+ * Every bench domain publishes an MTA-STS policy (mode enforce, its two MX hosts), as a healthy
+ * domain does: served over HTTPS by a process of its own (like the DNS server, so the audit's CPU
+ * does not slow it down), with certificates from a private CA the service trusts through
+ * MTA_STS_CA_FILE, for `mta-sts.<domain>` (SNI picks the certificate; 250 names per certificate).
+ * The service connects to MTA_STS_PORT instead of 443 and may reach loopback (PROBE_ALLOWED_CIDRS).
+ */
+async function startPolicyServerProcess(domains: number): Promise<PolicyServer> {
+  const child: ChildProcess = fork(__filename, ['--serve-https', String(domains)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ port: number; caPath: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number; caPath: string }));
+    child.once('exit', (code) => reject(new Error(`MTA-STS policy server exited with ${code}`)));
+  });
+  return { ...ready, stop: () => void child.kill() };
+}
+
+const NAMES_PER_CERT = 250;
+
+async function serveHttps(domains: number): Promise<void> {
+  const t0 = Date.now();
+  const ca = createTestCa('smtp-doctor bench CA');
+  const contexts: SecureContext[] = [];
+  for (let first = 0; first < domains; first += NAMES_PER_CERT) {
+    const names = Array.from(
+      { length: Math.min(NAMES_PER_CERT, domains - first) },
+      (_, i) => `mta-sts.d${first + i}.bench.test`,
+    );
+    const leaf = ca.issue({ cn: names[0]!, sans: names.map((n) => `DNS:${n}`) });
+    contexts.push(createSecureContext({ key: leaf.key, cert: leaf.cert }));
+  }
+  const server = https.createServer(
+    {
+      SNICallback: (name, cb) => {
+        const n = /^mta-sts\.d(\d+)\.bench\.test$/i.exec(name)?.[1];
+        const ctx = n === undefined ? undefined : contexts[Math.floor(Number(n) / NAMES_PER_CERT)];
+        cb(ctx ? null : new Error(`no certificate for ${name}`), ctx);
+      },
+    },
+    (req, res) => {
+      const m = /^mta-sts\.(d\d+\.bench\.test)(:\d+)?$/i.exec(req.headers.host ?? '');
+      if (!m || req.url !== '/.well-known/mta-sts.txt') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(defaultPolicy(m[1]!.toLowerCase()));
+    },
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  console.log(
+    `MTA-STS policy server (pid ${process.pid}): ${contexts.length} certificates for ${domains} domains in ${Date.now() - t0} ms at 127.0.0.1:${port}`,
+  );
+  process.on('disconnect', () => ca.cleanup());
+  process.on('SIGTERM', () => {
+    ca.cleanup();
+    process.exit(0);
+  });
+  process.send!({ port, caPath: ca.caPath });
 }
 
 async function serve(domains: number): Promise<void> {
@@ -168,8 +245,18 @@ interface RunFigures {
 }
 
 /** Submits the domains as `dns` batches to the running service and waits until all complete. */
+/** The service's settings for the policy server (see startPolicyServerProcess). */
+function policyEnv(policies: PolicyServer): Record<string, string> {
+  return {
+    MTA_STS_CA_FILE: policies.caPath,
+    MTA_STS_PORT: String(policies.port),
+    PROBE_ALLOWED_CIDRS: '127.0.0.0/8',
+  };
+}
+
 async function throughService(
   server: ServerHandle,
+  policies: PolicyServer,
   names: string[],
   concurrency: number,
   batchSize: number,
@@ -179,6 +266,7 @@ async function throughService(
     WORKER_CONCURRENCY: String(concurrency),
     DNSBL_ZONES: DNSBL_ZONES.join(','),
     DNSBL_DOMAIN_ZONES: DNSBL_DOMAIN_ZONES.join(','),
+    ...policyEnv(policies),
   });
   const stats0 = { ...dnsStats };
   try {
@@ -233,13 +321,20 @@ async function throughService(
 }
 
 /** The engine alone, in-process, `concurrency` audits in flight on one shared cached resolver. */
-async function inProcess(server: ServerHandle, names: string[], concurrency: number): Promise<RunFigures> {
+async function inProcess(
+  server: ServerHandle,
+  policies: PolicyServer,
+  names: string[],
+  concurrency: number,
+): Promise<RunFigures> {
   const shared = createResolver({
     dnsServers: [{ host: server.host, port: server.port }],
     dnsTimeoutMs: 3000,
     dnsRetries: 1,
     dnsFallbackServers: [],
   });
+  const env = policyEnv(policies);
+  const fetcher = createHttpsFetcher({ resolver: shared, allowedCidrs: [env.PROBE_ALLOWED_CIDRS!], env });
   const received0 = await server.received();
   const verdicts: Record<string, number> = {};
   let next = 0;
@@ -249,7 +344,7 @@ async function inProcess(server: ServerHandle, names: string[], concurrency: num
       for (let n = next++; n < names.length; n = next++) {
         const out = await auditDns(
           { domain: names[n]! },
-          { dns: createCheckResolver(shared) },
+          { dns: createCheckResolver(shared), https: fetcher },
           { dnsblZones: DNSBL_ZONES, dnsblDomainZones: DNSBL_DOMAIN_ZONES, mailauthCrossCheck: false },
         );
         verdicts[out.verdict] = (verdicts[out.verdict] ?? 0) + 1;
@@ -264,7 +359,7 @@ async function inProcess(server: ServerHandle, names: string[], concurrency: num
 const r2 = (n: number): number => Number(n.toFixed(2));
 
 export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize = 5000): Promise<void> {
-  const server = await startServerProcess(domains);
+  const [server, policies] = await Promise.all([startServerProcess(domains), startPolicyServerProcess(domains)]);
   try {
     const names = Array.from({ length: domains }, (_, n) => `d${n}.bench.test`);
     let maxQps = 0;
@@ -280,7 +375,7 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
       `fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best})`,
     );
 
-    const svc = await throughService(server, names, concurrency, batchSize);
+    const svc = await throughService(server, policies, names, concurrency, batchSize);
     const svcQps = svc.wire / svc.secs;
     console.log(
       `service: ${domains} domains as ${Math.ceil(domains / batchSize)} batch(es) of kind dns, WORKER_CONCURRENCY=${concurrency}: ${svc.secs.toFixed(1)} s = ${(domains / svc.secs).toFixed(1)} domains/s, ` +
@@ -291,11 +386,11 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
       `  resolver: ${svc.stats.queries} exchanges, ${svc.stats.timeouts} timeouts, ${svc.stats.queued} queued for an in-flight place, ${svc.stats.socketsOpened} sockets opened, ${svc.stats.cacheHits} cache hits`,
     );
 
-    const eng = await inProcess(server, names, concurrency);
+    const eng = await inProcess(server, policies, names, concurrency);
     const engQps = eng.wire / eng.secs;
     console.log(
       `engine in-process (for comparison): ${concurrency} audits in flight: ${eng.secs.toFixed(1)} s = ${(domains / eng.secs).toFixed(1)} domains/s, ` +
-        `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max; indeterminate ${eng.indeterminate}`,
+        `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max; verdicts ${JSON.stringify(eng.verdicts)}`,
     );
 
     process.stdout.write(
@@ -315,6 +410,7 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
             .reduce((n, [, k]) => n + k, 0),
           dnsTimeouts: svc.stats.timeouts ?? 0,
           failed: svc.failed,
+          verdicts: JSON.stringify(svc.verdicts),
           engineDomainsPerSec: r2(domains / eng.secs),
           engineQueriesPerDomain: r2(eng.wire / domains),
           engineIndeterminate: eng.indeterminate,
@@ -327,10 +423,16 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
     );
   } finally {
     server.stop();
+    policies.stop();
   }
 }
 
-if (require.main === module && process.argv[2] === '--serve') {
+if (require.main === module && process.argv[2] === '--serve-https') {
+  serveHttps(Number(process.argv[3])).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else if (require.main === module && process.argv[2] === '--serve') {
   serve(Number(process.argv[3])).catch((e) => {
     console.error(e);
     process.exit(1);

@@ -76,11 +76,11 @@ export class RateLimitInterceptor implements NestInterceptor {
       }
       // A publishable key's batch is refused (403) after the request is admitted, as it always was.
       let n = 0;
-      let notAllowed: unknown;
+      let notAllowed: Error | undefined;
       try {
         n = this.submissions.count(p, shape, req.body);
       } catch (e) {
-        notAllowed = e;
+        notAllowed = e as Error;
       }
       const { allowance, refusal, reservation } = await this.limiter.admitSubmission(p, ip, n, authCheck);
       setHeaders(res, allowance);
