@@ -15,6 +15,7 @@ import { parseHeaderBlock } from './raw/header-block';
 import { scanMime } from './raw/mime-scan';
 import { detectBulk, type ComplianceRow } from './rules/bulk.rules';
 import { COMPLIANCE_RULES, CONTENT_META_FINDINGS, CONTENT_RULES } from './rules/rule.registry';
+import { countOnceWithSpamAssassin } from './rules/spamassassin.rules';
 import type { MessageFacts, RuleArea } from './rules/rule.types';
 
 /** The check cannot run on this input (the transport answers 400). */
@@ -204,9 +205,12 @@ export async function analyzeContent(
   deps.progress?.(75, 'rules');
   const fired: FiredRule[] = [];
   const findings: Finding[] = [];
-  for (const rule of CONTENT_RULES) {
+  const hits = CONTENT_RULES.flatMap((rule) => {
     const hit = rule.test(facts);
-    if (!hit) continue;
+    return hit ? [{ rule, hit }] : [];
+  });
+  countOnceWithSpamAssassin(hits);
+  for (const { rule, hit } of hits) {
     const points = hit.points ?? rule.points;
     fired.push({ code: rule.code, area: rule.area, points, description: rule.title, detail: hit.detail });
     findings.push(
@@ -237,6 +241,7 @@ export async function analyzeContent(
   deps.progress?.(90, 'engines');
   const score = Math.round(fired.reduce((a, r) => a + r.points, 0) * 10) / 10;
   const isSpam = score >= s.spamThreshold;
+  const blocked = hits.some(({ rule }) => rule.blocks);
   const engines = (await bounded(enginesPromise, deps.signal).catch(() => [] as SpamEngineResult[])).map((e) => ({
     ...e,
     ...(e.status === 'ok' && e.isSpam !== undefined ? { agreesWithUs: e.isSpam === isSpam } : {}),
@@ -252,13 +257,12 @@ export async function analyzeContent(
 
   fired.sort((a, b) => b.points - a.points || a.code.localeCompare(b.code));
   const hasErrors = findings.some((f) => f.severity === 'critical' || f.severity === 'error');
-  // Verdict: points decide (spam -> fail, warn band -> warn); an error-level finding or a failed
-  // provider requirement lifts pass to warn, since such mail may be rejected whatever its score.
-  const verdict: Verdict = isSpam
-    ? 'fail'
-    : score >= s.warnThreshold || hasErrors || complianceFailed
-      ? 'warn'
-      : 'pass';
+  // Verdict: points decide (spam -> fail, warn band -> warn); a rule that providers enforce by
+  // policy (ContentRule.blocks: executables, archive bombs) fails the message whatever its score;
+  // an error-level finding or a failed provider requirement lifts pass to warn, since such mail
+  // may be rejected whatever its score.
+  const verdict: Verdict =
+    isSpam || blocked ? 'fail' : score >= s.warnThreshold || hasErrors || complianceFailed ? 'warn' : 'pass';
 
   const result: ContentResult = {
     score,

@@ -25,9 +25,13 @@ import { analyze, SA_FIXTURES } from './helpers';
  * spam/015-017 are caught on their Received chain (numeric HELO on a bare-IP relay, no rDNS, DHCP
  * HELO) and ratware Message-ID, as SpamAssassin catches them, not on their (obfuscated) text;
  * spam/017 has no body at all.
+ * With SpamAssassin's shipped rules running inside the engine (src/content-spam-check/spamassassin):
+ * 35/36 = 97.2% (spam 18/19, ham 0/17 flagged); spam/013 is now caught (FROM_PAYPAL_SPOOF and
+ * KHOP_HELO_FCRDNS, as spamd catches it); spam/012 is still missed. Tight: ham/002 (4.9),
+ * ham/003 and ham/006 (4.8) stay under 5.0.
  * The floors keep the measured figures: accuracy and no false positives.
  */
-const ACCURACY_FLOOR = 0.94;
+const ACCURACY_FLOOR = 0.97;
 
 function load(label: 'spam' | 'ham') {
   const dir = join(SA_FIXTURES, label);

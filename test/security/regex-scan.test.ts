@@ -4,6 +4,7 @@ import { checkSync, type Diagnostics } from 'recheck';
 import { describe, expect, it } from 'vitest';
 import { hasUnboundedRepeat, LinearRegex, linearRegex } from '../../src/common/text/linear-regex';
 import { PHRASE_PATTERNS } from '../../src/content-spam-check/analysis/text.analysis';
+import { compiled, shippedRuleSet } from '../../src/content-spam-check/spamassassin/sa-rules';
 import { bouncePatterns } from '../../src/reports/bounces/bounce-patterns';
 import { reportsData } from '../../src/reports/data/data.loader';
 import { collectSourceRegexes, jsonTables, PLACEHOLDER, regexesIn, type FoundRegex } from './regex-inventory';
@@ -211,6 +212,13 @@ describe('ReDoS scan', () => {
       ),
     ).toBe(true);
     expect(linearRegex('^\\s*\\|?\\s*received: from', 'im').test(`${'\n'.repeat(4096)}x`)).toBe(false);
+    // SpamAssassin's shipped rules (src/content-spam-check/spamassassin) compile on the same engine.
+    const sa = shippedRuleSet().patterns;
+    expect(sa.length).toBeGreaterThan(800);
+    for (const p of sa) {
+      const re = compiled(p);
+      if (re) expect(re.engine === 'automaton' || !hasUnboundedRepeat(re.source), p.name).toBe(true);
+    }
   });
 
   it('every regular expression V8 runs is linear, or allowed with a reason', () => {

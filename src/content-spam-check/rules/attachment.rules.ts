@@ -19,7 +19,9 @@ export const ATTACHMENT_RULES: ContentRule[] = [
   {
     code: 'ATTACHMENT_EXECUTABLE',
     area: 'attachments',
-    points: 5.0,
+    // Refused by policy, not scored as spam (was 5.0 points): see ContentRule.blocks.
+    points: 0,
+    blocks: true,
     severity: 'critical',
     title: 'Executable or script attachment',
     remediation:
@@ -51,7 +53,9 @@ export const ATTACHMENT_RULES: ContentRule[] = [
   {
     code: 'ARCHIVE_CONTAINS_EXECUTABLE',
     area: 'attachments',
-    points: 4.0,
+    // Refused by policy, not scored as spam (was 4.0 points): see ContentRule.blocks.
+    points: 0,
+    blocks: true,
     severity: 'error',
     title: 'Archive attachment holding executables or scripts',
     remediation: 'Executables inside .zip files are blocked like bare ones; use a download link.',
@@ -62,7 +66,9 @@ export const ATTACHMENT_RULES: ContentRule[] = [
   {
     code: 'ARCHIVE_BOMB',
     area: 'attachments',
-    points: 5.0,
+    // Refused by policy, not scored as spam (was 5.0 points): see ContentRule.blocks.
+    points: 0,
+    blocks: true,
     severity: 'critical',
     title: 'Archive shaped like a decompression bomb',
     remediation:

@@ -6,6 +6,7 @@ import { HEADER_FORGERY_RULES } from './header-forgery.rules';
 import { OBFUSCATION_RULES } from './obfuscation.rules';
 import { RECEIVED_RULES } from './received.rules';
 import { RECIPIENT_RULES } from './recipient.rules';
+import { SPAMASSASSIN_RULES } from './spamassassin.rules';
 import type { ContentRule } from './rule.types';
 import { STRUCTURE_RULES } from './structure.rules';
 import { LINK_RULES, TEXT_RULES } from './text.rules';
@@ -21,6 +22,7 @@ export const CONTENT_RULES: readonly ContentRule[] = [
   ...LINK_RULES,
   ...ATTACHMENT_RULES,
   ...AUTH_RULES,
+  ...SPAMASSASSIN_RULES,
 ];
 export const COMPLIANCE_RULES: readonly ComplianceRule[] = BULK_RULES;
 

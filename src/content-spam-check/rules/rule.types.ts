@@ -58,6 +58,12 @@ export interface ContentRule {
   title: string;
   remediation: string;
   references?: string[];
+  /**
+   * The large providers refuse such a message whatever its spam score (an attachment policy, not
+   * a spam sign): the rule scores no points, and when it fires the verdict is fail. Spam filters
+   * such as SpamAssassin give these no points either; antivirus and gateway policies block them.
+   */
+  blocks?: true;
   test(f: MessageFacts): RuleHit | null;
 }
 
