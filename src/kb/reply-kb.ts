@@ -81,8 +81,15 @@ function classOf(p: ParsedReply, fallback: ReplyClass): ReplyClass {
   return fallback;
 }
 
-function firstMatch(patterns: ReplyPattern[], text: string, strength?: 'strong' | 'weak'): ReplyPattern | undefined {
-  return patterns.find((p) => !p.detectOnly && (strength === undefined || p.strength === strength) && p.re.test(text));
+function firstMatch(
+  patterns: ReplyPattern[],
+  text: string,
+  strength?: 'strong' | 'weak',
+  skip?: (p: ReplyPattern) => boolean,
+): ReplyPattern | undefined {
+  return patterns.find(
+    (p) => !p.detectOnly && (strength === undefined || p.strength === strength) && !skip?.(p) && p.re.test(text),
+  );
 }
 
 // A relay quoting the next hop: "... host mx.example.com[192.0.2.1] said: 550 5.1.1 ...",
@@ -132,6 +139,10 @@ function decide(
     }
   }
   const enh = p.enhancedStatus ? data.enhanced.get(`X.${p.enhancedStatus.slice(2)}`) : undefined;
+  // RFC 3463 §2: a detail the registry does not know (Microsoft's 5.7.124, 5.4.300 ...) still
+  // names its subject; "X.<subject>.0" stands for it, as a generic code that never outranks words.
+  const subject = p.enhancedStatus ? /^[245]\.(\d{1,3})\./.exec(p.enhancedStatus)?.[1] : undefined;
+  const subjectOnly = !enh && subject !== undefined ? data.enhanced.get(`X.${Number(subject)}.0`) : undefined;
   const basic = p.code !== null ? data.basic.get(p.code) : undefined;
   const out = (decision: Decision) => ({ decision, provider, enh, basic });
   // 1. The provider's own text or code (Gmail 5.7.26, Microsoft S3150, Yahoo [TSS04], KDDI's
@@ -148,10 +159,15 @@ function decide(
   if (strong)
     return out({ category: strong.category, findingCode: strong.findingCode, basis: 'wording', pattern: strong });
   if (enh?.specific) return out({ category: enh.category, findingCode: enh.findingCode, basis: 'enhanced' });
-  const weak = firstMatch(data.textPatterns, hay, 'weak');
+  // X.7.x is "security or policy status" (RFC 3463 §3.8): a refusal, so vague words about the
+  // connection ("Service unavailable") do not make it a connection problem.
+  const policyStatus = subject === '7';
+  const weak = firstMatch(data.textPatterns, hay, 'weak', (w) => policyStatus && w.category === 'connection');
   if (weak)
     return out({ category: weak.category, findingCode: weak.findingCode, basis: 'weak-wording', pattern: weak });
   if (enh) return out({ category: enh.category, findingCode: enh.findingCode, basis: 'generic-enhanced' });
+  if (subjectOnly)
+    return out({ category: subjectOnly.category, findingCode: subjectOnly.findingCode, basis: 'generic-enhanced' });
   if (basic) return out({ category: basic.category, findingCode: basic.findingCode, basis: 'basic' });
   return out({ category: 'other', findingCode: 'SMTP_UNCLASSIFIED', basis: 'none' });
 }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FINDING_CATALOG } from '../../src/findings/catalog';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, until, type TestApp } from '../support/app';
 
@@ -194,6 +195,16 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
       expect.arrayContaining(['MX_MISSING', 'MX_NULL', 'MX_TARGET_UNRESOLVABLE']),
     );
     for (const f of cat.body) expect(f.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+    // Issue 13: each code once, served as its one catalog definition (the probe's, the reports'
+    // and the DNS kinds' codes used to be listed with whichever text was met first).
+    const codes: string[] = cat.body.map((f: { code: string }) => f.code);
+    expect(codes.length).toBeGreaterThan(50);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const f of cat.body as { code: string; title: string; severity: string }[]) {
+      const def = FINDING_CATALOG.get(f.code);
+      expect(def, f.code).toBeDefined();
+      expect({ title: f.title, severity: f.severity }, f.code).toEqual({ title: def!.title, severity: def!.severity });
+    }
     expect((await request(t.url).get('/healthz')).status).toBe(200);
     const ready = await request(t.url).get('/readyz');
     expect(ready.body).toEqual({ status: 'ok', redis: 'ok', database: 'ok' });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyReply } from '../../src/probe/classify';
 import { buildReply } from '../../src/probe/smtp-reply';
 import { explainReply } from '../../src/reports/explain/explain.engine';
+import publicReplies from '../fixtures/replies/public-replies.json';
 import sisimaiReplies from '../fixtures/probe/sisimai-replies.json';
 
 /**
@@ -11,7 +12,10 @@ import sisimaiReplies from '../fixtures/probe/sisimai-replies.json';
  * finding code, category and class. Both call the one knowledge base (src/kb/reply-kb.ts), so this
  * holds by construction; the test keeps it so, over every reply corpus in the repository:
  *   - the probe's Sisimai replies (test/fixtures/probe/sisimai-replies.json);
- *   - every SMTP reply quoted in a Diagnostic-Code of the Sisimai bounce corpus (test/fixtures/sisimai).
+ *   - every SMTP reply quoted in a Diagnostic-Code of the Sisimai bounce corpus (test/fixtures/sisimai);
+ *   - the labelled public replies (test/fixtures/replies, SOURCES.md there) that carry a reply code
+ *     (the probe only ever receives those; documented texts without one are checked in
+ *     public-replies.test.ts).
  */
 function diagnosticReplies(): { source: string; lines: string[] }[] {
   const dir = join(__dirname, '..', 'fixtures', 'sisimai', 'maildir-bsd');
@@ -29,6 +33,12 @@ function diagnosticReplies(): { source: string; lines: string[] }[] {
 const corpora: [string, { source: string; lines: string[] }[]][] = [
   ['probe Sisimai replies', (sisimaiReplies as { source: string; lines: string[] }[]).map((r) => r)],
   ['Sisimai Diagnostic-Code replies', diagnosticReplies()],
+  [
+    'public replies with a reply code',
+    (publicReplies as { source: string; ref: string; reply: string }[])
+      .filter((r) => /^[2-5]\d\d(?:[ -]|$)/.test(r.reply))
+      .map((r) => ({ source: `${r.source} ${r.ref}`, lines: r.reply.split('\n') })),
+  ],
 ];
 
 describe('the probe and /v1/explain agree on every reply', () => {
