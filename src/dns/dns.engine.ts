@@ -46,6 +46,12 @@ export interface DnsAuditOptions {
   maxMxAddresses?: number;
   /** DMARC organizational domain: RFC 9989 tree walk (default) or the legacy PSL of RFC 7489. */
   dmarcOrgDomainMode?: OrgDomainMode;
+  /** An RRSIG of the zone expiring within this many days is a finding (default 7; 0: off). */
+  dnssecExpiryWarnDays?: number;
+  /** The MTA-STS policy host's certificate expiring within this many days is a finding (default 21; 0: off). */
+  certExpiryWarnDays?: number;
+  /** The clock for expiry findings (default: now). */
+  now?: Date;
 }
 
 export interface MxSection extends MxResult {
@@ -139,8 +145,12 @@ export async function auditDns(
   const dmarcP = checkDmarc(domain, dns, { orgDomainMode: opts.dmarcOrgDomainMode });
   const dkimP = checkDkim(domain, dns, input.dkimSelectors ?? []);
   const tlsRptP = checkTlsRpt(domain, dns);
-  const dnssecP = checkDnssec(domain, dns);
-  const mtaStsP = checkMtaSts(domain, mxHostsP, dns, ports.https);
+  const now = opts.now ?? new Date();
+  const dnssecP = checkDnssec(domain, dns, { expiryWarnDays: opts.dnssecExpiryWarnDays ?? 7, now });
+  const mtaStsP = checkMtaSts(domain, mxHostsP, dns, ports.https, {
+    certExpiryWarnDays: opts.certExpiryWarnDays ?? 21,
+    now,
+  });
   const daneP = mxHostsP.then((hosts) => checkDane(hosts, dns));
   const ptrP = mxAddrsP.then((addrs) =>
     checkPtr(

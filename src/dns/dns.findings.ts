@@ -352,6 +352,22 @@ export const DNS_FINDINGS = defineFindings('dns', {
     remediation: 'Failures are only reported (TLS-RPT), not enforced; switch to mode: enforce when reports are clean.',
     references: [`${RFC8461}#section-5`],
   },
+  MTA_STS_CERT_EXPIRING: {
+    severity: 'warning',
+    area: 'transport_security',
+    title: 'The certificate of the MTA-STS policy host expires soon',
+    remediation:
+      'Renew the certificate of mta-sts.<domain> before it expires. Senders fetch the policy over HTTPS with certificate checks (RFC 8461 §3.3); once it has expired they cannot refresh the policy, and their cached copy runs out after max_age.',
+    references: [`${RFC8461}#section-3.3`],
+  },
+  MTA_STS_MAX_AGE_SHORT: {
+    severity: 'warning',
+    area: 'transport_security',
+    title: 'The MTA-STS policy max_age is very short',
+    remediation:
+      'Senders cache the policy for max_age seconds; a short max_age lets an attacker who blocks the policy fetch strip TLS as soon as caches expire. RFC 8461 §3.2 expects weeks or more: use max_age: 604800 (a week) or up to 31557600 once in enforce mode.',
+    references: [`${RFC8461}#section-3.2`, `${RFC8461}#section-10.3`],
+  },
   MTA_STS_LOOKUP_FAILED: {
     severity: 'warning',
     area: 'transport_security',
@@ -396,6 +412,28 @@ export const DNS_FINDINGS = defineFindings('dns', {
     remediation:
       'Answers are not authenticated (no AD flag from the resolver); sign the zone at your DNS host to enable DANE and protect MX/SPF answers.',
     references: ['https://www.rfc-editor.org/rfc/rfc4035#section-3.2.3'],
+  },
+  DNSSEC_SIGNATURE_EXPIRING: {
+    severity: 'warning',
+    area: 'mail_routing',
+    title: 'A DNSSEC signature of the zone expires soon',
+    remediation:
+      "Re-sign the zone before the RRSIG expiration (check that the signer runs: BIND dnssec-policy / inline-signing, OpenDNSSEC, PowerDNS, or your DNS host's automatic signing; KSK-signed DNSKEY sets signed by hand expire too). After expiry, validating resolvers answer SERVFAIL and mail to the domain stops for their users.",
+    references: [
+      'https://www.rfc-editor.org/rfc/rfc4034#section-3.1.5',
+      'https://www.rfc-editor.org/rfc/rfc4035#section-5.3.1',
+    ],
+  },
+  DNSSEC_SIGNATURE_EXPIRED: {
+    severity: 'error',
+    area: 'mail_routing',
+    title: 'A DNSSEC signature of the zone has expired',
+    remediation:
+      'Re-sign the zone now (or, if signing cannot be restored quickly, remove the DS record at the parent so resolvers stop validating). Validating resolvers treat expired signatures as bogus and answer SERVFAIL.',
+    references: [
+      'https://www.rfc-editor.org/rfc/rfc4035#section-5.3.1',
+      'https://www.rfc-editor.org/rfc/rfc4034#section-3.1.5',
+    ],
   },
 
   // ---- BIMI

@@ -46,6 +46,9 @@ export const dnsKind: CheckKindDefinition<DnsCheckInput, DnsAuditResult> = {
         dnsblDomainZones: ctx.config.dnsblDomainZones,
         maxInFlight: ctx.config.dnsAudit.maxInFlight,
         dmarcOrgDomainMode: ctx.config.dnsAudit.dmarcOrgDomainMode,
+        dnssecExpiryWarnDays: ctx.config.dnsAudit.dnssecExpiryWarnDays,
+        // The policy host's certificate shares the probe's threshold (CERT_EXPIRY_WARN_DAYS).
+        certExpiryWarnDays: ctx.config.probe.certExpiryWarnDays,
       },
     );
     ctx.progress(100, 'done');

@@ -11,6 +11,13 @@ export interface DnsAuditSettings {
    * RFC 9989 DNS tree walk, or `psl`, the legacy Public Suffix List of RFC 7489.
    */
   dmarcOrgDomainMode: OrgDomainMode;
+  /**
+   * DNSSEC_EXPIRY_WARN_DAYS (default 7, 0..365; 0 = off): an RRSIG of the zone (SOA, DNSKEY)
+   * expiring within this many days is a DNSSEC_SIGNATURE_EXPIRING finding. Signers re-sign well
+   * ahead (BIND's dnssec-policy refreshes at a third of the validity left), so a week left means
+   * re-signing has stopped.
+   */
+  dnssecExpiryWarnDays: number;
 }
 
 export function readDnsAuditSettings(env: Record<string, string | undefined>): DnsAuditSettings {
@@ -21,9 +28,15 @@ export function readDnsAuditSettings(env: Record<string, string | undefined>): D
   } catch (e) {
     problems.push((e as Error).message);
   }
+  let dnssecExpiryWarnDays = 7;
+  try {
+    dnssecExpiryWarnDays = envInt(env, 'DNSSEC_EXPIRY_WARN_DAYS', 7, 0, 365);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   const mode = env.DNS_DMARC_ORG_DOMAIN || 'tree-walk';
   if (mode !== 'tree-walk' && mode !== 'psl')
     problems.push(`DNS_DMARC_ORG_DOMAIN: "${mode}" must be tree-walk (RFC 9989) or psl (legacy RFC 7489)`);
   if (problems.length) throw new ConfigError(problems);
-  return { maxInFlight, dmarcOrgDomainMode: mode as OrgDomainMode };
+  return { maxInFlight, dmarcOrgDomainMode: mode as OrgDomainMode, dnssecExpiryWarnDays };
 }

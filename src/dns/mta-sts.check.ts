@@ -15,6 +15,11 @@ import { DNS_FINDINGS as F, suggestTxt } from './dns.findings';
 /**
  * MTA-STS (RFC 8461): the _mta-sts TXT record (§3.1), the policy over HTTPS (§3.2, §3.3) parsed
  * with mailauth's parsePolicy, and every MX host matched against the policy's mx patterns (§4.1).
+ *
+ * "Close to expiry" for a policy means two things, both reported ahead of time: the certificate of
+ * mta-sts.<domain> (senders refetch over verified HTTPS; once it expires they cannot, and their
+ * cached policy runs out after max_age), within CERT_EXPIRY_WARN_DAYS; and a max_age so short that
+ * cached policies expire within a day (§3.2 expects weeks; §10.3: the window for a downgrade).
  */
 export interface StsTxt {
   valid: boolean;
@@ -58,6 +63,15 @@ export function stsMxMatches(host: string, pattern: string): boolean {
   return dot > 0 && h.slice(dot + 1) === rest;
 }
 
+/** Under this max_age (seconds), senders' cached policies expire within a day. */
+export const STS_MAX_AGE_SHORT_S = 86_400;
+
+export interface MtaStsOptions {
+  /** The policy host's certificate expiring within this many days is a finding (CERT_EXPIRY_WARN_DAYS; 0: off). */
+  certExpiryWarnDays: number;
+  now?: Date;
+}
+
 export interface MtaStsSection {
   status: SectionStatus;
   txt: string[];
@@ -73,6 +87,7 @@ export interface MtaStsSection {
     reason?: string;
     error?: string;
     bodyPreview?: string;
+    certValidTo?: string;
   };
   policyText?: string;
   policy?: StsPolicy;
@@ -85,6 +100,7 @@ export async function checkMtaSts(
   mxHosts: Promise<string[]>,
   resolver: DnsResolver,
   fetcher: HttpsFetcher | undefined,
+  opts: MtaStsOptions = { certExpiryWarnDays: 21 },
 ): Promise<{ section: MtaStsSection; findings: Finding[] }> {
   const dns = countingResolver(resolver);
   const findings: Finding[] = [];
@@ -156,8 +172,21 @@ export async function checkMtaSts(
         address: res.address,
         ...(res.location ? { location: res.location } : {}),
         bodyPreview: res.body.slice(0, 2000),
+        ...(res.certValidTo ? { certValidTo: res.certValidTo } : {}),
       }
     : res;
+  if (res.ok && res.certValidTo && opts.certExpiryWarnDays > 0) {
+    const leftMs = Date.parse(res.certValidTo) - (opts.now ?? new Date()).getTime();
+    const days = Math.floor(leftMs / 86_400_000);
+    if (leftMs > 0 && days < opts.certExpiryWarnDays)
+      findings.push(
+        finding(
+          F.MTA_STS_CERT_EXPIRING,
+          `The certificate of mta-sts.${domain} (${res.address}) expires on ${res.certValidTo.slice(0, 10)}, in ${days} day(s) (warning threshold ${opts.certExpiryWarnDays} days). After that, senders cannot refresh the MTA-STS policy; their cached copy lasts at most max_age.`,
+          { evidence: { url: policyUrl, certValidTo: res.certValidTo, warnDays: opts.certExpiryWarnDays } },
+        ),
+      );
+  }
   let policyProblem: string | undefined;
   if (!res.ok) policyProblem = `the policy could not be fetched from ${policyUrl} (${res.reason}: ${res.error})`;
   else if (res.status !== 200)
@@ -190,6 +219,18 @@ export async function checkMtaSts(
     return done();
   }
   const policy = section.policy!;
+  if (policy.mode !== 'none' && policy.maxAge !== undefined && policy.maxAge < STS_MAX_AGE_SHORT_S)
+    findings.push(
+      finding(
+        F.MTA_STS_MAX_AGE_SHORT,
+        `The MTA-STS policy of ${domain} has max_age: ${policy.maxAge} (${policy.maxAge < 3600 ? `${policy.maxAge} s` : `${Math.floor(policy.maxAge / 3600)} h`}): senders' cached copies expire within a day, so blocking the policy fetch for that long strips the protection. RFC 8461 §3.2 expects weeks or more.`,
+        {
+          // A short max_age while testing a new policy is common practice; in enforce mode it weakens it.
+          severity: policy.mode === 'enforce' ? 'warning' : 'info',
+          evidence: { policy },
+        },
+      ),
+    );
   if (policy.mode === 'testing')
     findings.push(
       finding(F.MTA_STS_TESTING, `The MTA-STS policy of ${domain} is in testing mode.`, { evidence: { policy } }),

@@ -7,6 +7,7 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import { evaluateSpf } from '../../src/dns/spf.eval';
 import { parseSpf } from '../../src/dns/spf.parser';
 import { parseTlsRpt } from '../../src/dns/tlsrpt.check';
 import { MX_FINDINGS } from '../../src/mx/mx.findings';
+import { createTestCa, type TestCa } from '../support/certs';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { addressesFor, defaultPolicy, rev4, scenarioZone, SCENARIOS } from '../fixtures/dns/audit-zones';
 import { testResolver } from './support';
@@ -33,6 +35,7 @@ let dnsServer: FixtureDnsServer;
 let httpsServer: https.Server;
 let resolver: DnsResolver;
 let fetcher: HttpsFetcher;
+let ca: TestCa | undefined;
 const outcomes = new Map<string, DnsAuditOutcome>();
 
 const ZONES = { dnsblZones: ['zen.spamhaus.org'], dnsblDomainZones: ['dbl.spamhaus.org'] };
@@ -54,10 +57,23 @@ beforeAll(async () => {
       { name: 'subjectAltName', altNames: SCENARIOS.map((s) => ({ type: 2 as const, value: `mta-sts.${s.domain}` })) },
     ],
   });
+  // Scenarios with their own policy-host certificate validity get a leaf of a test CA, picked by SNI.
+  const own = new Map<string, SecureContext>();
+  for (const s of SCENARIOS.filter((x) => x.stsCertDays !== undefined)) {
+    ca ??= createTestCa('dns audit test CA');
+    const host = `mta-sts.${s.domain}`;
+    const leaf = ca.issue({
+      cn: host,
+      sans: [`DNS:${host}`],
+      notAfter: new Date(Date.now() + s.stsCertDays! * 86_400_000),
+    });
+    own.set(host, createSecureContext({ key: leaf.key, cert: leaf.cert }));
+  }
   const dir = mkdtempSync(join(tmpdir(), 'dns-audit-'));
-  writeFileSync(join(dir, 'ca.pem'), pems.cert);
+  writeFileSync(join(dir, 'ca.pem'), `${pems.cert}\n${ca?.caPem ?? ''}`);
   const policies = new Map(SCENARIOS.map((s) => [`mta-sts.${s.domain}`, s.policy ?? defaultPolicy(s.domain)]));
-  httpsServer = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+  const SNICallback = (name: string, cb: (err: Error | null, ctx?: SecureContext) => void) => cb(null, own.get(name));
+  httpsServer = https.createServer({ key: pems.private, cert: pems.cert, SNICallback }, (req, res) => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const policy = policies.get(host);
     if (req.url !== '/.well-known/mta-sts.txt' || policy === undefined) {
@@ -102,6 +118,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dnsServer?.stop();
   await new Promise((r) => httpsServer?.close(r));
+  ca?.cleanup();
 });
 
 const codes = (fs: Finding[]) => fs.map((f) => f.code).sort();
@@ -188,6 +205,81 @@ describe('dns audit: exact finding codes per fixture domain', () => {
     const strict = createHttpsFetcher({ resolver, allowedCidrs: [] });
     const r = await strict.get('https://mta-sts.good.test/.well-known/mta-sts.txt');
     expect(r).toMatchObject({ ok: false, reason: 'ssrf' });
+  });
+});
+
+describe('dns audit: DNSSEC signatures and the MTA-STS policy close to expiry', () => {
+  const audit = (domain: string, opts: Partial<Parameters<typeof auditDns>[2]> = {}) =>
+    auditDns({ domain }, { dns: resolver, https: fetcher }, { ...ZONES, mailauthCrossCheck: false, ...opts });
+
+  it('reads the RRSIG expiration served with the SOA and DNSKEY answers (DO), latest per RRset', () => {
+    const sigs = outcomes.get('dnssec-expiring.test')!.result.sections.dnssec.signatures;
+    expect(sigs.map((s) => [s.rrset, s.keyTag, s.signer, s.algorithm])).toEqual([
+      ['SOA dnssec-expiring.test', 4711, 'dnssec-expiring.test', 13],
+      ['DNSKEY dnssec-expiring.test', 4711, 'dnssec-expiring.test', 13],
+    ]);
+    // Days are whole days left, floored: 3 days minus the seconds the audit took is 2.
+    expect(sigs.map((s) => s.daysLeft)).toEqual([2, 29]);
+    const f = outcomes.get('dnssec-expiring.test')!.findings[0]!;
+    expect(f.detail).toContain('SOA dnssec-expiring.test (key tag 4711');
+    expect(f.detail).not.toContain('DNSKEY dnssec-expiring.test');
+    expect(f.detail).toContain('does not verify signatures, the resolver validated them');
+    expect(outcomes.get('dnssec-expiring.test')!.result.sections.dnssec.status).toBe('warn');
+    // Unsigned zones serve no RRSIG: nothing is read, nothing invented.
+    expect(outcomes.get('dnssec-unsigned.test')!.result.sections.dnssec.signatures).toEqual([]);
+    expect(outcomes.get('good.test')!.result.sections.dnssec.signatures.map((s) => s.daysLeft)).toEqual([29, 29]);
+  });
+
+  it('an expired signature seen through a non-validating resolver is an error, said as such', () => {
+    const out = outcomes.get('dnssec-expired.test')!;
+    expect(out.result.sections.dnssec.status).toBe('missing');
+    const unsigned = out.findings.find((f) => f.code === 'DNSSEC_UNSIGNED')!;
+    expect(unsigned.detail).toContain('although the zone serves RRSIG records');
+    const expired = out.findings.find((f) => f.code === 'DNSSEC_SIGNATURE_EXPIRED')!;
+    expect(expired.severity).toBe('error');
+    expect(expired.detail).toMatch(/SOA dnssec-expired\.test .*; DNSKEY dnssec-expired\.test/);
+    expect(expired.detail).not.toContain('the resolver validated them');
+  });
+
+  it('DNSSEC_EXPIRY_WARN_DAYS moves the threshold; 0 turns the warning off', async () => {
+    const codes = async (days: number) =>
+      (await audit('dnssec-expiring.test', { dnssecExpiryWarnDays: days })).findings.map((f) => f.code);
+    expect(await codes(0)).toEqual([]);
+    expect(await codes(2)).toEqual([]);
+    expect(await codes(3)).toEqual(['DNSSEC_SIGNATURE_EXPIRING']);
+    expect(await codes(60)).toEqual(['DNSSEC_SIGNATURE_EXPIRING']);
+    const late = (await audit('dnssec-expiring.test', { dnssecExpiryWarnDays: 60 })).findings[0]!;
+    expect(late.detail).toMatch(/SOA dnssec-expiring\.test .*; DNSKEY dnssec-expiring\.test/);
+  });
+
+  it("reports the policy host's certificate expiry over real HTTPS, with CERT_EXPIRY_WARN_DAYS", async () => {
+    const out = outcomes.get('sts-cert-expiring.test')!;
+    const f = out.findings[0]!;
+    expect(f.detail).toMatch(
+      /^The certificate of mta-sts\.sts-cert-expiring\.test \(127\.0\.0\.1\) expires on \d{4}-\d{2}-\d{2}, in 4 day/,
+    );
+    expect(out.result.sections.mtaSts.fetch?.certValidTo).toBeDefined();
+    expect(out.result.sections.mtaSts.status).toBe('warn');
+    // The policy itself is fine and still enforced.
+    expect(out.result.sections.mtaSts.policy?.mode).toBe('enforce');
+    expect((await audit('sts-cert-expiring.test', { certExpiryWarnDays: 4 })).findings).toEqual([]);
+    expect((await audit('sts-cert-expiring.test', { certExpiryWarnDays: 0 })).findings).toEqual([]);
+    // The shared certificate (a year) is far from the threshold.
+    expect(Date.parse(outcomes.get('good.test')!.result.sections.mtaSts.fetch!.certValidTo!)).toBeGreaterThan(
+      Date.now() + 300 * 86_400_000,
+    );
+  });
+
+  it('a max_age under a day is a warning in enforce mode and informational while testing', async () => {
+    const f = outcomes.get('sts-shortage.test')!.findings[0]!;
+    expect(f).toMatchObject({ code: 'MTA_STS_MAX_AGE_SHORT', severity: 'warning' });
+    expect(f.detail).toContain('max_age: 3600 (1 h)');
+    expect(outcomes.get('sts-testing.test')!.findings.map((x) => x.code)).toEqual(['MTA_STS_TESTING']);
+    const testing = outcomes
+      .get('sts-shortage-testing.test')!
+      .findings.find((x) => x.code === 'MTA_STS_MAX_AGE_SHORT')!;
+    expect(testing.severity).toBe('info');
+    expect(testing.detail).toContain('max_age: 600 (600 s)');
   });
 });
 

@@ -27,6 +27,9 @@
  * - UDP answers larger than 512 bytes, or the client's EDNS payload size (RFC 6891 §6.2.5), or
  *   `truncateUdpOver` when set, come back empty with TC so clients retry over TCP (RFC 7766 §5);
  * - names at or under `signedZones` get AD (simulating a validating resolver, RFC 4035 §3.2.3);
+ * - a query with DO (RFC 3225) gets the RRSIG records the zone text holds at the answer's owner for
+ *   the asked type (RFC 4035 §3.1.1) next to the answer; nothing signs or checks them, so a fixture
+ *   picks any validity window (e.g. one that expires in three days);
  * - packets that do not decode, and responses, are ignored; several questions give FORMERR.
  */
 import * as dgram from 'node:dgram';
@@ -183,6 +186,7 @@ class ZoneStore {
   resolve(
     qname: string,
     qtype: string,
+    dnssecOk = false,
   ): { rcode: number; answers: FixtureRecord[]; authorities: FixtureRecord[]; fault?: FaultMode } {
     const answers: FixtureRecord[] = [];
     const seen = new Set<string>();
@@ -200,6 +204,12 @@ class ZoneStore {
       const match = qtype === 'ANY' ? rrset : rrset.filter((r) => r.type === qtype);
       if (match.length) {
         answers.push(...match.map((r) => ({ ...r, name: asked })));
+        if (dnssecOk && qtype !== 'RRSIG' && qtype !== 'ANY')
+          answers.push(
+            ...rrset
+              .filter((r) => r.type === 'RRSIG' && (r.data as { typeCovered?: string }).typeCovered === qtype)
+              .map((r) => ({ ...r, name: asked })),
+          );
         return { rcode: RCODE.NOERROR, answers, authorities: [] };
       }
       const cname = rrset.find((r) => r.type === 'CNAME');
@@ -312,7 +322,7 @@ export async function startDnsServer(opts: StartDnsServerOptions = {}): Promise<
     if ((q as unknown as { opcode: string }).opcode !== 'QUERY') return reply(RCODE.NOTIMP, [], [], false);
     if (!question || q.questions!.length !== 1) return reply(RCODE.FORMERR, [], [], false);
 
-    const res = store.resolve(question.name, String(question.type).toUpperCase());
+    const res = store.resolve(question.name, String(question.type).toUpperCase(), doBit);
     if (res.fault === 'timeout') return undefined;
     server.queries++;
     if (res.fault) {

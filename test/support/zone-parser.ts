@@ -4,7 +4,8 @@
  * Supported: `$ORIGIN`, `$TTL`, `;` comments, `( ... )` continuation, `@`, relative and absolute
  * owner names, a blank owner meaning "the previous owner" (§5.1), optional TTL (with s/m/h/d/w units)
  * and class in either order, quoted strings with `\"`, `\\` and `\DDD` escapes, and the types
- * A AAAA MX TXT SPF CNAME PTR NS SOA TLSA CAA DS.
+ * A AAAA MX TXT SPF CNAME PTR NS SOA TLSA CAA DS DNSKEY RRSIG (RRSIG times as YYYYMMDDHHmmSS in UTC or
+ * seconds, RFC 4034 §3.2; signatures are whatever base64 the fixture writes: nothing verifies them).
  *
  * Records come out in dns-packet's answer shape, so the server encodes them without conversion.
  * TXT/SPF data is a Buffer[] of character-strings: quoted strings are kept as raw bytes (the text is
@@ -150,6 +151,23 @@ export function chunk255(b: Buffer): Buffer[] {
   return out;
 }
 
+/** RFC 4034 §3.2: YYYYMMDDHHmmSS (UTC) or an unsigned decimal number of seconds, modulo 2^32. */
+function rrsigTime(s: string, lineNo: number): number {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s);
+  const secs = m
+    ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000
+    : /^\d+$/.test(s)
+      ? Number(s)
+      : NaN;
+  if (!Number.isFinite(secs)) throw new ZoneParseError(`line ${lineNo}: bad RRSIG time ${s}`);
+  return secs % 2 ** 32;
+}
+
+/** A Date in RRSIG presentation format (RFC 4034 §3.2), for fixtures with times relative to now. */
+export function rrsigTimeText(d: Date): string {
+  return d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
 function rdata(type: string, toks: Token[], origin: string, lineNo: number): unknown {
   const need = (n: number): void => {
     if (toks.length < n) throw new ZoneParseError(`line ${lineNo}: ${type} needs ${n} fields`);
@@ -211,6 +229,38 @@ function rdata(type: string, toks: Token[], origin: string, lineNo: number): unk
             .map((x) => x.text)
             .join(''),
           'hex',
+        ),
+      };
+    case 'DNSKEY':
+      need(4);
+      return {
+        flags: Number(t(0)),
+        algorithm: Number(t(2)),
+        key: Buffer.from(
+          toks
+            .slice(3)
+            .map((x) => x.text)
+            .join(''),
+          'base64',
+        ),
+      };
+    case 'RRSIG':
+      need(9);
+      return {
+        typeCovered: t(0).toUpperCase(),
+        algorithm: Number(t(1)),
+        labels: Number(t(2)),
+        originalTTL: parseTtl(t(3)),
+        expiration: rrsigTime(t(4), lineNo),
+        inception: rrsigTime(t(5), lineNo),
+        keyTag: Number(t(6)),
+        signersName: absolute(t(7), origin),
+        signature: Buffer.from(
+          toks
+            .slice(8)
+            .map((x) => x.text)
+            .join(''),
+          'base64',
         ),
       };
     default:

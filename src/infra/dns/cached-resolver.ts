@@ -155,6 +155,7 @@ export class CachedResolver implements DnsResolver {
 export function cloneLookup<T extends DnsLookup>(l: T): T {
   const c = { ...l, answers: l.answers.map(cloneValue) };
   if (l.cnames) c.cnames = [...l.cnames];
+  if (l.signatures) c.signatures = l.signatures.map((s) => ({ ...s }));
   return c;
 }
 

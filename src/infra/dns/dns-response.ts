@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
-import type { DnsLookup, DnsStatus, RRDataMap, RRType } from './resolver.port';
+import type { DnsLookup, DnsStatus, RRDataMap, RRType, RrsigData } from './resolver.port';
 
 /** Loose view of dns-packet's decoded message (its typings omit the header fields). */
 interface WireAnswer {
@@ -173,6 +173,24 @@ function mapData(type: RRType, d: unknown): RRDataMap[RRType] {
   }
 }
 
+/** The RRSIG of the answer RRset (RFC 4035 §3.1.1: the owner's RRSIG whose type covered is the RRset's). */
+function rrsigOf(d: unknown, type: RRType): RrsigData[] {
+  const o = d as Record<string, unknown> | undefined;
+  if (!o || String(o.typeCovered).toUpperCase() !== type) return [];
+  return [
+    {
+      typeCovered: type,
+      algorithm: Number(o.algorithm),
+      labels: Number(o.labels),
+      originalTtl: Number(o.originalTTL),
+      expiration: Number(o.expiration),
+      inception: Number(o.inception),
+      keyTag: Number(o.keyTag),
+      signerName: strip(o.signersName),
+    },
+  ];
+}
+
 export interface MappedLookup<T extends RRType> {
   lookup: DnsLookup<T>;
   /** RFC 2308 §5: how long a negative answer may be cached (min of SOA TTL and SOA minimum). */
@@ -213,7 +231,11 @@ export function mapResponse<T extends RRType>(
     cur = lc(String(cname.data));
   }
   if (cnames.length) lookup.cnames = cnames;
-  if (lookup.answers.length) lookup.ttl = ttl;
+  if (lookup.answers.length) {
+    lookup.ttl = ttl;
+    const sigs = all.filter((a) => a.type === 'RRSIG' && lc(a.name) === cur).flatMap((a) => rrsigOf(a.data, type));
+    if (sigs.length) lookup.signatures = sigs;
+  }
   const out: MappedLookup<T> = { lookup, cacheTtl: ttl };
   if (!lookup.answers.length && (status === 'noerror' || status === 'nxdomain')) {
     const soa = (msg.authorities ?? []).find((a) => a.type === 'SOA');

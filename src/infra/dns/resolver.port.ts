@@ -26,6 +26,23 @@ export interface SoaData {
   minimum: number;
 }
 
+/**
+ * An RRSIG (RFC 4034 §3.1) served next to an answer RRset, as received: nothing here verifies the
+ * signature (that is the validating resolver's job, reported as `authenticated`). Its validity
+ * window is still a fact the zone publishes, and what expires when re-signing stops.
+ */
+export interface RrsigData {
+  typeCovered: string;
+  algorithm: number;
+  labels: number;
+  originalTtl: number;
+  /** Seconds since 1970 modulo 2^32 (RFC 4034 §3.1.5: compare with serial arithmetic, RFC 1982). */
+  expiration: number;
+  inception: number;
+  keyTag: number;
+  signerName: string;
+}
+
 export interface RRDataMap {
   A: string;
   AAAA: string;
@@ -57,6 +74,11 @@ export interface DnsLookup<T extends RRType = RRType> {
   ttl?: number;
   /** AD flag from the resolver (RFC 4035 §3.2.3): the resolver validated the answer with DNSSEC. */
   authenticated: boolean;
+  /**
+   * RRSIGs covering the answer RRset (queries carry DO, RFC 3225, so signed zones send them),
+   * unverified; absent when the answer had none.
+   */
+  signatures?: RrsigData[];
   /** CNAMEs followed to reach the answer (owner names in order). */
   cnames?: string[];
   /** Human-readable reason when status is not noerror/nxdomain. */

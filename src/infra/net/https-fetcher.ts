@@ -1,5 +1,6 @@
 import * as https from 'node:https';
 import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { DnsResolver } from '../dns/resolver.port';
 import { checkAddress } from './address-policy';
 import { readHttpsFetcherSettings, type HttpsFetcherSettings } from './https-fetcher.settings';
@@ -15,7 +16,16 @@ import { readHttpsFetcherSettings, type HttpsFetcherSettings } from './https-fet
  * Settings: https-fetcher.settings.ts (MTA_STS_*).
  */
 export type HttpsFetchResult =
-  | { ok: true; status: number; contentType: string | undefined; body: string; address: string; location?: string }
+  | {
+      ok: true;
+      status: number;
+      contentType: string | undefined;
+      body: string;
+      address: string;
+      location?: string;
+      /** The server certificate's validity end (ISO), for expiry ahead of time. */
+      certValidTo?: string;
+    }
   | {
       ok: false;
       reason: 'url' | 'dns' | 'ssrf' | 'connect' | 'tls' | 'timeout' | 'too-large';
@@ -71,6 +81,10 @@ export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
           signal,
         },
         (res) => {
+          // Read while the socket is open: the certificate is gone once it is destroyed.
+          const validTo = (res.socket as TLSSocket).getPeerCertificate?.()?.valid_to;
+          const certValidTo =
+            validTo && !Number.isNaN(Date.parse(validTo)) ? new Date(validTo).toISOString() : undefined;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {
@@ -90,6 +104,7 @@ export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
               body: Buffer.concat(chunks).toString('utf8'),
               address: ip,
               ...(res.headers.location ? { location: res.headers.location } : {}),
+              ...(certValidTo ? { certValidTo } : {}),
             }),
           );
           res.on('error', (e) => done({ ok: false, reason: 'connect', error: e.message, address: ip }));
