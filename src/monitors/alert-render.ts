@@ -1,10 +1,10 @@
 import { escapeHtml } from '../reports/export/export.render';
-import type { AlertChange, FindingSummary } from './alert-state';
+import type { AlertChange, AlertType, FindingSummary } from './alert-state';
 
 /** Everything an alert says, whatever the channel (also the `monitor.alert` webhook payload). */
 export interface AlertPayload {
   id: string;
-  type: 'problem' | 'recovery';
+  type: AlertType;
   monitor: { id: string; name?: string; target: string };
   kind: string;
   checkId: string;
@@ -22,20 +22,52 @@ function label(a: AlertPayload): string {
   return a.monitor.name ? `${a.monitor.name} (${a.monitor.target})` : a.monitor.target;
 }
 
+const HEADLINE: Record<AlertType, string> = {
+  problem: 'PROBLEM',
+  recovery: 'RECOVERY',
+  indeterminate: 'CANNOT CHECK',
+  resumed: 'CHECKING AGAIN',
+};
+
+function what(a: AlertPayload): string {
+  switch (a.type) {
+    case 'problem':
+      return a.change.appeared.length
+        ? a.change.appeared.map((f) => f.code).join(', ')
+        : `verdict ${a.change.verdict.to}`;
+    case 'recovery':
+      return 'recovered';
+    case 'indeterminate':
+      return `no result for ${a.change.indeterminateRuns ?? '?'} runs in a row`;
+    case 'resumed':
+      return `verdict ${a.change.verdict.to}`;
+  }
+}
+
 export function alertSubject(a: AlertPayload): string {
-  const what =
-    a.type === 'problem'
-      ? a.change.appeared.length
-        ? `${a.change.appeared.map((f) => f.code).join(', ')}`
-        : `verdict ${a.change.verdict.to}`
-      : 'recovered';
-  return `[smtp-doctor] ${a.type === 'problem' ? 'PROBLEM' : 'RECOVERY'}: ${label(a)} ${a.kind}: ${what}`.slice(0, 200);
+  return `[smtp-doctor] ${HEADLINE[a.type]}: ${label(a)} ${a.kind}: ${what(a)}`.slice(0, 200);
+}
+
+/** The first sentence of every channel's message. */
+function intro(a: AlertPayload): string {
+  const on = `on monitor ${label(a)}, check kind ${a.kind}`;
+  switch (a.type) {
+    case 'problem':
+      return `A problem was found ${on}.`;
+    case 'recovery':
+      return `A problem cleared ${on}.`;
+    case 'indeterminate':
+      return `The target could not be checked ${on}: ${a.change.indeterminateRuns ?? 'several'} runs in a row ended without a result (timeouts, or a check that could not run). This is not a failure of the target; the monitor cannot tell until a run completes.`;
+    case 'resumed':
+      return `Checks complete again ${on}, after runs without a result.`;
+  }
 }
 
 function changeLines(a: AlertPayload): string[] {
   const c = a.change;
   const lines = [`Verdict: ${c.verdict.from ? `${c.verdict.from} -> ` : ''}${c.verdict.to}`];
   if (c.grade) lines.push(`Grade: ${c.grade.from ?? '-'} -> ${c.grade.to ?? '-'}`);
+  if (c.resumed) lines.push('Checks complete again after runs without a result.');
   return lines;
 }
 
@@ -52,9 +84,10 @@ const findingText = (f: FindingSummary) =>
 export function alertText(a: AlertPayload): string {
   const c = a.change;
   return [
-    `${a.type === 'problem' ? 'A problem was found' : 'A problem cleared'} on monitor ${label(a)}, check kind ${a.kind}.`,
+    intro(a),
     '',
     ...changeLines(a),
+    ...(c.reasons?.length ? ['', 'Why the last run had no result:', ...c.reasons.map(findingText)] : []),
     ...(c.appeared.length ? ['', 'New findings:', ...c.appeared.map(findingText)] : []),
     ...(c.cleared.length ? ['', 'Cleared:', ...c.cleared.map((f) => `- ${f.code}: ${f.title}`)] : []),
     '',
@@ -73,8 +106,10 @@ export function alertHtml(a: AlertPayload): string {
     }</li>`;
   return [
     '<!doctype html><html><body>',
-    `<h2>${a.type === 'problem' ? 'Problem' : 'Recovery'}: ${e(label(a))} &middot; ${e(a.kind)}</h2>`,
+    `<h2>${e(HEADLINE[a.type])}: ${e(label(a))} &middot; ${e(a.kind)}</h2>`,
+    `<p>${e(intro(a))}</p>`,
     `<p>${changeLines(a).map(e).join('<br>')}</p>`,
+    c.reasons?.length ? `<h3>Why the last run had no result</h3><ul>${c.reasons.map(li).join('')}</ul>` : '',
     c.appeared.length ? `<h3>New findings</h3><ul>${c.appeared.map(li).join('')}</ul>` : '',
     c.cleared.length
       ? `<h3>Cleared</h3><ul>${c.cleared.map((f) => `<li>${e(f.code)}: ${e(f.title)}</li>`).join('')}</ul>`
@@ -85,14 +120,23 @@ export function alertHtml(a: AlertPayload): string {
   ].join('\n');
 }
 
+const CHAT_ICON: Record<AlertType, string> = {
+  problem: ':rotating_light:',
+  recovery: ':white_check_mark:',
+  indeterminate: ':grey_question:',
+  resumed: ':arrows_counterclockwise:',
+};
+
 /** Slack / Mattermost incoming-webhook body: `text` in their shared Markdown subset. */
 export function alertChat(a: AlertPayload): { text: string } {
   const c = a.change;
   const md = (s: string) => s.replace(/[<>&]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[ch]!);
   return {
     text: [
-      `${a.type === 'problem' ? ':rotating_light: *PROBLEM*' : ':white_check_mark: *RECOVERY*'} ${md(label(a))} (${a.kind})`,
+      `${CHAT_ICON[a.type]} *${HEADLINE[a.type]}* ${md(label(a))} (${a.kind})`,
+      ...(a.type === 'indeterminate' || a.type === 'resumed' ? [md(intro(a))] : []),
       ...changeLines(a).map(md),
+      ...(c.reasons ?? []).map((f) => `• why: *${f.code}* ${md(f.title)}`),
       ...c.appeared.map((f) => `• *${f.code}* ${md(f.title)}${f.remediation ? ` — ${md(f.remediation)}` : ''}`),
       ...c.cleared.map((f) => `• cleared: ${f.code}`),
       `<${a.reportUrl}|Report>`,

@@ -11,7 +11,12 @@
  *   alerts, once) after `confirmations` consecutive identical results; any result equal to the
  *   confirmed state drops the candidate, so a target flapping faster than that never alerts;
  * - a confirmed change is a `problem` when a finding appeared or the verdict/grade got worse,
- *   otherwise a `recovery`.
+ *   otherwise a `recovery`;
+ * - a target that stays indeterminate for `indeterminateAfter` runs in a row (the operator's
+ *   MONITOR_INDETERMINATE_ALERT_RUNS) alerts once, as `indeterminate` ("cannot check"), never as a
+ *   problem: the monitor is blind, the target may be fine. The next determinate result clears it
+ *   with a `resumed` alert, or, when that result itself confirms a change, with that change's
+ *   alert marked `resumed`.
  */
 
 export interface FindingSummary {
@@ -31,21 +36,33 @@ export interface Snapshot {
   findings: FindingSummary[];
 }
 
-export type Observation = { determinate: false } | ({ determinate: true } & Snapshot);
+/** An indeterminate result keeps its alerting findings (e.g. DNS_TIMEOUT) as the reason it could not tell. */
+export type Observation = { determinate: false; findings?: FindingSummary[] } | ({ determinate: true } & Snapshot);
 
 export interface KindState {
   confirmed?: Snapshot;
   candidate?: { snapshot: Snapshot; count: number };
-  /** Indeterminate results in a row (shown to the user; never alerts by itself). */
+  /** Indeterminate results in a row (shown to the user; never alerts as a failure). */
   indeterminateRuns: number;
+  /** The `indeterminate` alert of the current run of indeterminate results was sent. */
+  indeterminateAlerted?: boolean;
 }
 
+export type AlertType = 'problem' | 'recovery' | 'indeterminate' | 'resumed';
+export const ALERT_TYPES: readonly AlertType[] = ['problem', 'recovery', 'indeterminate', 'resumed'];
+
 export interface AlertChange {
-  type: 'problem' | 'recovery';
+  type: AlertType;
   verdict: { from?: string; to: string };
   grade?: { from?: string; to?: string };
   appeared: FindingSummary[];
   cleared: FindingSummary[];
+  /** `indeterminate`: the runs in a row that could not tell. */
+  indeterminateRuns?: number;
+  /** `indeterminate`: why the last run could not tell (its findings of severity warning or worse). */
+  reasons?: FindingSummary[];
+  /** A problem or recovery that is also the first determinate result after an `indeterminate` alert. */
+  resumed?: boolean;
 }
 
 const ALERTING = new Set(['critical', 'error', 'warning']);
@@ -59,10 +76,11 @@ export function observe(check: {
   findings: FindingSummary[];
   grade?: string;
 }): Observation {
-  if (check.status !== 'completed' || !check.verdict || !(check.verdict in VERDICT_RANK)) return { determinate: false };
   const byCode = new Map<string, FindingSummary>();
   for (const f of check.findings) if (ALERTING.has(f.severity) && !byCode.has(f.code)) byCode.set(f.code, f);
   const codes = [...byCode.keys()].sort();
+  if (check.status !== 'completed' || !check.verdict || !(check.verdict in VERDICT_RANK))
+    return codes.length ? { determinate: false, findings: codes.map((c) => byCode.get(c)!) } : { determinate: false };
   return {
     determinate: true,
     verdict: check.verdict,
@@ -98,13 +116,52 @@ function diff(from: Snapshot | undefined, to: Snapshot): AlertChange {
   };
 }
 
-/** Fold one observation into the state; returns the next state and the change to alert, if any. */
+/**
+ * Fold one observation into the state; returns the next state and the change to alert, if any.
+ * `indeterminateAfter`: indeterminate runs in a row that alert once as `indeterminate` (0: never).
+ */
 export function fold(
   state: KindState,
   obs: Observation,
   confirmations: number,
+  indeterminateAfter = 0,
 ): { state: KindState; change?: AlertChange } {
-  if (!obs.determinate) return { state: { ...state, indeterminateRuns: state.indeterminateRuns + 1 } };
+  if (!obs.determinate) {
+    const runs = state.indeterminateRuns + 1;
+    const next: KindState = { ...state, indeterminateRuns: runs };
+    if (indeterminateAfter <= 0 || runs < indeterminateAfter || state.indeterminateAlerted) return { state: next };
+    return {
+      state: { ...next, indeterminateAlerted: true },
+      change: {
+        type: 'indeterminate',
+        verdict: { ...(state.confirmed ? { from: state.confirmed.verdict } : {}), to: 'indeterminate' },
+        appeared: [],
+        cleared: [],
+        indeterminateRuns: runs,
+        reasons: obs.findings ?? [],
+      },
+    };
+  }
+  const r = foldDeterminate(state, obs, confirmations);
+  if (!state.indeterminateAlerted) return r;
+  if (r.change) return { state: r.state, change: { ...r.change, resumed: true } };
+  return {
+    state: r.state,
+    change: {
+      type: 'resumed',
+      verdict: { from: 'indeterminate', to: obs.verdict },
+      ...(obs.grade ? { grade: { to: obs.grade } } : {}),
+      appeared: [],
+      cleared: [],
+    },
+  };
+}
+
+function foldDeterminate(
+  state: KindState,
+  obs: Snapshot,
+  confirmations: number,
+): { state: KindState; change?: AlertChange } {
   const snap = snapshotOf(obs);
   if (!state.confirmed) {
     return { state: { confirmed: snap, indeterminateRuns: 0 } };

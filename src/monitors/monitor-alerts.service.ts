@@ -64,7 +64,7 @@ export class MonitorAlerts {
       // A result older than the one already folded in arrived late: it says nothing new.
       if (current && current.last_check_id >= check.id) return;
       const before: KindState = current ? (JSON.parse(current.state) as KindState) : { indeterminateRuns: 0 };
-      const { state, change } = fold(before, obs, monitor.confirmations);
+      const { state, change } = fold(before, obs, monitor.confirmations, this.deps.settings.indeterminateAlertRuns);
       let alert: { row: MonitorAlertRow; deliveries: AlertDeliveryRow[]; payload: AlertPayload } | undefined;
       if (change) {
         const now = new Date().toISOString();

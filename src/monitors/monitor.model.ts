@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JSONScalar } from '../common/json.scalar';
+import { ALERT_TYPES } from './alert-state';
 
 @ObjectType('MonitorChannels')
 export class MonitorChannelsModel {
@@ -88,7 +89,13 @@ export class MonitorAlertModel {
   @ApiProperty() @Field(() => ID) id!: string;
   @ApiProperty() @Field(() => ID) monitorId!: string;
   @ApiProperty() @Field() kind!: string;
-  @ApiProperty({ enum: ['problem', 'recovery'] }) @Field() type!: string;
+  @ApiProperty({
+    enum: [...ALERT_TYPES],
+    description:
+      'problem / recovery: a confirmed change; indeterminate: no result for MONITOR_INDETERMINATE_ALERT_RUNS runs in a row ("cannot check", not a failure); resumed: the first result after that.',
+  })
+  @Field()
+  type!: string;
   @ApiProperty({ description: 'The check whose result confirmed the change.' }) @Field(() => ID) checkId!: string;
   @ApiProperty({
     description: 'What changed: verdict {from,to}, grade, findings appeared and cleared.',
@@ -111,7 +118,12 @@ export class MonitorAlertPageModel {
 @ObjectType('MonitorEvent')
 export class MonitorEventModel {
   @ApiProperty() @Field(() => ID) monitorId!: string;
-  @ApiProperty({ enum: ['run', 'result', 'alert'] }) @Field() type!: string;
+  @ApiProperty({
+    enum: ['run', 'result', 'alert', 'skipped'],
+    description: 'skipped: a scheduled run submitted nothing because the daily quota is used (reason says so).',
+  })
+  @Field()
+  type!: string;
   @ApiProperty() @Field() at!: string;
   @ApiPropertyOptional({ type: [MonitorRunCheckModel] })
   @Field(() => [MonitorRunCheckModel], { nullable: true })
@@ -120,5 +132,6 @@ export class MonitorEventModel {
   @ApiPropertyOptional() @Field({ nullable: true }) kind?: string;
   @ApiPropertyOptional() @Field({ nullable: true }) verdict?: string;
   @ApiPropertyOptional() @Field(() => ID, { nullable: true }) alertId?: string;
-  @ApiPropertyOptional({ enum: ['problem', 'recovery'] }) @Field({ nullable: true }) alertType?: string;
+  @ApiPropertyOptional({ enum: [...ALERT_TYPES] }) @Field({ nullable: true }) alertType?: string;
+  @ApiPropertyOptional({ description: 'Why a run was skipped.' }) @Field({ nullable: true }) reason?: string;
 }

@@ -87,9 +87,13 @@ export class MonitorsController {
 
   @Post(':id/run')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run a monitor now, outside its schedule; returns the checks it submitted' })
+  @ApiOperation({
+    summary: 'Run a monitor now, outside its schedule; returns the checks it submitted',
+    description:
+      "Its checks count toward the tenant's daily quota (QUOTA_DAILY_CHECKS), as scheduled runs do; over it, 429 QUOTA_EXCEEDED.",
+  })
   @ApiResponse({ status: 202, type: MonitorRunModel })
-  @ApiProblems(404)
+  @ApiProblems(404, 429)
   run(@CurrentPrincipal() p: Principal, @Param('id') id: string) {
     return this.monitors.runNow(p, id);
   }

@@ -23,6 +23,8 @@ import { EventTopics, type EventTopic } from '../infra/queue/event-topics';
 import type { QueueJob } from '../infra/queue/job-queue';
 import { QueueProcessor, type JobProcessor } from '../infra/queue/processor.decorator';
 import { JobQueues } from '../infra/queue/queue.module';
+import { RateLimitModule } from '../ratelimit/ratelimit.module';
+import { SubmissionLimits } from '../ratelimit/submission-limits';
 import { createWebhookSender } from '../reports/webhooks/webhook.sender';
 import { WebhooksModule } from '../reports/webhooks/webhooks.module';
 import { WebhooksService } from '../reports/webhooks/webhooks.service';
@@ -96,7 +98,7 @@ class MailerCloser implements OnApplicationShutdown {
  * ALERT_*).
  */
 @Module({
-  imports: [ChecksModule, WebhooksModule],
+  imports: [ChecksModule, WebhooksModule, RateLimitModule],
   controllers: [MonitorsController],
   providers: [
     {
@@ -119,10 +121,12 @@ class MailerCloser implements OnApplicationShutdown {
         events: EventTopic<MonitorEventModel>,
         webhooks: WebhooksService,
         log: Logger,
+        limits: SubmissionLimits,
       ) =>
         new MonitorsService({
           repo,
           checks,
+          quota: { dailyChecks: config.rateLimit.dailyChecks, reserve: (t, n) => limits.reserveQuota(t, n) },
           scheduler: queues.queue(MONITOR_QUEUE),
           events,
           settings: config.monitors,
@@ -139,7 +143,16 @@ class MailerCloser implements OnApplicationShutdown {
             })),
           log,
         }),
-      inject: [APP_CONFIG, MonitorsRepository, ChecksService, JobQueues, MONITOR_EVENT_TOPIC, WebhooksService, LOGGER],
+      inject: [
+        APP_CONFIG,
+        MonitorsRepository,
+        ChecksService,
+        JobQueues,
+        MONITOR_EVENT_TOPIC,
+        WebhooksService,
+        LOGGER,
+        SubmissionLimits,
+      ],
     },
     {
       provide: MonitorAlerts,

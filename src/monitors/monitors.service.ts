@@ -47,9 +47,22 @@ export interface MonitorChannels {
 /** Where a tenant's webhook deliveries for an alert are read from (WebhooksModule). */
 export type WebhookDeliveriesOf = (tenantId: string, eventId: string) => Promise<AlertDeliveryModel[]>;
 
+/**
+ * The tenant's daily quota (QUOTA_DAILY_CHECKS, RateLimitModule): monitor runs are checks the
+ * tenant asked for, so they count toward it (see MonitorsService.run).
+ */
+export interface MonitorQuota {
+  /** QUOTA_DAILY_CHECKS; 0 = unlimited. */
+  dailyChecks: number;
+  /** Reserve n checks of today's quota; throws QUOTA_EXCEEDED; undefined when not counted. */
+  reserve(tenantId: string, n: number): Promise<{ release(k: number): Promise<void> } | undefined>;
+}
+
 export interface MonitorsDeps {
   repo: MonitorsRepository;
   checks: Pick<ChecksService, 'submit' | 'prepare' | 'list'>;
+  /** Absent: runs are not counted (tools and tests that build the service alone). */
+  quota?: MonitorQuota;
   scheduler: JobScheduler<MonitorJob>;
   events: EventTopic<MonitorEventModel>;
   settings: MonitorSettings;
@@ -190,6 +203,19 @@ export class MonitorsService {
         field: 'intervalSeconds',
         message: `must be at least ${this.deps.settings.minIntervalS} (MONITOR_MIN_INTERVAL_S)`,
       });
+    const quota = this.deps.quota?.dailyChecks ?? 0;
+    const perDay = m.kinds.length * Math.ceil(86_400 / m.intervalS);
+    if (quota && perDay > quota) {
+      // The schedule alone would use more than the day's quota: refused up front, not left to fail
+      // every day from mid-morning on. (Other checks and monitors share the quota at run time.)
+      const perKind = Math.floor(quota / m.kinds.length);
+      errors.push({
+        field: 'intervalSeconds',
+        message: `${m.kinds.length} kind(s) every ${m.intervalS} s is ${perDay} checks a day, more than the tenant's daily quota of ${quota} (QUOTA_DAILY_CHECKS); ${
+          perKind ? `use an interval of at least ${Math.ceil(86_400 / perKind)} s` : 'use fewer kinds'
+        }`,
+      });
+    }
     if (m.channels.emails.length && !this.deps.settings.alertSmtpUrl)
       errors.push({
         field: 'channels.emails',
@@ -369,9 +395,15 @@ export class MonitorsService {
     if (!(await this.guard(() => this.deps.repo.delete(p.tenantId, id)))) throw notFound('Monitor', id);
   }
 
-  /** Run now, outside the schedule (POST /v1/monitors/:id/run); paused monitors may run too. */
+  /**
+   * Run now, outside the schedule (POST /v1/monitors/:id/run); paused monitors may run too. Its
+   * checks count toward the daily quota like any; over it, the request is refused (429).
+   */
   async runNow(p: Principal, id: string): Promise<MonitorRunModel> {
-    return this.run(await this.load(p, id));
+    const row = await this.load(p, id);
+    const r = await this.run(row);
+    if (r.skipped) throw r.skipped;
+    return { monitorId: r.monitorId, checks: r.checks };
   }
 
   async checks(p: Principal, id: string, q: { limit?: number; cursor?: string }) {
@@ -411,15 +443,39 @@ export class MonitorsService {
     await this.load(p, id);
   }
 
-  /** One run: one ordinary check per kind, carrying the monitor id. */
-  async run(row: MonitorRow): Promise<MonitorRunModel> {
+  /**
+   * One run: one ordinary check per kind, carrying the monitor id. The run's checks are reserved
+   * in the tenant's daily quota first (all or none; the ones not created are given back). Over the
+   * quota nothing is submitted: the run is `skipped` with the refusal, and a `skipped` event says so.
+   */
+  async run(row: MonitorRow): Promise<MonitorRunModel & { skipped?: DomainError }> {
     const o = JSON.parse(row.options) as MonitorOptions;
-    const checks: { id: string; kind: string }[] = [];
-    for (const kind of JSON.parse(row.kinds) as MonitorKind[]) {
-      const c = await this.deps.checks.submit(monitorPrincipal(row), checkBody(kind, row.target, o), {
+    const kinds = JSON.parse(row.kinds) as MonitorKind[];
+    let reservation: { release(k: number): Promise<void> } | undefined;
+    try {
+      reservation = await this.deps.quota?.reserve(row.tenant_id, kinds.length);
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code !== 'QUOTA_EXCEEDED') throw e;
+      this.deps.log.warn({ monitorId: row.id, tenantId: row.tenant_id }, 'monitor run skipped: daily quota used');
+      await this.deps.events.publish({
         monitorId: row.id,
+        type: 'skipped',
+        at: new Date().toISOString(),
+        reason: e.message,
       });
-      checks.push({ id: c.id, kind });
+      return { monitorId: row.id, checks: [], skipped: e };
+    }
+    const checks: { id: string; kind: string }[] = [];
+    try {
+      for (const kind of kinds) {
+        const c = await this.deps.checks.submit(monitorPrincipal(row), checkBody(kind, row.target, o), {
+          monitorId: row.id,
+        });
+        checks.push({ id: c.id, kind });
+      }
+    } catch (e) {
+      await reservation?.release(kinds.length - checks.length);
+      throw e;
     }
     await this.deps.repo.markRun(row.id, new Date().toISOString());
     await this.deps.events.publish({ monitorId: row.id, type: 'run', at: new Date().toISOString(), checks });
@@ -440,8 +496,9 @@ export class MonitorsService {
     }
     const slot = job.opts.prevMillis ?? Number(/:(\d+)$/.exec(job.id ?? '')?.[1] ?? Date.now());
     if (!(await this.deps.repo.claimSlot(row.id, slot, new Date().toISOString()))) return 'skipped';
-    await this.run(row);
-    return 'ran';
+    // Over the daily quota the slot passes without checks (an event and a log line say so); the
+    // next slot tries again, and the day's quota resets at 00:00 UTC.
+    return (await this.run(row)).skipped ? 'quota' : 'ran';
   }
 
   /** Worker boot: every active monitor has its scheduler (Redis may have lost them). */

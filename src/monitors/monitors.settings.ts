@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error';
 import { envIntReader } from '../config/env-int';
 
@@ -10,8 +11,12 @@ import { envIntReader } from '../config/env-int';
  *   (0 to this percentage, from its id), so monitors created together do not fire together;
  * - MONITOR_CONFIRMATIONS (2): default hysteresis, consecutive agreeing results before a change
  *   alerts (a monitor may set 1 to 10);
+ * - MONITOR_INDETERMINATE_ALERT_RUNS (6; 0 = never): a target indeterminate for this many runs in a
+ *   row alerts once as "cannot check" (type `indeterminate`, not a problem), cleared by a `resumed`
+ *   alert when a run completes again (6 runs: half an hour at the default 5-minute interval);
  * - ALERT_SMTP_URL (unset): SMTP relay for e-mail alerts (smtp://user:pass@host:587, smtps://...);
- *   without it monitors cannot have e-mail channels;
+ *   without it monitors cannot have e-mail channels; it carries the relay's password, so
+ *   ALERT_SMTP_URL_FILE (a file holding it) is accepted too, like the other secrets;
  * - ALERT_FROM (smtp-doctor@localhost): From address of e-mail alerts;
  * - ALERT_MAX_ATTEMPTS (5), ALERT_BACKOFF_MS (5000): delivery attempts per alert and channel,
  *   with exponential backoff from the first delay;
@@ -23,6 +28,7 @@ export interface MonitorSettings {
   maxPerTenant: number;
   jitterPct: number;
   confirmations: number;
+  indeterminateAlertRuns: number;
   alertSmtpUrl: string | undefined;
   alertFrom: string;
   alertMaxAttempts: number;
@@ -39,7 +45,14 @@ export function readMonitorSettings(env: Record<string, string | undefined>): Mo
     problems.push(
       `MONITOR_MIN_INTERVAL_S: "${env.MONITOR_MIN_INTERVAL_S}" is under ${PRODUCTION_MIN_INTERVAL_S}; shorter intervals are for tests only (NODE_ENV=test)`,
     );
-  const alertSmtpUrl = env.ALERT_SMTP_URL || undefined;
+  let alertSmtpUrl = env.ALERT_SMTP_URL || undefined;
+  if (env.ALERT_SMTP_URL_FILE) {
+    try {
+      alertSmtpUrl = readFileSync(env.ALERT_SMTP_URL_FILE, 'utf8').trim() || undefined;
+    } catch (e) {
+      problems.push(`ALERT_SMTP_URL_FILE: cannot read ${env.ALERT_SMTP_URL_FILE} (${(e as Error).message})`);
+    }
+  }
   if (alertSmtpUrl && !/^smtps?:\/\/[^\s]+$/.test(alertSmtpUrl))
     problems.push('ALERT_SMTP_URL: must look like smtp://[user:pass@]host[:port] or smtps://...');
   const alertFrom = env.ALERT_FROM || 'smtp-doctor@localhost';
@@ -52,6 +65,7 @@ export function readMonitorSettings(env: Record<string, string | undefined>): Mo
     maxPerTenant: int('MONITOR_MAX_PER_TENANT', 50, 1, 100_000),
     jitterPct: int('MONITOR_JITTER_PCT', 10, 0, 50),
     confirmations: int('MONITOR_CONFIRMATIONS', 2, 1, 10),
+    indeterminateAlertRuns: int('MONITOR_INDETERMINATE_ALERT_RUNS', 6, 0, 1000),
     alertSmtpUrl,
     alertFrom,
     alertMaxAttempts: int('ALERT_MAX_ATTEMPTS', 5, 1, 30),

@@ -387,6 +387,57 @@ export class RateLimiter {
   }
 
   /**
+   * Reserve `n` checks of a tenant's daily quota (QUOTA_DAILY_CHECKS) and nothing else: the
+   * checks a monitor's scheduler fires on the tenant's behalf. They are checks the tenant asked
+   * for, so they count toward its day; the per-key request rate and unfinished-check limits are
+   * about callers, and a scheduler slot is not a request. Throws QUOTA_EXCEEDED (429) when the
+   * day is used up; undefined when the quota is off or Redis is down (fail open, as `reserve`).
+   * `release(k)` gives back k checks that were not created after all.
+   */
+  async reserveQuota(tenantId: string, n: number): Promise<{ release(k: number): Promise<void> } | undefined> {
+    const quota = this.config.dailyChecks;
+    if (!quota || n <= 0) return undefined;
+    const now = this.clock();
+    const token = randomUUID();
+    const quotaKey = this.store.quotaKey(tenantId, new Date(now));
+    let admitted;
+    try {
+      admitted = await this.store.admit({
+        keyId: `quota-only:${tenantId}`,
+        quotaKey,
+        n,
+        quotaLimit: quota,
+        concLimit: 0,
+        token,
+        now,
+        visitor: undefined,
+        visitorLimit: 0,
+      });
+    } catch (e) {
+      this.storeDown(e);
+      return undefined;
+    }
+    if (!admitted.ok) {
+      this.limited.inc({ reason: 'quota' });
+      const retryAfter = secondsToUtcMidnight(now);
+      throw new DomainError(
+        'QUOTA_EXCEEDED',
+        `The tenant's daily quota of ${quota} checks is used (${'quotaUsed' in admitted ? admitted.quotaUsed : '?'} so far today, ${n} more needed); it resets at 00:00 UTC, in ${retryAfter} s.`,
+        undefined,
+        { retryAfter },
+      );
+    }
+    return {
+      release: async (k: number) => {
+        if (k > 0)
+          await this.store
+            .release(`quota-only:${tenantId}`, quotaKey, token, Math.min(k, n))
+            .catch((err: unknown) => this.storeDown(err));
+      },
+    };
+  }
+
+  /**
    * A visitor at the cap: drop the checks the database shows finished (the database is the source
    * of truth; at most `cap` ids, looked up by primary key). Returns true when something was freed.
    * No finish hook keeps visitors' sets: the worker does not know the client address.

@@ -33,6 +33,14 @@ export class SubmissionLimits {
     return Array.isArray(items) && items.length <= MAX_BATCH ? items.length : 0;
   }
 
+  /**
+   * The daily quota alone, for checks fired on the tenant's behalf by a monitor's schedule
+   * (RateLimiter.reserveQuota); a run-now request passes the per-request limits first.
+   */
+  reserveQuota(tenantId: string, n: number): Promise<{ release(k: number): Promise<void> } | undefined> {
+    return this.limiter.reserveQuota(tenantId, n);
+  }
+
   /** The tracked member of what a submission created: its check id, or `b:<batchId>`. */
   static member(shape: SubmissionShape, result: unknown): string {
     const id = String((result as { id?: unknown } | null)?.id);

@@ -6,11 +6,11 @@ const ok = observe({ status: 'completed', verdict: 'pass', findings: [f('MX_SING
 const broken = observe({ status: 'completed', verdict: 'fail', findings: [f('MX_MISSING')] });
 const timeout = observe({ status: 'completed', verdict: 'indeterminate', findings: [f('DNS_TIMEOUT', 'warning')] });
 
-function run(seq: Observation[], confirmations = 2) {
+function run(seq: Observation[], confirmations = 2, indeterminateAfter = 0) {
   let state: KindState = { indeterminateRuns: 0 };
   const changes = [];
   for (const o of seq) {
-    const r = fold(state, o, confirmations);
+    const r = fold(state, o, confirmations, indeterminateAfter);
     state = r.state;
     if (r.change) changes.push(r.change);
   }
@@ -21,7 +21,8 @@ describe('alert state (hysteresis)', () => {
   it('summarises a result by verdict, grade and findings of severity warning or worse', () => {
     expect(ok).toMatchObject({ determinate: true, verdict: 'pass', codes: [] });
     expect(broken).toMatchObject({ determinate: true, verdict: 'fail', codes: ['MX_MISSING'] });
-    expect(timeout).toEqual({ determinate: false });
+    // An indeterminate result keeps its reason, and nothing else.
+    expect(timeout).toEqual({ determinate: false, findings: [f('DNS_TIMEOUT', 'warning')] });
     expect(observe({ status: 'failed', verdict: null, findings: [] })).toEqual({ determinate: false });
   });
 
@@ -57,5 +58,53 @@ describe('alert state (hysteresis)', () => {
       ['problem', { from: 'A', to: 'C' }],
       ['recovery', { from: 'C', to: 'A' }],
     ]);
+  });
+
+  it('indeterminate for N runs in a row alerts once, as "cannot check", and a result clears it', () => {
+    const seq = [ok, timeout, timeout, timeout, timeout, timeout, ok, ok];
+    const { changes, state } = run(seq, 2, 3);
+    expect(changes.map((c) => c.type)).toEqual(['indeterminate', 'resumed']);
+    expect(changes[0]).toEqual({
+      type: 'indeterminate',
+      verdict: { from: 'pass', to: 'indeterminate' },
+      appeared: [],
+      cleared: [],
+      indeterminateRuns: 3,
+      reasons: [f('DNS_TIMEOUT', 'warning')],
+    });
+    expect(changes[1]).toEqual({
+      type: 'resumed',
+      verdict: { from: 'indeterminate', to: 'pass' },
+      appeared: [],
+      cleared: [],
+    });
+    expect(state).toMatchObject({ indeterminateRuns: 0, confirmed: { verdict: 'pass' } });
+    expect(state.indeterminateAlerted).toBeUndefined();
+    // Under N nothing; 0 turns the alert off whatever the number.
+    expect(run([ok, timeout, timeout, ok], 2, 3).changes).toEqual([]);
+    expect(run([ok, ...Array<Observation>(20).fill(timeout), ok], 2, 0).changes).toEqual([]);
+    // Never a problem: no finding appears and the confirmed state is kept.
+    expect(run(seq.slice(0, 6), 2, 3).state.confirmed?.verdict).toBe('pass');
+  });
+
+  it('a monitor that never had a result alerts "cannot check" too; the first result is the baseline', () => {
+    const { changes, state } = run([timeout, timeout, broken], 2, 2);
+    expect(changes.map((c) => [c.type, c.verdict])).toEqual([
+      ['indeterminate', { to: 'indeterminate' }],
+      ['resumed', { from: 'indeterminate', to: 'fail' }],
+    ]);
+    expect(state.confirmed?.verdict).toBe('fail');
+  });
+
+  it('the result that ends a blind spot and confirms a change is one alert, marked resumed', () => {
+    // ok confirmed; broken once (candidate), blind for 2 runs, broken again: confirmed with 2.
+    const { changes } = run([ok, broken, timeout, timeout, broken, broken], 2, 2);
+    expect(changes.map((c) => [c.type, c.resumed])).toEqual([
+      ['indeterminate', undefined],
+      ['problem', true],
+    ]);
+    // A second blind spot alerts again, once.
+    const twice = run([ok, timeout, timeout, timeout, ok, timeout, timeout], 2, 2).changes;
+    expect(twice.map((c) => c.type)).toEqual(['indeterminate', 'resumed', 'indeterminate']);
   });
 });

@@ -110,6 +110,7 @@ describe.each(['sqlite', 'postgres'] as const)('monitor alerts (%s)', (dialect) 
         ALERT_SMTP_URL: `smtp://127.0.0.1:${relay.port}`,
         ALERT_FROM: 'alerts@smtp-doctor.test',
         ALERT_REPORT_BASE_URL: 'https://doctor.example',
+        MONITOR_INDETERMINATE_ALERT_RUNS: '4',
       },
       { dialect },
     );
@@ -296,5 +297,42 @@ describe.each(['sqlite', 'postgres'] as const)('monitor alerts (%s)', (dialect) 
     expect(hookAlerts(id)).toHaveLength(0);
     expect(chatAlerts('flapper')).toHaveLength(0);
     expect(mailsFor(id)).toHaveLength(0);
+  });
+
+  it('indeterminate for MONITOR_INDETERMINATE_ALERT_RUNS runs: one "cannot check" alert, then one "checking again"', async () => {
+    const id = await create({ target: 'slow.test', kinds: ['mx'], name: 'blind-spot' });
+    const baseline = await step(id);
+    dns.fault('slow.test', 'timeout');
+    // Four runs without a result alert once; more of them add nothing.
+    for (let i = 0; i < 6; i++) expect((await step(id)).verdict).toBe('indeterminate');
+    dns.fault('slow.test', null);
+    expect((await step(id)).verdict).toBe(baseline.verdict);
+    const list = (await delivered(id, 2)) as Alert[];
+    expect(list.map((a) => a.type)).toEqual(['indeterminate', 'resumed']);
+    expect(list[0]!.change).toMatchObject({ verdict: { from: baseline.verdict, to: 'indeterminate' }, appeared: [] });
+    expect(list[1]!.change.verdict).toEqual({ from: 'indeterminate', to: baseline.verdict });
+    const m = await request(t.url).get(`/v1/monitors/${id}`).set(auth(TENANT_A_KEY));
+    expect(m.body.state[0]).toMatchObject({ verdict: baseline.verdict, indeterminateRuns: 0, findingCodes: [] });
+
+    await until(
+      async () => hookAlerts(id).length >= 2 && chatAlerts('blind-spot').length >= 2 && mailsFor(id).length >= 2,
+    );
+    expect(hookAlerts(id).map((h) => h.body.data.type)).toEqual(['indeterminate', 'resumed']);
+    const [blind, again] = mailsFor(id);
+    expect(blind!.parsed.subject).toMatch(
+      /^\[smtp-doctor\] CANNOT CHECK: blind-spot \(slow\.test\) mx: no result for 4 runs in a row/,
+    );
+    expect(blind!.parsed.text).toContain('This is not a failure of the target');
+    expect(blind!.parsed.html).toContain('CANNOT CHECK');
+    expect(again!.parsed.subject).toMatch(/CHECKING AGAIN: blind-spot/);
+    const chats = chatAlerts('blind-spot').map((r) => JSON.parse(r.body) as { text: string });
+    expect(chats.map((c) => /CANNOT CHECK|CHECKING AGAIN/.exec(c.text)?.[0])).toEqual([
+      'CANNOT CHECK',
+      'CHECKING AGAIN',
+    ]);
+    expect(chats.some((c) => /PROBLEM/.test(c.text))).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hookAlerts(id)).toHaveLength(2);
+    expect(mailsFor(id)).toHaveLength(2);
   });
 });

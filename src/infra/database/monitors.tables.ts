@@ -44,7 +44,8 @@ export interface MonitorAlertsTable {
   monitor_id: string;
   tenant_id: string;
   kind: string;
-  type: 'problem' | 'recovery';
+  /** AlertType of src/monitors/alert-state.ts. */
+  type: 'problem' | 'recovery' | 'indeterminate' | 'resumed';
   check_id: string;
   /** JSON AlertChange: what changed (verdict, grade, findings appeared and cleared). */
   change: string;
