@@ -518,7 +518,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a monitor now, outside its schedule; returns the checks it submitted */
+        /**
+         * Run a monitor now, outside its schedule; returns the checks it submitted
+         * @description Its checks count toward the tenant's daily quota (QUOTA_DAILY_CHECKS), as scheduled runs do; over it, 429 QUOTA_EXCEEDED.
+         */
         post: operations["MonitorsController_run"];
         delete?: never;
         options?: never;
@@ -1446,8 +1449,11 @@ export interface components {
             id: string;
             monitorId: string;
             kind: string;
-            /** @enum {string} */
-            type: "problem" | "recovery";
+            /**
+             * @description problem / recovery: a confirmed change; indeterminate: no result for MONITOR_INDETERMINATE_ALERT_RUNS runs in a row ("cannot check", not a failure); resumed: the first result after that.
+             * @enum {string}
+             */
+            type: "problem" | "recovery" | "indeterminate" | "resumed";
             /** @description The check whose result confirmed the change. */
             checkId: string;
             /** @description What changed: verdict {from,to}, grade, findings appeared and cleared. */

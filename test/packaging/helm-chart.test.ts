@@ -80,6 +80,31 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
       '/config/LOG_LEVEL must be equal to one of the allowed values',
     ],
     ['a chart-owned variable in config', { config: { REDIS_URL: 'redis://x:6379' } }, '/config must NOT be valid'],
+    [
+      'the alert relay URL (it holds a password) in config',
+      { config: { ALERT_SMTP_URL: 'smtp://u:p@relay:587' } },
+      '/config must NOT be valid',
+    ],
+    [
+      'a relay URL that is not smtp(s)',
+      { secrets: { alertSmtpUrl: 'http://relay' } },
+      '/secrets/alertSmtpUrl must match pattern',
+    ],
+    [
+      'a non-numeric monitor interval',
+      { config: { MONITOR_MIN_INTERVAL_S: '5m' } },
+      '/config/MONITOR_MIN_INTERVAL_S must match pattern',
+    ],
+    [
+      'an alert sender that is not an address',
+      { config: { ALERT_FROM: 'alerts' } },
+      '/config/ALERT_FROM must match pattern',
+    ],
+    [
+      'an unknown DMARC org-domain mode',
+      { config: { DNS_DMARC_ORG_DOMAIN: 'public-suffix' } },
+      '/config/DNS_DMARC_ORG_DOMAIN must be equal to one of the allowed values',
+    ],
     ['a string replica count', { api: { replicaCount: 'two' } }, '/api/replicaCount must be integer'],
     [
       'an empty KEDA queue list',
@@ -97,9 +122,16 @@ describe('values.schema.json (ajv, draft-07 as Helm reads it)', () => {
 
   it('types every setting the application reads, and reserves the ones the chart sets itself', () => {
     // Variable names read by src/config/config.schema.ts (loadConfig, the single place the app
-    // parses env) and by the settings slices it calls for the failed-auth throttle and the
-    // analysis pool (core settings before the typed slices).
-    const source = ['src/config/config.schema.ts', 'src/auth/auth.settings.ts', 'src/infra/cpu/analysis.settings.ts']
+    // parses env) and by the settings slices it calls for the failed-auth throttle, the
+    // analysis pool, the dns audit and monitors.
+    const source = [
+      'src/config/config.schema.ts',
+      'src/auth/auth.settings.ts',
+      'src/infra/cpu/analysis.settings.ts',
+      // Slices typed since issue 15: the dns audit (DNSSEC_EXPIRY_WARN_DAYS) and monitors.
+      'src/dns/dns.settings.ts',
+      'src/monitors/monitors.settings.ts',
+    ]
       .map((f) => readFileSync(join(root, f), 'utf8'))
       .join('\n');
     const appVars = new Set([
@@ -251,6 +283,7 @@ describe('templates (static checks; see chart-source.ts)', () => {
     const secret = only('secret.yaml', 'Secret');
     expect(Object.keys(secret.stringData as object).sort()).toEqual([
       'ADMIN_TOKEN',
+      'ALERT_SMTP_URL',
       'API_KEYS',
       'DATABASE_URL',
       'REDIS_URL',

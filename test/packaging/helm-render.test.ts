@@ -173,6 +173,23 @@ const TOGGLES: { name: string; values: Record<string, unknown>; check: (objs: K8
     },
   },
   {
+    name: 'the alert relay URL in the chart-made Secret, monitor settings in the ConfigMap',
+    values: {
+      secrets: { alertSmtpUrl: 'smtp://alerts:relay-password@relay.example.com:587' },
+      config: { MONITOR_MIN_INTERVAL_S: '600', ALERT_FROM: 'alerts@example.com', DNSSEC_EXPIRY_WARN_DAYS: '10' },
+    },
+    check: (objs) => {
+      const [secret] = ofKind(objs, 'Secret');
+      expect({ ...secret?.data, ...secret?.stringData }).toMatchObject({
+        ALERT_SMTP_URL: 'smtp://alerts:relay-password@relay.example.com:587',
+      });
+      const [cm] = ofKind(objs, 'ConfigMap');
+      expect(cm?.data).toMatchObject({ MONITOR_MIN_INTERVAL_S: '600', DNSSEC_EXPIRY_WARN_DAYS: '10' });
+      // The relay's password never lands in the ConfigMap.
+      expect(JSON.stringify(cm)).not.toContain('relay-password');
+    },
+  },
+  {
     name: 'ingress on',
     values: {
       ingress: {
