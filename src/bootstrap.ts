@@ -15,6 +15,8 @@ export interface BootOptions {
   imports?: ModuleImport[];
   /** Do not reach Redis (API docs generation). */
   offline?: boolean;
+  /** API role: create and print the first-run key if nothing else lets a client in (main.ts). */
+  firstRunKey?: boolean;
 }
 
 /**
@@ -25,7 +27,16 @@ export interface BootOptions {
 /** API role (ROLE=api; ROLE=all adds the workers): the HTTP application, built but not listening. */
 export function createApiApp(config: AppConfig, opts: BootOptions = {}): Promise<NestExpressApplication> {
   const log = opts.log ?? createLogger(config.logLevel, { role: config.role });
-  return createHttpApp(AppModule.forRoot({ config, log, imports: opts.imports, offline: opts.offline }), log);
+  return createHttpApp(
+    AppModule.forRoot({
+      config,
+      log,
+      imports: opts.imports,
+      offline: opts.offline,
+      firstRunKey: opts.firstRunKey,
+    }),
+    log,
+  );
 }
 
 /** Worker role (ROLE=worker): an application context with no HTTP server, its workers started. */

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
         'smtp-doctor worker started (health and metrics on PORT)',
       );
     } else {
-      app = await createApiApp(config, { log });
+      app = await createApiApp(config, { log, firstRunKey: true });
       await app.listen(config.port, config.host);
       log.info(
         { port: config.port, host: config.host, database: app.get<DatabaseHandle>(DATABASE).describe },

@@ -16,6 +16,11 @@ export interface RootOptions {
   imports?: ModuleImport[];
   /** Build the graph without reaching Redis (API docs generation). */
   offline?: boolean;
+  /**
+   * Create and print the first-run key when nothing else lets a client in (main.ts, API role only;
+   * src/auth/first-run-key.ts). Tests and the API docs generation leave it off.
+   */
+  firstRunKey?: boolean;
 }
 
 /** The global modules both roles start from: configuration, common helpers, infrastructure, authentication. */
@@ -24,6 +29,6 @@ export function coreModules(opts: RootOptions): ModuleImport[] {
     ConfigModule.forRoot(opts.config, opts.log),
     CommonModule,
     InfraModule.forRoot({ connect: !opts.offline }),
-    AuthModule,
+    AuthModule.forRoot({ firstRunKey: opts.firstRunKey === true && opts.config.role !== 'worker' }),
   ];
 }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { Global, Inject, Module } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { HttpMiddleware, type HttpMiddlewareInstaller } from '../api/http-middleware';
@@ -10,6 +10,7 @@ import { AuthFailureStore } from '../infra/limits/auth-failure.store';
 import { LimitStoresModule } from '../infra/limits/limit-stores.module';
 import { refuseBlockedUpgrades } from './auth-throttle.ws';
 import { AuthService } from './auth.service';
+import { FirstRunKey } from './first-run-key';
 
 /**
  * API role: an address blocked for failed authentication cannot open a graphql-ws socket either.
@@ -33,6 +34,8 @@ export class AuthUpgradeGate implements HttpMiddlewareInstaller {
  * failed-authentication throttle per client address (auth-throttle.ts, in Redis; the `auth`
  * slice: AUTH_FAIL_LIMIT, AUTH_FAIL_WINDOW_S). Global, because the guards of every module's
  * controllers and the resolvers use it. The static tenants of API_KEYS are created at boot.
+ * `forRoot({ firstRunKey: true })` (the API role started by main.ts) adds the first-run key
+ * (first-run-key.ts).
  */
 @Global()
 @Module({
@@ -51,4 +54,8 @@ export class AuthUpgradeGate implements HttpMiddlewareInstaller {
   ],
   exports: [AuthService],
 })
-export class AuthModule {}
+export class AuthModule {
+  static forRoot(opts: { firstRunKey?: boolean } = {}): DynamicModule {
+    return { module: AuthModule, providers: opts.firstRunKey ? [FirstRunKey] : [] };
+  }
+}

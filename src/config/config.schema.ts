@@ -40,6 +40,8 @@ export interface AppConfig {
   port: number;
   host: string;
   role: Role;
+  /** NODE_ENV=production (then no first-run key is ever created: src/auth/first-run-key.ts). */
+  production: boolean;
   databaseUrl: string;
   /** Connection pool (src/infra/database/database.settings.ts: DATABASE_POOL_MAX, DATABASE_STATEMENT_TIMEOUT_MS). */
   database: DatabaseSettings;
@@ -276,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: int(env, 'PORT', 3000, 0, 65535, problems),
     host: env.HOST || '0.0.0.0',
     role,
+    production: env.NODE_ENV === 'production',
     databaseUrl,
     database: slice(problems, () => readDatabaseSettings(env)),
     redisUrl,

@@ -8,13 +8,18 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Parsed JSON log lines (pino), in order. */
   logs: { level: number; msg: string; [k: string]: unknown }[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   waitForLog(re: RegExp, timeoutMs?: number): Promise<{ level: number; msg: string }>;
 }
 
-export function spawnService(env: Record<string, string>): ServiceProcess {
+/** `unset`: variables of the test's own environment the process must not inherit. */
+export function spawnService(env: Record<string, string>, unset: string[] = []): ServiceProcess {
+  const inherited = { ...process.env };
+  for (const name of unset) delete inherited[name];
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: ServiceProcess['logs'] = [];
@@ -45,6 +50,7 @@ export function spawnService(env: Record<string, string>): ServiceProcess {
   return {
     child,
     logs,
+    stderr: () => stderr,
     exited,
     waitForLog(re, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {

@@ -33,6 +33,38 @@ export class TenantsRepository {
     await this.db.updateTable('tenants').set(patch).where('id', '=', id).execute();
   }
 
+  /**
+   * The first-run tenant and its key, in one transaction, only if the database holds no tenant:
+   * the tenant is inserted first (a write, so SQLite takes its write lock before reading, and two
+   * PostgreSQL processes serialise on the primary key), then the transaction is undone if any
+   * other tenant exists. Of several processes starting on one empty database, exactly one gets true.
+   */
+  async createFirstTenant(tenant: TenantRow, key: ApiKeyRow): Promise<boolean> {
+    const undo = new Error('tenants exist');
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const r = await trx
+          .insertInto('tenants')
+          .values(tenant)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
+        if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        const others = await trx
+          .selectFrom('tenants')
+          .select('id')
+          .where('id', '!=', tenant.id)
+          .limit(1)
+          .executeTakeFirst();
+        if (others) throw undo;
+        await trx.insertInto('api_keys').values(key).execute();
+        return true;
+      });
+    } catch (e) {
+      if (e === undo) return false;
+      throw e;
+    }
+  }
+
   async insertKey(row: ApiKeyRow): Promise<void> {
     await this.db.insertInto('api_keys').values(row).execute();
   }
