@@ -1,4 +1,8 @@
-import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
+// The three decorators from their own files (public paths of @nestjs/common, the same modules its
+// index re-exports): the CLI loads a kind without the rest of @nestjs/common and rxjs (issue 14).
+import { applyDecorators } from '@nestjs/common/decorators/core/apply-decorators.js';
+import { Injectable } from '@nestjs/common/decorators/core/injectable.decorator.js';
+import { SetMetadata } from '@nestjs/common/decorators/core/set-metadata.decorator.js';
 import type { PortToken } from '../infra/ports.tokens';
 import type { CheckKindDefinition, EngineContext, EngineOutcome } from './check-kind';
 
