@@ -8,6 +8,8 @@
 # build trust the same registries the machine does.
 #
 #   docker/node-base-image.sh [NODE_MAJOR]     (default 24; needs root; a copy of ../shared/tools/node-base-image.sh)
+#   STORAGE_DRIVER=overlay docker/node-base-image.sh   (buildah's storage driver; default vfs, which works
+#                                                       everywhere; docker/test-image.sh picks overlay when it can)
 #
 # Then build with buildah (Debian package), vfs storage and chroot isolation, which work without a
 # container daemon:
@@ -17,7 +19,7 @@
 set -euo pipefail
 major=${1:-24}
 tag=docker.io/library/node:${major}-bookworm-slim
-store=(--storage-driver vfs)
+store=(--storage-driver "${STORAGE_DRIVER:-vfs}")
 if buildah "${store[@]}" images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep -qx "$tag"; then
   echo "$tag already present"; exit 0
 fi
