@@ -19,7 +19,7 @@ const haveSpamd = requirePeer('spamd');
 
 /** Floors at the levels measured (see the agreement test's history). */
 const AGREEMENT_FLOOR = 0.9;
-const SAMPLE_SPAM_CAUGHT_FLOOR = 17;
+const SAMPLE_SPAM_CAUGHT_FLOOR = 18;
 
 describe.skipIf(!haveSpamd)('real spamd', () => {
   let spamd: SpamdHandle;
@@ -49,7 +49,10 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
    * The messages bench/content.ts uses (SpamAssassin's labelled sample, then the content
    * fixtures), each judged by spamd (no Bayes, no network tests: spamd-process.ts) and by us.
    * History: 99/117 = 84.6% (13 only spamd flags, 5 only we flag) before SpamAssassin's shipped
-   * rules ran inside our engine (src/content-spam-check/spamassassin).
+   * rules ran inside our engine (src/content-spam-check/spamassassin); 107/118 = 90.7% after (the
+   * SPAMASSASSIN_RULES fixture added one message), sample spam 18/19 caught, 0/17 ham flagged.
+   * The 11 left: nine sample ham spamd flags and spam/012 (headers identical to that ham), which
+   * we could only match by flagging ham, and HTML_WORD_OBFUSCATION.eml (our rule, 5.5 vs 4.7).
    */
   it('agrees with spamd on the bench messages, and catches the sample spam without flagging its ham', async () => {
     const client = new SpamdClient(parseSpamdUrl(spamd.url), { timeoutMs: 60_000 });
