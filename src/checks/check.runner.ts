@@ -51,7 +51,10 @@ export class CheckRunner {
     // queued -> running and the row in one statement; nothing when missing or already finished.
     const row = await this.repo.start(checkId, new Date(started).toISOString());
     if (!row) return 'skipped';
-    await this.events.publish({ checkId, tenantId, status: 'running', progress: 0 });
+    // Not awaited: the check does not wait a Redis round trip to begin, and the engine's first
+    // progress event (published in this same turn) goes out in the same pipeline. Order is kept
+    // (one outbox, one connection); events are best effort either way.
+    void this.events.publish({ checkId, tenantId, status: 'running', progress: 0 });
 
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const def = this.kinds.get(row.kind);
