@@ -843,6 +843,13 @@ export interface components {
             /** @description Raw evidence (records, replies, transcript excerpts). */
             evidence?: Record<string, never>;
             references?: string[];
+            /**
+             * @description The health-grade area the code counts toward (its catalog entry's); absent for codes the grade never sees.
+             * @enum {string}
+             */
+            area?: "mail_routing" | "sender_authentication" | "transport_security" | "reputation" | "server_behaviour";
+            /** @description Root cause first: the codes of the findings this one implies (e.g. no SPF of a domain that does not exist), folded under it instead of listed as separate problems. */
+            folded?: string[];
         };
         CheckModel: {
             /** Format: uuid */
@@ -907,6 +914,11 @@ export interface components {
             remediation: string;
             module: string;
             references?: string[];
+            /**
+             * @description The health-grade area the code counts toward (src/findings/catalog.ts); null for codes the health grade never sees (content rules).
+             * @enum {string|null}
+             */
+            area: "mail_routing" | "sender_authentication" | "transport_security" | "reputation" | "server_behaviour" | null;
         };
         CreateTenantInput: {
             /**
@@ -1115,7 +1127,7 @@ export interface components {
             status: "pass" | "warn" | "fail" | "unknown";
             /** @description Absent when the area could not be assessed. */
             score?: Record<string, never>;
-            /** @description Weight in the overall score (formula health-v1). */
+            /** @description Weight in the overall score (formula health-v2). */
             weight: number;
             findingCount: number;
         };
@@ -1130,8 +1142,13 @@ export interface components {
             /** @description Raw evidence (records, replies, transcript excerpts). */
             evidence?: Record<string, never>;
             references?: string[];
-            /** @enum {string} */
-            area: "mail_routing" | "sender_authentication" | "transport_security" | "reputation" | "server_behaviour";
+            /**
+             * @description The health-grade area the code counts toward (its catalog entry's); absent for codes the grade never sees.
+             * @enum {string}
+             */
+            area?: "mail_routing" | "sender_authentication" | "transport_security" | "reputation" | "server_behaviour";
+            /** @description Root cause first: the codes of the findings this one implies (e.g. no SPF of a domain that does not exist), folded under it instead of listed as separate problems. */
+            folded?: string[];
             /** @description Points this finding costs the overall score (before caps); findings are ordered by it. */
             impact: number;
         };
@@ -1145,7 +1162,7 @@ export interface components {
         HealthReportModel: {
             /**
              * @description Version of the scoring formula (src/reports/health/health.score.ts).
-             * @example health-v1
+             * @example health-v2
              */
             formula: string;
             domain: string;
@@ -1156,6 +1173,11 @@ export interface components {
             grade: "A" | "B" | "C" | "D" | "F";
             /** @enum {string} */
             verdict: "pass" | "warn" | "fail" | "indeterminate";
+            /**
+             * @description When mail cannot be delivered: the finding that decided the grade (F). The findings it implies are folded under it (its `folded` codes).
+             * @example DOMAIN_NOT_FOUND
+             */
+            rootCause?: string;
             generatedAt: string;
             areas: components["schemas"]["HealthAreaModel"][];
             /** @description Ordered by impact, highest first; `remediation` is the fix. */
@@ -1167,7 +1189,13 @@ export interface components {
             at: string;
             score: number;
             grade: string;
+            /**
+             * @description Version of the formula that scored this run.
+             * @example health-v2
+             */
             formula: string;
+            /** @description True when the previous run was scored by another formula version: the change of score and grade from it is (at least partly) the formula's, not the domain's. Finding codes are compared either way, folded ones included. */
+            formulaChanged: boolean;
             /** @description Finding codes present now but not in the previous run. */
             appeared: string[];
             /** @description Finding codes of the previous run that are gone ("did my fix work?"). */

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AREAS } from '../common/finding';
 import { JSONScalar } from '../common/json.scalar';
 
 /** Output shapes, shared by REST (OpenAPI) and GraphQL. */
@@ -14,6 +15,20 @@ export class FindingModel {
   @Field(() => JSONScalar, { nullable: true })
   evidence?: unknown;
   @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) references?: string[];
+  @ApiPropertyOptional({
+    enum: AREAS,
+    description:
+      "The health-grade area the code counts toward (its catalog entry's); absent for codes the grade never sees.",
+  })
+  @Field(() => String, { nullable: true })
+  area?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Root cause first: the codes of the findings this one implies (e.g. no SPF of a domain that does not exist), folded under it instead of listed as separate problems.',
+  })
+  @Field(() => [String], { nullable: true })
+  folded?: string[];
 }
 
 @ObjectType('Check')
@@ -85,4 +100,12 @@ export class FindingDefinitionModel {
   @ApiProperty() @Field() remediation!: string;
   @ApiProperty() @Field() module!: string;
   @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) references?: string[];
+  @ApiProperty({
+    enum: AREAS,
+    nullable: true,
+    description:
+      'The health-grade area the code counts toward (src/findings/catalog.ts); null for codes the health grade never sees (content rules).',
+  })
+  @Field(() => String, { nullable: true })
+  area!: string | null;
 }

@@ -17,6 +17,13 @@ export interface Finding {
   /** Raw evidence: records, replies, transcript excerpts. JSON-serialisable. */
   evidence?: unknown;
   references?: string[];
+  /** The health-grade area of the code (from its catalog entry); absent for codes the grade never sees. */
+  area?: Area;
+  /**
+   * Root cause first (issue 13): the codes of the findings this one implies, folded under it
+   * instead of listed as separate problems (src/findings/grading.ts).
+   */
+  folded?: string[];
 }
 
 /** The areas of the health grade (src/reports/health/health.score.ts). */
@@ -61,6 +68,7 @@ export function finding(
     title: overrides.title ?? def.title,
     detail,
     remediation: overrides.remediation ?? def.remediation,
+    ...(def.area ? { area: def.area } : {}),
     ...(overrides.evidence !== undefined ? { evidence: overrides.evidence } : {}),
     ...((overrides.references ?? def.references) ? { references: overrides.references ?? def.references } : {}),
   };
@@ -76,21 +84,4 @@ export function defineFindings<K extends string>(
     out[code] = { code, module, ...defs[code] };
   }
   return out;
-}
-
-const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 40, error: 20, warning: 7, info: 0 };
-
-/**
- * Default scoring: 100 minus weighted penalties, floored at 0. Kinds may compute their own score.
- * Verdict: any critical/error -> fail, any warning -> warn, else pass.
- */
-export function scoreFindings(findings: Finding[]): { score: number; verdict: Verdict } {
-  let score = 100;
-  let verdict: Verdict = 'pass';
-  for (const f of findings) {
-    score -= SEVERITY_WEIGHT[f.severity];
-    if (f.severity === 'critical' || f.severity === 'error') verdict = 'fail';
-    else if (f.severity === 'warning' && verdict === 'pass') verdict = 'warn';
-  }
-  return { score: Math.max(0, Math.min(100, score)), verdict };
 }

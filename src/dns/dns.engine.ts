@@ -1,5 +1,6 @@
 import { spf as mailauthSpf } from 'mailauth/lib/spf';
-import { scoreFindings, type Finding, type Verdict } from '../common/finding';
+import type { Finding, Verdict } from '../common/finding';
+import { gradeKind } from '../findings/grading';
 import { toMailauthResolver } from '../infra/dns/mailauth-adapter';
 import type { DnsResolver } from '../infra/dns/resolver.port';
 import type { HttpsFetcher } from '../infra/net/https-fetcher';
@@ -94,6 +95,8 @@ function mxStatus(r: MxResult, findings: Finding[]): SectionStatus {
       return 'indeterminate';
     case 'missing':
     case 'nxdomain':
+    case 'dns-failing':
+    case 'unreachable':
       return 'fail';
     default:
       return findings.some((f) => f.severity === 'error' || f.severity === 'critical')
@@ -223,13 +226,16 @@ export async function auditDns(
   if (spf.section.status === 'indeterminate') result.indeterminate.push('spf');
   if (dmarc.section.status === 'indeterminate') result.indeterminate.push('dmarc');
   result.queries = total.count;
-  const scored = scoreFindings(findings);
-  const indeterminate = result.indeterminate.length > 0;
+  // One grading for every kind (src/findings/grading.ts): root cause first, so a domain that
+  // does not exist or whose name servers all fail is F here as in the health grade, with what
+  // it implies (no SPF, no DMARC, lookups that failed with it) folded under it.
+  const scored = gradeKind('dns', findings);
+  const indeterminate = !scored.rootCause && result.indeterminate.length > 0;
   return {
     verdict: indeterminate ? 'indeterminate' : scored.verdict,
     score: scored.score,
-    findings,
+    findings: scored.findings,
     result,
-    transient: indeterminate,
+    transient: indeterminate || mx.section.status === 'dns-failing',
   };
 }

@@ -1,4 +1,5 @@
-import { finding, scoreFindings, type Finding } from '../common/finding';
+import { finding, type Finding } from '../common/finding';
+import { gradeKind } from '../findings/grading';
 import type { DnsLookup, DnsResolver, MxData } from '../infra/dns/resolver.port';
 import { MX_FINDINGS as F } from './mx.findings';
 
@@ -14,7 +15,11 @@ export interface MxHost {
 
 export interface MxResult {
   domain: string;
-  status: 'ok' | 'null-mx' | 'implicit' | 'missing' | 'nxdomain' | 'indeterminate';
+  /**
+   * `dns-failing`: the MX, SOA and NS queries all ended in SERVFAIL (every name server failing);
+   * `unreachable`: MX records, but no target resolves to an address.
+   */
+  status: 'ok' | 'null-mx' | 'implicit' | 'missing' | 'nxdomain' | 'dns-failing' | 'unreachable' | 'indeterminate';
   hosts: MxHost[];
   /** The raw lookups, for evidence. */
   raw: { mx: DnsLookup<'MX'>; implicit?: { A: DnsLookup<'A'>; AAAA: DnsLookup<'AAAA'> } };
@@ -41,6 +46,21 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
       finding(F.DOMAIN_NOT_FOUND, `${domain} does not exist in DNS (NXDOMAIN).`, { evidence: { lookup: mx } }),
     );
     return { result, findings };
+  }
+  if (mx.status === 'servfail') {
+    // SERVFAIL for the zone's own SOA and NS too is what a resolver answers when no name server
+    // of the domain serves it (a lame delegation, RFC 8499 §7, or broken DNSSEC): a sender's
+    // resolver gets the same, so the mail cannot be delivered. A timeout stays indeterminate.
+    const [soa, ns] = await Promise.all([dns.query(domain, 'SOA'), dns.query(domain, 'NS')]);
+    if (soa.status === 'servfail' && ns.status === 'servfail') {
+      result.status = 'dns-failing';
+      findings.push(
+        finding(F.DOMAIN_DNS_FAILING, `The MX, SOA and NS queries for ${domain} all ended in SERVFAIL.`, {
+          evidence: { lookups: [mx, soa, ns] },
+        }),
+      );
+      return { result, findings };
+    }
   }
   if (indeterminate(mx)) {
     result.status = 'indeterminate';
@@ -161,6 +181,17 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
       );
     }
   }
+  const unresolvable = findings.filter((f) => f.code === F.MX_TARGET_UNRESOLVABLE.code).length;
+  if (unresolvable > 0 && unresolvable === result.hosts.length) {
+    result.status = 'unreachable';
+    findings.unshift(
+      finding(
+        F.MX_ALL_UNREACHABLE,
+        `None of the ${unresolvable} MX target(s) of ${domain} has an address record: no sender can connect to any of them.`,
+        { evidence: { exchanges: result.hosts.map((h) => h.exchange) } },
+      ),
+    );
+  }
   if (result.hosts.length === 1) {
     findings.push(finding(F.MX_SINGLE_HOST, `${domain} has a single MX host (${result.hosts[0]!.exchange}).`));
   }
@@ -200,7 +231,12 @@ async function resolveHost(r: MxData, dns: DnsResolver): Promise<MxHost> {
   };
 }
 
+/**
+ * The `mx` kind's verdict and score: the shared grading (src/findings/grading.ts) over mail
+ * routing, root cause first. Every name server failing is a verdict (F) yet still retried, as
+ * any SERVFAIL is, before it is stored.
+ */
 export function mxOutcome(findings: Finding[], status: MxResult['status']) {
-  if (status === 'indeterminate') return { verdict: 'indeterminate' as const, score: 0 };
-  return scoreFindings(findings);
+  if (status === 'indeterminate') return { verdict: 'indeterminate' as const, score: 0, findings, transient: true };
+  return { ...gradeKind('mx', findings), transient: status === 'dns-failing' };
 }

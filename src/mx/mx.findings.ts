@@ -4,7 +4,7 @@ const RFC5321_MX = 'https://www.rfc-editor.org/rfc/rfc5321#section-5.1';
 
 export const MX_FINDINGS = defineFindings('mx', {
   MX_MISSING: {
-    severity: 'error',
+    severity: 'critical',
     area: 'mail_routing',
     title: 'No MX record and no address to fall back on',
     remediation: 'Publish an MX record pointing at your mail server, e.g. "example.com. 3600 IN MX 10 mx.example.com."',
@@ -83,11 +83,30 @@ export const MX_FINDINGS = defineFindings('mx', {
     references: ['https://www.rfc-editor.org/rfc/rfc5321#section-5.1'],
   },
   DOMAIN_NOT_FOUND: {
-    severity: 'error',
+    severity: 'critical',
     area: 'mail_routing',
     title: 'The domain does not exist (NXDOMAIN)',
     remediation: 'Check the spelling, and that the domain is registered and delegated to working name servers.',
 
     references: ['https://www.rfc-editor.org/rfc/rfc8020'],
+  },
+  MX_ALL_UNREACHABLE: {
+    severity: 'critical',
+    area: 'mail_routing',
+    title: 'No MX host can be reached: mail to the domain cannot be delivered',
+    remediation:
+      'Make at least one MX host resolve to an address and accept connections on port 25 (RFC 5321 §5.1); senders queue the mail and bounce it after a few days.',
+    references: [RFC5321_MX],
+  },
+  DOMAIN_DNS_FAILING: {
+    severity: 'critical',
+    area: 'mail_routing',
+    title: 'Every name server of the domain fails (SERVFAIL): mail to it cannot be delivered',
+    remediation:
+      "The domain's MX, SOA and NS queries all end in SERVFAIL, which is what resolvers answer for a lame delegation (the parent's NS records point at servers that do not serve the zone) or broken DNSSEC. Check the delegation at the registrar and that each listed name server answers for the zone.",
+    references: [
+      'https://www.rfc-editor.org/rfc/rfc1034#section-4.2.2',
+      'https://www.rfc-editor.org/rfc/rfc8499#section-7',
+    ],
   },
 });

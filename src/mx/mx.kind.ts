@@ -16,7 +16,7 @@ export const mxKind: CheckKindDefinition<MxCheckInput, MxResult> = {
   async run(input, ctx) {
     ctx.progress(10, 'mx lookup');
     const { result, findings } = await auditMx(input.domain, ctx.ports.dns);
-    return { ...mxOutcome(findings, result.status), findings, result, transient: result.status === 'indeterminate' };
+    return { ...mxOutcome(findings, result.status), result };
   },
   cli: { usage: 'mx <domain>', toInput: (target) => ({ domain: target }) },
 };

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Clock, EngineLogger, EngineOutcome } from '../checks/check-kind';
-import { finding, scoreFindings, type Finding } from '../common/finding';
+import { finding, type Finding } from '../common/finding';
+import { gradeKind, NO_CONNECTION_CODES } from '../findings/grading';
 import type { DnsResolver } from '../infra/dns/resolver.port';
 import { checkAddress } from '../infra/net/address-policy';
 import { auditMx } from '../mx/mx.engine';
+import { MX_FINDINGS } from '../mx/mx.findings';
 import { type ProbeLimiter, type ProbeResultCache } from './politeness.port';
 import { replyFinding } from '../kb/reply-findings';
 import { PROBE_FINDINGS as F } from './probe.findings';
@@ -118,13 +120,18 @@ export async function runProbe(
       mx.result.status === 'nxdomain' ||
       mx.result.status === 'null-mx' ||
       mx.result.status === 'missing' ||
+      mx.result.status === 'dns-failing' ||
       mx.result.status === 'indeterminate'
     ) {
       const outcome =
         mx.result.status === 'indeterminate'
-          ? { verdict: 'indeterminate' as const, score: 0 }
-          : scoreFindings(mx.findings);
-      return { ...outcome, findings: mx.findings, result, transient: mx.result.status === 'indeterminate' };
+          ? { verdict: 'indeterminate' as const, score: 0, findings: mx.findings }
+          : gradeKind('smtp', mx.findings);
+      return {
+        ...outcome,
+        result,
+        transient: mx.result.status === 'indeterminate' || mx.result.status === 'dns-failing',
+      };
     }
     result.mx = mx.result.hosts.map((h) => ({ exchange: h.exchange, priority: h.priority }));
     for (const h of mx.result.hosts.slice(0, settings.maxMxHosts)) {
@@ -263,6 +270,25 @@ export async function runProbe(
     }
   }
 
+  // --- root cause: a domain's every MX probed and none reachable (refused or no address) ---
+  if (
+    req.domain &&
+    result.mx &&
+    result.hosts.length === result.mx.length &&
+    findings.length > 0 &&
+    findings.every((f) => NO_CONNECTION_CODES.has(f.code))
+  ) {
+    add(
+      finding(
+        MX_FINDINGS.MX_ALL_UNREACHABLE,
+        `None of the ${result.hosts.length} MX host(s) of ${req.domain} accepted a connection on port(s) ${okPorts.join(', ')}.`,
+        { evidence: { hosts: result.hosts.map((h) => h.host) } },
+      ),
+      issueFindings.some((x) => x.transient),
+      true,
+    );
+  }
+
   // --- verdict: a dialogue that happened, or a definitive finding, decides; else indeterminate ---
   const transient = issueFindings.some((x) => x.transient);
   const decided =
@@ -270,7 +296,7 @@ export async function runProbe(
     issueFindings.some((x) => x.definitive);
   progress(100, 'done');
   if (!decided) return { verdict: 'indeterminate', score: 0, findings, result, transient };
-  return { ...scoreFindings(findings), findings, result, transient };
+  return { ...gradeKind('smtp', findings), result, transient };
 }
 
 function answeredPorts(all: HostPortProbe[], p: HostPortProbe): string {

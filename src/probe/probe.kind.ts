@@ -47,6 +47,8 @@ export const smtpKind: CheckKindDefinition<SmtpCheckInput, ProbeResult> = {
     MX_FINDINGS.MX_NULL,
     MX_FINDINGS.MX_MISSING,
     MX_FINDINGS.MX_LOOKUP_FAILED,
+    MX_FINDINGS.MX_ALL_UNREACHABLE,
+    MX_FINDINGS.DOMAIN_DNS_FAILING,
   ],
 
   extractSecrets(input): { input: SmtpCheckInput; secrets: Record<string, string> } {

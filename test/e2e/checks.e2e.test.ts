@@ -54,7 +54,8 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   it.each([
     ['implicit.test', ['MX_IMPLICIT'], 'warn'],
     ['nomail.test', ['MX_MISSING'], 'fail'],
-    ['dangling.test', ['MX_TARGET_UNRESOLVABLE', 'MX_SINGLE_HOST'], 'fail'],
+    // Its only MX has no address: mail cannot be delivered, the cause folds the rest (issue 13).
+    ['dangling.test', ['MX_ALL_UNREACHABLE'], 'fail'],
     ['aliased.test', ['MX_TARGET_CNAME', 'MX_SINGLE_HOST'], 'warn'],
     ['literal.test', ['MX_TARGET_IP_LITERAL', 'MX_SINGLE_HOST'], 'fail'],
     ['absent.test', ['DOMAIN_NOT_FOUND'], 'fail'],
@@ -65,15 +66,27 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
     expect(res.body.verdict).toBe(verdict);
   });
 
-  it('a SERVFAIL is indeterminate, never "missing", after retries', async () => {
+  it('SERVFAIL for the MX, SOA and NS is every name server failing: F after retries, never "missing"', async () => {
     const res = await request(t.url)
       .post('/v1/checks?wait=30')
       .set(auth(TENANT_A_KEY))
       .send({ kind: 'mx', domain: 'broken.test' });
     expect(res.status).toBe(200);
+    expect(res.body.verdict).toBe('fail');
+    expect(res.body.score).toBeLessThanOrEqual(59);
+    expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['DOMAIN_DNS_FAILING']);
+    expect(res.body.findings[0].area).toBe('mail_routing');
+  });
+
+  it('a SERVFAIL for the MX alone is indeterminate, never "missing"', async () => {
+    dns.fault('servfail-mx.test', 'servfail', 'MX');
+    const res = await request(t.url)
+      .post('/v1/checks?wait=30')
+      .set(auth(TENANT_A_KEY))
+      .send({ kind: 'mx', domain: 'servfail-mx.test' });
+    expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('indeterminate');
     expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['MX_LOOKUP_FAILED']);
-    expect(res.body.findings.map((f: { code: string }) => f.code)).not.toContain('MX_MISSING');
   });
 
   it('normalises IDN domains to punycode', async () => {
@@ -200,11 +213,16 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
     const codes: string[] = cat.body.map((f: { code: string }) => f.code);
     expect(codes.length).toBeGreaterThan(50);
     expect(new Set(codes).size).toBe(codes.length);
-    for (const f of cat.body as { code: string; title: string; severity: string }[]) {
+    for (const f of cat.body as { code: string; title: string; severity: string; area: string | null }[]) {
       const def = FINDING_CATALOG.get(f.code);
       expect(def, f.code).toBeDefined();
-      expect({ title: f.title, severity: f.severity }, f.code).toEqual({ title: def!.title, severity: def!.severity });
+      expect({ title: f.title, severity: f.severity, area: f.area }, f.code).toEqual({
+        title: def!.title,
+        severity: def!.severity,
+        area: def!.area,
+      });
     }
+    expect(cat.body.find((f: { code: string }) => f.code === 'SPF_MISSING').area).toBe('sender_authentication');
     expect((await request(t.url).get('/healthz')).status).toBe(200);
     const ready = await request(t.url).get('/readyz');
     expect(ready.body).toEqual({ status: 'ok', redis: 'ok', database: 'ok' });

@@ -42,7 +42,7 @@ describe('CLI: smtp-doctor explain and health (built code)', () => {
     const out = await run('node', [BIN, 'health', 'good.test', '--json'], { env }).catch((e: { stdout: string }) => e);
     const check = JSON.parse(out.stdout);
     expect(check).toMatchObject({ kind: 'health', target: 'good.test', status: 'completed' });
-    expect(check.result).toMatchObject({ formula: 'health-v1', domain: 'good.test' });
+    expect(check.result).toMatchObject({ formula: 'health-v2', domain: 'good.test' });
     expect(['A', 'B', 'C', 'D', 'F']).toContain(check.result.grade);
     expect(check.result.areas).toHaveLength(5);
   });

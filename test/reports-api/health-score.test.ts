@@ -14,7 +14,7 @@ const f = (code: string, severity: Severity): Finding => ({
 });
 const ALL = new Set(AREAS);
 
-describe('health formula v1', () => {
+describe('health formula v2', () => {
   it('maps codes to areas', () => {
     expect(areaOf('MX_MISSING')).toBe('mail_routing');
     expect(areaOf('SMTP_CONNECTION_REFUSED')).toBe('mail_routing');
@@ -48,12 +48,17 @@ describe('health formula v1', () => {
       [
         f('SMTP_OPEN_RELAY', 'error'),
         f('SPF_MISSING', 'error'),
-        f('MX_MISSING', 'error'),
+        f('MX_TARGET_UNRESOLVABLE', 'error'),
         f('TLS_NOT_OFFERED', 'warning'),
       ],
       new Set(['mail_routing', 'sender_authentication'] as const),
     );
-    expect(s.findings.map((x) => x.code)).toEqual(['MX_MISSING', 'SPF_MISSING', 'SMTP_OPEN_RELAY', 'TLS_NOT_OFFERED']);
+    expect(s.findings.map((x) => x.code)).toEqual([
+      'MX_TARGET_UNRESOLVABLE',
+      'SPF_MISSING',
+      'SMTP_OPEN_RELAY',
+      'TLS_NOT_OFFERED',
+    ]);
     expect(s.findings[0]!.impact).toBe(7.5);
     const byArea = Object.fromEntries(s.areas.map((a) => [a.area, a]));
     expect(byArea.transport_security).toMatchObject({ status: 'unknown', score: null });

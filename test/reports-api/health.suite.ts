@@ -4,6 +4,7 @@ import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
 import { auth, startTestApp, TENANT_A_KEY, TENANT_B_KEY, until, type TestApp } from '../support/app';
 import { verifySignature } from '../../src/reports/webhooks/webhook.signer';
 import { getKind } from '../support/kinds';
+import { HistoryRepository } from '../../src/infra/database/history.repository';
 import { startSmtp } from '../support/smtp-servers';
 import { startReceiver } from './helpers';
 
@@ -17,6 +18,7 @@ $TTL 60
 @            IN SOA ns1.test. hostmaster.test. 1 3600 600 86400 60
 single       IN MX 10 mx1.single.test.
 mx1.single   IN A 127.0.0.1
+legacy       IN MX 10 mx1.single.test.
 `;
 
 const gql = (t: TestApp, key: string, query: string, variables: Record<string, unknown> = {}) =>
@@ -74,7 +76,7 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
         .expect(201);
       const c = await runHealth(t, 'single.test');
       const r = c.result;
-      expect(r.formula).toBe('health-v1');
+      expect(r.formula).toBe('health-v2');
       expect(r.domain).toBe('single.test');
       expect(r.checkId).toBe(c.id);
       expect(['A', 'B', 'C', 'D', 'F']).toContain(r.grade);
@@ -125,6 +127,7 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
       expect(p1.appeared).toContain('MX_SINGLE_HOST');
       expect(p2.checkId).toBe(second.id);
       expect(p2.disappeared).toContain('MX_SINGLE_HOST');
+      expect([p1.formulaChanged, p2.formulaChanged]).toEqual([false, false]);
       expect(p2.score).toBeGreaterThanOrEqual(p1.score);
       const one = await request(t.url).get('/v1/domains/single.test/history?limit=1').set(auth(TENANT_A_KEY));
       expect(one.body.points).toHaveLength(1);
@@ -166,7 +169,7 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
         '{ domainReport(domain: "single.test") { formula grade score areas { area status score } findings { code area impact remediation } checks { kind status } } }',
       );
       expect(r.body.errors).toBeUndefined();
-      expect(r.body.data.domainReport.formula).toBe('health-v1');
+      expect(r.body.data.domainReport.formula).toBe('health-v2');
       expect(r.body.data.domainReport.areas).toHaveLength(5);
       const h = await gql(
         t,
@@ -187,6 +190,50 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
           (await request(t.url).get(`/v1/checks/${s.body.data.submitCheck.id}`).set(auth(TENANT_A_KEY))).body.status ===
           'completed',
       );
+    });
+
+    it('history across formula versions: the first point of a new formula says so', async () => {
+      // A report stored by health-v1 (before root causes), then a run scored by today's formula.
+      const repo = t.platform.get<HistoryRepository>(HistoryRepository);
+      const first = await runHealth(t, 'single.test');
+      const tenant = (await repo.find(first.id))!.tenant_id;
+      await repo.insertPending(
+        {
+          id: '00000000-0000-4000-8000-000000000001',
+          tenant_id: tenant,
+          domain: 'legacy.test',
+          status: 'done',
+          children: '[]',
+          score: 76,
+          grade: 'C',
+          formula: 'health-v1',
+          finding_codes: JSON.stringify(['MX_SINGLE_HOST']),
+          report: null,
+          created_at: '2026-01-01T00:00:00.000Z',
+          completed_at: '2026-01-01T00:00:01.000Z',
+        },
+        [],
+      );
+      const now = await runHealth(t, 'legacy.test');
+      expect(now.result.formula).toBe('health-v2');
+      const h = await request(t.url).get('/v1/domains/legacy.test/history').set(auth(TENANT_A_KEY));
+      expect(
+        h.body.points.map((p: { formula: string; formulaChanged: boolean }) => [p.formula, p.formulaChanged]),
+      ).toEqual([
+        ['health-v1', false],
+        ['health-v2', true],
+      ]);
+      // The codes are compared as before: the same single MX is not "fixed" by the new formula.
+      expect(h.body.points[1].disappeared).not.toContain('MX_SINGLE_HOST');
+      const g = await gql(
+        t,
+        TENANT_A_KEY,
+        '{ domainHistory(domain: "legacy.test") { points { formula formulaChanged } } }',
+      );
+      expect(g.body.data.domainHistory.points.map((p: { formulaChanged: boolean }) => p.formulaChanged)).toEqual([
+        false,
+        true,
+      ]);
     });
   });
 }

@@ -111,12 +111,13 @@ export class HealthFlow {
       verdict: k.verdict,
       findings: k.findings ? (JSON.parse(k.findings) as Finding[]) : [],
       error: k.error,
+      result: k.kind === 'smtp' || !k.result ? undefined : (JSON.parse(k.result) as unknown),
     }));
     const report = buildHealthReport(h.domain, checkId, children, new Date());
     await this.repo.markDone(checkId, {
       score: report.score,
       grade: report.grade,
-      finding_codes: JSON.stringify([...new Set(report.findings.map((f) => f.code))].sort()),
+      finding_codes: JSON.stringify(findingCodes(report)),
       report: JSON.stringify(report),
       completed_at: report.generatedAt,
     });
@@ -196,6 +197,14 @@ export class HealthFlow {
       children,
     });
   }
+}
+
+/**
+ * The codes a report's history compares: the findings and the codes folded under a root cause,
+ * so a run is compared on what is wrong with the domain, not on how the formula lists it.
+ */
+export function findingCodes(report: Pick<HealthReport, 'findings'>): string[] {
+  return [...new Set(report.findings.flatMap((f) => [f.code, ...(f.folded ?? [])]))].sort();
 }
 
 export function outcomeOf(h: HealthReportRow): EngineOutcome<HealthReport> {

@@ -41,6 +41,7 @@ export async function runHealthLocally(
           verdict: o.verdict,
           findings: o.findings,
           error: null,
+          result: o.result,
         };
       } catch (e) {
         return {

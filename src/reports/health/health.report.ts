@@ -1,4 +1,6 @@
 import { finding, type Finding, type Verdict } from '../../common/finding';
+import { KIND_AREAS, NO_CONNECTION_CODES } from '../../findings/grading';
+import { MX_FINDINGS } from '../../mx/mx.findings';
 import { HEALTH_FINDINGS } from './health.findings';
 import { scoreHealth, type Area, type AreaReport, type Grade, type RankedFinding } from './health.score';
 
@@ -11,6 +13,8 @@ export interface ChildCheck {
   verdict: string | null;
   findings: Finding[];
   error: string | null;
+  /** The child's result (kind-specific); the MX hosts the dns or mx child found are read from it. */
+  result?: unknown;
 }
 
 export interface HealthReport {
@@ -20,6 +24,8 @@ export interface HealthReport {
   score: number;
   grade: Grade;
   verdict: Verdict;
+  /** The finding that decided the grade when mail cannot be delivered (root cause first). */
+  rootCause?: string;
   generatedAt: string;
   areas: AreaReport[];
   /** Ordered by impact, highest first; each carries its fix in `remediation`. */
@@ -27,12 +33,39 @@ export interface HealthReport {
   checks: { id: string; kind: string; target: string; status: string; verdict: string | null }[];
 }
 
-/** Areas a child's result speaks about. */
-const COVERS: Record<string, Area[]> = {
-  dns: ['mail_routing', 'sender_authentication', 'transport_security', 'reputation'],
-  mx: ['mail_routing'],
-  smtp: ['mail_routing', 'transport_security', 'reputation', 'server_behaviour'],
-};
+/** Areas a child's result speaks about (the same as the kind's own score). */
+const COVERS: Readonly<Record<string, readonly Area[]>> = KIND_AREAS;
+
+/** How many MX hosts the dns (or mx) child found, if it says. */
+function mxHostCount(children: ChildCheck[]): number | undefined {
+  for (const c of children) {
+    const r = c.result as { hosts?: unknown[]; sections?: { mx?: { hosts?: unknown[] } } } | null | undefined;
+    const hosts = c.kind === 'dns' ? r?.sections?.mx?.hosts : c.kind === 'mx' ? r?.hosts : undefined;
+    if (c.status === 'completed' && Array.isArray(hosts)) return hosts.length;
+  }
+  return undefined;
+}
+
+/**
+ * Every MX host was probed and none could be reached: each probe's findings are only refused
+ * connections or unresolvable hosts (NO_CONNECTION_CODES), so no dialogue happened. A timeout is
+ * not enough: such a run stays as its findings say.
+ */
+function everyMxUnreachable(children: ChildCheck[]): Finding | undefined {
+  const probes = children.filter((c) => c.kind === 'smtp');
+  const hosts = mxHostCount(children);
+  if (!probes.length || hosts === undefined || probes.length < hosts) return undefined;
+  const down = probes.filter(
+    (c) =>
+      c.status === 'completed' && c.findings.length > 0 && c.findings.every((f) => NO_CONNECTION_CODES.has(f.code)),
+  );
+  if (down.length < probes.length) return undefined;
+  return finding(
+    MX_FINDINGS.MX_ALL_UNREACHABLE,
+    `None of the ${probes.length} MX host(s) accepted a connection from the probe: ${probes.map((c) => c.target).join(', ')}.`,
+    { evidence: { checks: probes.map((c) => c.id) } },
+  );
+}
 
 const RANK = { critical: 3, error: 2, warning: 1, info: 0 } as const;
 
@@ -69,7 +102,8 @@ export function buildHealthReport(domain: string, checkId: string, children: Chi
   const merged = [...byCode.values()].map(({ f, seenIn }) =>
     seenIn.length > 1 ? { ...f, evidence: { seenIn, first: f.evidence ?? null } } : f,
   );
-  const scored = scoreHealth(merged, assessed);
+  const unreachable = byCode.has(MX_FINDINGS.MX_ALL_UNREACHABLE.code) ? undefined : everyMxUnreachable(children);
+  const scored = scoreHealth(unreachable ? [unreachable, ...merged] : merged, assessed);
   const allFailed = children.length > 0 && children.every((c) => c.status !== 'completed');
   return {
     formula: scored.formula,
@@ -78,6 +112,7 @@ export function buildHealthReport(domain: string, checkId: string, children: Chi
     score: scored.score,
     grade: scored.grade,
     verdict: allFailed ? 'indeterminate' : scored.verdict,
+    ...(scored.rootCause ? { rootCause: scored.rootCause } : {}),
     generatedAt: at.toISOString(),
     areas: scored.areas,
     // Facts about the run itself carry no penalty and come last.

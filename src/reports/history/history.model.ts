@@ -11,13 +11,13 @@ export class HealthAreaModel {
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Absent when the area could not be assessed.' })
   @Field(() => Int, { nullable: true })
   score?: number | null;
-  @ApiProperty({ description: 'Weight in the overall score (formula health-v1).' }) @Field(() => Int) weight!: number;
+  @ApiProperty({ description: 'Weight in the overall score (formula health-v2).' }) @Field(() => Int) weight!: number;
   @ApiProperty() @Field(() => Int) findingCount!: number;
 }
 
 @ObjectType('HealthFinding')
 export class HealthFindingModel extends FindingModel {
-  @ApiProperty({ enum: AREAS }) @Field() area!: string;
+  // `area` comes from FindingModel: in a health report every finding carries it.
   @ApiProperty({
     description: 'Points this finding costs the overall score (before caps); findings are ordered by it.',
   })
@@ -37,7 +37,7 @@ export class HealthChildCheckModel {
 @ObjectType('HealthReport')
 export class HealthReportModel {
   @ApiProperty({
-    example: 'health-v1',
+    example: 'health-v2',
     description: 'Version of the scoring formula (src/reports/health/health.score.ts).',
   })
   @Field()
@@ -47,6 +47,13 @@ export class HealthReportModel {
   @ApiProperty({ minimum: 0, maximum: 100 }) @Field(() => Int) score!: number;
   @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'F'] }) @Field() grade!: string;
   @ApiProperty({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field() verdict!: string;
+  @ApiPropertyOptional({
+    example: 'DOMAIN_NOT_FOUND',
+    description:
+      'When mail cannot be delivered: the finding that decided the grade (F). The findings it implies are folded under it (its `folded` codes).',
+  })
+  @Field({ nullable: true })
+  rootCause?: string;
   @ApiProperty() @Field() generatedAt!: string;
   @ApiProperty({ type: [HealthAreaModel] }) @Field(() => [HealthAreaModel]) areas!: HealthAreaModel[];
   @ApiProperty({
@@ -66,7 +73,15 @@ export class HistoryPointModel {
   @ApiProperty() @Field() at!: string;
   @ApiProperty() @Field(() => Int) score!: number;
   @ApiProperty() @Field() grade!: string;
-  @ApiProperty() @Field() formula!: string;
+  @ApiProperty({ example: 'health-v2', description: 'Version of the formula that scored this run.' })
+  @Field()
+  formula!: string;
+  @ApiProperty({
+    description:
+      "True when the previous run was scored by another formula version: the change of score and grade from it is (at least partly) the formula's, not the domain's. Finding codes are compared either way, folded ones included.",
+  })
+  @Field()
+  formulaChanged!: boolean;
   @ApiProperty({ type: [String], description: 'Finding codes present now but not in the previous run.' })
   @Field(() => [String])
   appeared!: string[];

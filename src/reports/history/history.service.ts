@@ -49,13 +49,15 @@ export class HistoryService {
     const points: HistoryPointModel[] = [];
     rows.forEach((r, i) => {
       if (rows.length > n && i === 0) return;
-      const d = i > 0 ? diff(codesOf(rows[i - 1]!), codesOf(r)) : { appeared: codesOf(r), disappeared: [] };
+      const prev = i > 0 ? rows[i - 1]! : undefined;
+      const d = prev ? diff(codesOf(prev), codesOf(r)) : { appeared: codesOf(r), disappeared: [] };
       points.push({
         checkId: r.id,
         at: r.completed_at!,
         score: r.score ?? 0,
         grade: r.grade ?? 'F',
         formula: r.formula,
+        formulaChanged: prev !== undefined && prev.formula !== r.formula,
         ...d,
       });
     });
@@ -79,7 +81,8 @@ export class HistoryService {
       score: h.score,
       grade: h.grade,
       formula: h.formula,
-      previous: prev ? { checkId: prev.id, score: prev.score, grade: prev.grade } : null,
+      formulaChanged: prev !== undefined && prev.formula !== h.formula,
+      previous: prev ? { checkId: prev.id, score: prev.score, grade: prev.grade, formula: prev.formula } : null,
       ...d,
     });
   }
