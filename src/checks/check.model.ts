@@ -101,7 +101,9 @@ export class FindingDefinitionModel {
   @ApiProperty() @Field() module!: string;
   @ApiPropertyOptional({ type: [String] }) @Field(() => [String], { nullable: true }) references?: string[];
   @ApiProperty({
-    enum: AREAS,
+    type: 'string',
+    // OpenAPI 3.0: a nullable enum lists null among its values.
+    enum: [...AREAS, null],
     nullable: true,
     description:
       'The health-grade area the code counts toward (src/findings/catalog.ts); null for codes the health grade never sees (content rules).',
