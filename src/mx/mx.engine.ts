@@ -188,7 +188,10 @@ export async function auditMx(domain: string, dns: DnsResolver): Promise<{ resul
       finding(
         F.MX_ALL_UNREACHABLE,
         `None of the ${unresolvable} MX target(s) of ${domain} has an address record: no sender can connect to any of them.`,
-        { evidence: { exchanges: result.hosts.map((h) => h.exchange) } },
+        {
+          remediation: `Add an address record for ${result.hosts.map((h) => h.exchange).join(', ')} (e.g. "${result.hosts[0]!.exchange}. 3600 IN A <server address>"), or point the MX at a host that has one.`,
+          evidence: { exchanges: result.hosts.map((h) => h.exchange) },
+        },
       ),
     );
   }

@@ -44,9 +44,11 @@ describe('CLI and process start-up (built code)', () => {
     expect((err as { code: number }).code).toBe(1);
     const out = (err as { stdout: string }).stdout;
     expect(out).toMatch(/mx dangling\.test: FAIL/);
-    expect(out).toMatch(/ERROR \(1\)/);
-    expect(out).toContain('[MX_TARGET_UNRESOLVABLE]');
-    expect(out).toMatch(/Fix: Add an address record/);
+    // Its only MX has no address: the root cause, with the per-host finding folded under it.
+    expect(out).toMatch(/CRITICAL \(1\)/);
+    expect(out).toContain('[MX_ALL_UNREACHABLE]');
+    expect(out).toMatch(/Folded\s+under\s+this\s+cause[\s\S]*MX_TARGET_UNRESOLVABLE/);
+    expect(out).toMatch(/Fix: Add an address record for mx\.dangling\.test/);
   });
 
   it('rejects bad input with the field named, exit 2', async () => {
@@ -62,7 +64,14 @@ describe('CLI and process start-up (built code)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-batch-'));
     const file = join(dir, 'domains.txt');
     writeFileSync(file, '# targets\ngood.test\nnullmx.test\n{"kind":"mx","domain":"implicit.test"}\n');
-    const { stdout, stderr } = await run('node', [BIN, 'batch', file, '--json'], { env: env() });
+    // nullmx.test fails (a null MX: mail cannot be delivered), so the batch exits 1.
+    const err = (await run('node', [BIN, 'batch', file, '--json'], { env: env() }).catch((e) => e)) as {
+      code: number;
+      stdout: string;
+      stderr: string;
+    };
+    expect(err.code).toBe(1);
+    const { stdout, stderr } = err;
     const lines = stdout
       .trim()
       .split('\n')
@@ -73,6 +82,7 @@ describe('CLI and process start-up (built code)', () => {
       'nullmx.test',
     ]);
     expect(stderr).toMatch(/3 checks: /);
+    for (const part of ['1 fail', '1 warn', '1 pass']) expect(stderr).toContain(part);
   });
 
   it('a bad variable stops the server with a message naming it', async () => {

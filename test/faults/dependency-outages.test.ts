@@ -102,7 +102,8 @@ describe('dependency outages while checks are queued and running', () => {
 
       const ids = [...running, ...queued, after];
       const done = await allCompleted(t, ids);
-      expect(done.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass', 'pass', 'warn', 'warn', 'pass']);
+      // nullmx.test: a null MX (RFC 7505) means mail cannot be delivered, a fail (issue 13).
+      expect(done.map((c) => c.verdict)).toEqual(['pass', 'pass', 'pass', 'fail', 'warn', 'warn', 'pass']);
       // Each stored once: no duplicate rows, nothing else created.
       const list = await request(t.url).get('/v1/checks?limit=100').set(auth(TENANT_A_KEY));
       expect(list.body.items.map((c: { id: string }) => c.id).sort()).toEqual([...ids].sort());
@@ -157,7 +158,7 @@ describe('dependency outages while checks are queued and running', () => {
       await until(async () => (await request(t.url).get('/readyz')).status === 200, 30_000, 200);
       expect((await get(t, first.body.id)).body.verdict).toBe('pass');
       const done = await allCompleted(t, [running, queued]);
-      expect(done.map((c) => c.verdict)).toEqual(['pass', 'pass']);
+      expect(done.map((c) => c.verdict)).toEqual(['pass', 'fail']);
       const again = await request(t.url)
         .post('/v1/checks?wait=20')
         .set(auth(TENANT_A_KEY))
