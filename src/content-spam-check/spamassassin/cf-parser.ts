@@ -120,7 +120,7 @@ export function parseCf(files: { name: string; text: string }[]): CfConfig {
         continue;
       }
       if (word === 'if') {
-        stack.push(ifCondition(rest.replace(/#.*$/, '')));
+        stack.push(ifCondition(cutAt(rest, '#')));
         continue;
       }
       if (word === 'else') {
@@ -193,4 +193,10 @@ export function replaceTags(re: string, cfg: CfConfig): string {
     if (!again) break;
   }
   return out;
+}
+
+/** `s` up to the first `c` (a comment mark, say), without a backtracking pattern. */
+function cutAt(s: string, c: string): string {
+  const i = s.indexOf(c);
+  return i < 0 ? s : s.slice(0, i);
 }

@@ -13,14 +13,16 @@ export type MetaNode =
   | { k: 'neg'; a: MetaNode }
   | { k: 'bin'; op: string; a: MetaNode; b: MetaNode };
 
-const TOKEN = /\s*(\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|&&|\|\||>=|<=|==|!=|[()!<>+\-*/])/y;
+// Sticky, no leading whitespace: the tokenizer skips blanks itself, so a run of them is read once.
+const TOKEN = /(\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|&&|\|\||>=|<=|==|!=|[()!<>+\-*/])/y;
+const BLANK = /\s/;
 
 function tokenize(expr: string): string[] | undefined {
   const out: string[] = [];
-  TOKEN.lastIndex = 0;
   let at = 0;
-  while (at < expr.length) {
-    if (/^\s*$/.test(expr.slice(at))) break;
+  for (;;) {
+    while (at < expr.length && BLANK.test(expr[at]!)) at++;
+    if (at >= expr.length) break;
     TOKEN.lastIndex = at;
     const m = TOKEN.exec(expr);
     if (!m) return undefined;

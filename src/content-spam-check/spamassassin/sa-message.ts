@@ -13,7 +13,7 @@ const bytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 /** Text of an encoded-word's bytes in its charset (TextDecoder knows the WHATWG set). */
 function decodeCharset(data: Buffer, charset: string): string {
   try {
-    return new TextDecoder(charset.toLowerCase().replace(/\*.*$/, '')).decode(data);
+    return new TextDecoder(charset.toLowerCase().split('*', 1)[0]).decode(data);
   } catch {
     return data.toString('latin1');
   }
