@@ -1,6 +1,6 @@
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import type { DnsResolver } from '../dns/resolver.port';
 import { checkAddress } from './address-policy';
 import { readHttpsFetcherSettings, type HttpsFetcherSettings } from './https-fetcher.settings';
@@ -48,6 +48,9 @@ export interface HttpsFetcherOptions {
 
 export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
   const { timeoutMs, maxBytes, portOverride, ca } = o.settings ?? readHttpsFetcherSettings(o.env ?? {});
+  // Extra trusted CAs: one TLS context built once (a `ca` option per request would parse Node's
+  // roots and the extra ones again for every fetch); without them, Node's default context.
+  const secureContext = ca ? createSecureContext({ ca }) : undefined;
 
   async function addressesOf(host: string): Promise<{ addrs: string[]; error?: string }> {
     if (isIP(host)) return { addrs: [host] };
@@ -77,7 +80,7 @@ export function createHttpsFetcher(o: HttpsFetcherOptions): HttpsFetcher {
           servername: isIP(url.hostname) ? undefined : url.hostname,
           headers: { Host: url.host, 'User-Agent': 'smtp-doctor (MTA-STS policy fetch)', Accept: 'text/plain' },
           agent: false,
-          ...(ca ? { ca } : {}),
+          ...(secureContext ? { secureContext } : {}),
           signal,
         },
         (res) => {
