@@ -150,6 +150,9 @@ export function describeHealth(dialect: 'sqlite' | 'postgres') {
       expect(events.map((e) => e.type)).toEqual(['health.changed', 'health.changed']);
       expect(events[0].data.previous).toBeNull();
       expect(events[1].data.disappeared).toContain('MX_SINGLE_HOST');
+      // Same formula both times: the change is the domain's.
+      expect(events[1].data).toMatchObject({ formula: 'health-v2', formulaChanged: false });
+      expect(events[1].data.previous.formula).toBe('health-v2');
       const third = await runHealth(t, 'single.test');
       // Wait until any webhook for the third run would have been recorded, then compare.
       const hooks = await request(t.url).get('/v1/webhooks').set(auth(TENANT_A_KEY));
