@@ -1,6 +1,5 @@
 import { inspect } from 'node:util';
-import { PostgresAdapter, SqliteAdapter, sql, type Kysely } from 'kysely';
-import { Migrator, type MigrationProvider } from 'kysely/migration';
+import { Migrator, PostgresAdapter, SqliteAdapter, sql, type Kysely, type MigrationProvider } from 'kysely';
 import type { Database } from './database.types';
 
 /**
