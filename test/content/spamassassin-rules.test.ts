@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { parseCf, replaceTags } from '../../src/content-spam-check/spamassassin/cf-parser';
 import { evalMeta, parseMeta } from '../../src/content-spam-check/spamassassin/meta-expr';
 import { translatePerlRegex } from '../../src/content-spam-check/spamassassin/perl-regex';
+import { requiredLiterals } from '../../src/content-spam-check/spamassassin/prefilter';
 import {
   compileRuleSet,
   loadRuleFiles,
-  ruleFilesDir,
   requiredLiteral,
+  ruleFilesDir,
   runRuleSet,
   shippedRuleSet,
   splitMatchOperator,
@@ -58,13 +59,43 @@ describe('Perl patterns to JavaScript', () => {
     expect(splitMatchOperator('eval:check()')).toBeUndefined();
   });
 
-  it('finds a literal every match contains, or none', () => {
+  it('finds literals one of which every match contains, or none', () => {
+    const lits = (src: string, i = false) => requiredLiterals(src, i);
+    expect(lits('\\bviagra\\b')).toEqual(['viagra']);
+    expect(lits('click\\s+here')).toEqual(['click']);
+    expect(lits('(?:x|y)money back')).toEqual(['xmoney back', 'ymoney back']);
+    expect(lits('(?:x|\\d)money back')).toEqual(['money back']);
+    expect(lits('colou?r')).toEqual(['colour', 'color']);
+    expect(lits('abcd*')).toEqual(['abc']);
+    // One per branch of an alternation; a branch without one leaves the pattern without any.
+    expect(lits('a|bcd')).toBeUndefined();
+    expect(lits('\\b(?:free money|cash now)\\b')).toEqual(['free money', 'cash now']);
+    expect(lits('(?:retouch|photos? edit\\w+)')).toEqual(['retouch', 'photos edit', 'photo edit']);
+    expect(lits('(?:foo|\\w+bar)')).toEqual(['foo', 'bar']);
+    expect(lits('(?:foo|\\w*)')).toBeUndefined();
+    // Case folding: lower-cased for /i, small classes expanded, large ones read as any character.
+    expect(lits('ViAgRa', true)).toEqual(['viagra']);
+    expect(lits('[vV]iagra')).toEqual(['viagra', 'Viagra']);
+    expect(lits('[vV]iagra', true)).toEqual(['viagra']);
+    expect(lits('v[a-z]agra')).toEqual(['agra']);
+    expect(lits('v[^x]agra')).toEqual(['agra']);
+    // Zero-width pieces add nothing; opaque ones (back-references, (?i:) in a case-sensitive pattern) cut the run.
+    expect(lits('^ab(?=x)cd$')).toEqual(['abcd']);
+    expect(lits('abc(?i:DEF)')).toEqual(['abc']);
+    expect(lits('(abc)\\1xyz')).toEqual(['abc']);
+    expect(lits('x(?<!y)\\x41BC', false)).toEqual(['xABC']);
+    expect(lits('(?:ab){0,2}')).toBeUndefined();
+    expect(lits('(?:abc){2,}')).toEqual(['abc']);
+    expect(lits('a\\{,3\\}bc')).toEqual(['a{,3}bc']);
+    expect(lits('ad+res+')).toEqual(['dres']);
+  });
+
+  it('keeps the first literal finder as it is, known unsound (see sa-rules.ts requiredLiteral)', () => {
     expect(requiredLiteral('\\bviagra\\b')).toBe('viagra');
-    expect(requiredLiteral('click\\s+here')).toBe('click');
     expect(requiredLiteral('a|bcd')).toBeUndefined();
-    expect(requiredLiteral('(?:x|y)money back')).toBe('money back');
-    expect(requiredLiteral('colou?r')).toBe('colo');
-    expect(requiredLiteral('abcd*')).toBe('abc');
+    // The digits of a counted repeat are read as text: a rule with this "literal" never runs.
+    expect(requiredLiteral('x[_\\W]{0,3}y')).toBe('0,3');
+    expect(requiredLiterals('x[_\\W]{0,3}y', false)).toBeUndefined();
   });
 });
 
