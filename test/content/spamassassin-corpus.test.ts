@@ -29,9 +29,12 @@ import { analyze, SA_FIXTURES } from './helpers';
  * 35/36 = 97.2% (spam 18/19, ham 0/17 flagged); spam/013 is now caught (FROM_PAYPAL_SPOOF and
  * KHOP_HELO_FCRDNS, as spamd catches it); spam/012 is still missed. Tight: ham/002 (4.9),
  * ham/003 and ham/006 (4.8) stay under 5.0.
- * The floors keep the measured figures: accuracy and no false positives.
+ * Then 34/36 = 94.4% (spam 18/19, ham 1/17 flagged) once the 112 shipped rules an unsound literal
+ * prefilter had silenced ran: ham/011 scores 5.9 on SpamAssassin's MSGID_RANDY and date rules, and a
+ * real spamd flags it (and ham/008-015) too; ham/008-010 sit at 4.9.
+ * The floors keep the measured figures: accuracy, and no ham flagged but ham/011.
  */
-const ACCURACY_FLOOR = 0.97;
+const ACCURACY_FLOOR = 0.94;
 
 function load(label: 'spam' | 'ham') {
   const dir = join(SA_FIXTURES, label);
@@ -46,14 +49,17 @@ describe('SpamAssassin spam/ham corpus', () => {
     const corpus = [...load('spam'), ...load('ham')];
     const m = { tp: 0, fn: 0, fp: 0, tn: 0 };
     const rows: string[] = [];
+    const flaggedHam: string[] = [];
     for (const msg of corpus) {
       const { result } = await analyze(msg.raw);
       const spam = result.isSpam;
       if (msg.label === 'spam') {
         if (spam) m.tp++;
         else m.fn++;
-      } else if (spam) m.fp++;
-      else m.tn++;
+      } else if (spam) {
+        m.fp++;
+        flaggedHam.push(msg.name);
+      } else m.tn++;
       rows.push(
         `${msg.name.padEnd(20)} ${msg.label.padEnd(5)} ${String(result.score).padStart(7)} ${spam ? 'SPAM' : 'ham '} ${result.rules.map((r) => `${r.code}=${r.points}`).join(' ')}`,
       );
@@ -71,7 +77,7 @@ describe('SpamAssassin spam/ham corpus', () => {
       ].join('\n'),
     );
     expect(accuracy).toBeGreaterThanOrEqual(ACCURACY_FLOOR);
-    expect(m.fp).toBe(0);
+    expect(flaggedHam).toEqual(['ham/011.eml']);
   });
 
   it('scores GTUBE as spam and the not-GTUBE ham as ham', async () => {

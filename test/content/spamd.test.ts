@@ -20,6 +20,8 @@ const haveSpamd = requirePeer('spamd');
 /** Floors at the levels measured (see the agreement test's history). */
 const AGREEMENT_FLOOR = 0.9;
 const SAMPLE_SPAM_CAUGHT_FLOOR = 18;
+/** ham/011, which spamd flags too (see below); no other sample ham. */
+const SAMPLE_HAM_FLAGGED_CEILING = 1;
 
 describe.skipIf(!haveSpamd)('real spamd', () => {
   let spamd: SpamdHandle;
@@ -50,7 +52,9 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
    * fixtures), each judged by spamd (no Bayes, no network tests: spamd-process.ts) and by us.
    * History: 99/117 = 84.6% (13 only spamd flags, 5 only we flag) before SpamAssassin's shipped
    * rules ran inside our engine (src/content-spam-check/spamassassin); 107/118 = 90.7% after (the
-   * SPAMASSASSIN_RULES fixture added one message), sample spam 18/19 caught, 0/17 ham flagged.
+   * SPAMASSASSIN_RULES fixture added one message), sample spam 18/19 caught, 0/17 ham flagged; then
+   * 108/118 = 91.5% once the 112 shipped rules an unsound literal prefilter had silenced ran
+   * (MSGID_RANDY, __DRUGS_*, TRACKER_ID...): sample ham/011 is flagged (5.9), as spamd flags it.
    * The 11 left: nine sample ham spamd flags and spam/012 (headers identical to that ham), which
    * we could only match by flagging ham, and HTML_WORD_OBFUSCATION.eml (our rule, 5.5 vs 4.7).
    */
@@ -71,6 +75,7 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
     const vsSpamd = { both: 0, onlyUs: 0, onlySpamd: 0, neither: 0 };
     const sample = { us: { tp: 0, fn: 0, fp: 0, tn: 0 }, spamd: { tp: 0, fn: 0, fp: 0, tn: 0 } };
     const disagree: string[] = [];
+    const hamOnlyUs: string[] = [];
     for (const m of msgs) {
       const theirs = await client.check(m.raw, {});
       const { result } = await analyze(m.raw);
@@ -85,6 +90,7 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
         disagree.push(
           `${m.name}: spamd ${theirs.score} (${theirs.rules.map((r) => r.name).join(' ')}), us ${result.score} (${result.rules.map((r) => r.code).join(' ')})`,
         );
+      if (m.label === 'ham' && o && !t) hamOnlyUs.push(m.name);
       if (m.label)
         for (const [who, flagged] of [
           ['us', o],
@@ -112,7 +118,10 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
       ].join('\n'),
     );
     expect(rate).toBeGreaterThanOrEqual(AGREEMENT_FLOOR);
-    expect(sample.us.fp).toBe(0);
+    // Ham we flag must be ham spamd flags too (ham/011: MSGID_RANDY and the date rules, 5.9 with
+    // us, spamd flags it and seven more); never ham that only our own rules push over.
+    expect(hamOnlyUs).toEqual([]);
+    expect(sample.us.fp).toBeLessThanOrEqual(SAMPLE_HAM_FLAGGED_CEILING);
     expect(sample.us.tp).toBeGreaterThanOrEqual(SAMPLE_SPAM_CAUGHT_FLOOR);
   }, 600_000);
 

@@ -37,8 +37,6 @@ export interface SaPatternRule {
   engine: 'automaton' | 'v8-bounded';
   /** The pattern reads per line (^ or $ in it); otherwise the joined text is tried first. */
   anchored: boolean;
-  /** requiredLiteral's answer (not sound, see there), lower-cased for a case-insensitive pattern. */
-  literal?: string;
   /**
    * Every match contains one of these (prefilter.ts), lower-cased when the pattern is
    * case-insensitive: a text without any of them is not tried.
@@ -191,88 +189,6 @@ export function splitMatchOperator(text: string): { pattern: string; flags: stri
   return undefined;
 }
 
-/**
- * The first prefilter (kept unchanged, see below): meant to be a literal every match contains (the
- * longest run of literal characters outside groups at the top level of a pattern without top-level
- * alternation). It is not sound: it reads the digits of a counted repeat as text (`[_\W]{0,3}`
- * gives "0,3"), so the rules it gives such a "literal" never run (MSGID_RANDY, the DRUGS_*
- * obfuscation sub-rules, __SINGLE_WORD_LINE, ...). Left as it is because removing it changes
- * scores (18 of the 118 bench messages) and one verdict (sample ham/011 becomes spam, as spamd
- * has it): a decision on the content verdicts, taken apart from speed work
- * (/work/notes/note-content-speed.md). requiredLiterals (prefilter.ts) is the sound one.
- */
-export function requiredLiteral(source: string): string | undefined {
-  let best = '';
-  let run = '';
-  const end = () => {
-    if (run.length > best.length) best = run;
-    run = '';
-  };
-  let depth = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    const next = source[i + 1];
-    const optionalNext = () => next === '?' || next === '*' || (next === '{' && /^\{0[,}]/.test(source.slice(i + 1)));
-    if (c === '\\') {
-      const e = source[i + 1] ?? '';
-      let lit: string | undefined;
-      let width = 2;
-      if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(source.slice(i + 2, i + 4))) {
-        lit = String.fromCharCode(parseInt(source.slice(i + 2, i + 4), 16));
-        width = 4;
-      } else if (/[^A-Za-z0-9]/.test(e)) lit = e;
-      else if (e === 'n') lit = '\n';
-      else if (e === 't') lit = '\t';
-      const after = source[i + width];
-      const optional = after === '?' || after === '*' || (after === '{' && /^\{0[,}]/.test(source.slice(i + width)));
-      if (depth === 0 && lit !== undefined && !optional) {
-        run += lit;
-        if (after === '+' || after === '{') end();
-      } else end();
-      i += width - 1;
-      continue;
-    }
-    if (c === '[') {
-      end();
-      // Skip the class.
-      let j = i + 1;
-      if (source[j] === '^') j++;
-      if (source[j] === ']') j++;
-      for (; j < source.length && source[j] !== ']'; j++) if (source[j] === '\\') j++;
-      i = j;
-      continue;
-    }
-    if (c === '(') {
-      end();
-      depth++;
-      continue;
-    }
-    if (c === ')') {
-      end();
-      depth--;
-      continue;
-    }
-    if (c === '|') {
-      if (depth === 0) return undefined;
-      end();
-      continue;
-    }
-    if ('.^$*+?{}'.includes(c)) {
-      end();
-      continue;
-    }
-    if (depth > 0) continue;
-    if (optionalNext()) {
-      end();
-      continue;
-    }
-    run += c;
-    if (next === '+' || next === '{') end();
-  }
-  end();
-  return best.length >= 3 ? best : undefined;
-}
-
 function scoreOf(cfg: CfConfig, name: string): number {
   const s = cfg.scores.get(name);
   if (s !== undefined) return s;
@@ -415,7 +331,6 @@ export function compileRuleSet(cfg: CfConfig): SaRuleSet {
     const maxhits = Number(/\bmaxhits=(\d+)/.exec(tflags)?.[1] ?? 0);
     const caseInsensitive = t.flags.includes('i');
     const literals = requiredLiterals(t.source, caseInsensitive);
-    const literal = requiredLiteral(t.source);
     set.patterns.push({
       name: r.name,
       type: r.type as PatternType,
@@ -424,7 +339,6 @@ export function compileRuleSet(cfg: CfConfig): SaRuleSet {
       flags: t.flags,
       engine,
       anchored: /[\^$]/.test(t.source),
-      ...(literal ? { literal: caseInsensitive ? literal.toLowerCase() : literal } : {}),
       ...(literals ? { literals } : {}),
       caseInsensitive,
       negate,
@@ -513,7 +427,6 @@ export function compiled(rule: SaPatternRule): LinearRegex | null {
 
 /** Whether the text contains one of the rule's literals (always true for a rule without them). */
 function mayMatch(rule: SaPatternRule, text: string, prefilter: boolean): boolean {
-  if (rule.literal !== undefined && !text.includes(rule.literal)) return false;
   const lits = prefilter ? rule.literals : undefined;
   if (lits === undefined) return true;
   for (let i = 0; i < lits.length; i++) if (text.includes(lits[i]!)) return true;
@@ -556,8 +469,8 @@ function countHits(
 export interface RunOptions {
   /**
    * Look for each rule's literals (prefilter.ts) before running its pattern (default true). Off,
-   * only requiredLiteral's test stays: the tests compare both ways on every corpus message to show
-   * the prefilter changes nothing.
+   * every pattern runs: the tests compare both ways on every corpus message to show the prefilter
+   * changes nothing.
    */
   prefilter?: boolean;
 }
@@ -612,7 +525,7 @@ export function runRuleSet(
       }
       const value = got ? got.value : (h.ifUnset ?? '');
       const filterText =
-        r.literal === undefined && (!prefilter || r.literals === undefined)
+        !prefilter || r.literals === undefined
           ? undefined
           : r.caseInsensitive
             ? got
@@ -623,12 +536,7 @@ export function runRuleSet(
       n = matched < 0 ? 0 : r.negate ? (matched ? 0 : 1) : matched;
     } else {
       const j = joined[r.type];
-      const filterText =
-        r.literal === undefined && (!prefilter || r.literals === undefined)
-          ? undefined
-          : r.caseInsensitive
-            ? j.lower
-            : j.all;
+      const filterText = !prefilter || r.literals === undefined ? undefined : r.caseInsensitive ? j.lower : j.all;
       n = Math.max(
         0,
         countHits(r, r.noSubject ? (j.afterSubject ?? j.texts.slice(1)) : j.texts, j.all, filterText, prefilter),
