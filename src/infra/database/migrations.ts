@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { Migrator, PostgresAdapter, SqliteAdapter, sql, type Kysely, type MigrationProvider } from 'kysely';
+import { PostgresAdapter, SqliteAdapter, sql, type Kysely } from 'kysely';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
 import type { Database } from './database.types';
 
 /**
