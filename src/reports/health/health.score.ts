@@ -1,4 +1,4 @@
-import { AREAS, type Area, type Finding, type Verdict } from '../../common/finding';
+import { AREAS, type Area, type Finding } from '../../common/finding';
 import {
   AREA_LABELS,
   AREA_WEIGHTS,
@@ -10,6 +10,7 @@ import {
   type AreaReport,
   type AreaStatus,
   type Grade,
+  type Graded,
   type RankedFinding,
 } from '../../findings/grading';
 
@@ -56,15 +57,9 @@ export const HEALTH_FORMULA_VERSION = 'health-v2';
 export { AREAS, AREA_LABELS, AREA_WEIGHTS, SEVERITY_PENALTY, ROOT_CAUSES, areaOf, gradeOf };
 export type { Area, AreaReport, AreaStatus, Grade, RankedFinding };
 
-export interface HealthScore {
+/** A grade (findings/grading.ts) with the formula version that produced it. */
+export interface HealthScore extends Graded {
   formula: string;
-  score: number;
-  grade: Grade;
-  verdict: Verdict;
-  /** The root cause's code when one decided the grade. */
-  rootCause?: string;
-  areas: AreaReport[];
-  findings: RankedFinding[];
 }
 
 /**
