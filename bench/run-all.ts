@@ -7,7 +7,12 @@
  *
  *   npm run bench                 # all
  *   npm run bench -- api memory   # only these (names without .js)
+ *   npm run bench -- --runs 3     # three rounds, interleaved (a, b, c, a, b, c, ...); the table and
+ *                                 # results.json give each numeric figure's median and range
  *   BENCH_TIMEOUT_S=900           # per-bench bound (default 900 s)
+ *
+ * Rounds are interleaved rather than repeated back to back so a slow minute of a shared machine
+ * touches every bench once instead of all runs of one bench.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +27,10 @@ interface Outcome {
   result?: { figures?: Record<string, unknown>; ratios?: Record<string, unknown>; [k: string]: unknown };
   lastLines?: string[];
   error?: string;
+  /** With --runs N: every run's own outcome, in order, and the median of each numeric figure. */
+  runs?: Outcome[];
+  median?: { figures: Record<string, number>; ratios: Record<string, number> };
+  range?: { figures: Record<string, [number, number]>; ratios: Record<string, [number, number]> };
 }
 
 const ROOT = join(__dirname, '..', '..');
@@ -74,13 +83,52 @@ function runOne(file: string): Promise<Outcome> {
   });
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : Number(((s[m - 1]! + s[m]!) / 2).toPrecision(6));
+}
+
+/** Several runs of one bench -> one outcome whose figures and ratios are the medians (ranges kept). */
+function combine(runs: Outcome[]): Outcome {
+  const last = runs[runs.length - 1]!;
+  if (runs.length === 1) return last;
+  const med = { figures: {} as Record<string, number>, ratios: {} as Record<string, number> };
+  const range = { figures: {} as Record<string, [number, number]>, ratios: {} as Record<string, [number, number]> };
+  for (const part of ['figures', 'ratios'] as const) {
+    const keys = new Set(runs.flatMap((r) => Object.keys(r.result?.[part] ?? {})));
+    for (const k of keys) {
+      const xs = runs.map((r) => r.result?.[part]?.[k]).filter((v): v is number => typeof v === 'number');
+      if (!xs.length) continue;
+      med[part][k] = median(xs);
+      range[part][k] = [Math.min(...xs), Math.max(...xs)];
+    }
+  }
+  const ok = runs.every((r) => r.ok);
+  return {
+    name: last.name,
+    ok,
+    seconds: runs.reduce((a, r) => a + r.seconds, 0),
+    exitCode: ok ? 0 : (runs.find((r) => !r.ok)?.exitCode ?? null),
+    result: { ...last.result, figures: med.figures, ratios: med.ratios },
+    median: med,
+    range,
+    runs,
+    ...(ok ? {} : { error: runs.find((r) => !r.ok)?.error }),
+  };
+}
+
 function table(outcomes: Outcome[]): string {
   const rows: [string, string, string][] = [];
   for (const o of outcomes) {
     const status = o.ok ? `ok ${o.seconds}s` : `FAILED ${o.seconds}s`;
     const entries: [string, string][] = [];
-    for (const [k, v] of Object.entries(o.result?.ratios ?? {})) entries.push([`ratio: ${k}`, String(v)]);
-    for (const [k, v] of Object.entries(o.result?.figures ?? {})) entries.push([k, String(v)]);
+    const shown = (part: 'figures' | 'ratios', k: string, v: unknown) => {
+      const r = o.range?.[part][k];
+      return r && r[0] !== r[1] ? `${String(v)} (${r[0]}-${r[1]}, median of ${o.runs?.length})` : String(v);
+    };
+    for (const [k, v] of Object.entries(o.result?.ratios ?? {})) entries.push([`ratio: ${k}`, shown('ratios', k, v)]);
+    for (const [k, v] of Object.entries(o.result?.figures ?? {})) entries.push([k, shown('figures', k, v)]);
     if (!o.result) for (const l of o.lastLines ?? []) entries.push(['', l]);
     if (o.error) entries.push(['error', o.error]);
     if (!entries.length) entries.push(['', '(no output)']);
@@ -97,17 +145,24 @@ function table(outcomes: Outcome[]): string {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf('--runs');
+  const rounds = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--runs takes a whole number >= 1');
+  const only = args.filter((_, i) => runsAt < 0 || (i !== runsAt && i !== runsAt + 1));
   const files = readdirSync(__dirname)
     .filter((f) => f.endsWith('.js') && f !== 'run-all.js')
     .filter((f) => !only.length || only.includes(f.replace(/\.js$/, '')))
     .sort();
   const startedAt = new Date().toISOString();
-  const outcomes: Outcome[] = [];
-  for (const f of files) {
-    process.stderr.write(`bench ${f} ...\n`);
-    outcomes.push(await runOne(f));
+  const perBench = new Map<string, Outcome[]>(files.map((f) => [f, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const f of files) {
+      process.stderr.write(`bench ${f}${rounds > 1 ? ` (run ${round} of ${rounds})` : ''} ...\n`);
+      perBench.get(f)!.push(await runOne(f));
+    }
   }
+  const outcomes = files.map((f) => combine(perBench.get(f)!));
   const file = join(ROOT, 'bench', 'results.json');
   // A partial run (names given) updates its benches and keeps the others' last results.
   const previous =
