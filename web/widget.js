@@ -8,7 +8,8 @@
  * Plain web component, no framework, no build step: this file is what the service serves at
  * /widget.js (size budget held by test/embed/widget-size.test.ts). It submits over GraphQL,
  * follows `checkUpdated` over graphql-ws (protocol "graphql-transport-ws", falling back to polling),
- * and renders findings grouped by severity. Theme with CSS custom properties (--sdc-*) and
+ * and renders the root cause first (with the findings it implies folded under it), then the other
+ * findings grouped by severity. Theme with CSS custom properties (--sdc-*) and
  * ::part(); translate by replacing entries of STRINGS (or `element.strings`).
  */
 
@@ -33,6 +34,9 @@ export const STRINGS = {
   copied: 'Copied',
   transcript: (/** @type {string} */ where) => `SMTP transcript${where ? ` (${where})` : ''}`,
   noFindings: 'Nothing to report.',
+  rootCause: 'Root cause',
+  implied: (/** @type {string} */ code, /** @type {number} */ n) =>
+    `${n} finding${n === 1 ? '' : 's'} implied by ${code} (moot until it is fixed)`,
   errBadDomain: (/** @type {string} */ d) => `“${d}” is not a valid domain name. Enter a name like example.com.`,
   errRateLimit: (/** @type {number|undefined} */ s) =>
     `Too many checks right now. Please try again ${s ? `in ${s} seconds` : 'in a minute'}.`,
@@ -78,13 +82,14 @@ p{margin:.25rem 0}
 code,pre{font:.85em/1.4 ui-monospace,monospace;background:var(--sdc-code-bg,#fff);border:1px solid var(--sdc-border,#c4c4c4);border-radius:4px;padding:.15rem .35rem;overflow-wrap:anywhere}
 pre{white-space:pre-wrap;padding:.5rem;max-height:24rem;overflow:auto}
 summary{cursor:pointer;font-weight:600;margin:.5rem 0}
+li li{margin:.2rem 0;padding:.1rem .5rem;background:none}
 `;
 
-/** @typedef {{code:string,severity:string,title:string,detail:string,remediation:string}} Finding */
+/** @typedef {{code:string,severity:string,title:string,detail:string,remediation:string,folded?:string[]|null}} Finding */
 /** @typedef {{id:string,kind:string,status:string,target?:string,phase?:string|null,progress?:number|null,verdict?:string|null,score?:number|null,error?:string|null,findings:Finding[],result?:any}} Check */
 
 const FIELDS =
-  'id kind status target phase progress verdict score error findings { code severity title detail remediation } result';
+  'id kind status target phase progress verdict score error findings { code severity title detail remediation folded } result';
 
 class WidgetError extends Error {
   /** @param {string} code @param {string} [detail] @param {Record<string, unknown>} [extra] */
@@ -237,6 +242,8 @@ export class SmtpDoctorCheck extends HTMLElement {
     this.input = /** @type {Record<string, unknown>} */ ({});
     /** @type {Check | undefined} */
     this.check = undefined;
+    /** Finding code -> title (e.g. from GET /v1/findings), to name the findings folded under a root cause. */
+    this.titles = /** @type {Record<string, string>} */ ({});
     this.uid = ++uid;
     /** @type {(() => void) | undefined} */
     this.stop = undefined;
@@ -467,8 +474,24 @@ export class SmtpDoctorCheck extends HTMLElement {
       ),
       ` ${c.target || ''} · ${typeof c.score === 'number' ? t.score(c.score) : ''}`,
     );
+    // Root cause first (src/findings/grading.ts): the finding that makes others follow carries the
+    // codes it implies in `folded` (a health report also names it in result.rootCause).
+    const rootCode = typeof c.result?.rootCause === 'string' ? c.result.rootCause : undefined;
+    const causes = c.findings.filter((f) => f.folded?.length || f.code === rootCode);
+    const cause = causes.length
+      ? h(
+          'section',
+          { part: 'root-cause' },
+          h('h4', {}, t.rootCause),
+          h(
+            'ul',
+            {},
+            causes.map((f) => this.renderFinding(f)),
+          ),
+        )
+      : null;
     const groups = SEVERITIES.map((s) => {
-      const items = c.findings.filter((f) => f.severity === s);
+      const items = c.findings.filter((f) => f.severity === s && !causes.includes(f));
       if (!items.length) return null;
       const list = h(
         'ul',
@@ -495,7 +518,7 @@ export class SmtpDoctorCheck extends HTMLElement {
     );
     this.report?.replaceChildren(
       heading,
-      ...(c.findings.length ? groups.filter(Boolean) : [h('p', {}, t.noFindings)]),
+      ...(c.findings.length ? [cause, ...groups].filter(Boolean) : [h('p', {}, t.noFindings)]),
       ...logs,
     );
     // Keyboard users who started the check land on its result.
@@ -541,6 +564,26 @@ export class SmtpDoctorCheck extends HTMLElement {
             h('span', {}, `${t.suggested}:`),
             h('code', { id: recId }, record),
             copyBtn,
+          )
+        : null,
+      // The findings this cause implies: collapsed, named by title when known, always by code.
+      f.folded?.length
+        ? h(
+            'details',
+            { part: 'implied' },
+            h('summary', {}, t.implied(f.code, f.folded.length)),
+            h(
+              'ul',
+              {},
+              f.folded.map((code) =>
+                h(
+                  'li',
+                  { part: 'implied-finding' },
+                  this.titles[code] ? `${this.titles[code]} ` : '',
+                  h('span', { class: 'code' }, code),
+                ),
+              ),
+            ),
           )
         : null,
     );

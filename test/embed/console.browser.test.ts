@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getKind } from '../support/kinds';
@@ -160,6 +161,31 @@ describe('the operator console at /', () => {
     await page.locator('smtp-doctor-check [part~="summary"]').waitFor();
     await expect.poll(() => page.locator('#exports').isVisible()).toBe(true);
     expect(await page.locator('#history-section').isHidden()).toBe(true);
+  });
+
+  it('shows the root cause first, with the findings it implies folded under it by title', async () => {
+    // gone.test is not in the fixture zone: NXDOMAIN from the loopback DNS server.
+    await page.locator('#target').fill('gone.test');
+    await page.locator('#run').click();
+    const cause = page.locator('smtp-doctor-check [part~="root-cause"]');
+    await cause.waitFor({ timeout: 30_000 });
+    expect(await cause.locator('[part~="finding-title"] .code').allTextContents()).toEqual(['DOMAIN_NOT_FOUND']);
+    const implied = cause.locator('details[part="implied"]');
+    expect(await implied.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    // The console names each folded finding by its catalog title (GET /v1/findings), code beside it.
+    const catalog = (await request(t.url).get('/v1/findings')).body as { code: string; title: string }[];
+    const title = (code: string) => catalog.find((d) => d.code === code)?.title;
+    const rows = await implied
+      .locator('li')
+      .evaluateAll((els) => els.map((li) => [li.querySelector('.code')?.textContent ?? '', li.textContent ?? '']));
+    expect(rows.map(([code]) => code)).toEqual(expect.arrayContaining(KIND === 'dns' ? ['SPF_MISSING'] : []));
+    for (const [code, text] of rows) expect(text).toBe(`${title(code!)} ${code}`);
+    expect(await implied.locator('summary').textContent()).toMatch(/^\d+ findings? implied by DOMAIN_NOT_FOUND/);
+    const listed = await page.locator('smtp-doctor-check [part~="group"] .code').allTextContents();
+    expect(listed.filter((c) => c === 'DOMAIN_NOT_FOUND' || rows.some(([code]) => code === c))).toEqual([]);
+    await implied.locator('summary').click();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath('console-root-cause'), fullPage: true });
   });
 
   it('says in words when the key is wrong', async () => {

@@ -137,6 +137,47 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     await page.close();
   });
 
+  it('shows the root cause first, with the findings it implies folded under it', async () => {
+    // gone.test is not in the fixture zone: NXDOMAIN from the loopback DNS server.
+    const page = await open(allowed.origin, '?domain=gone.test');
+    await page.locator('smtp-doctor-check button[part="button"]').click();
+    await page.locator('smtp-doctor-check [part~="summary"]').waitFor({ timeout: 30_000 });
+    const sections = await page
+      .locator('smtp-doctor-check [part~="report"] > section, smtp-doctor-check [part~="report"] > details')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('part')));
+    expect(sections[0]).toBe('root-cause');
+    const cause = page.locator('smtp-doctor-check [part~="root-cause"]');
+    expect(await cause.locator('h4').textContent()).toBe('Root cause');
+    expect(await cause.locator('[part~="finding-title"] .code').allTextContents()).toEqual(['DOMAIN_NOT_FOUND']);
+    const implied = cause.locator('details[part="implied"]');
+    // Collapsed, and named by what implies them.
+    expect(await implied.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    const folded = await implied.locator('.code').allTextContents();
+    expect(folded).toEqual(expect.arrayContaining(KIND === 'dns' ? ['SPF_MISSING', 'DMARC_MISSING'] : []));
+    expect(await implied.locator('summary').textContent()).toBe(
+      `${folded.length} finding${folded.length === 1 ? '' : 's'} implied by DOMAIN_NOT_FOUND (moot until it is fixed)`,
+    );
+    // The implied findings are not listed again as separate problems.
+    const listed = await page.locator('smtp-doctor-check [part~="group"] .code').allTextContents();
+    expect(listed.filter((c) => c === 'DOMAIN_NOT_FOUND' || folded.includes(c))).toEqual([]);
+    // The API says the same: the cause carries the folded codes (the widget adds nothing of its own).
+    const check = await page.evaluate(
+      () =>
+        (
+          document.querySelector('smtp-doctor-check') as unknown as {
+            check: { findings: { code: string; folded?: string[] }[] };
+          }
+        ).check,
+    );
+    expect(check.findings[0]).toMatchObject({ code: 'DOMAIN_NOT_FOUND', folded });
+    await implied.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await implied.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.locator('smtp-doctor-check').screenshot({ path: screenshotPath('widget-root-cause') });
+    await page.close();
+  });
+
   it('folds the SMTP transcript and orders findings by severity', async () => {
     const page = await open(allowed.origin);
     // Rendering only: a finished check of kind smtp, handed to the element as the API would.
@@ -211,6 +252,52 @@ describe('the <smtp-doctor-check> widget on third-party pages', () => {
     expect(await transcript.locator('pre').textContent()).toContain('C EHLO probe.example');
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.locator('smtp-doctor-check').screenshot({ path: screenshotPath('widget-severities') });
+    await page.close();
+  });
+
+  it("puts a health report's root cause first even when it folds nothing, and names folded findings by title", async () => {
+    const page = await open(allowed.origin);
+    await page.evaluate(() => {
+      const el = document.querySelector('smtp-doctor-check') as unknown as {
+        titles: Record<string, string>;
+        finish(c: unknown): void;
+      };
+      el.titles = { SMTP_STARTTLS_MISSING: 'No STARTTLS' };
+      const f = (code: string, severity: string, folded?: string[]) => ({
+        code,
+        severity,
+        title: `Title of ${code}`,
+        detail: `<img src=x onerror="window.pwned=1">${code}`,
+        remediation: '',
+        ...(folded ? { folded } : {}),
+      });
+      el.finish({
+        id: '0190f0f0-0000-7000-8000-000000000002',
+        kind: 'health',
+        status: 'completed',
+        target: 'null.example',
+        verdict: 'fail',
+        score: 40,
+        findings: [
+          f('DMARC_MISSING', 'error'),
+          f('MX_NULL', 'critical'),
+          f('MX_ALL_UNREACHABLE', 'critical', ['SMTP_STARTTLS_MISSING', 'MTA_STS_MISSING']),
+        ],
+        result: { rootCause: 'MX_NULL' },
+      });
+    });
+    const causes = await page
+      .locator('smtp-doctor-check [part~="root-cause"] [part~="finding-title"] .code')
+      .allTextContents();
+    expect(causes).toEqual(['MX_NULL', 'MX_ALL_UNREACHABLE']);
+    expect(await page.locator('smtp-doctor-check [part~="group"] .code').allTextContents()).toEqual(['DMARC_MISSING']);
+    const implied = await page
+      .locator('smtp-doctor-check [part~="implied-finding"]')
+      .evaluateAll((els) => els.map((e) => e.textContent));
+    expect(implied).toEqual(['No STARTTLS SMTP_STARTTLS_MISSING', 'MTA_STS_MISSING']);
+    // Stranger data is text, never markup.
+    expect(await page.locator('smtp-doctor-check img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await page.close();
   });
 

@@ -82,6 +82,25 @@ async function loadKinds() {
   describe();
 }
 
+/**
+ * The finding catalog (public, no key): the report names the findings folded under a root cause
+ * by title. Without it the codes alone are shown.
+ */
+async function loadTitles() {
+  try {
+    const r = await fetch('/v1/findings');
+    const list = r.ok ? await r.json() : [];
+    if (!Array.isArray(list)) return;
+    $('check').titles = Object.fromEntries(
+      list
+        .filter((/** @type {any} */ d) => typeof d?.code === 'string' && typeof d?.title === 'string')
+        .map((/** @type {any} */ d) => [d.code, d.title]),
+    );
+  } catch {
+    /* codes only */
+  }
+}
+
 /** @param {Event} e */
 async function run(e) {
   e.preventDefault();
@@ -301,3 +320,4 @@ $('exports').addEventListener('click', exportReport);
 $('check').addEventListener('smtp-doctor-complete', (/** @type {CustomEvent} */ e) => onComplete(e.detail));
 showKeyState();
 void loadKinds();
+void loadTitles();
