@@ -193,8 +193,10 @@ function scoreOf(cfg: CfConfig, name: string): number {
   const s = cfg.scores.get(name);
   if (s !== undefined) return s;
   if (name.startsWith('__')) return 0;
-  // Mail::SpamAssassin::Conf: a rule without a score line scores 1.0 (T_ rules, in testing, 0.01).
-  return name.startsWith('T_') ? 0.01 : 1.0;
+  // Mail::SpamAssassin::Conf::Parser fix_tests: a rule without a score line scores 1.0 (T_ rules,
+  // in testing, 0.01), negated for a rule with `tflags nice` (NICE_REPLY_A, MAILING_LIST_MULTI: -1).
+  const base = name.startsWith('T_') ? 0.01 : 1.0;
+  return /\bnice\b/.test(cfg.tflags.get(name) ?? '') ? -base : base;
 }
 
 export function compileRuleSet(cfg: CfConfig): SaRuleSet {
