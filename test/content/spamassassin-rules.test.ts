@@ -13,6 +13,7 @@ import {
   splitMatchOperator,
   type SaMessage,
 } from '../../src/content-spam-check/spamassassin/sa-rules';
+import { relayHeaders } from '../../src/content-spam-check/spamassassin/sa-message';
 import { hasUnboundedRepeat } from '../../src/common/text/linear-regex';
 
 /** The small interpreter of SpamAssassin's rule files, piece by piece, then on the shipped files. */
@@ -153,6 +154,30 @@ describe('rule files', () => {
     expect(r.score).toBe(5.5);
   });
 
+  it('scores a rule without a score line 1.0, a nice one -1.0, a T_ one 0.01 (Conf::Parser fix_tests)', () => {
+    const set = cf(
+      [
+        'header PLAIN  Subject =~ /a/',
+        'header GOOD   Subject =~ /a/',
+        'tflags GOOD   nice publish',
+        'header T_NEW  Subject =~ /a/',
+        'header T_NEWN Subject =~ /a/',
+        'tflags T_NEWN nice',
+        'header SCORED Subject =~ /a/',
+        'tflags SCORED nice',
+        'score  SCORED -0.5',
+      ].join('\n'),
+    );
+    const r = runRuleSet(set, msg({ headers: [hdr('Subject', 'a')] }));
+    expect(Object.fromEntries(r.hits.map((h) => [h.name, h.score]))).toEqual({
+      PLAIN: 1,
+      GOOD: -1,
+      T_NEW: 0.01,
+      T_NEWN: -0.01,
+      SCORED: -0.5,
+    });
+  });
+
   it('expands ReplaceTags templates as the plugin does', () => {
     const c = parseCf([
       {
@@ -174,6 +199,32 @@ describe.skipIf(!existsSync('/usr/share/spamassassin/72_active.cf'))(
     });
   },
 );
+
+describe('the relay pseudo-headers (Received.pm)', () => {
+  const relays = (received: string[]) =>
+    Object.fromEntries(relayHeaders(received).map((r) => [r.name, r.value.replace(/ ident=.*? msa=0 \]/g, ' ]')]));
+
+  it('skips a mail fetcher handover and, met while still trusted, restarts the parse below it', () => {
+    // Top down, as in SpamAssassin's sample ham/002: local delivery, fetchmail, then the real path.
+    const r = relays([
+      'from localhost (localhost.localdomain [127.0.0.1]) by stinkpad.example (Postfix) with ESMTP id 3AF5610710',
+      'from dogma.example [212.17.35.15] by localhost with IMAP (fetchmail-5.7.4) for jm@localhost (single-drop)',
+      'from list1.example (fw2.example [216.136.171.252]) by dogma.example (8.11.6/8.11.6) with ESMTP id fB69MYV1',
+    ]);
+    expect(r['X-Spam-Relays-Trusted']).toBe('');
+    expect(r['X-Spam-Relays-Untrusted']).toBe(
+      '[ ip=216.136.171.252 rdns=fw2.example helo=list1.example by=dogma.example ]',
+    );
+  });
+
+  it('keeps the relays above a fetcher handover met below the trust boundary', () => {
+    const r = relays([
+      'from mx.example (mx.example [198.51.100.7]) by in.example with ESMTP id A1',
+      'from pop.example [203.0.113.9] by localhost with POP3 (fetchmail-6.2.1) for u@localhost',
+    ]);
+    expect(r['X-Spam-Relays-Untrusted']).toBe('[ ip=198.51.100.7 rdns=mx.example helo=mx.example by=in.example ]');
+  });
+});
 
 describe('the shipped rule set', () => {
   it('compiles most rules, every pattern on a linear-time engine', () => {

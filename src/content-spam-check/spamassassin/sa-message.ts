@@ -52,12 +52,20 @@ function paragraphs(text: string): string[] {
  * a client IP, newest first. With no trusted_networks set (our spamd's configuration, and the
  * default), the relays from the top down are trusted while their IP is private or they
  * authenticated; the first other one and all below it are untrusted (and external).
+ * A mail fetcher's handover (`by localhost with POP3 (fetchmail-6.2.1)`, getmail's `with IMAP`)
+ * names no relay, and met while still trusted it restarts the parse: the relays above it are the
+ * local delivery of fetched mail, not the message's path (Received.pm found_pop_fetcher_sig).
  */
 export function relayHeaders(received: string[]): { name: string; value: string }[] {
   const trusted: string[] = [];
   const untrusted: string[] = [];
   let inTrusted = true;
   for (const hop of receivedHops(received)) {
+    // Received.pm parse_received_line: `/with (?:POP3|IMAP)/` (case as written) marks the fetcher.
+    if (/with (?:POP3|IMAP)/.test(hop.raw)) {
+      if (inTrusted) trusted.length = 0;
+      continue;
+    }
     if (!hop.ip) continue;
     const ip = hop.ip;
     const rdns = hop.rdns && hop.rdns !== 'unknown' ? hop.rdns : '';
