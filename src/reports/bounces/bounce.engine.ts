@@ -153,11 +153,24 @@ function isHard(explanation: Explanation, status: string | null, stage: Stage, b
   // RFC 5321 §3.3: before RCPT TO no recipient has been named, so a refusal there (greeting,
   // HELO, MAIL FROM) is about us; and a local program's output (x-unix) is a mailer error.
   if (stage === 'session' || stage === 'program') return false;
-  // An explicit address status (5.1.x: unknown, moved, bad domain) pins the failure on the address.
+  // An explicit address status (5.1.x: other address status, unknown, moved, bad domain) pins
+  // the failure on the address.
   const addressStatus = [explanation.enhancedStatus, status].some(
-    (s) => s !== null && s !== undefined && /^5\.1\.(1|2|6|10)$/.test(s),
+    (s) => s !== null && s !== undefined && /^5\.1\.(0|1|2|6|10)$/.test(s),
   );
   if (stage === 'content' && !addressStatus) return false;
+  // "Unknown user" with neither the command it answered (RCPT) nor an address status: content
+  // filters answer the end of DATA with the same words, so the bounce does not show that the
+  // mailbox is missing (Sisimai's "filtered" rule, Sisimai::Reason::UserUnknown/Filtered). A
+  // provider's documented code or text for a missing account (Gmail NoSuchUser, Exchange
+  // 000C05A6, Yahoo "dd", Orange 416 ...) does show it.
+  if (
+    explanation.findingCode === 'SMTP_RECIPIENT_UNKNOWN' &&
+    stage !== 'rcpt' &&
+    !addressStatus &&
+    basis !== 'provider'
+  )
+    return false;
   // A transcript reply read after ">>> DATA" (pipelining) counts as content-stage unless the
   // reported status or a provider's own wording pins it on the address.
   if (stage === 'transcript-data' && !addressStatus && basis !== 'provider') return false;
@@ -177,9 +190,12 @@ type Stage = 'session' | 'rcpt' | 'content' | 'transcript-data' | 'program' | un
 function stageOf(...texts: (string | null | undefined)[]): Stage {
   for (const t of texts) {
     if (!t) continue;
-    if (/in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]/i.test(t))
+    // "SMTP:RCPT host 192.0.2.8: 553 ...": the failed command, then the host that answered.
+    if (/in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]|\bSMTP:DATA\b/i.test(t))
       return 'content';
-    if (/RCPT TO|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b/i.test(t))
+    if (
+      /RCPT TO|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b|\bSMTP:RCPT\b/i.test(t)
+    )
       return 'rcpt';
     if (bouncePatterns().sessionStage.test(t)) return 'session';
     // Sendmail transcript: the failing reply was read after ">>> DATA".
