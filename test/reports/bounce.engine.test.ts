@@ -88,4 +88,33 @@ describe('bounce analysis: causes found in the Sisimai mismatch review', () => {
     expect(r.action).toBe('failed');
     expect(r.hardSoft).toBe('hard');
   });
+
+  it('counts "unknown user" as hard only at RCPT, with an X.1.x status, or by a provider code', () => {
+    // Same words, no stage, no address status: a content filter answers DATA this way too.
+    const [filtered] = load('lhost-mcafee-04').recipients;
+    expect(filtered.explanation.findingCode).toBe('SMTP_RECIPIENT_UNKNOWN');
+    expect(filtered.hardSoft).toBe('soft');
+    // "SMTP:RCPT host ...: 553 5.3.0 ... No such user here": the RCPT command was refused.
+    expect(load('lhost-x3-01').recipients[0].hardSoft).toBe('hard');
+    // "550 #5.1.0 Address rejected.": an address status.
+    expect(load('rfc3464-51').recipients[0].hardSoft).toBe('hard');
+    // Exchange 2003's own diagnostic code 000C05A6 (Unknown Recipient), no SMTP reply at all.
+    const [exchange] = load('lhost-exchange2003-01').recipients;
+    expect(exchange.explanation.findingCode).toBe('SMTP_RECIPIENT_UNKNOWN');
+    expect(exchange.hardSoft).toBe('hard');
+  });
+
+  it('does not read the envelope listing ("RCPT TO: addr" in the message details) as the failed command', () => {
+    const [r] = load('lhost-apachejames-01').recipients;
+    expect(r.explanation.findingCode).toBe('SMTP_RECIPIENT_UNKNOWN');
+    expect(r.hardSoft).toBe('soft');
+  });
+
+  it('reads the delivery report a notice forwards as an attached message', () => {
+    const result = load('lhost-x5-01');
+    expect(result.format).toBe('rfc3464');
+    expect(result.recipients.map((r) => [r.address, r.status, r.hardSoft])).toEqual([
+      ['kijitora@neko.example.org', '5.1.1', 'hard'],
+    ]);
+  });
 });

@@ -191,10 +191,14 @@ function stageOf(...texts: (string | null | undefined)[]): Stage {
   for (const t of texts) {
     if (!t) continue;
     // "SMTP:RCPT host 192.0.2.8: 553 ...": the failed command, then the host that answered.
-    if (/in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]|\bSMTP:DATA\b/i.test(t))
+    if (
+      /in reply to end of data|after end of data|SMTP command:?\s*DATA\b|after DATA\b|\[DATA\]|\bSMTP:DATA\b/i.test(t)
+    )
       return 'content';
     if (
-      /RCPT TO|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b|\bSMTP:RCPT\b/i.test(t)
+      /(?:>>>|<<<|after|in reply to|from)\s*RCPT TO|RCPT TO response|RCPT TO:?\s*<[^<>\s]+>:|\[RCPT_TO\]|did not like our RCPT|does not like recipient|in reply to RCPT|after RCPT\b|\bSMTP:RCPT\b/i.test(
+        t,
+      )
     )
       return 'rcpt';
     if (bouncePatterns().sessionStage.test(t)) return 'session';
@@ -274,6 +278,10 @@ function analyzeArf(part: MimePart, root: MimePart): BounceAnalysis {
  * `isBounce: false` and no recipients.
  */
 export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
+  return analyzeBounceAt(raw, 0);
+}
+
+function analyzeBounceAt(raw: string | Buffer, depth: number): BounceAnalysis {
   const input = typeof raw === 'string' ? raw.slice(0, MAX_INPUT) : raw.subarray(0, MAX_INPUT);
   const root = parseMime(input);
   const all = leaves(root);
@@ -360,6 +368,22 @@ export function analyzeBounce(raw: string | Buffer): BounceAnalysis {
       });
   }
   const textRecipients = () => parseTextBounce(text, exclude);
+  if (dsnParts.length === 0 && depth === 0) {
+    // A notice that forwards another MTA's delivery report as an attached message (an RFC 6522
+    // multipart/report inside message/rfc822) and has no report of its own: the attached report,
+    // with its machine-readable fields, is the evidence.
+    const forwarded = all.find(
+      (x) =>
+        x.contentType === 'message/rfc822' &&
+        /^\s*multipart\/report\s*;[^]*report-type\s*=\s*"?delivery-status/i.test(
+          header({ headers: parseHeaders(x.text.split(/\r?\n\r?\n/, 1)[0]) }, 'content-type') ?? '',
+        ),
+    );
+    if (forwarded) {
+      const inner = analyzeBounceAt(Buffer.from(forwarded.text, 'latin1'), 1);
+      if (inner.recipients.length > 0) return inner;
+    }
+  }
   if (dsnParts.length > 0) {
     const dsn = dsnParts.map((x) => parseDeliveryStatus(x.text));
     const rows = dsn.flatMap((d) => d.recipients);
