@@ -21,9 +21,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
+import { writeFileSync } from 'node:fs';
 import * as https from 'node:https';
+import * as inspector from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import * as dnsPacket from 'dns-packet';
 import { auditDns } from '../src/dns/dns.engine';
@@ -42,6 +45,8 @@ interface ServerHandle {
   host: string;
   port: number;
   received(): Promise<number>;
+  /** The fixture server's own counters: queries received and the CPU its process used (µs). */
+  stats(): Promise<{ received: number; cpuUs: number }>;
   stop(): void;
 }
 
@@ -57,13 +62,15 @@ async function startServerProcess(domains: number): Promise<ServerHandle> {
     child.once('message', (m) => resolve(m as { host: string; port: number }));
     child.once('exit', (code) => reject(new Error(`fixture server exited with ${code}`)));
   });
+  const stats = (): Promise<{ received: number; cpuUs: number }> =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve(m as { received: number; cpuUs: number }));
+      child.send('stats');
+    });
   return {
     ...ready,
-    received: () =>
-      new Promise((resolve) => {
-        child.once('message', (m) => resolve((m as { received: number }).received));
-        child.send('stats');
-      }),
+    stats,
+    received: async () => (await stats()).received,
     stop: () => {
       child.kill();
     },
@@ -145,7 +152,10 @@ async function serve(domains: number): Promise<void> {
   console.log(
     `fixture DNS server (pid ${process.pid}): ${domains} domains loaded in ${Date.now() - t0} ms at ${server.address}`,
   );
-  process.on('message', () => process.send!({ received: server.received }));
+  process.on('message', () => {
+    const cpu = process.cpuUsage();
+    process.send!({ received: server.received, cpuUs: cpu.user + cpu.system });
+  });
   process.send!({ host: server.host, port: server.port });
 }
 
@@ -239,6 +249,10 @@ async function measureServerMax(
 interface RunFigures {
   secs: number;
   wire: number;
+  /** CPU of this process over the run (the service, or the engine, plus the light polling client). */
+  cpuMs: number;
+  /** CPU of the fixture DNS server's process over the run. */
+  serverCpuMs: number;
   indeterminate: number;
   failed: number;
   verdicts: Record<string, number>;
@@ -275,7 +289,9 @@ async function throughService(
       if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     };
-    const received0 = await server.received();
+    const server0 = await server.stats();
+    const profile = startProfile();
+    const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();
     const batches: string[] = [];
     for (let i = 0; i < names.length; i += batchSize) {
@@ -294,7 +310,10 @@ async function throughService(
       }
     }
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
-    const wire = (await server.received()) - received0;
+    const cpu = process.cpuUsage(cpu0);
+    await profile?.stop('dns-audit-service');
+    const server1 = await server.stats();
+    const wire = server1.received - server0.received;
     const verdicts: Record<string, number> = {};
     const codes: Record<string, number> = {};
     for (const id of batches) {
@@ -314,7 +333,17 @@ async function throughService(
     const stats = Object.fromEntries(
       Object.entries(dnsStats).map(([k, v]) => [k, v - stats0[k as keyof typeof stats0]] as const),
     );
-    return { secs, wire, failed, indeterminate: verdicts.indeterminate ?? 0, verdicts, codes, stats };
+    return {
+      secs,
+      wire,
+      failed,
+      indeterminate: verdicts.indeterminate ?? 0,
+      verdicts,
+      codes,
+      stats,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      serverCpuMs: (server1.cpuUs - server0.cpuUs) / 1000,
+    };
   } finally {
     await svc.close();
   }
@@ -335,9 +364,10 @@ async function inProcess(
   });
   const env = policyEnv(policies);
   const fetcher = createHttpsFetcher({ resolver: shared, allowedCidrs: [env.PROBE_ALLOWED_CIDRS!], env });
-  const received0 = await server.received();
+  const server0 = await server.stats();
   const verdicts: Record<string, number> = {};
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -352,11 +382,40 @@ async function inProcess(
     }),
   );
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
-  const wire = (await server.received()) - received0;
-  return { secs, wire, failed: 0, indeterminate: verdicts.indeterminate ?? 0, verdicts };
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = await server.stats();
+  return {
+    secs,
+    wire: server1.received - server0.received,
+    failed: 0,
+    indeterminate: verdicts.indeterminate ?? 0,
+    verdicts,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    serverCpuMs: (server1.cpuUs - server0.cpuUs) / 1000,
+  };
 }
 
 const r2 = (n: number): number => Number(n.toFixed(2));
+
+/** DNS_AUDIT_CPU_PROF=<dir>: a V8 CPU profile of this process over the service run. */
+function startProfile(): { stop(name: string): Promise<void> } | undefined {
+  const dir = process.env.DNS_AUDIT_CPU_PROF;
+  if (!dir) return undefined;
+  const session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.start');
+  return {
+    stop: (name) =>
+      new Promise((resolve) =>
+        session.post('Profiler.stop', (err, r) => {
+          if (!err) writeFileSync(join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(r.profile));
+          session.disconnect();
+          resolve();
+        }),
+      ),
+  };
+}
 
 export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize = 5000): Promise<void> {
   const [server, policies] = await Promise.all([startServerProcess(domains), startPolicyServerProcess(domains)]);
@@ -364,15 +423,19 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
     const names = Array.from({ length: domains }, (_, n) => `d${n}.bench.test`);
     let maxQps = 0;
     let best = 0;
+    let floodUsPerQuery = 0;
     for (const window of [16, 64, 256]) {
+      const s0 = await server.stats();
       const r = await measureServerMax(server, names, 2000, window);
+      const s1 = await server.stats();
       if (r > maxQps) {
         maxQps = r;
         best = window;
+        floodUsPerQuery = (s1.cpuUs - s0.cpuUs) / Math.max(1, s1.received - s0.received);
       }
     }
     console.log(
-      `fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best})`,
+      `fixture server max (raw UDP, best of 16/64/256 in flight, 2 s each): ${maxQps.toFixed(0)} queries/s (window ${best}), server CPU ${floodUsPerQuery.toFixed(1)} µs/query`,
     );
 
     const svc = await throughService(server, policies, names, concurrency, batchSize);
@@ -381,17 +444,24 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
       `service: ${domains} domains as ${Math.ceil(domains / batchSize)} batch(es) of kind dns, WORKER_CONCURRENCY=${concurrency}: ${svc.secs.toFixed(1)} s = ${(domains / svc.secs).toFixed(1)} domains/s, ` +
         `${(svc.wire / domains).toFixed(1)} queries/domain, ${svcQps.toFixed(0)} queries/s = ${(svcQps / maxQps).toFixed(2)} x the server's max; verdicts ${JSON.stringify(svc.verdicts)}, failed ${svc.failed}`,
     );
+    console.log(
+      `  CPU: service process ${(svc.cpuMs / domains).toFixed(2)} ms/domain (${((svc.cpuMs / 1000 / svc.secs) * 100).toFixed(0)}% of a core), fixture server ${((svc.serverCpuMs * 1000) / Math.max(1, svc.wire)).toFixed(1)} µs/query (${((svc.serverCpuMs / 1000 / svc.secs) * 100).toFixed(0)}% of a core); load ${loadavg()[0]!.toFixed(1)}`,
+    );
     console.log(`  finding codes: ${JSON.stringify(svc.codes)}`);
     console.log(
       `  resolver: ${svc.stats.queries} exchanges, ${svc.stats.timeouts} timeouts, ${svc.stats.queued} queued for an in-flight place, ${svc.stats.socketsOpened} sockets opened, ${svc.stats.cacheHits} cache hits`,
     );
 
-    const eng = await inProcess(server, policies, names, concurrency);
-    const engQps = eng.wire / eng.secs;
-    console.log(
-      `engine in-process (for comparison): ${concurrency} audits in flight: ${eng.secs.toFixed(1)} s = ${(domains / eng.secs).toFixed(1)} domains/s, ` +
-        `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max; verdicts ${JSON.stringify(eng.verdicts)}`,
-    );
+    const eng = process.argv.includes('--no-engine')
+      ? undefined
+      : await inProcess(server, policies, names, concurrency);
+    const engQps = eng ? eng.wire / eng.secs : 0;
+    if (eng)
+      console.log(
+        `engine in-process (for comparison): ${concurrency} audits in flight: ${eng.secs.toFixed(1)} s = ${(domains / eng.secs).toFixed(1)} domains/s, ` +
+          `${(eng.wire / domains).toFixed(1)} queries/domain, ${engQps.toFixed(0)} queries/s = ${(engQps / maxQps).toFixed(2)} x the server's max, ` +
+          `CPU ${(eng.cpuMs / domains).toFixed(2)} ms/domain; verdicts ${JSON.stringify(eng.verdicts)}`,
+      );
 
     process.stdout.write(
       `${JSON.stringify({
@@ -411,11 +481,22 @@ export async function benchDnsAudit(domains = 5000, concurrency = 64, batchSize 
           dnsTimeouts: svc.stats.timeouts ?? 0,
           failed: svc.failed,
           verdicts: JSON.stringify(svc.verdicts),
-          engineDomainsPerSec: r2(domains / eng.secs),
-          engineQueriesPerDomain: r2(eng.wire / domains),
-          engineIndeterminate: eng.indeterminate,
+          serviceCpuMsPerDomain: r2(svc.cpuMs / domains),
+          serverCpuUsPerQueryAudit: r2((svc.serverCpuMs * 1000) / Math.max(1, svc.wire)),
+          serverCpuUsPerQueryFlood: r2(floodUsPerQuery),
+          ...(eng
+            ? {
+                engineDomainsPerSec: r2(domains / eng.secs),
+                engineQueriesPerDomain: r2(eng.wire / domains),
+                engineCpuMsPerDomain: r2(eng.cpuMs / domains),
+                engineIndeterminate: eng.indeterminate,
+              }
+            : {}),
         },
-        ratios: { qpsToServerMax: r2(svcQps / maxQps), engineQpsToServerMax: r2(engQps / maxQps) },
+        ratios: {
+          qpsToServerMax: r2(svcQps / maxQps),
+          ...(eng ? { engineQpsToServerMax: r2(engQps / maxQps) } : {}),
+        },
         notes:
           'through the service: POST /v1/batches (kind dns) to all batches completed; engine: auditDns in-process on one shared resolver',
         machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg1: r2(loadavg()[0]!), node: process.version },
