@@ -258,7 +258,18 @@ interface RunFigures {
   verdicts: Record<string, number>;
 }
 
-/** Submits the domains as `dns` batches to the running service and waits until all complete. */
+/** DNS_AUDIT_SERVICE_ENV='DNS_MAX_INFLIGHT=256,DNS_UDP_SOCKETS=8': extra settings of the service (experiments). */
+function serviceEnvOverrides(): Record<string, string> {
+  const raw = process.env.DNS_AUDIT_SERVICE_ENV ?? '';
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((kv) => kv.trim())
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+}
+
 /** The service's settings for the policy server (see startPolicyServerProcess). */
 function policyEnv(policies: PolicyServer): Record<string, string> {
   return {
@@ -268,6 +279,7 @@ function policyEnv(policies: PolicyServer): Record<string, string> {
   };
 }
 
+/** Submits the domains as `dns` batches to the running service and waits until all complete. */
 async function throughService(
   server: ServerHandle,
   policies: PolicyServer,
@@ -281,6 +293,7 @@ async function throughService(
     DNSBL_ZONES: DNSBL_ZONES.join(','),
     DNSBL_DOMAIN_ZONES: DNSBL_DOMAIN_ZONES.join(','),
     ...policyEnv(policies),
+    ...serviceEnvOverrides(),
   });
   const stats0 = { ...dnsStats };
   try {
