@@ -104,6 +104,14 @@ describe('bounce analysis: causes found in the Sisimai mismatch review', () => {
     expect(exchange.hardSoft).toBe('hard');
   });
 
+  it('counts "unknown user" from the local delivery of the MTA holding the mailbox as hard', () => {
+    // No Remote-MTA (RFC 3464 §2.3.5: required for an SMTP relay attempt) and no Diagnostic-Code:
+    // the transcript is the reporting MTA's own "mail.local: unknown user".
+    const [r] = load('rfc3464-06').recipients;
+    expect(r.explanation.findingCode).toBe('SMTP_RECIPIENT_UNKNOWN');
+    expect(r.hardSoft).toBe('hard');
+  });
+
   it('does not read the envelope listing ("RCPT TO: addr" in the message details) as the failed command', () => {
     const [r] = load('lhost-apachejames-01').recipients;
     expect(r.explanation.findingCode).toBe('SMTP_RECIPIENT_UNKNOWN');

@@ -14,7 +14,7 @@ import { parseCsv } from '../../src/reports/data/csv.parser';
  *   - status class: first digit of the delivery status (empty for complaints and auto-replies);
  *   - hard/soft: Sisimai's hard_bounce flag.
  * The remaining mismatches, grouped by cause, and the ones we keep as Sisimai's own taxonomy
- * choices are listed in sisimai-mismatches.md next to this file (594/625 = 95.0% when last reviewed;
+ * choices are listed in sisimai-mismatches.md next to this file (595/625 = 95.2% when last reviewed;
  * the remaining causes are grouped there).
  */
 const DIR = join(__dirname, '..', 'fixtures', 'sisimai');
@@ -67,14 +67,14 @@ function check(): Outcome[] {
 }
 
 describe('Sisimai bounce corpus', () => {
-  it('matches address, status class and hard/soft for at least 95% of recipients', () => {
+  it('matches address, status class and hard/soft for at least 95.2% of recipients', () => {
     const outcomes = check();
     const ok = outcomes.filter((o) => o.ok).length;
     const share = ok / outcomes.length;
     console.log(`Sisimai corpus: ${ok}/${outcomes.length} recipients match (${(share * 100).toFixed(1)}%)`);
     if (process.env.SISIMAI_VERBOSE)
       for (const o of outcomes.filter((x) => !x.ok)) console.log(`  ${o.file}#${o.index}: ${o.why}`);
-    expect(share).toBeGreaterThanOrEqual(0.95);
+    expect(share).toBeGreaterThanOrEqual(0.952);
   });
 
   it('finds no bounce in the two messages that are not bounces', () => {

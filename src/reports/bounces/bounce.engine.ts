@@ -163,10 +163,12 @@ function isHard(explanation: Explanation, status: string | null, stage: Stage, b
   // filters answer the end of DATA with the same words, so the bounce does not show that the
   // mailbox is missing (Sisimai's "filtered" rule, Sisimai::Reason::UserUnknown/Filtered). A
   // provider's documented code or text for a missing account (Gmail NoSuchUser, Exchange
-  // 000C05A6, Yahoo "dd", Orange 416 ...) does show it.
+  // 000C05A6, Yahoo "dd", Orange 416 ...) does show it, and so does the local delivery of the
+  // MTA that holds the mailbox (no SMTP reply involved: "mail.local: unknown user").
   if (
     explanation.findingCode === 'SMTP_RECIPIENT_UNKNOWN' &&
     stage !== 'rcpt' &&
+    stage !== 'local' &&
     !addressStatus &&
     basis !== 'provider'
   )
@@ -185,7 +187,7 @@ function isHard(explanation: Explanation, status: string | null, stage: Stage, b
   return true;
 }
 
-type Stage = 'session' | 'rcpt' | 'content' | 'transcript-data' | 'program' | undefined;
+type Stage = 'session' | 'rcpt' | 'content' | 'transcript-data' | 'program' | 'local' | undefined;
 
 function stageOf(...texts: (string | null | undefined)[]): Stage {
   for (const t of texts) {
@@ -425,7 +427,12 @@ function analyzeBounceAt(raw: string | Buffer, depth: number): BounceAnalysis {
           String(said.code ?? 5).startsWith('5')
         )
           status = said.enhancedStatus;
-        const stage = r.diagnosticType === 'x-unix' ? 'program' : stageOf(diag, textDiag, section);
+        // RFC 3464 §2.3.5: Remote-MTA MUST be given when the failure was an SMTP relay attempt;
+        // without it and without a Diagnostic-Code, the reporting MTA failed its own local delivery.
+        const stage =
+          r.diagnosticType === 'x-unix'
+            ? 'program'
+            : (stageOf(diag, textDiag, section) ?? (!r.remoteMta && !diag ? 'local' : undefined));
         return recipient(address, action, status, r.remoteMta, diag, explanation, stage, basis);
       });
       return {
