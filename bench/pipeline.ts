@@ -17,9 +17,10 @@
  *
  *   npm run build && node dist/bench/pipeline.js [--checks 2000] [--concurrency 50] [--db sqlite|postgres] [--mx]
  *   PIPELINE_CPU_PROF=<dir>   also writes a V8 CPU profile of the service over the timed run
+ *   PIPELINE_BREAKDOWN=1      also prints statements (by SQL text) and Redis commands (by name) per check
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as inspector from 'node:inspector';
 import { join } from 'node:path';
@@ -167,7 +168,7 @@ async function oursMx(n: number, concurrency: number): Promise<Outcome> {
 }
 
 /** Messages between the bench and its `--serve` child. */
-type ToChild = { op: 'mark' } | { op: 'stop' };
+type ToChild = { op: 'mark'; checks: number } | { op: 'stop' };
 interface Counters {
   redisCommands: number;
   dbStatements: number;
@@ -181,13 +182,29 @@ type FromChild =
  * Count, in this process, every Redis command sent (all ioredis connections share the prototype)
  * and every database statement run (better-sqlite3 statements; pg client queries).
  */
-function installCounters(): () => Counters {
+function installCounters(breakdown?: Breakdown): () => Counters {
   let redisCommands = 0;
   let dbStatements = 0;
+  const tally = (m: Map<string, number> | undefined, k: string) => m?.set(k, (m.get(k) ?? 0) + 1);
+  const scripts = new Map<string, string>();
+  if (breakdown) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped and called with its own `this`
+    const define = Redis.prototype.defineCommand;
+    Redis.prototype.defineCommand = function (this: Redis, name: string, def: { lua: string; numberOfKeys?: number }) {
+      scripts.set(createHash('sha1').update(def.lua).digest('hex'), name);
+      return define.call(this, name, def);
+    } as typeof define;
+  }
   // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped and called with its own `this`
   const send = Redis.prototype.sendCommand;
   Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof send>) {
     redisCommands++;
+    if (breakdown?.on) {
+      const c = args[0] as { name: string; args: unknown[] };
+      // evalsha: the script's name, from defineCommand (ours and BullMQ's alike).
+      const key = c.name === 'evalsha' ? `evalsha ${scripts.get(String(c.args[0])) ?? '?'}` : c.name;
+      tally(breakdown.redis, key);
+    }
     return send.apply(this, args);
   } as typeof send;
   const probe = new BetterSqlite3(':memory:');
@@ -195,8 +212,9 @@ function installCounters(): () => Counters {
   probe.close();
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m]!;
-    proto[m] = function (this: unknown, ...a: unknown[]) {
+    proto[m] = function (this: { source: string }, ...a: unknown[]) {
       dbStatements++;
+      if (breakdown?.on) tally(breakdown.sql, this.source.slice(0, 90));
       return orig.apply(this, a);
     };
   }
@@ -204,6 +222,10 @@ function installCounters(): () => Counters {
   const pgQuery = PgClient.prototype.query as (...a: unknown[]) => unknown;
   (PgClient.prototype as { query: unknown }).query = function (this: unknown, ...a: unknown[]) {
     dbStatements++;
+    if (breakdown?.on) {
+      const q = a[0] as string | { text?: string };
+      tally(breakdown.sql, (typeof q === 'string' ? q : (q.text ?? '?')).slice(0, 90));
+    }
     return pgQuery.apply(this, a);
   };
   return () => {
@@ -212,9 +234,19 @@ function installCounters(): () => Counters {
   };
 }
 
+/** With PIPELINE_BREAKDOWN=1: statements by SQL text and Redis commands by name, over the timed run. */
+interface Breakdown {
+  on: boolean;
+  sql: Map<string, number>;
+  redis: Map<string, number>;
+}
+
 /** The `--serve` child: the service with kind noop, counting its own costs between marks. */
 async function serve(dbKind: string): Promise<void> {
-  const counters = installCounters();
+  const breakdown: Breakdown | undefined = process.env.PIPELINE_BREAKDOWN
+    ? { on: false, sql: new Map(), redis: new Map() }
+    : undefined;
+  const counters = installCounters(breakdown);
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   const svc = await startInProcessService(
     {
@@ -242,7 +274,12 @@ async function serve(dbKind: string): Promise<void> {
             if (!err) writeFileSync(join(profDir!, `pipeline-${process.pid}.cpuprofile`), JSON.stringify(r.profile));
           });
         marks++;
-        post({ op: 'counters', counters: counters() });
+        const c = counters();
+        if (breakdown) {
+          breakdown.on = marks === 1;
+          if (marks === 2) printBreakdown(breakdown, m.checks);
+        }
+        post({ op: 'counters', counters: c });
       } else {
         await svc.close();
         process.exit(0);
@@ -250,6 +287,15 @@ async function serve(dbKind: string): Promise<void> {
     })();
   });
   post({ op: 'ready', url: svc.url, headers: svc.headers, databaseUrl: svc.config.databaseUrl });
+}
+
+function printBreakdown(b: Breakdown, checks: number): void {
+  const show = (title: string, m: Map<string, number>) => {
+    console.error(`${title} per check:`);
+    for (const [k, v] of [...m].sort((x, y) => y[1] - x[1])) console.error(`  ${(v / checks).toFixed(3)}  ${k}`);
+  };
+  show('database statements', b.sql);
+  show('Redis commands', b.redis);
 }
 
 /** The default: kind noop, the service in a child process of its own (`--serve`). */
@@ -276,7 +322,7 @@ async function oursNoop(n: number, concurrency: number, dbKind: string): Promise
     : await postgresCompleted(ready.databaseUrl);
   const mark = async () => {
     const c = next('counters');
-    child.send({ op: 'mark' } satisfies ToChild);
+    child.send({ op: 'mark', checks: n } satisfies ToChild);
     return (await c).counters;
   };
   try {
