@@ -1,8 +1,11 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/infra/database/database.factory';
 import { migrate, MIGRATIONS } from '../../src/infra/database/migrations';
 import { ChecksRepository, type CheckRow } from '../../src/infra/database/checks.repository';
 import { TenantsRepository } from '../../src/infra/database/tenants.repository';
+import { GroupCommit } from '../../src/infra/database/group-commit';
+import { preparedQuery } from '../../src/infra/database/prepared-query';
 import { uuidv7 } from '../../src/common/ids';
 import { freshDatabaseUrl } from '../support/database';
 
@@ -127,6 +130,51 @@ describe.each(['sqlite', 'postgres'] as const)('storage on %s', (dialect) => {
     expect(await checks.finish(r.id, { ...outcome, verdict: 'fail' })).toBeUndefined();
     expect(await checks.start(r.id, at)).toBeUndefined();
     expect(await checks.start(uuidv7(), at)).toBeUndefined();
+  });
+
+  it('group commit: writes asked for together commit together, each once; a bad statement fails alone', async () => {
+    const grouped = new ChecksRepository(h.db, { groupWrites: true });
+    const rows = Array.from({ length: 30 }, (_, i) => row('t1', { target: `g${i}.example` }));
+    await checks.insertMany(rows);
+    const at = new Date().toISOString();
+    const started = await Promise.all(rows.map((r) => grouped.start(r.id, at)));
+    expect(started).toEqual(rows.map((r) => ({ ...r, status: 'running', started_at: at, attempts: 1 })));
+    const outcome = (verdict: string) => ({
+      status: 'completed' as const,
+      verdict,
+      score: 50,
+      findings: '[]',
+      result: null,
+      error: null,
+      completed_at: new Date().toISOString(),
+      duration_ms: 1,
+    });
+    // Two writers of each outcome in the same group: exactly one of them stores it.
+    const finished = await Promise.all(
+      rows.flatMap((r) => [grouped.finish(r.id, outcome('pass')), grouped.finish(r.id, outcome('fail'))]),
+    );
+    for (let i = 0; i < rows.length; i++) {
+      const pair = finished.slice(2 * i, 2 * i + 2);
+      expect(pair.filter((x) => x !== undefined)).toHaveLength(1);
+      expect(await checks.find('t1', rows[i]!.id)).toEqual(pair.find((x) => x !== undefined));
+    }
+
+    const commits = new GroupCommit(h.db, true);
+    const fresh = row('t1', { target: 'fresh-group.example' });
+    const [good, dup] = await Promise.allSettled([
+      commits.execute(h.db.insertInto('checks').values(fresh).compile()),
+      commits.execute(h.db.insertInto('checks').values(rows[0]!).compile()),
+    ]);
+    expect(good.status).toBe('fulfilled');
+    expect(dup.status).toBe('rejected');
+    expect(await checks.find('t1', fresh.id)).toEqual(fresh);
+  });
+
+  it('preparedQuery refuses a placeholder that is not a bound parameter', () => {
+    expect(() => preparedQuery(['x'], () => h.db.selectFrom('checks').selectAll())).toThrow(/not a parameter/);
+    expect(() =>
+      preparedQuery(['x'], (p) => h.db.selectFrom('checks').selectAll().where('target', '=', sql.lit(p.x))),
+    ).toThrow(/inlined/);
   });
 
   it('reuses prepared statements without mixing up their parameters or results', async () => {

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BatchesTable, ChecksTable, Database } from './database.types';
+import { GroupCommit } from './group-commit';
+import { preparedQuery } from './prepared-query';
 
 /** A check row; `monitor_id` may be left out when building one (it is null unless a monitor ran the check). */
 export type CheckRow = Omit<Selectable<ChecksTable>, 'monitor_id'> & { monitor_id?: string | null };
@@ -18,9 +20,65 @@ export interface CheckFilter {
   limit: number;
 }
 
-/** All check and batch I/O. Every read is scoped by tenant: another tenant's id is "not found". */
+/** What a stored outcome sets (ChecksRepository.finish). */
+export type CheckOutcome = Pick<
+  CheckRow,
+  'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'
+>;
+const OUTCOME_COLUMNS = [
+  'status',
+  'verdict',
+  'score',
+  'findings',
+  'result',
+  'error',
+  'completed_at',
+  'duration_ms',
+] as const satisfies readonly (keyof CheckOutcome)[];
+
+/**
+ * All check and batch I/O. Every read is scoped by tenant: another tenant's id is "not found".
+ *
+ * A worker's two writes per check (`start`, `finish`) are compiled once (preparedQuery) and, with
+ * `groupWrites` (SQLite), committed together with the other checks' writes of the same turn of the
+ * event loop (GroupCommit); each still resolves only once its own write has committed.
+ */
 export class ChecksRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly writes: GroupCommit<Database>;
+  private readonly startQuery;
+  private readonly finishQuery;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    opts: { groupWrites?: boolean } = {},
+  ) {
+    this.writes = new GroupCommit(db, opts.groupWrites ?? false);
+    this.startQuery = preparedQuery(['id', 'at'], (p) =>
+      db
+        .updateTable('checks')
+        .set((eb) => ({ status: 'running', started_at: p.at, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', p.id)
+        .where('status', 'in', ['queued', 'running'])
+        .returningAll(),
+    );
+    this.finishQuery = preparedQuery(['id', ...OUTCOME_COLUMNS], (p) =>
+      db
+        .updateTable('checks')
+        .set({
+          status: p.status as CheckRow['status'],
+          verdict: p.verdict,
+          score: p.score as unknown as number,
+          findings: p.findings,
+          result: p.result,
+          error: p.error,
+          completed_at: p.completed_at,
+          duration_ms: p.duration_ms as unknown as number,
+        })
+        .where('id', '=', p.id)
+        .where('status', 'in', ['queued', 'running'])
+        .returningAll(),
+    );
+  }
 
   async insert(row: CheckRow): Promise<void> {
     await this.db.insertInto('checks').values(row).execute();
@@ -108,23 +166,11 @@ export class ChecksRepository {
    * the check is missing or already finished (idempotent redelivery).
    */
   async start(id: string, at: string): Promise<CheckRow | undefined> {
-    return this.db
-      .updateTable('checks')
-      .set((eb) => ({ status: 'running', started_at: at, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id)
-      .where('status', 'in', ['queued', 'running'])
-      .returningAll()
-      .executeTakeFirst();
+    return (await this.writes.execute(this.startQuery({ id, at }))).rows[0];
   }
 
   /** Store the outcome exactly once: a second writer (a redelivered job) changes nothing. */
-  async complete(
-    id: string,
-    v: Pick<
-      CheckRow,
-      'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'
-    >,
-  ): Promise<boolean> {
+  async complete(id: string, v: CheckOutcome): Promise<boolean> {
     return (await this.finish(id, v)) !== undefined;
   }
 
@@ -132,20 +178,8 @@ export class ChecksRepository {
    * Store the outcome exactly once and return the stored row (one statement, RETURNING), for the
    * lifecycle hooks; undefined when another writer (a redelivered job) got there first.
    */
-  async finish(
-    id: string,
-    v: Pick<
-      CheckRow,
-      'status' | 'verdict' | 'score' | 'findings' | 'result' | 'error' | 'completed_at' | 'duration_ms'
-    >,
-  ): Promise<CheckRow | undefined> {
-    return this.db
-      .updateTable('checks')
-      .set(v)
-      .where('id', '=', id)
-      .where('status', 'in', ['queued', 'running'])
-      .returningAll()
-      .executeTakeFirst();
+  async finish(id: string, v: CheckOutcome): Promise<CheckRow | undefined> {
+    return (await this.writes.execute(this.finishQuery({ id, ...v }))).rows[0];
   }
 
   /** Checks the queue may have lost (e.g. Redis restarted without persistence). */

@@ -70,7 +70,11 @@ class DatabaseCloser implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => connectDatabase(config.databaseUrl, config.database),
       inject: [APP_CONFIG],
     },
-    { provide: ChecksRepository, useFactory: (h: DatabaseHandle) => new ChecksRepository(h.db), inject: [DATABASE] },
+    {
+      provide: ChecksRepository,
+      useFactory: (h: DatabaseHandle) => new ChecksRepository(h.db, { groupWrites: h.dialect === 'sqlite' }),
+      inject: [DATABASE],
+    },
     { provide: TenantsRepository, useFactory: (h: DatabaseHandle) => new TenantsRepository(h.db), inject: [DATABASE] },
     DatabaseCloser,
   ],

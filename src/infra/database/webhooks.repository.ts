@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { preparedQuery } from './prepared-query';
 import type { ReportsDatabase, WebhookDeliveriesTable, WebhooksTable } from './reports.tables';
 
 export type WebhookRow = Selectable<WebhooksTable>;
@@ -6,7 +7,14 @@ export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 /** Webhooks and deliveries. Client-facing reads are scoped by tenant; another tenant's id is "not found". */
 export class WebhooksRepository {
-  constructor(private readonly db: Kysely<ReportsDatabase>) {}
+  /** Compiled once: it runs after every finished check (preparedQuery). */
+  private readonly activeQuery;
+
+  constructor(private readonly db: Kysely<ReportsDatabase>) {
+    this.activeQuery = preparedQuery(['tenantId'], (p) =>
+      db.selectFrom('webhooks').selectAll().where('tenant_id', '=', p.tenantId).where('status', '=', 'active'),
+    );
+  }
 
   async insert(row: WebhookRow): Promise<void> {
     await this.db.insertInto('webhooks').values(row).execute();
@@ -40,12 +48,7 @@ export class WebhooksRepository {
   }
 
   async activeFor(tenantId: string): Promise<WebhookRow[]> {
-    return this.db
-      .selectFrom('webhooks')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'active')
-      .execute();
+    return (await this.db.executeQuery(this.activeQuery({ tenantId }))).rows;
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
