@@ -11,6 +11,9 @@ export interface CheckEvent {
 
 type Listener = (e: CheckEvent) => void;
 
+/** Events of one flush sent in one message at most (a message stays a few tens of KB). */
+const MAX_EVENTS_PER_MESSAGE = 200;
+
 /**
  * Check events over Redis pub/sub, so an API process sees what any worker process does.
  * One subscriber connection per process, fanned out to local listeners by check id.
@@ -19,7 +22,7 @@ export class CheckEventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly channel: string;
   private subscribed = false;
-  private outbox: string[] | undefined;
+  private outbox: CheckEvent[] | undefined;
   private flushed: Promise<void> | undefined;
 
   constructor(
@@ -30,13 +33,15 @@ export class CheckEventBus {
     this.channel = `${prefix}:check-events`;
     this.sub.on('message', (ch: string, msg: string) => {
       if (ch !== this.channel) return;
-      let e: CheckEvent;
+      let parsed: CheckEvent | CheckEvent[];
       try {
-        e = JSON.parse(msg) as CheckEvent;
+        parsed = JSON.parse(msg) as CheckEvent | CheckEvent[];
       } catch {
         return;
       }
-      for (const l of this.listeners.get(e.checkId) ?? []) l(e);
+      // One message carries one event, or the events of one flush in the order published (see publish).
+      for (const e of Array.isArray(parsed) ? parsed : [parsed])
+        if (typeof e?.checkId === 'string') for (const l of this.listeners.get(e.checkId) ?? []) l(e);
     });
   }
 
@@ -48,25 +53,30 @@ export class CheckEventBus {
 
   /**
    * Best effort: a lost event only delays a waiter until its next poll. Events published in the
-   * same turn of the event loop (many checks finishing at once) go out as one pipeline: one write
-   * and one round trip instead of one per event, in the order they were published.
+   * same turn of the event loop (many checks starting and finishing at once) go out as one PUBLISH
+   * of their JSON array, in the order they were published (up to MAX_EVENTS_PER_MESSAGE each):
+   * one command for Redis to run and fan out instead of one per event. A lone event is sent as
+   * itself.
    */
   publish(e: CheckEvent): Promise<void> {
     if (!this.outbox) {
-      const outbox: string[] = (this.outbox = []);
+      const outbox: CheckEvent[] = (this.outbox = []);
       this.flushed = new Promise<void>((resolve) =>
         setImmediate(() => {
           this.outbox = undefined;
-          const p = this.pub.pipeline();
-          for (const msg of outbox) p.publish(this.channel, msg);
-          p.exec().then(
+          const messages: string[] = [];
+          for (let i = 0; i < outbox.length; i += MAX_EVENTS_PER_MESSAGE) {
+            const chunk = outbox.slice(i, i + MAX_EVENTS_PER_MESSAGE);
+            messages.push(JSON.stringify(chunk.length === 1 ? chunk[0] : chunk));
+          }
+          Promise.all(messages.map((m) => this.pub.publish(this.channel, m))).then(
             () => resolve(),
             () => resolve(),
           );
         }),
       );
     }
-    this.outbox.push(JSON.stringify(e));
+    this.outbox.push(e);
     return this.flushed!;
   }
 
