@@ -108,18 +108,21 @@ if tonumber(ARGV[5]) <= 0 then return {2, count, ttl, -1} end
 local r = admit({KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]}, {ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]})
 return {2, count, ttl, r[1], r[2], r[3]}`;
 
-// KEYS: fields, total, pending. ARGV: token, member, n, ttlS. The reservation becomes tracked work.
-// A fast check can finish before its submission commits: FINISH then leaves a negative tombstone
-// that this commit absorbs, so the total counts only what is still unfinished.
+// KEYS: fields, total, pending. ARGV: ttlS, then token, member, n for each submission committed.
+// Each reservation becomes tracked work. A fast check can finish before its submission commits:
+// FINISH then leaves a negative tombstone that this commit absorbs, so the total counts only what
+// is still unfinished.
 const COMMIT = `
-redis.call('HDEL', KEYS[3], ARGV[1])
-local before = tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0')
-local after = before + tonumber(ARGV[3])
-if after == 0 then redis.call('HDEL', KEYS[1], ARGV[2]) else redis.call('HSET', KEYS[1], ARGV[2], after) end
-local delta = math.max(after, 0) - math.max(before, 0)
-if delta ~= 0 then redis.call('INCRBY', KEYS[2], delta) end
-redis.call('EXPIRE', KEYS[1], ARGV[4])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
+for i = 2, #ARGV, 3 do
+  redis.call('HDEL', KEYS[3], ARGV[i])
+  local before = tonumber(redis.call('HGET', KEYS[1], ARGV[i + 1]) or '0')
+  local after = before + tonumber(ARGV[i + 2])
+  if after == 0 then redis.call('HDEL', KEYS[1], ARGV[i + 1]) else redis.call('HSET', KEYS[1], ARGV[i + 1], after) end
+  local delta = math.max(after, 0) - math.max(before, 0)
+  if delta ~= 0 then redis.call('INCRBY', KEYS[2], delta) end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
 return 1`;
 
 // KEYS: quota, pending, visitor pending. ARGV: token, n (refund of the quota; 0 when quota is off).
@@ -141,17 +144,20 @@ redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1`;
 
-// KEYS: fields, total. ARGV: member, ttlS. One check of that member finished. An untracked member
-// gets a tombstone (-1) in case its commit is still on the way (see COMMIT).
+// KEYS: fields, total. ARGV: ttlS, member1, member2, ... One check of each member finished (a
+// member listed twice: two of its checks). An untracked member gets a tombstone (-1) in case its
+// commit is still on the way (see COMMIT).
 const FINISH = `
-local v = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
-if v == 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
-if v >= 0 then
-  local t = redis.call('DECR', KEYS[2])
-  if t < 0 then redis.call('SET', KEYS[2], 0, 'KEEPTTL') end
+for i = 2, #ARGV do
+  local v = redis.call('HINCRBY', KEYS[1], ARGV[i], -1)
+  if v == 0 then redis.call('HDEL', KEYS[1], ARGV[i]) end
+  if v >= 0 then
+    local t = redis.call('DECR', KEYS[2])
+    if t < 0 then redis.call('SET', KEYS[2], 0, 'KEEPTTL') end
+  end
 end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return v`;
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1`;
 
 // KEYS: fields, total. ARGV: member1, count1, member2, count2, ... (unfinished counts read from the
 // database). Each field only ever goes down (both numbers are upper bounds of the truth), then the
@@ -174,10 +180,10 @@ interface ScriptedRedis {
   rlHit(k: string, windowMs: number, cost: number): Promise<[number, number]>;
   rlAdmit(k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: (string | number)[]): Promise<Reply>;
   rlGate(...keysThenArgv: (string | number)[]): Promise<Reply>;
-  rlCommit(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
+  rlCommitMany(k1: string, k2: string, k3: string, ttlS: number, ...argv: (string | number)[]): Promise<number>;
   rlRelease(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
   rlVisitorCommit(k1: string, k2: string, token: string, checkId: string, ttlS: number): Promise<number>;
-  rlFinish(k1: string, k2: string, member: string, ttlS: number): Promise<number>;
+  rlFinishMany(k1: string, k2: string, ttlS: number, ...members: string[]): Promise<number>;
   rlReconcile(k1: string, k2: string, ...argv: (string | number)[]): Promise<number>;
 }
 
@@ -211,6 +217,8 @@ const RESERVATION_MS = 10 * 60_000;
 
 export class RateLimitStore {
   private readonly r: Redis & ScriptedRedis;
+  /** Commits and finishes waiting for this turn's script call, by operation and key (see perTurn). */
+  private readonly turn = new Map<string, { args: (string | number)[]; done: Promise<void> }>();
 
   constructor(
     redis: Redis,
@@ -221,10 +229,10 @@ export class RateLimitStore {
       ['rlHit', 1, HIT],
       ['rlAdmit', 5, ADMIT],
       ['rlGate', 7, GATE],
-      ['rlCommit', 3, COMMIT],
+      ['rlCommitMany', 3, COMMIT],
       ['rlRelease', 3, RELEASE],
       ['rlVisitorCommit', 2, VISITOR_COMMIT],
-      ['rlFinish', 2, FINISH],
+      ['rlFinishMany', 2, FINISH],
       ['rlReconcile', 2, RECONCILE],
     ];
     for (const [name, numberOfKeys, lua] of defs)
@@ -319,15 +327,15 @@ export class RateLimitStore {
   }
 
   /** The submission was stored: track `member` (a check id, or `b:<batchId>` for n checks). */
-  async commit(keyId: string, token: string, member: string, n: number): Promise<void> {
-    await this.r.rlCommit(
-      this.k('conc', keyId, 'f'),
-      this.k('conc', keyId, 'n'),
-      this.k('conc', keyId, 'p'),
-      token,
-      member,
-      n,
-      TRACK_TTL_S,
+  commit(keyId: string, token: string, member: string, n: number): Promise<void> {
+    return this.perTurn('commit', keyId, [token, member, n], (args) =>
+      this.r.rlCommitMany(
+        this.k('conc', keyId, 'f'),
+        this.k('conc', keyId, 'n'),
+        this.k('conc', keyId, 'p'),
+        TRACK_TTL_S,
+        ...args,
+      ),
     );
   }
 
@@ -350,8 +358,39 @@ export class RateLimitStore {
     if (checkIds.length) await this.r.srem(`${visitor}:f`, ...checkIds);
   }
 
-  async finish(keyId: string, member: string): Promise<void> {
-    await this.r.rlFinish(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), member, TRACK_TTL_S);
+  /** One check of `member` finished (see perTurn). */
+  finish(keyId: string, member: string): Promise<void> {
+    return this.perTurn('finish', keyId, [member], (members) =>
+      this.r.rlFinishMany(this.k('conc', keyId, 'f'), this.k('conc', keyId, 'n'), TRACK_TTL_S, ...members),
+    );
+  }
+
+  /**
+   * The commits (or finishes) of one key asked for in one turn of the event loop (a group of
+   * submits stored together, a worker finishing many checks at once) go out as one script call,
+   * its arguments those of each call in order; every caller is resolved (or rejected) with it.
+   * The scripts loop over their arguments, so a call of one is the same as before.
+   */
+  private perTurn<A extends string | number>(
+    op: 'commit' | 'finish',
+    keyId: string,
+    args: A[],
+    send: (args: A[]) => Promise<unknown>,
+  ): Promise<void> {
+    const at = `${op} ${keyId}`;
+    let group = this.turn.get(at) as { args: A[]; done: Promise<void> } | undefined;
+    if (!group) {
+      const all: A[] = [];
+      const done = new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          this.turn.delete(at);
+          send(all).then(() => resolve(), reject);
+        }),
+      );
+      this.turn.set(at, (group = { args: all, done }));
+    }
+    group.args.push(...args);
+    return group.done;
   }
 
   async tracked(keyId: string): Promise<Record<string, number>> {
