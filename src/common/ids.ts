@@ -1,7 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
+
+/**
+ * Random bytes drawn from the CSPRNG 4 KiB at a time (one call per 227 ids instead of two per id:
+ * the way Node's randomUUID caches them), each byte used once.
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function random(n: number): Buffer {
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = Buffer.allocUnsafe(n);
+  pool.copy(out, 0, poolAt, (poolAt += n));
+  return out;
+}
 
 /**
  * UUIDv7 (RFC 9562 §5.7): 48-bit Unix ms timestamp then random bits, so ids sort by creation
@@ -14,9 +30,9 @@ export function uuidv7(now = Date.now()): string {
     now = lastMs;
   } else {
     lastMs = now;
-    seq = randomBytes(2).readUInt16BE(0) & 0x7ff;
+    seq = random(2).readUInt16BE(0) & 0x7ff;
   }
-  const b = randomBytes(16);
+  const b = random(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;
