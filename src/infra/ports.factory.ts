@@ -58,15 +58,26 @@ export function probePoliteness(config: Pick<AppConfig, 'queuePrefix'>, redis?: 
  */
 export function assembleEnginePorts(p: EnginePortParts): (checkId: string) => EnginePorts {
   return (checkId) => {
-    const dns = createCheckResolver(p.resolver);
+    // Made on first use: a check whose engine needs no DNS, log or fetcher (content, the bench's
+    // no-op) does not pay for them. The fetcher resolves through the check's own budget.
+    let dns: DnsResolver | undefined;
+    let log: Logger | undefined;
+    let httpsFetcher: HttpsFetcher | undefined;
+    const resolver = () => (dns ??= createCheckResolver(p.resolver));
     return {
-      dns,
+      get dns() {
+        return resolver();
+      },
       clock: p.clock,
-      log: p.log.child({ checkId }),
+      get log() {
+        return (log ??= p.log.child({ checkId }));
+      },
       [PROBE_PORT_KEYS.connector]: p.connector,
       [PROBE_PORT_KEYS.limiter]: p.politeness.limiter,
       [PROBE_PORT_KEYS.cache]: p.politeness.cache,
-      httpsFetcher: p.httpsFetcher(dns),
+      get httpsFetcher() {
+        return (httpsFetcher ??= p.httpsFetcher(resolver()));
+      },
       spamEngines: p.spamEngines,
       ...(p.reportedSelectors ? { reportedSelectors: p.reportedSelectors } : {}),
     };
