@@ -9,6 +9,8 @@ export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 export class WebhooksRepository {
   /** Compiled once: it runs after every finished check (preparedQuery). */
   private readonly activeQuery;
+  /** activeFor's reads of this turn of the event loop, by tenant. */
+  private readonly activeThisTurn = new Map<string, Promise<WebhookRow[]>>();
 
   constructor(private readonly db: Kysely<ReportsDatabase>) {
     this.activeQuery = preparedQuery(['tenantId'], (p) =>
@@ -47,8 +49,19 @@ export class WebhooksRepository {
     return Number(r?.n ?? 0);
   }
 
-  async activeFor(tenantId: string): Promise<WebhookRow[]> {
-    return (await this.db.executeQuery(this.activeQuery({ tenantId }))).rows;
+  /**
+   * The tenant's active webhooks. Asked for after every finished check: the calls of one turn of
+   * the event loop for one tenant (a worker finishing many of its checks at once) share one read,
+   * made when the first of them asks; the rows are the caller's to read, not to change.
+   */
+  activeFor(tenantId: string): Promise<readonly WebhookRow[]> {
+    let read = this.activeThisTurn.get(tenantId);
+    if (!read) {
+      if (!this.activeThisTurn.size) setImmediate(() => this.activeThisTurn.clear());
+      read = this.db.executeQuery(this.activeQuery({ tenantId })).then((r) => r.rows);
+      this.activeThisTurn.set(tenantId, read);
+    }
+    return read;
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
