@@ -180,6 +180,7 @@ interface ScriptedRedis {
   rlHit(k: string, windowMs: number, cost: number): Promise<[number, number]>;
   rlAdmit(k1: string, k2: string, k3: string, k4: string, k5: string, ...argv: (string | number)[]): Promise<Reply>;
   rlGate(...keysThenArgv: (string | number)[]): Promise<Reply>;
+  rlGateSubmit(...keysThenArgv: (string | number)[]): Promise<Reply>;
   rlCommitMany(k1: string, k2: string, k3: string, ttlS: number, ...argv: (string | number)[]): Promise<number>;
   rlRelease(k1: string, k2: string, k3: string, ...argv: (string | number)[]): Promise<number>;
   rlVisitorCommit(k1: string, k2: string, token: string, checkId: string, ttlS: number): Promise<number>;
@@ -229,6 +230,7 @@ export class RateLimitStore {
       ['rlHit', 1, HIT],
       ['rlAdmit', 5, ADMIT],
       ['rlGate', 7, GATE],
+      ['rlGateSubmit', 7, GATE],
       ['rlCommitMany', 3, COMMIT],
       ['rlRelease', 3, RELEASE],
       ['rlVisitorCommit', 2, VISITOR_COMMIT],
@@ -311,14 +313,18 @@ export class RateLimitStore {
       this.k('rpm', g.keyId),
       ...this.admitKeys(g.keyId, a?.quotaKey ?? this.k('quota', '-'), a?.visitor),
     ];
-    const reply = await this.r.rlGate(
+    // A submission's admission may share a write with the others of its turn (rlGateSubmit is
+    // auto-pipelined, see redis.factory.ts): its checks are stored a turn later anyway (group
+    // commit, ChecksService). A read's admission (rlGate) is sent at once.
+    const argv = [
       ...keys,
       g.auth?.limit ?? 0,
       g.rpmLimit,
       g.windowMs ?? 60_000,
       g.cost,
       ...(a ? RateLimitStore.admitArgs(a) : [0, 0, 0, 0, 0, '-', 0, 0]),
-    );
+    ];
+    const reply = await (a ? this.r.rlGateSubmit(...argv) : this.r.rlGate(...argv));
     const [code, x, y, admitCode, ax, ay] = reply.map(Number);
     if (code === 0) return { blocked: true, authTtlMs: x! };
     const window = g.rpmLimit > 0 ? { count: x!, resetMs: y! } : undefined;

@@ -30,7 +30,9 @@ export function redisConnection(
   // checks in flight) leave in one write instead of one write each; each keeps its own reply and
   // error. Except a request's admission (the rate-limit script `rlGate`, src/infra/limits), which
   // a request waits for: auto-pipelined, it waits a turn of the event loop more (measured: GraphQL
-  // check(id) req/s about a third lower at 10 connections). Not on worker/subscriber connections:
+  // check(id) req/s about a third lower at 10 connections); a submission's admission
+  // (`rlGateSubmit`, the same script) is, since its checks wait a turn for their group commit
+  // anyway (one write for the submits of a turn instead of one each). Not on worker/subscriber connections:
   // BullMQ's blocking commands would hold the pipeline.
   const opts: RedisOptions =
     role === 'producer'
