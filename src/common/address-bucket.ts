@@ -10,6 +10,20 @@ import ipaddr from 'ipaddr.js';
  * (`2001:db8:0:0::/64`). Anything that is not an address is kept (at most 64 characters).
  */
 export function addressBucket(ip: string): string {
+  let b = recent.get(ip);
+  if (b === undefined) {
+    // Every request asks (the failed-auth check of its key): parsing costs more than a lookup.
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(ip, (b = bucketOf(ip)));
+  }
+  return b;
+}
+
+/** Buckets of the addresses seen lately (a pure function's results; bounded, emptied when full). */
+const recent = new Map<string, string>();
+const RECENT_MAX = 4096;
+
+function bucketOf(ip: string): string {
   if (!ipaddr.isValid(ip)) return ip.slice(0, 64);
   let a = ipaddr.parse(ip);
   if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
