@@ -24,10 +24,22 @@ import { collectSourceRegexes, jsonTables, PLACEHOLDER, regexesIn, type FoundReg
 
 const ROOT = join(__dirname, '..', '..');
 
-/** recheck with a fixed seed (its fuzzer is random) and a time budget per pattern. */
+/**
+ * recheck with a fixed seed (its fuzzer is random) and step limits only: its per-attack, incubation
+ * and seeding time limits (1 s, 250 ms, 100 ms by default) made the verdict depend on the machine's
+ * load (at load 20 a linear pattern's attack ran out of time and was reported vulnerable). Without
+ * them the same pattern gets the same verdict on any machine; `timeout` only bounds the whole check
+ * (an undecided pattern fails the scan and is not cached).
+ */
 function diagnose(source: string, flags: string): Diagnostics {
   const t0 = Date.now();
-  const d = checkSync(source, flags, { randomSeed: 1, timeout: 60_000 });
+  const d = checkSync(source, flags, {
+    randomSeed: 1,
+    timeout: 60_000,
+    attackTimeout: null,
+    incubationTimeout: null,
+    seedingTimeout: null,
+  });
   if (process.env.SCAN_DEBUG) console.log(`SCANTIME ${Date.now() - t0} ${d.status} ${d.checker} /${source}/${flags}`);
   return d;
 }
@@ -43,7 +55,8 @@ const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'regex-scan');
 const RECHECK_VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'node_modules', 'recheck', 'package.json'), 'utf8')) as { version: string }
 ).version;
-const CACHE_FILE = join(CACHE_DIR, `verdicts-${RECHECK_VERSION}.json`);
+// "-steps": verdicts taken with step limits only (see diagnose); earlier files held load-dependent ones.
+const CACHE_FILE = join(CACHE_DIR, `verdicts-${RECHECK_VERSION}-steps.json`);
 const cached: Record<string, Verdict> = (() => {
   try {
     return JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as Record<string, Verdict>;
@@ -69,7 +82,8 @@ function verdict(source: string, flags: string, fresh = false): Verdict {
         v = { linear: false, why: `${d.complexity.summary}, e.g. ${d.attack.pattern}` };
       else v = { linear: false, why: `recheck could not decide (${d.error.kind})` };
     }
-    verdicts.set(key, v);
+    // "could not decide" (recheck's overall timeout) depends on the machine: not kept.
+    if (v.linear || !v.why.startsWith('recheck could not decide')) verdicts.set(key, v);
   }
   return v;
 }
