@@ -107,6 +107,14 @@ async function redisCallsByCommand(r: Redis): Promise<Map<string, number>> {
   return out;
 }
 
+/** Checks a worker process has finished so far (the sum of its smtp_doctor_checks_total on /metrics). */
+async function checksDone(w: ServiceChild): Promise<number> {
+  const text = await (await fetch(`${w.url}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^smtp_doctor_checks_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}
+
 async function pgTransactions(pg: PgClient, db: string): Promise<number> {
   const { rows } = await pg.query<{ n: string }>(
     'select xact_commit + xact_rollback as n from pg_stat_database where datname = $1',
@@ -137,7 +145,11 @@ async function main(): Promise<void> {
   const figures: Record<string, number | string> = { checks, concurrency, delayMs };
   const rates: Record<number, number> = {};
   try {
+    // BENCH_WORKER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the worker
+    // processes only, to see where their CPU goes.
+    const workerNodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS;
     const env = (role: string) => ({
+      ...(role === 'worker' && workerNodeOptions ? { NODE_OPTIONS: workerNodeOptions } : {}),
       ROLE: role,
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
       REDIS_URL: redis.url,
@@ -161,6 +173,16 @@ async function main(): Promise<void> {
         services.push(w);
       }
       await sleep(500);
+      // What the processes cost doing nothing (idle polling, timers): 2 s before the batch.
+      const idle0 = {
+        workers: workers.map((w) => cpuMsOf(w.pid)),
+        api: cpuMsOf(api.pid),
+        redis: await redisCalls(stats),
+      };
+      await sleep(2000);
+      figures[`idlePerS_${size}w`] =
+        `workers ${round(workers.reduce((s, w, i) => s + cpuMsOf(w.pid) - idle0.workers[i]!, 0) / 2)} cpu-ms, ` +
+        `api ${round((cpuMsOf(api.pid) - idle0.api) / 2)} cpu-ms, redis ${round(((await redisCalls(stats)) - idle0.redis - 1) / 2)} commands`;
       const [r0, p0, byCommand0] = [
         await redisCalls(stats),
         await pgTransactions(admin, dbName),
@@ -169,6 +191,7 @@ async function main(): Promise<void> {
       const cpu0 = {
         api: cpuMsOf(api.pid),
         workers: workers.map((w) => cpuMsOf(w.pid)),
+        done: await Promise.all(workers.map(checksDone)),
         redis: await redisCpuMs(stats),
         pg: pgBackendsCpu(dbName),
         load: loadavg()[0]!,
@@ -213,21 +236,34 @@ async function main(): Promise<void> {
         pg: pgCpu,
       };
       const total = cpu.api + cpu.workers + cpu.redis + cpu.pg;
+      // Each worker process on its own, oldest first: its CPU ms per check it ran (and how many it
+      // ran). A process that joined for this size pays its warm-up (JIT) here.
+      const done = await Promise.all(workers.map(checksDone));
+      figures[`cpuMsPerCheckByWorker_${size}w`] = workers
+        .map((w, i) => {
+          const n = done[i]! - (cpu0.done[i] ?? 0);
+          return `${round((cpuMsOf(w.pid) - (cpu0.workers[i] ?? 0)) / Math.max(n, 1))} (${n})`;
+        })
+        .join(', ');
       figures[`cpuMsPerCheck_${size}w`] =
         `api ${round(cpu.api / checks)} workers ${round(cpu.workers / checks)} redis ${round(cpu.redis / checks)} pg ${round(cpu.pg / checks)}`;
       figures[`cpuBusy_${size}w`] = round(total / (seconds * 1000 * cpus().length));
       figures[`load_${size}w`] = `${round(cpu0.load)} -> ${round(loadavg()[0]!)}`;
-      if (size === 1) {
-        // Stats views lag a little (pg_stat_database is updated when a transaction ends and flushed).
-        await sleep(1500);
-        const [r1, p1] = [await redisCalls(stats), await pgTransactions(admin, dbName)];
-        perCheck = { redis: (r1 - r0) / checks, pg: (p1 - p0) / checks };
-        const byCommand = [...(await redisCallsByCommand(stats))]
-          .map(([c, n]) => [c, (n - (byCommand0.get(c) ?? 0)) / checks] as const)
-          .filter(([, n]) => n >= 0.5)
-          .sort((a, b) => b[1] - a[1]);
-        figures.redisCommandsPerCheckByCommand = byCommand.map(([c, n]) => `${c} ${round(n, 1)}`).join(', ');
-      }
+      // Per check at each size: more processes must not mean more commands or transactions per check
+      // (idle polling, per-process timers). Redis is read at the batch's end; pg_stat_database lags
+      // a little (updated when a transaction ends and flushed), so it is read 1.5 s later.
+      const r1 = await redisCalls(stats);
+      const byCommand1 = await redisCallsByCommand(stats);
+      await sleep(1500);
+      const p1 = await pgTransactions(admin, dbName);
+      figures[`redisCommandsPerCheck_${size}w`] = round((r1 - r0) / checks, 1);
+      figures[`pgTransactionsPerCheck_${size}w`] = round((p1 - p0) / checks, 1);
+      const byCommand = [...byCommand1]
+        .map(([c, n]) => [c, (n - (byCommand0.get(c) ?? 0)) / checks] as const)
+        .filter(([, n]) => n >= 0.5)
+        .sort((a, b) => b[1] - a[1]);
+      figures[`redisCommandsPerCheckByCommand_${size}w`] = byCommand.map(([c, n]) => `${c} ${round(n, 1)}`).join(', ');
+      if (size === sizes[0]) perCheck = { redis: (r1 - r0) / checks, pg: (p1 - p0) / checks };
     }
     figures.redisCommandsPerCheck = round(perCheck!.redis, 1);
     figures.pgTransactionsPerCheck = round(perCheck!.pg, 1);
