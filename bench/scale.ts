@@ -15,9 +15,14 @@
  * /proc) and the share of the machine's cores they used over the run (`cpuBusy`: 1.0 = every core
  * busy with this bench for the whole run). When that share nears 1, the CPU, not the waiting, is
  * the bound, and ratios above it cannot show; the load average printed with the figures says how
- * much of the machine other work took.
+ * much of the machine other work took, and `machineBusy` the share of the cores anything used
+ * (/proc/stat): near 1, the machine was CPU bound whoever used it, and the ratios say little.
  *
- *   npm run build && node dist/bench/scale.js [--checks 400] [--concurrency 2] [--delay 50] [--sizes 1,2,4]
+ * Each size first runs a warm-up batch of `--warmup` checks per worker process, not measured, so
+ * that processes which just joined do not charge their first-run cost (V8 compiling cold code) to
+ * the measured batch; that cost is printed on its own (warmupCpuMsPerCheckByWorker).
+ *
+ *   npm run build && node dist/bench/scale.js [--checks 800] [--warmup 100] [--concurrency 2] [--delay 50] [--sizes 1,2,4]
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -88,6 +93,14 @@ function pgBackendsCpu(db: string): Map<number, number> {
   return out;
 }
 
+/** Busy and total CPU time of the whole machine so far (the `cpu` line of /proc/stat, in ticks). */
+function machineTicks(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  // idle + iowait are not busy
+  return { busy: total - f[3]! - (f[4] ?? 0), total };
+}
+
 /** redis-server's own CPU so far (INFO cpu), in ms. */
 async function redisCpuMs(r: Redis): Promise<number> {
   const info = await r.info('cpu');
@@ -123,8 +136,35 @@ async function pgTransactions(pg: PgClient, db: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/**
+ * One batch of `n` mx checks of the names `<label>-<i>.bench.test` through the API; resolves with
+ * the completion time the service stores for it (ms since the epoch). That time is stored by the
+ * worker that finished the last check, so the poll can be sparse: polling every 50 ms cost the
+ * API process more CPU per check than the checks did, on the cores the workers need.
+ */
+async function runBatch(api: ServiceChild, label: string, n: number): Promise<number> {
+  const res = await fetch(`${api.url}/v1/batches`, {
+    method: 'POST',
+    headers: authHeaders,
+    body: JSON.stringify({
+      checks: Array.from({ length: n }, (_, i) => ({ kind: 'mx', domain: `${label}-${i}.bench.test` })),
+    }),
+  });
+  if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  for (;;) {
+    const b = (await (await fetch(`${api.url}/v1/batches/${id}`, { headers: authHeaders })).json()) as {
+      status: string;
+      completedAt?: string;
+    };
+    if (b.status === 'completed') return Date.parse(b.completedAt!);
+    await sleep(500);
+  }
+}
+
 async function main(): Promise<void> {
-  const checks = arg('checks', 400);
+  const checks = arg('checks', 800);
+  const warmup = arg('warmup', 100);
   const concurrency = arg('concurrency', 2);
   const delayMs = arg('delay', 50);
   const sizes = (process.argv.includes('--sizes') ? process.argv[process.argv.indexOf('--sizes') + 1]! : '1,2,4')
@@ -132,7 +172,10 @@ async function main(): Promise<void> {
     .map(Number);
 
   const zone = ['$ORIGIN bench.test.', '@ IN MX 10 mx1.bench.test.', 'mx1 IN A 192.0.2.10'];
-  for (const size of sizes) for (let i = 0; i < checks; i++) zone.push(`d${size}-${i} IN MX 10 mx1.bench.test.`);
+  for (const size of sizes) {
+    for (let i = 0; i < checks; i++) zone.push(`d${size}-${i} IN MX 10 mx1.bench.test.`);
+    for (let i = 0; i < warmup * size; i++) zone.push(`w${size}-${i} IN MX 10 mx1.bench.test.`);
+  }
   const dns = await startDnsServer({ zoneText: zone.join('\n') + '\n' });
   const relay = await delayingRelay(Number(dns.address.split(':')[1]), delayMs);
   const redis = await startPrivateRedis();
@@ -142,7 +185,7 @@ async function main(): Promise<void> {
   await admin.query(`create database ${dbName}`);
   const stats = new Redis(redis.url);
   const services: ServiceChild[] = [];
-  const figures: Record<string, number | string> = { checks, concurrency, delayMs };
+  const figures: Record<string, number | string> = { checks, warmupPerWorker: warmup, concurrency, delayMs };
   const rates: Record<number, number> = {};
   try {
     // BENCH_WORKER_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the worker
@@ -172,6 +215,23 @@ async function main(): Promise<void> {
         workers.push(w);
         services.push(w);
       }
+      // Warm-up, not measured: a worker process that has just started runs its first checks
+      // through cold code (V8 compiles what it runs for the first time), which cost a new process
+      // ~4 ms of CPU per check more over its first hundred checks than a warm one. Long-lived
+      // workers do not pay that; a batch measured on cold processes would charge it to the larger
+      // sizes only. What the warm-up cost is printed on its own.
+      if (warmup > 0) {
+        const w0 = workers.map((w) => cpuMsOf(w.pid));
+        const d0 = await Promise.all(workers.map(checksDone));
+        await runBatch(api, `w${size}`, warmup * size);
+        const d1 = await Promise.all(workers.map(checksDone));
+        figures[`warmupCpuMsPerCheckByWorker_${size}w`] = workers
+          .map((w, i) => {
+            const n = d1[i]! - d0[i]!;
+            return `${round((cpuMsOf(w.pid) - w0[i]!) / Math.max(n, 1))} (${n})`;
+          })
+          .join(', ');
+      }
       await sleep(500);
       // What the processes cost doing nothing (idle polling, timers): 2 s before the batch.
       const idle0 = {
@@ -195,33 +255,11 @@ async function main(): Promise<void> {
         redis: await redisCpuMs(stats),
         pg: pgBackendsCpu(dbName),
         load: loadavg()[0]!,
+        machine: machineTicks(),
       };
       const wall0 = Date.now();
-      const res = await fetch(`${api.url}/v1/batches`, {
-        method: 'POST',
-        headers: authHeaders,
-        body: JSON.stringify({
-          checks: Array.from({ length: checks }, (_, i) => ({ kind: 'mx', domain: `d${size}-${i}.bench.test` })),
-        }),
-      });
-      if (res.status !== 202) throw new Error(`batch refused: ${res.status} ${await res.text()}`);
-      const { id } = (await res.json()) as { id: string };
-      // The end is the batch's own completion time (stored by the worker that finished its last
-      // check), so the poll can be sparse: polling every 50 ms cost the API process more CPU per
-      // check than the checks did, on the cores the workers need.
-      let completedAt: string | undefined;
-      for (;;) {
-        const b = (await (await fetch(`${api.url}/v1/batches/${id}`, { headers: authHeaders })).json()) as {
-          status: string;
-          completedAt?: string;
-        };
-        if (b.status === 'completed') {
-          completedAt = b.completedAt;
-          break;
-        }
-        await sleep(500);
-      }
-      const seconds = (Date.parse(completedAt!) - wall0) / 1000;
+      const completedAt = await runBatch(api, `d${size}`, checks);
+      const seconds = (completedAt - wall0) / 1000;
       rates[size] = checks / seconds;
       figures[`checksPerS_${size}w`] = round(rates[size]);
       // CPU per check of each part; backends that closed during the run are not counted (the pools
@@ -248,6 +286,8 @@ async function main(): Promise<void> {
       figures[`cpuMsPerCheck_${size}w`] =
         `api ${round(cpu.api / checks)} workers ${round(cpu.workers / checks)} redis ${round(cpu.redis / checks)} pg ${round(cpu.pg / checks)}`;
       figures[`cpuBusy_${size}w`] = round(total / (seconds * 1000 * cpus().length));
+      const m1 = machineTicks();
+      figures[`machineBusy_${size}w`] = round((m1.busy - cpu0.machine.busy) / (m1.total - cpu0.machine.total));
       figures[`load_${size}w`] = `${round(cpu0.load)} -> ${round(loadavg()[0]!)}`;
       // Per check at each size: more processes must not mean more commands or transactions per check
       // (idle polling, per-process timers). Redis is read at the batch's end; pg_stat_database lags
