@@ -25,12 +25,24 @@ export class CheckSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.timer = setInterval(() => void this.tick(), this.config.sweepIntervalMs);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * One process sweeps per interval: the others' ticks find the sweep taken. A process that dies
+   * holding it only delays the next sweep by one interval.
+   */
+  private async tick(): Promise<void> {
+    const claimed = await this.queues.claimSweep(this.config.sweepIntervalMs - 100).catch((e: unknown) => {
+      this.log.warn({ err: (e as Error).message }, 'sweep skipped');
+      return false;
+    });
+    if (claimed) await this.sweep();
   }
 
   /** Re-enqueue unfinished checks whose job no longer exists in Redis, or failed without an outcome. */
@@ -42,16 +54,23 @@ export class CheckSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       const olderThan = new Date(Date.now() - this.config.sweepIntervalMs).toISOString();
       const rows = await this.repo.unfinishedBefore(olderThan, 5000);
       const missing: EnqueueItem[] = [];
+      const byQueue = new Map<string, typeof rows>();
       for (const r of rows) {
         const def = this.kinds.get(r.kind);
-        if (!def) continue;
-        const state = await this.queues.jobState(def.queue, r.id);
-        if (state === 'missing')
-          missing.push({ queue: def.queue, kind: r.kind, data: { checkId: r.id, tenantId: r.tenant_id } });
+        if (def) byQueue.set(def.queue, [...(byQueue.get(def.queue) ?? []), r]);
+      }
+      for (const [queue, list] of byQueue) {
+        const found = await this.queues.lostOrFailed(
+          queue,
+          list.map((r) => r.id),
+        );
+        const lost = new Set(found.missing);
+        for (const r of list)
+          if (lost.has(r.id)) missing.push({ queue, kind: r.kind, data: { checkId: r.id, tenantId: r.tenant_id } });
         // The job used up its attempts while a dependency was down (e.g. the database during a
         // long outage) but no outcome was stored: run it again rather than leave the check stuck.
-        else if (state === 'failed') {
-          await this.queues.retryFailed(def.queue, r.id);
+        for (const id of found.failed) {
+          await this.queues.retryFailed(queue, id);
           requeued++;
         }
       }

@@ -23,7 +23,7 @@ export class CheckQueues {
   readonly queues: Map<string, Queue>;
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     readonly prefix: string,
     private readonly attempts: number,
     names: readonly string[],
@@ -65,6 +65,38 @@ export class CheckQueues {
         );
       }
     }
+  }
+
+  /**
+   * Of these checks' jobs on `queue`, those Redis no longer has and those that failed (used up
+   * their attempts): two commands per job in one round trip (EXISTS on the job's hash, ZSCORE in
+   * the failed set; every key of a queue shares one slot on a Cluster) instead of loading each job
+   * and asking its state one by one.
+   */
+  async lostOrFailed(queue: string, checkIds: readonly string[]): Promise<{ missing: string[]; failed: string[] }> {
+    const q = this.queue(queue);
+    const out = { missing: [] as string[], failed: [] as string[] };
+    if (!checkIds.length) return out;
+    const p = this.connection.pipeline();
+    for (const id of checkIds) p.exists(q.toKey(id)).zscore(q.keys.failed!, id);
+    const res = (await p.exec()) ?? [];
+    checkIds.forEach((id, i) => {
+      const [existsErr, exists] = res[2 * i] ?? [];
+      const [failedErr, score] = res[2 * i + 1] ?? [];
+      const err = existsErr ?? failedErr;
+      if (err) throw err;
+      if (Number(exists) === 0) out.missing.push(id);
+      else if (score !== null) out.failed.push(id);
+    });
+    return out;
+  }
+
+  /**
+   * Take the sweep for the next `ms` (SET NX PX): with many worker processes one of them sweeps
+   * per interval, instead of each reading every unfinished check and asking Redis about it.
+   */
+  async claimSweep(ms: number): Promise<boolean> {
+    return (await this.connection.set(`${this.prefix}:sweep`, String(process.pid), 'PX', ms, 'NX')) === 'OK';
   }
 
   /** The state of a check's job ('missing' when Redis no longer has it). */
