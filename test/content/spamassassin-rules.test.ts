@@ -178,6 +178,36 @@ describe('rule files', () => {
     });
   });
 
+  it('reads exists: on a pseudo-header as SpamAssassin gets it (ToCc is To and Cc)', () => {
+    const set = cf(['header __TOCC exists:ToCc', 'meta NO_TOCC !__TOCC', 'score NO_TOCC 1'].join('\n'));
+    const run = (...headers: [string, string][]) =>
+      runRuleSet(set, msg({ headers: headers.map(([n, v]) => hdr(n, v)) })).hits.map((h) => h.name);
+    expect(run(['Cc', 'a@example.com'])).toEqual([]);
+    expect(run(['To', 'a@example.com'])).toEqual([]);
+    expect(run(['Subject', 'x'])).toEqual(['NO_TOCC']);
+  });
+
+  it('knows MESSAGEID and ALL only in capitals, as PerMsgStatus::_get does', () => {
+    const set = cf(
+      [
+        'header MALF  exists:MessageID',
+        'header MID   exists:MESSAGEID',
+        'header MIDRE MESSAGEID =~ /^<resent@/',
+        'header ALLX  ALL =~ /^Subject: x$/m',
+        'header ALLY  All =~ /x/',
+      ].join('\n'),
+    );
+    const run = (...headers: [string, string][]) =>
+      runRuleSet(set, msg({ headers: headers.map(([n, v]) => hdr(n, v)) }))
+        .hits.map((h) => h.name)
+        .sort();
+    expect(run(['Message-ID', '<a@example.com>'], ['Resent-Message-ID', '<resent@example.com>'])).toEqual([
+      'MID',
+      'MIDRE',
+    ]);
+    expect(run(['MessageID', '<a@example.com>'], ['Subject', 'x'])).toEqual(['ALLX', 'MALF']);
+  });
+
   it('expands ReplaceTags templates as the plugin does', () => {
     const c = parseCf([
       {

@@ -273,7 +273,7 @@ export function compileRuleSet(cfg: CfConfig): SaRuleSet {
           skip('pseudo-header rule');
           continue;
         }
-        set.exists.push({ name: r.name, score, header: ex[1]!.toLowerCase(), negate: false });
+        set.exists.push({ name: r.name, score, header: ex[1]!, negate: false });
         runnable.add(r.name);
         continue;
       }
@@ -293,7 +293,11 @@ export function compileRuleSet(cfg: CfConfig): SaRuleSet {
       }
       negate = text[opAt] === '!';
       text = text.slice(opAt + 2).trim();
-      header = { name: hname, ...(mod ? { mod } : {}), cacheKey: `${hname.toLowerCase()}\0${mod ?? ''}` };
+      header = {
+        name: hname,
+        ...(mod ? { mod } : {}),
+        cacheKey: `${hname === 'ALL' || hname === 'MESSAGEID' ? hname : hname.toLowerCase()}\0${mod ?? ''}`,
+      };
     }
     const op = splitMatchOperator(text);
     if (!op) {
@@ -393,9 +397,17 @@ function headerValue(msg: SaMessage, name: string, mod: string | undefined): str
   const raw = mod === 'raw';
   const pick = (k: string) => msg.headers.filter((h) => h.key === k).map((h) => (raw ? h.raw : h.value));
   let values: string[];
-  if (key === 'all') values = msg.headers.map((h) => `${h.name}: ${raw ? h.raw : h.value}`);
+  // PerMsgStatus::_get: ALL and MESSAGEID are pseudo-headers only in capitals (a `MessageID:`
+  // field is a malformed header, MSGID_HDR_MALF's `exists:MessageID`); ToCc and EnvelopeFrom in any case.
+  if (name === 'ALL') values = msg.headers.map((h) => `${h.name}: ${raw ? h.raw : h.value}`);
   else if (key === 'tocc') values = [...pick('to'), ...pick('cc')];
-  else if (key === 'messageid') values = [...pick('message-id'), ...pick('resent-message-id'), ...pick('x-message-id')];
+  else if (name === 'MESSAGEID')
+    values = [
+      ...pick('x-message-id'),
+      ...pick('resent-message-id'),
+      ...pick('x-original-message-id'),
+      ...pick('message-id'),
+    ].filter((v) => v !== '');
   else if (key === 'envelopefrom') values = [...pick('return-path'), ...pick('x-envelope-from')].slice(0, 1);
   else values = pick(key);
   if (values.length === 0) return undefined;
@@ -510,7 +522,9 @@ export function runRuleSet(
   }
   const headerCache = new Map<string, { value: string; lower: string } | null>();
   for (const e of set.exists) {
-    const has = msg.headers.some((h) => h.key === e.header);
+    // Check.pm: `exists:Name` is `defined $pms->get('Name')`, so the pseudo-headers (ToCc,
+    // MESSAGEID, EnvelopeFrom, ALL) exist when what they gather does.
+    const has = headerValue(msg, e.header, undefined) !== undefined;
     if (has !== e.negate) counts.set(e.name, 1);
   }
   for (const n of set.natives) if (n.test(msg)) counts.set(n.name, 1);
