@@ -32,6 +32,16 @@ import { analyze, SA_FIXTURES } from './helpers';
  * Then 34/36 = 94.4% (spam 18/19, ham 1/17 flagged) once the 112 shipped rules an unsound literal
  * prefilter had silenced ran: ham/011 scores 5.9 on SpamAssassin's MSGID_RANDY and date rules, and a
  * real spamd flags it (and ham/008-015) too; ham/008-010 sit at 4.9.
+ * Why ham/011 stays flagged: it is SpamAssassin's t/data/nice/011, "nice" only under the test-local
+ * setting of t/welcomelist_from.t (`def_welcomelist_from_rcvd *@paypal.com paypal.com`, which makes
+ * USER_IN_DEF_WELCOMELIST -15 fire); no shipped rule file has that entry. With the shipped rules it
+ * scores MSGID_RANDY 2.196 + INVALID_DATE 1.701 + KHOP_HELO_FCRDNS 1.0 + FROM_PAYPAL_SPOOF 1.0 = 5.9
+ * here, and those four plus DATE_IN_PAST_03_06 (2.4, an eval we do not run) = 8.3 in spamd. Each
+ * rule is SpamAssassin's, at its set-0 score, and no rule of ours adds to it; unflagging it would
+ * take a welcome-list entry for this one sender, or dropping a shipped rule, which we do not do.
+ * The same three fixes that made our SpamAssassin hits a subset of spamd's (nice rules unscored
+ * score -1, fetchmail handovers restart the relay parse, 10_hasbase.cf's sub-rules) moved ham/002
+ * 4.9 -> -1.5, ham/001 2.7 -> 0.7 and ham/005 1.3 -> 0.3; the matrix is unchanged.
  * The floors keep the measured figures: accuracy, and no ham flagged but ham/011.
  */
 const ACCURACY_FLOOR = 0.94;
