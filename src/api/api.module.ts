@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -36,7 +37,12 @@ import { GraphqlRateLimit, WS_CLIENT_IP } from '../ratelimit/ratelimit.ws';
           validationRules: rateLimit.validationRules(),
           // Per-key budgets, RateLimit-* headers and 429 problem+json over HTTP (src/ratelimit).
           // (The cast: @nestjs/apollo types Apollo's ESM declarations, src resolves the CommonJS ones.)
-          plugins: [rateLimit.apolloPlugin(log) as unknown as NonNullable<ApolloDriverConfig['plugins']>[number]],
+          // Apollo's cache-control plugin is off: it wraps every field's resolver (willResolveField)
+          // to compute cache hints for a Cache-Control header, and every API answer is `no-store`
+          // anyway (security-headers.ts). Profiled: about 3% of a check(id) query's CPU.
+          plugins: [rateLimit.apolloPlugin(log), ApolloServerPluginCacheControlDisabled()] as unknown as NonNullable<
+            ApolloDriverConfig['plugins']
+          >,
           // Apollo's own serialisation (JSON and a newline), except for an operation the plugin refused.
           stringifyResult: (result) => problemBodyOf(result) ?? `${JSON.stringify(result)}\n`,
           subscriptions: {
