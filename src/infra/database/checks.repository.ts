@@ -47,6 +47,8 @@ export class ChecksRepository {
   private readonly writes: GroupCommit<Database>;
   private readonly startQuery;
   private readonly finishQuery;
+  /** `find`, compiled once too: it answers every GET /v1/checks/:id and GraphQL check(id). */
+  private readonly findQuery;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,6 +79,9 @@ export class ChecksRepository {
         .where('id', '=', p.id)
         .where('status', 'in', ['queued', 'running'])
         .returningAll(),
+    );
+    this.findQuery = preparedQuery(['tenantId', 'id'], (p) =>
+      db.selectFrom('checks').selectAll().where('id', '=', p.id).where('tenant_id', '=', p.tenantId),
     );
   }
 
@@ -131,12 +136,7 @@ export class ChecksRepository {
   }
 
   async find(tenantId: string, id: string): Promise<CheckRow | undefined> {
-    return this.db
-      .selectFrom('checks')
-      .selectAll()
-      .where('id', '=', id)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
+    return (await this.db.executeQuery(this.findQuery({ tenantId, id }))).rows[0];
   }
 
   /** Unscoped read, for workers only (they act on ids they were given by the queue). */
