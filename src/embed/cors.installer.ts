@@ -125,6 +125,8 @@ export function corsMiddleware(platform: EmbedContext, cfg: EmbedConfig, policy:
   };
 
   return (req: Request, res: Response, next: NextFunction) => {
+    // No Origin header: not a browser cross-origin call; go on in this tick (no promise).
+    if (req.headers.origin === undefined) return next();
     handle(req, res).then(
       (handled) => (handled ? undefined : next()),
       // Express 5 middleware errors would skip Nest's filter: answer problem+json here.
