@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service';
 import { TenantsRepository } from '../infra/database/tenants.repository';
 import { AdminController } from './admin.controller';
 import { AdminService } from './admin.service';
@@ -9,8 +10,8 @@ import { AdminService } from './admin.service';
   providers: [
     {
       provide: AdminService,
-      useFactory: (tenants: TenantsRepository) => new AdminService(tenants),
-      inject: [TenantsRepository],
+      useFactory: (tenants: TenantsRepository, auth: AuthService) => new AdminService(tenants, auth),
+      inject: [TenantsRepository, AuthService],
     },
   ],
 })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hashKey, newKey } from '../auth/auth.service';
+import { hashKey, newKey, type AuthService } from '../auth/auth.service';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { uuidv7 } from '../common/ids';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
@@ -24,7 +24,10 @@ export interface CreatedKey {
 
 /** Tenants and keys (ADMIN_TOKEN). Keys are returned once and stored only as SHA-256 hashes. */
 export class AdminService {
-  constructor(private readonly tenants: TenantsRepository) {}
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly auth: Pick<AuthService, 'keysChanged'>,
+  ) {}
 
   async createTenant(input: CreateTenantInput): Promise<TenantView> {
     const id = input.id ?? `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -77,6 +80,8 @@ export class AdminService {
 
   async revokeKey(tenantId: string, keyId: string): Promise<void> {
     if (!(await this.tenants.revokeKey(tenantId, keyId, new Date().toISOString()))) throw notFound('Key', keyId);
+    // Committed: every API process forgets the keys it cached (src/auth/key-cache.ts).
+    await this.auth.keysChanged();
   }
 
   async listKeys(tenantId: string) {

@@ -6,6 +6,7 @@ import { isDependencyDown, unavailable } from '../common/errors/domain-error';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
 import type { AuthFailureStore } from '../infra/limits/auth-failure.store';
 import { AuthThrottle, type DeferredAuthCheck } from './auth-throttle';
+import type { KeyCache } from './key-cache';
 import type { Principal } from './principal';
 
 export function hashKey(key: string): string {
@@ -42,12 +43,17 @@ export class AuthService {
   private admission = false;
   /** API_KEYS with their digests, computed once (a request hashes only the key it presents). */
   private readonly staticKeys: { tenant: string; digest: Buffer }[];
+  /** Stored keys resolved recently, invalidated on every process when one changes (key-cache.ts). */
+  private readonly keyCache: KeyCache | undefined;
+  private readonly log: Logger | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly tenants: TenantsRepository,
-    deps: { failures?: AuthFailureStore; log?: Logger } = {},
+    deps: { failures?: AuthFailureStore; log?: Logger; keyCache?: KeyCache } = {},
   ) {
+    this.keyCache = deps.keyCache;
+    this.log = deps.log;
     this.staticKeys = config.apiKeys.map((k) => ({ tenant: k.tenant, digest: digest(k.key) }));
     let lastWarn = 0;
     this.throttle =
@@ -127,9 +133,13 @@ export class AuthService {
     let match: string | undefined;
     for (const s of this.staticKeys) if (timingSafeEqual(s.digest, presented) && match === undefined) match = s.tenant;
     if (match !== undefined) return { tenantId: match, keyId: `static:${match}`, type: 'secret', allowedKinds: null };
+    const hash = presented.toString('hex'); // = hashKey(key)
+    const cached = this.keyCache?.get(hash);
+    if (cached) return cached;
+    const token = this.keyCache?.begin() ?? 0;
     let row;
     try {
-      row = await this.tenants.findKeyByHash(presented.toString('hex')); // = hashKey(key)
+      row = await this.tenants.findKeyByHash(hash);
     } catch (e) {
       if (isDependencyDown(e))
         throw unavailable('The database is unreachable; cannot check the API key. Retry shortly.');
@@ -139,9 +149,33 @@ export class AuthService {
     let allowedKinds: string[] | null = null;
     if (row.type === 'publishable') {
       const t = await this.tenants.find(row.tenant_id);
-      allowedKinds = t?.allowed_kinds ? (JSON.parse(t.allowed_kinds) as string[]) : null;
+      allowedKinds = t?.allowed_kinds ? (Object.freeze(JSON.parse(t.allowed_kinds)) as string[]) : null;
     }
-    return { tenantId: row.tenant_id, keyId: row.id, type: row.type, allowedKinds };
+    const principal: Principal = Object.freeze({
+      tenantId: row.tenant_id,
+      keyId: row.id,
+      type: row.type,
+      allowedKinds,
+    });
+    this.keyCache?.set(hash, principal, token);
+    return principal;
+  }
+
+  /**
+   * A stored key or what it resolves to (its tenant's allowed kinds) changed, and the change is
+   * committed: every process forgets the keys it cached (KeyCache.invalidate). Never throws: the
+   * change is made; if Redis does not take the message, other processes drop it within
+   * API_KEY_CACHE_TTL_S.
+   */
+  async keysChanged(): Promise<void> {
+    try {
+      await this.keyCache?.invalidate();
+    } catch (e) {
+      this.log?.warn(
+        { err: (e as Error).message },
+        'auth: key change not published (Redis unavailable); other processes drop cached keys within API_KEY_CACHE_TTL_S',
+      );
+    }
   }
 
   /** The admin API's bearer token; failures are throttled like API keys (same counter per address). */

@@ -1,3 +1,4 @@
+import type { AuthService } from '../auth/auth.service';
 import { notFound } from '../common/errors/domain-error';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
 import { normalizeOrigin } from './embed.config';
@@ -15,6 +16,7 @@ export class BrowserAccessService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly policy: OriginPolicy,
+    private readonly auth: Pick<AuthService, 'keysChanged'>,
   ) {}
 
   async get(tenantId: string): Promise<BrowserAccessView> {
@@ -37,6 +39,8 @@ export class BrowserAccessService {
       patch.allowed_kinds = input.allowedKinds === null ? null : JSON.stringify(input.allowedKinds);
     if (Object.keys(patch).length) await this.tenants.update(tenantId, patch);
     this.policy.invalidate();
+    // A publishable key resolves to its tenant's allowed kinds: cached keys are forgotten everywhere.
+    if (patch.allowed_kinds !== undefined) await this.auth.keysChanged();
     return this.get(tenantId);
   }
 }

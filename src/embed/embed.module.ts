@@ -84,8 +84,9 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
     },
     {
       provide: BrowserAccessService,
-      useFactory: (tenants: TenantsRepository, policy: OriginPolicy) => new BrowserAccessService(tenants, policy),
-      inject: [TenantsRepository, OriginPolicy],
+      useFactory: (tenants: TenantsRepository, policy: OriginPolicy, auth: AuthService) =>
+        new BrowserAccessService(tenants, policy, auth),
+      inject: [TenantsRepository, OriginPolicy, AuthService],
     },
     {
       provide: EMBED_WS_ON_CONNECT,

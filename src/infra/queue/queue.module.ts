@@ -14,6 +14,7 @@ import { DATABASE } from '../database/storage.module';
 import { StartupError } from '../startup-error';
 import { CheckQueues } from './check-queue';
 import { CheckEventBus } from './event-bus';
+import { KeyCacheChannel } from './key-cache-channel';
 import { EventTopics } from './event-topics';
 import { JobFlows, JobQueue } from './job-queue';
 import { ProcessorCatalog } from './processor.catalog';
@@ -127,6 +128,12 @@ export class QueueModule {
           inject: [APP_CONFIG, RedisConnections],
         },
         {
+          provide: KeyCacheChannel,
+          useFactory: (config: AppConfig, redis: RedisConnections) =>
+            new KeyCacheChannel(redis.publisher, redis.subscriber, config.queuePrefix),
+          inject: [APP_CONFIG, RedisConnections],
+        },
+        {
           provide: EventTopics,
           useFactory: (config: AppConfig, redis: RedisConnections) =>
             new EventTopics(redis.publisher, redis.subscriber, config.queuePrefix),
@@ -136,7 +143,16 @@ export class QueueModule {
         QueueDepths,
         QueueShutdown,
       ],
-      exports: [RedisConnections, CheckQueues, CheckEventBus, EventTopics, JobQueues, QueueDepths, ProcessorCatalog],
+      exports: [
+        RedisConnections,
+        CheckQueues,
+        CheckEventBus,
+        EventTopics,
+        KeyCacheChannel,
+        JobQueues,
+        QueueDepths,
+        ProcessorCatalog,
+      ],
     };
   }
 }
