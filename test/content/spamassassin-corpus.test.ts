@@ -39,8 +39,8 @@ import { analyze, SA_FIXTURES } from './helpers';
  * here, and those four plus DATE_IN_PAST_03_06 (2.4, an eval we do not run) = 8.3 in spamd. Each
  * rule is SpamAssassin's, at its set-0 score, and no rule of ours adds to it; unflagging it would
  * take a welcome-list entry for this one sender, or dropping a shipped rule, which we do not do.
- * The same three fixes that made our SpamAssassin hits a subset of spamd's (nice rules unscored
- * score -1, fetchmail handovers restart the relay parse, 10_hasbase.cf's sub-rules) moved ham/002
+ * The fixes that made our SpamAssassin hits a subset of spamd's (nice rules unscored score -1,
+ * fetchmail handovers restart the relay parse, exists: on pseudo-headers, 10_hasbase.cf) moved ham/002
  * 4.9 -> -1.5, ham/001 2.7 -> 0.7 and ham/005 1.3 -> 0.3; the matrix is unchanged.
  * The floors keep the measured figures: accuracy, and no ham flagged but ham/011.
  */
