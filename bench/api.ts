@@ -12,7 +12,11 @@
  * with the load, CPU ms per request much less. API_CPU_PROF=<dir> writes a V8 CPU profile of the
  * service (node --cpu-prof) when it stops.
  *
- *   npm run build && node dist/bench/api.js [--duration 5] [--connections 10]
+ * `--stored-key` authenticates with a key created through the admin API (a hash in `api_keys`,
+ * resolved through the database and the per-process key cache, as production keys are) instead
+ * of a static API_KEYS key (resolved at boot).
+ *
+ *   npm run build && node dist/bench/api.js [--duration 5] [--connections 10] [--stored-key]
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -23,7 +27,15 @@ import { NestFactory } from '@nestjs/core';
 import autocannon from 'autocannon';
 import { startDnsServer } from '../test/support/dns-server';
 import { freePort } from '../test/support/redis-server';
-import { authHeaders, freshPrefix, report, round, sleep, spawnService, tempDir } from './lib/harness';
+import {
+  authHeaders as staticAuthHeaders,
+  freshPrefix,
+  report,
+  round,
+  sleep,
+  spawnService,
+  tempDir,
+} from './lib/harness';
 
 const ZONE = join(__dirname, '..', '..', 'test', 'fixtures', 'mx', 'mx.zone');
 
@@ -81,10 +93,28 @@ async function cannon(opts: autocannon.Options, warmupS: number, pid: number): P
   };
 }
 
+const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdefghij';
+
+/** A tenant and a stored secret key, through the admin API; the headers that present the key. */
+async function createStoredKey(url: string): Promise<Record<string, string>> {
+  const admin = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const t = await fetch(`${url}/v1/admin/tenants`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ id: 'bench-stored', name: 'bench' }),
+  });
+  if (t.status !== 201) throw new Error(`creating the bench tenant: ${t.status}`);
+  const k = await fetch(`${url}/v1/admin/tenants/bench-stored/keys`, { method: 'POST', headers: admin, body: '{}' });
+  if (k.status !== 201) throw new Error(`creating the bench key: ${k.status}`);
+  const { key } = (await k.json()) as { key: string };
+  return { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--bare') return serveBare(Number(process.argv[3]), process.argv[4]!);
   const duration = arg('duration', 5);
   const connections = arg('connections', 10);
+  const storedKey = process.argv.includes('--stored-key');
   const tmp = tempDir('bench-api-');
   const dns = await startDnsServer({ zoneText: readFileSync(ZONE, 'utf8') });
   const svc = await spawnService({
@@ -93,10 +123,12 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: freshPrefix('api'),
     DNS_SERVERS: dns.address,
     RATE_LIMIT_RPM: '1000000000',
+    ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     ...(process.env.API_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.API_CPU_PROF}` } : {}),
   });
   const bare = { child: undefined as ReturnType<typeof spawn> | undefined };
   try {
+    const authHeaders = storedKey ? await createStoredKey(svc.url) : staticAuthHeaders;
     // One finished check with findings and evidence: the document both sides serve.
     const sub = await fetch(`${svc.url}/v1/checks?wait=20`, {
       method: 'POST',
@@ -175,7 +207,7 @@ async function main(): Promise<void> {
         'GraphQL p99 / bare': round(graphql.p99 / Math.max(baseline.p99, 0.5), 2),
         'GraphQL CPU/req / bare': round(graphql.cpuMs / Math.max(baseline.cpuMs, 0.001), 2),
       },
-      notes: `autocannon ${connections} connections x ${duration} s after 1 s warm-up each; latency ratios use max(baseline, 0.5 ms) as denominator (autocannon reports whole milliseconds)`,
+      notes: `${storedKey ? 'stored API key (admin API); ' : 'static API_KEYS key; '}autocannon ${connections} connections x ${duration} s after 1 s warm-up each; latency ratios use max(baseline, 0.5 ms) as denominator (autocannon reports whole milliseconds)`,
     });
   } finally {
     bare.child?.kill('SIGKILL');
