@@ -35,13 +35,21 @@ if (!binaries && process.env.CI === 'true')
  * completed, and API B reports the batch's progress; a `checkUpdated` subscription on B sees a check
  * submitted through A.
  *
- * Batch size: the issue asks for 5,000 checks; on the 2 shared cores of the development machine
- * four Node processes plus the servers run 1,000 fixture-DNS mx checks per scenario within the
- * file's few-minute budget (SCALE_BATCH_CHECKS overrides it, e.g. 5000 on a bigger machine).
+ * Batch size: the issue asks for 5,000 checks. The standalone scenario runs 5,000 (65 s at load
+ * 8-10 on the 2 shared cores of the development machine; 3 minutes at load 15-23 before one
+ * worker swept per interval); the Cluster and Sentinel scenarios run 1,000 each to keep the file
+ * within a few minutes (5,000 took 4 and 5.5 minutes there at load 15-23, before that change).
+ * SCALE_BATCH_CHECKS sets all three (e.g. 5000 on a bigger machine).
  */
-const N = Number(process.env.SCALE_BATCH_CHECKS ?? 1000);
+const N = Number(process.env.SCALE_BATCH_CHECKS ?? 5000);
+const N_TOPOLOGY = Number(process.env.SCALE_BATCH_CHECKS ?? 1000);
 
-async function scenario(redisUrl: string, dns: FixtureDnsServer, midBatch?: () => Promise<void>): Promise<void> {
+async function scenario(
+  redisUrl: string,
+  dns: FixtureDnsServer,
+  N: number,
+  midBatch?: () => Promise<void>,
+): Promise<void> {
   const db = freshDatabaseUrl('postgres');
   const prefix = `scale-${Math.random().toString(16).slice(2, 8)}`;
   const procs: ServiceProcess[] = [];
@@ -175,17 +183,17 @@ describe.skipIf(!existsSync(MAIN) && process.env.CI !== 'true')('many API and wo
   });
 
   it(`standalone Redis: 2 api + 2 workers start together, ${N} checks survive a SIGKILLed worker`, async () => {
-    await scenario(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', dns);
-  }, 420_000);
+    await scenario(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', dns, N);
+  }, 900_000);
 
   describe.skipIf(!binaries)('on a real 3-master Redis Cluster', () => {
     let cluster: Topology | undefined;
     afterEach(async () => {
       await cluster?.destroy();
     });
-    it('the same', async () => {
+    it(`the same (${N_TOPOLOGY} checks)`, async () => {
       cluster = await startCluster(3);
-      await scenario(cluster.url, dns);
+      await scenario(cluster.url, dns, N_TOPOLOGY);
     }, 420_000);
   });
 
@@ -194,10 +202,10 @@ describe.skipIf(!existsSync(MAIN) && process.env.CI !== 'true')('many API and wo
     afterEach(async () => {
       await sentinel?.destroy();
     });
-    it('the same, nothing lost', async () => {
+    it(`the same, nothing lost (${N_TOPOLOGY} checks)`, async () => {
       sentinel = await startSentinel();
       const s = sentinel;
-      await scenario(s.url, dns, async () => {
+      await scenario(s.url, dns, N_TOPOLOGY, async () => {
         const { from, to } = await s.failover();
         expect(to).not.toBe(from);
       });
