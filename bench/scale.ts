@@ -22,7 +22,7 @@
  * that processes which just joined do not charge their first-run cost (V8 compiling cold code) to
  * the measured batch; that cost is printed on its own (warmupCpuMsPerCheckByWorker).
  *
- *   npm run build && node dist/bench/scale.js [--checks 800] [--warmup 100] [--concurrency 2] [--delay 50] [--sizes 1,2,4]
+ *   npm run build && node dist/bench/scale.js [--checks 800] [--warmup 300] [--concurrency 2] [--delay 50] [--sizes 1,2,4]
  */
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -164,7 +164,7 @@ async function runBatch(api: ServiceChild, label: string, n: number): Promise<nu
 
 async function main(): Promise<void> {
   const checks = arg('checks', 800);
-  const warmup = arg('warmup', 100);
+  const warmup = arg('warmup', 300);
   const concurrency = arg('concurrency', 2);
   const delayMs = arg('delay', 50);
   const sizes = (process.argv.includes('--sizes') ? process.argv[process.argv.indexOf('--sizes') + 1]! : '1,2,4')
@@ -216,10 +216,11 @@ async function main(): Promise<void> {
         services.push(w);
       }
       // Warm-up, not measured: a worker process that has just started runs its first checks
-      // through cold code (V8 compiles what it runs for the first time), which cost a new process
-      // ~4 ms of CPU per check more over its first hundred checks than a warm one. Long-lived
+      // through cold code (V8 compiles and optimises what it runs for the first time): at load 2-5
+      // a joining process spent 6.5-7 CPU ms per check over its first 100-300 checks where a warm
+      // one spent 4-4.5, and still ~5 over the next 150 after a 100-check warm-up. Long-lived
       // workers do not pay that; a batch measured on cold processes would charge it to the larger
-      // sizes only. What the warm-up cost is printed on its own.
+      // sizes only. What the warm-up cost is printed on its own (warmupCpuMsPerCheckByWorker).
       if (warmup > 0) {
         const w0 = workers.map((w) => cpuMsOf(w.pid));
         const d0 = await Promise.all(workers.map(checksDone));
