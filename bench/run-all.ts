@@ -108,7 +108,7 @@ function combine(runs: Outcome[]): Outcome {
   return {
     name: last.name,
     ok,
-    seconds: runs.reduce((a, r) => a + r.seconds, 0),
+    seconds: Math.round(runs.reduce((a, r) => a + r.seconds, 0) * 10) / 10,
     exitCode: ok ? 0 : (runs.find((r) => !r.ok)?.exitCode ?? null),
     result: { ...last.result, figures: med.figures, ratios: med.ratios },
     median: med,
