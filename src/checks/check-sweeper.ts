@@ -57,7 +57,10 @@ export class CheckSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       const byQueue = new Map<string, typeof rows>();
       for (const r of rows) {
         const def = this.kinds.get(r.kind);
-        if (def) byQueue.set(def.queue, [...(byQueue.get(def.queue) ?? []), r]);
+        if (!def) continue;
+        const list = byQueue.get(def.queue);
+        if (list) list.push(r);
+        else byQueue.set(def.queue, [r]);
       }
       for (const [queue, list] of byQueue) {
         const found = await this.queues.lostOrFailed(
