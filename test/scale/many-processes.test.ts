@@ -44,6 +44,16 @@ if (!binaries && process.env.CI === 'true')
 const N = Number(process.env.SCALE_BATCH_CHECKS ?? 5000);
 const N_TOPOLOGY = Number(process.env.SCALE_BATCH_CHECKS ?? 1000);
 
+/** A process's state for a failure message: exit status, last /readyz answer, log tail, stderr tail. */
+function processState(p: ServiceProcess, lastReadyz: string): string {
+  const exit = p.child.exitCode ?? p.child.signalCode ?? 'running';
+  const logs = p.logs
+    .slice(-15)
+    .map((l) => JSON.stringify(l).slice(0, 400))
+    .join('\n  ');
+  return `exit: ${exit}; last /readyz: ${lastReadyz.slice(0, 300)}\n  logs:\n  ${logs}\n  stderr: ${p.stderr().slice(-1500)}`;
+}
+
 async function scenario(
   redisUrl: string,
   dns: FixtureDnsServer,
@@ -71,7 +81,7 @@ async function scenario(
       SWEEP_INTERVAL_MS: '5000',
       WORKER_CONCURRENCY: '50',
       RATE_LIMIT_RPM: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? 'warn',
     });
     procs.push(p);
     return { p, url: `http://127.0.0.1:${port}` };
@@ -80,18 +90,31 @@ async function scenario(
     // All four at the same moment, on an empty schema: all come up (migrations run once). The bound is
     // generous: on a loaded 2-core machine four Nest boots at once take minutes.
     const [a, b, w1, w2] = await Promise.all([start('api'), start('api'), start('worker'), start('worker')]);
-    const ready = (url: string) =>
-      until(
-        async () =>
-          (
-            await request(url)
+    // On a timeout the error carries what each process was doing (its last /readyz answer, exit
+    // status, last log lines and stderr), so a start-up hang can be told from a slow boot.
+    const ready = async (x: { p: ServiceProcess; url: string }) => {
+      let last = 'no answer yet';
+      try {
+        await until(
+          async () => {
+            // A process that exited will never answer: say so now, with its stderr.
+            if (x.p.child.exitCode !== null || x.p.child.signalCode !== null)
+              throw new Error(`${x.url} exited before it was ready\n${processState(x.p, last)}`);
+            const r = await request(x.url)
               .get('/readyz')
-              .catch(() => undefined)
-          )?.status === 200,
-        240_000,
-        200,
-      );
-    await Promise.all([a, b, w1, w2].map((x) => ready(x.url)));
+              .catch((e: Error) => ({ status: 0, text: e.message }));
+            last = `${r.status} ${r.text}`;
+            return r.status === 200;
+          },
+          240_000,
+          200,
+        );
+      } catch (e) {
+        if ((e as Error).message.includes('exited before')) throw e;
+        throw new Error(`${x.url} not ready within 240 s\n${processState(x.p, last)}`, { cause: e });
+      }
+    };
+    await Promise.all([a, b, w1, w2].map((x) => ready(x)));
 
     // checkUpdated on B sees a check submitted through A: the check is held by a DNS name that
     // does not answer (1.5 s timeout per attempt), so the subscription is open before it finishes.
@@ -131,7 +154,7 @@ async function scenario(
     w1.p.child.kill('SIGKILL');
     await w1.p.exited;
     const w3 = await start('worker');
-    await ready(w3.url);
+    await ready(w3);
     if (midBatch) await midBatch();
 
     const done = await until(
