@@ -44,15 +44,16 @@ async function main(): Promise<void> {
         config.host,
       );
       log.info(
-        { database: context.get<DatabaseHandle>(DATABASE).describe, port: config.port },
+        { database: context.get<DatabaseHandle>(DATABASE).describe, port: boundPort(workerHttp, config.port) },
         'smtp-doctor worker started (health and metrics on PORT)',
       );
     } else {
       app = await createApiApp(config, { log, firstRunKey: true });
       await app.listen(config.port, config.host);
+      const port = boundPort(app.getHttpServer() as Server, config.port);
       log.info(
-        { port: config.port, host: config.host, database: app.get<DatabaseHandle>(DATABASE).describe },
-        `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (docs at /docs)`,
+        { port, host: config.host, database: app.get<DatabaseHandle>(DATABASE).describe },
+        `smtp-doctor listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port} (docs at /docs)`,
       );
     }
   } catch (e) {
@@ -86,6 +87,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The port the server listens on: PORT, or the one the system chose for PORT=0. */
+function boundPort(server: Server, configured: number): number {
+  const a = server.address();
+  return a && typeof a === 'object' ? a.port : configured;
 }
 
 void main();

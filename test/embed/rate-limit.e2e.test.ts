@@ -82,7 +82,7 @@ describe('publishable keys are rate-limited per key and per client address', () 
 describe('BrowserLimiter (real Redis, injected clock)', () => {
   it('counts fixed one-minute windows per key and per address, and says which ran out', async () => {
     const redis = redisConnection('redis://127.0.0.1:6379', 'producer', 'embed-test');
-    await waitForRedis(redis, 3000);
+    await waitForRedis(redis, { failFastMs: 3000, timeoutMs: 30_000 });
     let now = 1_700_000_000_000 - (1_700_000_000_000 % 60_000) + 10_000;
     const l = new BrowserLimiter(
       new BrowserBudgetStore(redis, `embed-test-${randomBytes(4).toString('hex')}`),

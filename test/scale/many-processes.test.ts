@@ -7,7 +7,6 @@ import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { freshDatabaseUrl } from '../support/database';
 import { startDnsServer, type FixtureDnsServer } from '../support/dns-server';
-import { freePort } from '../support/free-port';
 import { auth, TENANT_A_KEY, until } from '../support/app';
 import {
   haveTopologyBinaries,
@@ -64,11 +63,12 @@ async function scenario(
   const prefix = `scale-${Math.random().toString(16).slice(2, 8)}`;
   const procs: ServiceProcess[] = [];
   const clients: Client[] = [];
-  const start = async (role: 'api' | 'worker') => {
-    const port = await freePort();
+  // PORT=0: each process listens where the system lets it and names the port in its start-up line
+  // (a port picked free by the test could be taken by the time a slow boot binds it).
+  const start = (role: 'api' | 'worker') => {
     const p = spawnService({
       ROLE: role,
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: db.url,
       REDIS_URL: redisUrl,
@@ -81,25 +81,26 @@ async function scenario(
       SWEEP_INTERVAL_MS: '5000',
       WORKER_CONCURRENCY: '50',
       RATE_LIMIT_RPM: '0',
-      LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? 'warn',
+      LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? 'info',
     });
     procs.push(p);
-    return { p, url: `http://127.0.0.1:${port}` };
+    return { p, url: '' };
   };
   try {
     // All four at the same moment, on an empty schema: all come up (migrations run once). The bound is
     // generous: on a loaded 2-core machine four Nest boots at once take minutes.
-    const [a, b, w1, w2] = await Promise.all([start('api'), start('api'), start('worker'), start('worker')]);
+    const [a, b, w1, w2] = [start('api'), start('api'), start('worker'), start('worker')];
     // On a timeout the error carries what each process was doing (its last /readyz answer, exit
     // status, last log lines and stderr), so a start-up hang can be told from a slow boot.
     const ready = async (x: { p: ServiceProcess; url: string }) => {
       let last = 'no answer yet';
       try {
+        const line = await x.p.waitForLog(/^smtp-doctor (listening on|worker started)/, 240_000);
+        x.url = `http://127.0.0.1:${String((line as { port?: number }).port)}`;
         await until(
           async () => {
             // A process that exited will never answer: say so now, with its stderr.
-            if (x.p.child.exitCode !== null || x.p.child.signalCode !== null)
-              throw new Error(`${x.url} exited before it was ready\n${processState(x.p, last)}`);
+            if (x.p.child.exitCode !== null || x.p.child.signalCode !== null) throw new Error('it exited');
             const r = await request(x.url)
               .get('/readyz')
               .catch((e: Error) => ({ status: 0, text: e.message }));
@@ -110,8 +111,12 @@ async function scenario(
           200,
         );
       } catch (e) {
-        if ((e as Error).message.includes('exited before')) throw e;
-        throw new Error(`${x.url} not ready within 240 s\n${processState(x.p, last)}`, { cause: e });
+        throw new Error(
+          `${x.url || 'a process'} not ready: ${(e as Error).message.split('\n')[0]}\n${processState(x.p, last)}`,
+          {
+            cause: e,
+          },
+        );
       }
     };
     await Promise.all([a, b, w1, w2].map((x) => ready(x)));
@@ -153,7 +158,7 @@ async function scenario(
     await until(async () => ((await progress()).completed ?? 0) > N / 10, 120_000, 200);
     w1.p.child.kill('SIGKILL');
     await w1.p.exited;
-    const w3 = await start('worker');
+    const w3 = start('worker');
     await ready(w3);
     if (midBatch) await midBatch();
 

@@ -110,22 +110,57 @@ export async function pingRedis(r: RedisClient, timeoutMs = 1500): Promise<void>
   }
 }
 
-export async function waitForRedis(r: RedisClient, timeoutMs: number): Promise<void> {
+/**
+ * Whether a connection error says Redis is not there (or will not have us), rather than slow: a
+ * refused or unroutable address, an unknown host, rejected credentials, no sentinel answering, or
+ * (Cluster) every seed node failing for one of those reasons.
+ */
+export function isDefinitiveRedisError(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; lastNodeError?: unknown } | undefined;
+  if (!err) return false;
+  if (err.lastNodeError) return isDefinitiveRedisError(err.lastNodeError);
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(err.code ?? '')) return true;
+  return /WRONGPASS|NOAUTH|invalid (username-)?password|All sentinels are unreachable/i.test(err.message ?? '');
+}
+
+/**
+ * Boot-time wait for a client's `ready`. A Redis that is not there (isDefinitiveRedisError) fails
+ * after `failFastMs`, so a first run says "start Redis" at once; one still being reached is given
+ * up to `timeoutMs`: a Cluster client reads the slot table and connects to every master before it
+ * is ready, which took over 3 s when four processes booted at once on a loaded 2-core machine.
+ */
+export async function waitForRedis(
+  r: RedisClient,
+  { failFastMs, timeoutMs }: { failFastMs: number; timeoutMs: number },
+): Promise<void> {
   if (r.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
+    let definitive: Error | undefined;
+    const onError = (e: Error) => {
+      if (isDefinitiveRedisError(e)) definitive = e;
+    };
+    const fast = setTimeout(() => {
+      if (!definitive) return;
+      cleanup();
+      const inner = (definitive as { lastNodeError?: Error }).lastNodeError;
+      reject(new Error(inner ? `${definitive.message} ${inner.message}` : definitive.message));
+    }, failFastMs);
     const t = setTimeout(() => {
       cleanup();
-      reject(new Error(`cannot connect within ${timeoutMs} ms`));
+      reject(new Error(`cannot connect within ${timeoutMs} ms${definitive ? ` (${definitive.message})` : ''}`));
     }, timeoutMs);
     const onReady = () => {
       cleanup();
       resolve();
     };
     const cleanup = () => {
+      clearTimeout(fast);
       clearTimeout(t);
       r.off('ready', onReady);
+      r.off('error', onError);
     };
     r.on('ready', onReady);
+    r.on('error', onError);
   });
 }
 
@@ -148,7 +183,7 @@ export class RedisConnections {
 }
 
 /**
- * Connect to Redis (REDIS_URL, or the Sentinel / Cluster settings). With `wait`, the producer must answer within 3 s or this throws
+ * Connect to Redis (REDIS_URL, or the Sentinel / Cluster settings). With `wait`, the producer must answer (waitForRedis: 3 s when Redis is not there, up to 30 s while it is being reached) or this throws
  * `unreachable(message)` (a StartupError at boot). Without it (generating API docs offline), the
  * connections are created lazily and never used.
  */
@@ -179,8 +214,9 @@ export async function connectRedis(
   }
   const producer = redisConnection(settings, 'producer', 'smtp-doctor:producer');
   try {
-    await waitForRedis(producer, 3000);
-    await pingRedis(producer);
+    await waitForRedis(producer, { failFastMs: 3000, timeoutMs: 30_000 });
+    // Generous for the same reason: a process booting on a busy machine can be slow to read the answer.
+    await pingRedis(producer, 10_000);
   } catch (e) {
     producer.disconnect();
     throw opts.unreachable(
