@@ -17,6 +17,7 @@ import { detectBulk, type ComplianceRow } from './rules/bulk.rules';
 import { COMPLIANCE_RULES, CONTENT_META_FINDINGS, CONTENT_RULES } from './rules/rule.registry';
 import { countOnceWithSpamAssassin } from './rules/spamassassin.rules';
 import type { MessageFacts, RuleArea } from './rules/rule.types';
+import type { WelcomelistPrefs } from './spamassassin/welcomelist-prefs';
 
 /** The check cannot run on this input (the transport answers 400). */
 export class ContentInputError extends Error {
@@ -98,6 +99,12 @@ async function bounded<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   return a ? Promise.race([p, a]) : p;
 }
 
+/** What the receiving side is set up with, as far as it changes the score. */
+export interface ReceiverSettings {
+  /** The recipient's SpamAssassin welcome lists (user_prefs lines, parsed by welcomelist-prefs.ts). */
+  filterPrefs?: WelcomelistPrefs;
+}
+
 /**
  * Score one raw RFC 5322 message. Pure apart from the injected resolver and spam engines.
  * Hostile structure (deep nesting, 100k headers, zip bombs, bad charsets) becomes findings;
@@ -107,6 +114,7 @@ export async function analyzeContent(
   raw: Buffer,
   deps: ContentDeps,
   context?: DeliveryContext,
+  receiver: ReceiverSettings = {},
 ): Promise<{ result: ContentResult; findings: Finding[]; verdict: Verdict }> {
   const started = Date.now();
   const s = deps.settings;
@@ -200,6 +208,7 @@ export async function analyzeContent(
     ...(context ? { context } : {}),
     ...(iprev ? { iprev } : {}),
     bulk: detectBulk(get, text, html),
+    ...(receiver.filterPrefs ? { filterPrefs: receiver.filterPrefs } : {}),
   };
 
   deps.progress?.(75, 'rules');

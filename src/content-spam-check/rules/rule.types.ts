@@ -8,6 +8,7 @@ import type { AuthReport, DeliveryContext } from '../auth/message-auth';
 import type { ContentSettings } from '../content.config';
 import type { HeaderBlock } from '../raw/header-block';
 import type { MimeScan } from '../raw/mime-scan';
+import type { WelcomelistPrefs } from '../spamassassin/welcomelist-prefs';
 
 /** Everything the rules look at, computed once per message by the engine. Rules are pure on it. */
 export interface MessageFacts {
@@ -35,6 +36,8 @@ export interface MessageFacts {
   /** Forward-confirmed reverse DNS of context.clientIp (RFC 8601 §3 "iprev"), when a context was given. */
   iprev?: { result: 'pass' | 'fail' | 'temperror'; ptr: string[]; detail: string };
   bulk: { looksBulk: boolean; reasons: string[] };
+  /** The recipient's SpamAssassin welcome lists (input `filterPrefs`), when given. */
+  filterPrefs?: WelcomelistPrefs;
 }
 
 export interface RuleHit {

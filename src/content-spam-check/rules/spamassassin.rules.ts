@@ -1,5 +1,6 @@
 import { saMessage } from '../spamassassin/sa-message';
 import { runRuleSet, shippedRuleSet, type SaHit } from '../spamassassin/sa-rules';
+import { welcomelistState, type WelcomelistState } from '../spamassassin/welcomelist';
 import type { ContentRule } from './rule.types';
 
 /**
@@ -18,19 +19,35 @@ export const SPAMASSASSIN_RULES: ContentRule[] = [
       'Look up each named rule (the description says what it matched) and remove what it describes; the points are those SpamAssassin 4.0 gives without Bayes or network tests.',
     references: ['https://spamassassin.apache.org/full/4.0.x/doc/Mail_SpamAssassin_Conf.html'],
     test: (f) => {
-      const { hits, score } = runRuleSet(shippedRuleSet(), saMessage(f));
-      if (hits.length === 0 || score === 0) return null;
+      const msg = saMessage(f);
+      const prefs = f.filterPrefs;
+      const { hits, score } = runRuleSet(shippedRuleSet(), msg, prefs ? { prefs } : {});
+      const wl = prefs ? welcomelistState(msg, prefs) : undefined;
+      const forged = wl !== undefined && (wl.welcomelist < 0 || wl.defaultWelcomelist < 0);
+      if ((hits.length === 0 || score === 0) && !forged) return null;
+      // The welcome-list rules (-100, -15) sort last; name them first so the detail shows them.
+      const listed = (h: SaHit) => h.name.startsWith('USER_IN_');
+      const shown = [...hits.filter(listed), ...hits.filter((h) => !listed(h))];
       return {
-        detail: `${hits.length} SpamAssassin rule(s), ${score} points: ${hits
+        detail: `${hits.length} SpamAssassin rule(s), ${score} points: ${shown
           .slice(0, 8)
           .map((h) => `${h.name} (${h.score})`)
-          .join(', ')}${hits.length > 8 ? ', ...' : ''}.`,
+          .join(', ')}${hits.length > 8 ? ', ...' : ''}.${wl ? welcomelistNote(wl) : ''}`,
         points: score,
-        evidence: { rules: hits },
+        evidence: { rules: hits, ...(wl ? { welcomelist: wl } : {}) },
       };
     },
   },
 ];
+
+/** What the recipient's welcome lists made of the message, when no list welcomed it. */
+function welcomelistNote(wl: WelcomelistState): string {
+  if (wl.welcomelist > 0 || wl.defaultWelcomelist > 0) return '';
+  const who = wl.addresses.slice(0, 5).join(', ') || 'no From-side address';
+  if (wl.welcomelist < 0 || wl.defaultWelcomelist < 0)
+    return ` The recipient's ${wl.welcomelist < 0 ? 'welcomelist_from_rcvd' : 'def_welcomelist_from_rcvd'} has an entry for ${who}, but with another relay than the one that handed the message in (${wl.relay ?? 'none'}): SpamAssassin reads that as a possible forgery and gives no welcome-list points.`;
+  return ` None of ${who} is on the recipient's welcome lists.`;
+}
 
 /**
  * Our rules that measure what one of SpamAssassin's rules measures (most name it in their title).

@@ -5,9 +5,11 @@
  * (/usr/share/spamassassin, Apache-2.0; data/spamassassin/ holds the files, LICENSE and NOTICE).
  *
  * What is not run, and why:
- *   - `eval:` tests (Perl functions of the plugins) and rules on SpamAssassin's pseudo-headers
- *     other than X-Spam-Relays-* (sa-message.ts builds those from our Received reading): no
- *     Perl here. A meta rule that reads one of them is left out too, rather than guessed.
+ *   - `eval:` tests (Perl functions of the plugins) other than the few ported (NATIVE, and
+ *     EVAL_NATIVE: 60_welcomelist.cf's USER_IN_WELCOMELIST and USER_IN_DEF_WELCOMELIST, which read
+ *     a recipient's prefs given per message, welcomelist.ts), and rules on SpamAssassin's
+ *     pseudo-headers other than X-Spam-Relays-* (sa-message.ts builds those from our Received
+ *     reading): no Perl here. A meta rule that reads one of them is left out too, rather than guessed.
  *   - network (`tflags net`) and Bayes (`learn`) rules: out of scope; spamd runs without them in
  *     our comparison as well, and meta rules read them as 0, as spamd does.
  *   - patterns that do not translate (perl-regex.ts) or that RE2 cannot run in linear time
@@ -23,6 +25,11 @@ import { parseCf, replaceTags, type CfConfig, type RuleType } from './cf-parser'
 import { evalMeta, metaRefs, parseMeta, type MetaNode } from './meta-expr';
 import { translatePerlRegex } from './perl-regex';
 import { requiredLiterals } from './prefilter';
+import type { SaMessage } from './sa-types';
+import { welcomelistState } from './welcomelist';
+import { addrGlob, type WelcomelistPrefs } from './welcomelist-prefs';
+
+export type { SaMessage } from './sa-types';
 
 type PatternType = Exclude<RuleType, 'meta' | 'mimeheader'>;
 
@@ -63,8 +70,8 @@ export interface SaRuleSet {
   metas: SaMetaRule[];
   /** Header-existence tests (`exists:Name`). */
   exists: { name: string; score: number; header: string; negate: boolean }[];
-  /** Rules ported by hand (see NATIVE). */
-  natives: { name: string; score: number; test: (msg: SaMessage) => boolean }[];
+  /** Rules ported by hand (see NATIVE and EVAL_NATIVE). */
+  natives: { name: string; score: number; test: (msg: SaMessage, options: RunOptions) => boolean }[];
   describe: Map<string, string>;
   /** Rules left out, by reason (reported by the tests and the bench). */
   skipped: Record<string, number>;
@@ -72,18 +79,6 @@ export interface SaRuleSet {
   zero: Set<string>;
   /** Every rule that runs: its type and score. */
   byName: Map<string, { type: RuleType; score: number }>;
-}
-
-/** The message as SpamAssassin's rule types see it; strings are byte strings (latin1). */
-export interface SaMessage {
-  /** Header fields in order: name as written, value unfolded and decoded (RFC 2047), raw value. */
-  headers: { name: string; key: string; value: string; raw: string }[];
-  /** Rendered body: the Subject, then one entry per paragraph of the text parts. */
-  bodyLines: string[];
-  /** Decoded, not rendered, text parts, line by line. */
-  rawLines: string[];
-  uris: string[];
-  full: string;
 }
 
 export interface SaHit {
@@ -109,27 +104,22 @@ function relays(msg: SaMessage, which: 'untrusted' | 'trusted'): string {
   return msg.headers.find((h) => h.key === `x-spam-relays-${which}`)?.value ?? '';
 }
 
-/** An address-list glob (`*@*.paypal.com`: * any run, ? one character) as a test on a lower-cased address. */
-function globMatcher(glob: string): (addr: string) => boolean {
-  const parts = glob.toLowerCase().split('*');
-  return (addr) => {
-    // Greedy-free glob match: each fixed piece in order, first and last anchored.
-    if (parts.length === 1) return addr === parts[0];
-    if (!addr.startsWith(parts[0]!) || !addr.endsWith(parts[parts.length - 1]!)) return false;
-    let at = parts[0]!.length;
-    for (const piece of parts.slice(1, -1)) {
-      const i = addr.indexOf(piece, at);
-      if (i < 0) return false;
-      at = i + piece.length;
-    }
-    return at <= addr.length - parts[parts.length - 1]!.length;
-  };
-}
-
 function inList(msg: SaMessage, field: 'from' | 'reply-to', globs: ((a: string) => boolean)[]): boolean {
   const addr = headerValue(msg, field, 'addr')?.toLowerCase();
   return !!addr && globs.some((g) => g(addr));
 }
+
+/**
+ * Plugin evals run natively, by function name (with the 3.x `whitelist` names WLBLEval still
+ * registers). The welcome lists are the recipient's prefs (RunOptions.prefs): without them no
+ * list has an entry and the rules never fire, as in SpamAssassin without user_prefs.
+ */
+const EVAL_NATIVE: Record<string, (msg: SaMessage, options: RunOptions) => boolean> = {
+  check_from_in_welcomelist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).welcomelist > 0,
+  check_from_in_default_welcomelist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).defaultWelcomelist > 0,
+};
+EVAL_NATIVE.check_from_in_whitelist = EVAL_NATIVE.check_from_in_welcomelist!;
+EVAL_NATIVE.check_from_in_default_whitelist = EVAL_NATIVE.check_from_in_default_welcomelist!;
 
 const OCTETS = / (?:by|ip)=(\d{1,12})\.(\d{1,12})\.(\d{1,12})\.(\d{1,12}) /g;
 
@@ -241,13 +231,15 @@ export function compileRuleSet(cfg: CfConfig): SaRuleSet {
     }
     const listEval = /^eval:check_(from|replyto)_in_list\(\s*'(\w+)'\s*\)$/.exec(r.def);
     if (listEval) {
-      const globs = (cfg.addrlists.get(listEval[2]!) ?? []).map(globMatcher);
+      // enlist_addrlist fills the list through Conf::Parser add_to_addrlist, as welcomelist_from does.
+      const globs = (cfg.addrlists.get(listEval[2]!) ?? []).map((g) => addrGlob(g).test);
       const field = listEval[1] === 'from' ? 'from' : 'reply-to';
       set.natives.push({ name: r.name, score, test: (msg) => inList(msg, field, globs) });
       runnable.add(r.name);
       continue;
     }
-    const native = NATIVE[r.name];
+    const evalName = /^eval:(\w+)\(\s*\)$/.exec(r.def)?.[1];
+    const native = NATIVE[r.name] ?? (evalName !== undefined ? EVAL_NATIVE[evalName] : undefined);
     if (native) {
       set.natives.push({ name: r.name, score, test: native });
       runnable.add(r.name);
@@ -487,6 +479,8 @@ export interface RunOptions {
    * changes nothing.
    */
   prefilter?: boolean;
+  /** The recipient's welcome lists (welcomelist-prefs.ts), per message; the rule set stays compiled once. */
+  prefs?: WelcomelistPrefs;
 }
 
 const metaIndexes = new WeakMap<SaRuleSet, Map<string, SaMetaRule>>();
@@ -527,7 +521,7 @@ export function runRuleSet(
     const has = headerValue(msg, e.header, undefined) !== undefined;
     if (has !== e.negate) counts.set(e.name, 1);
   }
-  for (const n of set.natives) if (n.test(msg)) counts.set(n.name, 1);
+  for (const n of set.natives) if (n.test(msg, options)) counts.set(n.name, 1);
   for (const r of set.patterns) {
     let n: number;
     if (r.type === 'header') {
