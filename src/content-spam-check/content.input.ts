@@ -21,6 +21,12 @@ import {
 } from 'class-validator';
 import { IsHostOrIp, IsMailbox } from '../common/validation';
 import { contentInputBound } from './content.config';
+import {
+  parseWelcomelistPrefs,
+  PREFS_MAX_LINE_CHARS,
+  PREFS_MAX_LINES,
+  WELCOMELIST_SETTINGS,
+} from './spamassassin/welcomelist-prefs';
 
 /** MaxLength with the CONTENT_MAX_BYTES bound read when validating (set at boot from the config). */
 function MaxContentLength() {
@@ -50,6 +56,25 @@ function ExactlyOneOf(other: string) {
         },
       },
     });
+}
+
+/** Each line a SpamAssassin welcome-list setting (welcomelist-prefs.ts); the message names the first bad line. */
+function IsWelcomelistPrefs() {
+  return ValidateBy({
+    name: 'welcomelistPrefs',
+    validator: {
+      validate: (value: unknown) =>
+        Array.isArray(value) &&
+        value.every((v) => typeof v === 'string') &&
+        parseWelcomelistPrefs(value as string[]).errors.length === 0,
+      defaultMessage: (args?: ValidationArguments) => {
+        const value = args?.value as unknown;
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return 'must be an array of strings';
+        const e = parseWelcomelistPrefs(value as string[]).errors[0];
+        return e ? `line ${e.line} (${JSON.stringify(String(value[e.line]).slice(0, 80))}): ${e.message}` : 'invalid';
+      },
+    },
+  });
 }
 
 @InputType('ContentHeaderInput')
@@ -203,4 +228,22 @@ export class ContentCheckInput {
   @ValidateNested()
   @Type(() => ContentContextInput)
   context?: ContentContextInput;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: PREFS_MAX_LINES,
+    example: [
+      'welcomelist_from_rcvd *@example.com mail.example.com',
+      'def_welcomelist_from_rcvd *@example.com [192.0.2.0/24]',
+    ],
+    description: `The recipient's SpamAssassin user_prefs lines of the welcome-list family only (${WELCOMELIST_SETTINGS.join(', ')}; the 3.x whitelist_ spellings too), at most ${PREFS_MAX_LINES} lines of ${PREFS_MAX_LINE_CHARS} characters and 200 addresses. The SpamAssassin rules USER_IN_WELCOMELIST (-100) and USER_IN_DEF_WELCOMELIST (-15) then run as SpamAssassin runs them: "would this recipient's filter welcome my message, and if not, why". Any other setting or a malformed line is refused.`,
+  })
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(PREFS_MAX_LINES)
+  @IsString({ each: true })
+  @MaxLength(PREFS_MAX_LINE_CHARS, { each: true })
+  @IsWelcomelistPrefs()
+  filterPrefs?: string[];
 }

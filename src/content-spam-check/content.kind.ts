@@ -8,6 +8,7 @@ import { composeMessage } from './content.compose';
 import { analyzeContent, ContentInputError, type ContentResult } from './content.engine';
 import { ContentCheckInput } from './content.input';
 import { CONTENT_FINDINGS } from './rules/rule.registry';
+import { parseWelcomelistPrefs } from './spamassassin/welcomelist-prefs';
 
 /** The raw message of an input: as given, or assembled from its parts by MailComposer. */
 export async function rawMessageOf(input: ContentCheckInput): Promise<Buffer> {
@@ -39,6 +40,8 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
     const settings = ctx.config.content;
     const raw = await rawMessageOf(input);
     const spamEngines = (ctx.ports.spamEngines as SpamEngine[] | undefined) ?? [];
+    // Validated when submitted (ContentCheckInput); parsed here, per check, never into the rule set.
+    const filterPrefs = input.filterPrefs?.length ? parseWelcomelistPrefs(input.filterPrefs).prefs : undefined;
     const { result, findings, verdict } = await analyzeContent(
       raw,
       {
@@ -50,6 +53,7 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
         progress: (p, phase) => ctx.progress(p, phase),
       },
       input.context,
+      filterPrefs ? { filterPrefs } : {},
     );
     const indeterminate = findings.some((f) => f.code === 'AUTH_TEMPERROR');
     // The API's score is 0-100, higher is better: each SpamAssassin-like point costs 10, so the
@@ -58,7 +62,7 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
     return { verdict, score, findings, result, ...(indeterminate ? { transient: true } : {}) };
   },
   cli: {
-    usage: 'content <message.eml|-> [--client-ip IP] [--helo HOST] [--mail-from ADDR]',
+    usage: 'content <message.eml|-> [--client-ip IP] [--helo HOST] [--mail-from ADDR] [--prefs FILE]',
     toInput(target, flags) {
       const message = readFileSync(target === '-' ? 0 : target, 'utf8');
       const context = {
@@ -67,12 +71,28 @@ export const contentKind: CheckKindDefinition<ContentCheckInput, ContentResult> 
         ...(typeof flags.helo === 'string' ? { helo: flags.helo } : {}),
         ...(typeof flags.mailFrom === 'string' ? { mailFrom: flags.mailFrom } : {}),
       };
-      return { message, ...(Object.keys(context).length ? { context } : {}) };
+      // A user_prefs file: one setting a line (blank lines and comments are kept, and skipped as SpamAssassin does).
+      const filterPrefs =
+        typeof flags.prefs === 'string'
+          ? readFileSync(flags.prefs, 'utf8')
+              .replace(/\r?\n$/, '')
+              .split(/\r?\n/)
+          : undefined;
+      return {
+        message,
+        ...(Object.keys(context).length ? { context } : {}),
+        ...(filterPrefs ? { filterPrefs } : {}),
+      };
     },
     options: [
       { flags: '--client-ip <ip>', description: 'IP of the sending server (enables SPF, DMARC alignment and iprev)' },
       { flags: '--helo <host>', description: 'HELO/EHLO name of the sending server' },
       { flags: '--mail-from <address>', description: 'Envelope sender (MAIL FROM)' },
+      {
+        flags: '--prefs <file>',
+        description:
+          "The recipient's SpamAssassin welcome-list lines (user_prefs: welcomelist_from, welcomelist_from_rcvd, ...)",
+      },
     ],
   },
 };

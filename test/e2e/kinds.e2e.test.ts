@@ -119,6 +119,72 @@ describe('registered kinds end to end', () => {
     expect(check.score).toBeGreaterThan(0);
   });
 
+  it("content: filterPrefs (the recipient's welcome lists) puts USER_IN_WELCOMELIST in the result; without them it is absent", async () => {
+    // SpamAssassin's t/data/nice/009: From foo@example.com, handed in by mail1.example.com.
+    const message = readFileSync(join(SA, 'ham', '009.eml'), 'utf8');
+    const check = async (extra: object) => {
+      const res = await request(t.url)
+        .post('/v1/checks?wait=30')
+        .set(auth(TENANT_A_KEY))
+        .send({ kind: 'content', message, ...extra });
+      expect(res.status).toBe(200);
+      const sa = res.body.findings.find((f: { code: string }) => f.code === 'SPAMASSASSIN_RULES');
+      return {
+        body: res.body,
+        rules: (sa?.evidence?.data?.rules ?? []).map((r: { name: string }) => r.name) as string[],
+        detail: (sa?.detail ?? '') as string,
+      };
+    };
+    const welcomed = await check({ filterPrefs: ['# the recipient', 'whitelist_from_rcvd *@example.com example.com'] });
+    expect(welcomed.rules).toContain('USER_IN_WELCOMELIST');
+    expect(welcomed.detail).toContain('USER_IN_WELCOMELIST (-100)');
+    expect(welcomed.body.result.score).toBeLessThan(-90);
+    expect(welcomed.body.verdict).toBe('pass');
+    const plain = await check({});
+    expect(plain.rules).not.toContain('USER_IN_WELCOMELIST');
+    expect(plain.body.result.score).toBeGreaterThan(0);
+    // Listed, but handed in by another relay: no points, and the finding says why.
+    const elsewhere = await check({ filterPrefs: ['welcomelist_from_rcvd *@example.com example.org'] });
+    expect(elsewhere.rules).not.toContain('USER_IN_WELCOMELIST');
+    expect(elsewhere.detail).toMatch(/welcomelist_from_rcvd has an entry for foo@example\.com.*mail1\.example\.com/);
+  });
+
+  it('content: filterPrefs outside the welcome-list family, malformed or too many is a 400 / VALIDATION_FAILED', async () => {
+    const message = 'From: a@example.com\r\nSubject: x\r\n\r\nhi\r\n';
+    for (const [filterPrefs, why] of [
+      ['welcomelist_from a@example.com', /array/],
+      [[{ line: 'welcomelist_from a@example.com' }], /string/],
+      [['score USER_IN_WELCOMELIST 100'], /line 0 .*not a welcome-list setting/],
+      [['welcomelist_from ok@example.com', 'allow_user_rules 1'], /line 1 .*not a welcome-list setting/],
+      [['welcomelist_from_rcvd a@example.com'], /an address and a relay/],
+      [['welcomelist_from_rcvd a@example.com [300.1.2.3]'], /not an IPv4 address/],
+      [['welcomelist_from a@example.com\nblocklist_from *'], /control character/],
+      [['welcomelist_from'], /missing value/],
+      [Array.from({ length: 101 }, () => 'welcomelist_from a@example.com'), /100/],
+    ] as const) {
+      const r = await request(t.url)
+        .post('/v1/checks')
+        .set(auth(TENANT_A_KEY))
+        .send({ kind: 'content', message, filterPrefs });
+      expect(r.status, JSON.stringify(filterPrefs).slice(0, 80)).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      const mine = r.body.errors.filter((e: { field: string }) => e.field === 'filterPrefs');
+      expect(mine.map((e: { message: string }) => e.message).join('; ')).toMatch(why);
+    }
+    const gql = await request(t.url)
+      .post('/graphql')
+      .set(auth(TENANT_A_KEY))
+      .send({
+        query: 'mutation ($i: SubmitCheckInput!) { submitCheck(input: $i) { id } }',
+        variables: { i: { kind: 'content', content: { message, filterPrefs: ['required_score 0'] } } },
+      });
+    expect(gql.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
+    expect(gql.body.errors[0].extensions.errors[0]).toMatchObject({
+      field: expect.stringContaining('filterPrefs'),
+      message: expect.stringMatching(/not a welcome-list setting/),
+    });
+  });
+
   it('content: a message over the size bound is a 400 naming the field', async () => {
     const res = await request(t.url)
       .post('/v1/checks')
@@ -138,6 +204,21 @@ describe('registered kinds end to end', () => {
     expect(check.kind).toBe('content');
     expect(check.verdict).toBe('fail');
     expect(r.code).toBe(1);
+    // --prefs: a user_prefs file of welcome-list lines (t/welcomelist_from.t's) becomes filterPrefs.
+    const welcomed = (await run(
+      'node',
+      [
+        join(ROOT, 'bin/smtp-doctor.js'),
+        'content',
+        join(SA, 'ham', '008.eml'),
+        '--prefs',
+        join(SA, 'welcomelist_from.prefs'),
+        '--json',
+      ],
+      { env: { ...process.env, DNS_SERVERS: dns.address, LOG_LEVEL: 'silent' } },
+    ).catch((e) => e)) as { stdout: string };
+    const sa = JSON.parse(welcomed.stdout).findings.find((f: { code: string }) => f.code === 'SPAMASSASSIN_RULES');
+    expect(sa.detail).toContain('USER_IN_WELCOMELIST (-100)');
   });
 
   it('dns: an audit over REST finds what is wrong with the SPF and DMARC records', async () => {
