@@ -6,7 +6,8 @@ import { RspamdClient } from '../../src/infra/spam/rspamd.client';
 import { parseSpamdUrl, SpamdClient } from '../../src/infra/spam/spamd.client';
 import { createSpamEngines } from '../../src/infra/spam/spam-engines.factory';
 import { DEFAULT_CONTENT_SETTINGS } from '../../src/content-spam-check/content.config';
-import { analyze, codes, FIXTURES, SA_FIXTURES } from './helpers';
+import { parseWelcomelistPrefs } from '../../src/content-spam-check/spamassassin/welcomelist-prefs';
+import { analyze, codes, FIXTURES, SA_FIXTURES, saRuleNames, welcomelistFromTPrefs } from './helpers';
 import type { SaHit } from '../../src/content-spam-check/spamassassin/sa-rules';
 import { requirePeer } from '../support/peers';
 import { startSpamd, type SpamdHandle } from '../support/spamd-process';
@@ -150,6 +151,51 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
     expect(result.engines).toHaveLength(1);
     expect(result.engines[0]).toMatchObject({ engine: 'spamassassin', status: 'ok', isSpam: true, agreesWithUs: true });
   });
+});
+
+/**
+ * Welcome lists (issue 13): a spamd whose local.cf holds the tstprefs of SpamAssassin's
+ * t/welcomelist_from.t, and our engine given the same lines as `filterPrefs`, on SpamAssassin's
+ * welcome-list fixtures. Which USER_IN_* rules fire must be the same message by message.
+ */
+describe.skipIf(!haveSpamd)('real spamd with welcome lists', () => {
+  let spamd: SpamdHandle;
+  beforeAll(async () => {
+    spamd = await startSpamd(60_000, { localCf: welcomelistFromTPrefs() });
+  }, 90_000);
+  afterAll(async () => {
+    await spamd?.stop();
+  });
+
+  it("fires the same USER_IN_* rules as spamd under t/welcomelist_from.t's prefs", async () => {
+    const client = new SpamdClient(parseSpamdUrl(spamd.url), { timeoutMs: 60_000 });
+    const { prefs, errors } = parseWelcomelistPrefs(welcomelistFromTPrefs());
+    expect(errors).toEqual([]);
+    const names = [
+      ...['008', '009', '010', '011', '012', '013', '014', '015'].map((n) => `ham/${n}.eml`),
+      'spam/012.eml',
+      'spam/013.eml',
+    ];
+    const listed = (rules: string[]) => rules.filter((n) => n.startsWith('USER_IN_')).sort();
+    const theirsByFile: Record<string, string[]> = {};
+    const rows: string[] = [];
+    for (const name of names) {
+      const raw = readFileSync(join(SA_FIXTURES, name));
+      const theirs = await client.check(raw, {});
+      expect(theirs.status, name).toBe('ok');
+      const { result, findings } = await analyze(raw, {}, undefined, { filterPrefs: prefs });
+      theirsByFile[name] = listed(theirs.rules.map((r) => r.name));
+      rows.push(
+        `${name.padEnd(14)} spamd ${String(theirs.score).padStart(6)} ${theirsByFile[name]!.join(' ') || '-'}; us ${String(result.score).padStart(6)} ${listed(saRuleNames(findings)).join(' ') || '-'}`,
+      );
+      expect(listed(saRuleNames(findings)), name).toEqual(theirsByFile[name]);
+    }
+    console.log(rows.join('\n'));
+    // spamd read the prefs (t/welcomelist_from.t's patterns), so the equality above says something.
+    expect(theirsByFile['ham/008.eml']).toEqual(['USER_IN_WELCOMELIST']);
+    expect(theirsByFile['ham/011.eml']).toEqual(['USER_IN_DEF_WELCOMELIST']);
+    expect(theirsByFile['ham/013.eml']).toEqual([]);
+  }, 300_000);
 });
 
 describe('spam engine clients at the port', () => {

@@ -22,7 +22,11 @@ export function spamdAvailable(): boolean {
   return peerPresent('spamd');
 }
 
-export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
+/**
+ * `localCf`: more lines for the private local.cf, e.g. a recipient's welcome lists (spamd runs with
+ * --nouser-config, so site settings are where prefs go).
+ */
+export async function startSpamd(timeoutMs = 60_000, opts: { localCf?: string[] } = {}): Promise<SpamdHandle> {
   const dir = mkdtempSync(join(tmpdir(), 'content-spamd-'));
   chmodSync(dir, 0o755);
   const site = join(dir, 'site');
@@ -40,6 +44,7 @@ export async function startSpamd(timeoutMs = 60_000): Promise<SpamdHandle> {
       'use_pyzor 0',
       'dns_available no',
       'use_auto_whitelist 0',
+      ...(opts.localCf ?? []),
     ].join('\n') + '\n',
   );
   for (const f of readdirSync(site)) chmodSync(join(site, f), 0o644);
