@@ -71,7 +71,10 @@ function IsWelcomelistPrefs() {
         const value = args?.value as unknown;
         if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return 'must be an array of strings';
         const e = parseWelcomelistPrefs(value as string[]).errors[0];
-        return e ? `line ${e.line} (${JSON.stringify(String(value[e.line]).slice(0, 80))}): ${e.message}` : 'invalid';
+        // Counted from 1, as a person (and the CLI's --prefs FILE, which keeps every line) counts lines.
+        return e
+          ? `line ${e.line + 1} (${JSON.stringify(String(value[e.line]).slice(0, 80))}): ${e.message}`
+          : 'invalid';
       },
     },
   });
