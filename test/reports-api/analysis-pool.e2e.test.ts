@@ -111,8 +111,11 @@ describe('analysis runs off the event loop, within a time budget', () => {
     { timeout: 300_000 },
     async () => {
       // An ordinary 2 MB text bounce and a log of just under 1 MiB (one batch) take far longer to
-      // parse than a normal bounce or a few log lines; the budget is set between the two (their
-      // geometric mean), as measured here, so each side has a margin of sqrt(heavy / normal).
+      // parse than a normal bounce or a few log lines; the budget is set between the two, as
+      // measured here: a third of the heavy time, so the heavy inputs overrun it 3x and the normal
+      // ones, which a loaded machine slows most (the analysis threads run at a lower priority), have
+      // the rest of the gap (over 3x; 7-9x in the three CI runs seen, where the geometric mean left 4-5x and
+      // a normal log overran a 15 ms budget three times in a row at CI's load).
       const heavyBounce = DSN.replace(
         '--B--',
         `--B\r\nContent-Type: text/plain\r\n\r\n${'An ordinary line of the returned message, nothing hostile in it.\r\n'.repeat((2 * MB) / 66)}--B--`,
@@ -144,7 +147,7 @@ describe('analysis runs off the event loop, within a time budget', () => {
       // The inputs really are heavy next to normal ones, so a budget fits between them with a
       // margin of at least 3x on each side.
       expect(heavyMs).toBeGreaterThan(10 * normalMs);
-      const budget = Math.round(Math.sqrt(heavyMs * normalMs));
+      const budget = Math.round(heavyMs / 3);
       console.log(
         `budget test: normal ${normalMs.toFixed(1)} ms, heavy ${heavyMs.toFixed(1)} ms, ANALYSIS_TIMEOUT_MS=${budget}`,
       );
@@ -162,11 +165,15 @@ describe('analysis runs off the event loop, within a time budget', () => {
         expect(rest.json.detail).toContain('ANALYSIS_TIMEOUT_MS');
         await healthz(t.url);
         // The aborted thread was replaced: a normal analysis succeeds. The budget here is calibrated
-        // to a few tens of ms, so the replacement thread's first, cold run may still exceed it on a
-        // loaded machine: allow up to three tries (a pool that did not recover fails all three).
+        // to a few tens of ms of wall-clock time, which a burst of load on the machine can still
+        // take from a normal run: allow up to ten tries, a quarter second apart (a pool that did
+        // not recover fails all ten).
         const recovered = async <T>(run: () => Promise<T>, overBudget: (r: T) => boolean): Promise<T> => {
           let r = await run();
-          for (let i = 0; i < 2 && overBudget(r); i++) r = await run();
+          for (let i = 0; i < 9 && overBudget(r); i++) {
+            await new Promise((res) => setTimeout(res, 250));
+            r = await run();
+          }
           return r;
         };
         const ok = await recovered(
