@@ -58,6 +58,16 @@ import { analyze, SA_FIXTURES, saRuleNames, welcomelistFromTPrefs } from './help
  */
 const ACCURACY_FLOOR = 0.94;
 
+/** A 2x2 confusion matrix as printed lines (rows: truth, columns: our verdict). */
+function matrixLines(title: string, m: { tp: number; fn: number; fp: number; tn: number }): string[] {
+  return [
+    `${title} (rows: truth, columns: our verdict)`,
+    `            spam   ham`,
+    `  spam  ${String(m.tp).padStart(6)} ${String(m.fn).padStart(5)}`,
+    `  ham   ${String(m.fp).padStart(6)} ${String(m.tn).padStart(5)}`,
+  ];
+}
+
 function load(label: 'spam' | 'ham') {
   const dir = join(SA_FIXTURES, label);
   return readdirSync(dir)
@@ -91,10 +101,7 @@ describe('SpamAssassin spam/ham corpus', () => {
       [
         ...rows,
         '',
-        'confusion matrix (rows: truth, columns: our verdict)',
-        `            spam   ham`,
-        `  spam  ${String(m.tp).padStart(6)} ${String(m.fn).padStart(5)}`,
-        `  ham   ${String(m.fp).padStart(6)} ${String(m.tn).padStart(5)}`,
+        ...matrixLines('confusion matrix', m),
         `accuracy ${(accuracy * 100).toFixed(1)}% on ${corpus.length} messages`,
       ].join('\n'),
     );
@@ -139,16 +146,7 @@ describe('SpamAssassin spam/ham corpus', () => {
         `${name.padEnd(20)} ${label.padEnd(5)} ${String(result.score).padStart(7)} ${spam ? 'SPAM' : 'ham '} ${listed.join(' ')}`,
       );
     }
-    console.log(
-      [
-        ...rows,
-        '',
-        'the sample under the prefs of t/welcomelist_from.t (rows: truth, columns: our verdict)',
-        `            spam   ham`,
-        `  spam  ${String(m.tp).padStart(6)} ${String(m.fn).padStart(5)}`,
-        `  ham   ${String(m.fp).padStart(6)} ${String(m.tn).padStart(5)}`,
-      ].join('\n'),
-    );
+    console.log([...rows, '', ...matrixLines('the sample under the prefs of t/welcomelist_from.t', m)].join('\n'));
     expect(flaggedHam).toEqual([]);
     expect(missedSpam).toEqual(['spam/012.eml']);
   });
