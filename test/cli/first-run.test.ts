@@ -53,7 +53,7 @@ function sqliteFile(): string {
 async function stop(p: ServiceProcess): Promise<void> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
   const { code } = await p.exited;
-  expect(code).toBe(0);
+  expect(code, `exit code; stderr: ${p.stderr().slice(0, 800)}`).toBe(0);
 }
 
 /** Start the service and wait until it listens (API) or its workers run (worker). */
@@ -211,6 +211,7 @@ describe('first run: a key printed once, on a fresh database with no keys config
 
   it('PostgreSQL: two api processes and a worker started together on a new schema: exactly one key, printed once', async () => {
     const db = freshDatabaseUrl('postgres');
+    let failure: Error | undefined;
     try {
       const procs = await Promise.all([
         start(db.url, { ROLE: 'api' }),
@@ -239,9 +240,15 @@ describe('first run: a key printed once, on a fresh database with no keys config
       expect(
         (await fetch(`${other.url}/v1/checks`, { headers: { Authorization: `Bearer ${printed[0]}` } })).status,
       ).toBe(200);
-    } finally {
-      await Promise.all(running.splice(0).map((p) => stop(p)));
-      await db.cleanup();
+    } catch (e) {
+      failure = e as Error;
     }
+    // Stopped here, before the schema is dropped. When the test itself failed (a process that
+    // exited at start: its waitForLog error names why), that error is the one reported.
+    const stopped = await Promise.allSettled(running.splice(0).map((p) => stop(p)));
+    await db.cleanup();
+    if (failure) throw failure;
+    const failed = stopped.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason as Error;
   }, 240_000);
 });

@@ -61,3 +61,40 @@ const SQLITE_CODES = new Set([
 /** node-postgres raises these without a code (pg/lib/client.js, pg-pool/index.js). */
 const PG_CLIENT_MESSAGES =
   /^(timeout expired|timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?|Client has encountered a connection error and is not queryable)$/;
+
+/**
+ * How long a start-up may keep trying after this error (storage.module.ts, connectDatabase):
+ * - `wait`: the database is there but slow or busy (a connect or handshake timeout, a reset
+ *   connection, 53300 too many connections, 57P03 starting up): keep trying up to the long wait.
+ * - `brief`: nothing answers yet (refused, unknown host, 57P01/57P02 shutting down): the database
+ *   may be starting beside the service (compose, a CI job), so try for a few seconds, then say so.
+ * - undefined: trying again cannot help (wrong password, no such database, a SQLite folder that
+ *   cannot be written, a failed migration): fail at once.
+ */
+export function connectionRetry(e: unknown): 'wait' | 'brief' | undefined {
+  let brief = false;
+  for (
+    let err = e, depth = 0;
+    err && typeof err === 'object' && depth < 5;
+    err = (err as { cause?: unknown }).cause, depth++
+  ) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') {
+      if (WAIT_CODES.has(code)) return 'wait';
+      if (BRIEF_CODES.has(code)) brief = true;
+    }
+    if (typeof message === 'string' && PG_CLIENT_MESSAGES.test(message)) return 'wait';
+  }
+  return brief ? 'brief' : undefined;
+}
+
+const WAIT_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'EAI_AGAIN', '53300', '57P03']);
+const BRIEF_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  '57P01',
+  '57P02',
+]);
