@@ -43,6 +43,8 @@ export class AdminService {
       cors_origins: input.corsOrigins ? JSON.stringify(input.corsOrigins) : null,
     };
     await this.tenants.insert(row);
+    // Its origins count at once on every API process (the preflight cache of OriginPolicy).
+    if (row.cors_origins) await this.auth.keysChanged();
     return {
       id,
       name: row.name,

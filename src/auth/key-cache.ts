@@ -81,7 +81,9 @@ export class KeyCache {
    */
   async invalidate(): Promise<void> {
     this.clear();
-    if (this.channel && this.ttlMs > 0) await this.channel.publish();
+    // Published even when this process caches no keys: other processes may, and the channel also
+    // clears their browser-origin caches (src/embed/origin-policy.ts).
+    if (this.channel) await this.channel.publish();
   }
 
   private clear(): void {

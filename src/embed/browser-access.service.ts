@@ -37,10 +37,13 @@ export class BrowserAccessService {
       patch.cors_origins = JSON.stringify([...new Set(input.corsOrigins.map((o) => normalizeOrigin(o)!))]);
     if (input.allowedKinds !== undefined)
       patch.allowed_kinds = input.allowedKinds === null ? null : JSON.stringify(input.allowedKinds);
-    if (Object.keys(patch).length) await this.tenants.update(tenantId, patch);
-    this.policy.invalidate();
-    // A publishable key resolves to its tenant's allowed kinds: cached keys are forgotten everywhere.
-    if (patch.allowed_kinds !== undefined) await this.auth.keysChanged();
+    if (Object.keys(patch).length) {
+      await this.tenants.update(tenantId, patch);
+      this.policy.invalidate();
+      // Committed: every API process forgets the origins it cached (OriginPolicy) and, since a
+      // publishable key resolves to its tenant's allowed kinds, the keys (KeyCache).
+      await this.auth.keysChanged();
+    }
     return this.get(tenantId);
   }
 }

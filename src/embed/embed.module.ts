@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/config.schema';
 import { TenantsRepository } from '../infra/database/tenants.repository';
 import { BrowserBudgetStore } from '../infra/limits/browser-budget.store';
 import { LimitStoresModule } from '../infra/limits/limit-stores.module';
+import { KeyCacheChannel } from '../infra/queue/key-cache-channel';
 import { BrowserAccessController } from './browser-access.controller';
 import { BrowserAccessService } from './browser-access.service';
 import { BrowserLimiter } from './browser-limiter';
@@ -64,8 +65,9 @@ export class EmbedHttp implements HttpMiddlewareInstaller {
     },
     {
       provide: OriginPolicy,
-      useFactory: (config: AppConfig, tenants: TenantsRepository) => new OriginPolicy(config.embed, tenants),
-      inject: [APP_CONFIG, TenantsRepository],
+      useFactory: (config: AppConfig, tenants: TenantsRepository, changes: KeyCacheChannel) =>
+        new OriginPolicy(config.embed, tenants, Date.now, changes),
+      inject: [APP_CONFIG, TenantsRepository, KeyCacheChannel],
     },
     {
       provide: BrowserLimiter,

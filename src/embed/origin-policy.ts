@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth.service';
+import type { InvalidationChannel } from '../auth/key-cache';
 import type { TenantsRepository } from '../infra/database/tenants.repository';
 import { normalizeOrigin, type EmbedConfig } from './embed.config';
 
@@ -21,13 +22,24 @@ export interface EmbedContext {
 export class OriginPolicy {
   private cache: { at: number; byTenant: Map<string, Set<string>>; any: Set<string> } | undefined;
 
+  /**
+   * `changes`: the deployment's access-changed channel (KeyCacheChannel). A tenant created with
+   * origins or given new ones through any API process clears this cache at once; without a message
+   * (a change made in the database by hand, a lost subscription) entries live `tenantCacheMs`.
+   */
   constructor(
     private readonly cfg: EmbedConfig,
     private readonly tenants: TenantsRepository,
     private readonly clock: () => number = Date.now,
-  ) {}
+    changes?: Pick<InvalidationChannel, 'subscribe'>,
+  ) {
+    changes?.subscribe(
+      () => this.invalidate(),
+      () => this.invalidate(),
+    );
+  }
 
-  /** Forget cached tenant lists (after an admin update in this process). */
+  /** Forget cached tenant lists (an access change here or on another process). */
   invalidate(): void {
     this.cache = undefined;
   }

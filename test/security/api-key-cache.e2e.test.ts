@@ -11,7 +11,8 @@ import { ADMIN_TOKEN, auth, freshDatabaseUrl, startTestApp, until, type TestApp 
  * Stored API keys are cached by each API process (src/auth/key-cache.ts), and a revocation made
  * through any process stops the key on every process at once (Redis pub/sub), not after the
  * cache's TTL: the TTL here is an hour, so only the invalidation message can explain a 401.
- * Two API replicas on one database and one Redis, as deployed.
+ * Two API replicas on one database and one Redis, as deployed. The same message clears the
+ * browser-origin cache of every replica (src/embed/origin-policy.ts).
  */
 describe('API-key cache across replicas', () => {
   let a: TestApp;
@@ -91,6 +92,39 @@ describe('API-key cache across replicas', () => {
     expect((await request(b.url).get('/v1/checks').set(auth(wrong))).status).toBe(401);
     expect((await request(b.url).get('/v1/checks').set(auth(k.key))).status).toBe(200);
   });
+
+  it("browser origins given through A count on B at once, though B cached the tenants' origins for an hour", async () => {
+    // B's origin cache (src/embed/origin-policy.ts) lives an hour here, so only the access-changed
+    // message can explain B allowing an origin it refused a moment before.
+    b.config.embed.tenantCacheMs = 3_600_000;
+    const preflight = (origin: string) =>
+      request(b.url).options('/v1/checks').set('Origin', origin).set('Access-Control-Request-Method', 'POST');
+    const SHOP = 'https://shop-replicas.example';
+    const NEW = 'https://new-replicas.example';
+    expect((await preflight(SHOP)).headers['access-control-allow-origin']).toBeUndefined(); // B caches the lists
+    // A tenant created with origins, through A.
+    expect(
+      (
+        await request(a.url)
+          .post('/v1/admin/tenants')
+          .set(auth(ADMIN_TOKEN))
+          .send({ id: 'shop', name: 'Shop', corsOrigins: [SHOP] })
+      ).status,
+    ).toBe(201);
+    await until(async () => (await preflight(SHOP)).headers['access-control-allow-origin'] === SHOP);
+    expect((await preflight(NEW)).headers['access-control-allow-origin']).toBeUndefined();
+    // Its origins changed through A: the new one counts on B, the dropped one no longer does.
+    expect(
+      (
+        await request(a.url)
+          .put('/v1/admin/tenants/shop/browser-access')
+          .set(auth(ADMIN_TOKEN))
+          .send({ corsOrigins: [NEW] })
+      ).status,
+    ).toBe(200);
+    await until(async () => (await preflight(NEW)).headers['access-control-allow-origin'] === NEW);
+    expect((await preflight(SHOP)).headers['access-control-allow-origin']).toBeUndefined();
+  });
 });
 
 /** The cache on its real Redis channel: nothing is served while the subscription is not live. */
@@ -119,9 +153,14 @@ describe('KeyCache on Redis pub/sub', () => {
 
     one.cache.set('h', principal, one.cache.begin());
     expect(one.cache.get('h')).toBe(principal);
-    one.sub.disconnect(true); // reconnects: it may have missed messages meanwhile
-    await until(async () => !one.cache.enabled);
-    expect(one.cache.get('h')).toBeUndefined();
+    // Reconnects at once: it may have missed messages meanwhile. The cache's own 'close' listener
+    // runs before this one (registered first), so this sees the state it left; polling could miss
+    // a window of a few milliseconds, and did once.
+    const onClose = new Promise<boolean>((resolve) =>
+      one.sub.once('close', () => resolve(!one.cache.enabled && one.cache.get('h') === undefined)),
+    );
+    one.sub.disconnect(true);
+    expect(await onClose).toBe(true);
     await until(async () => one.cache.enabled);
     expect(one.cache.get('h')).toBeUndefined(); // dropped, not served again after the reconnection
   });
