@@ -43,7 +43,7 @@ export interface AppConfig {
   /** NODE_ENV=production (then no first-run key is ever created: src/auth/first-run-key.ts). */
   production: boolean;
   databaseUrl: string;
-  /** Connection pool (src/infra/database/database.settings.ts: DATABASE_POOL_MAX, DATABASE_STATEMENT_TIMEOUT_MS). */
+  /** Connection pool (src/infra/database/database.settings.ts: DATABASE_POOL_MAX, DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS). */
   database: DatabaseSettings;
   /** REDIS_URL as given (the default redis://127.0.0.1:6379 when unset); `redis` is the parsed topology. */
   redisUrl: string;

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { ConfigError } from '../../src/config/config-error';
 import { connectionRetry } from '../../src/infra/database/database-errors';
+import { openDatabase } from '../../src/infra/database/database.factory';
+import { readDatabaseSettings } from '../../src/infra/database/database.settings';
 import { connectDatabase } from '../../src/infra/database/storage.module';
 import { StartupError } from '../../src/infra/startup-error';
 import { freePort } from '../support/free-port';
@@ -67,7 +71,7 @@ describe('waiting for the database at boot', () => {
 
     const starting = connectDatabase(
       url,
-      { poolMax: 1, statementTimeoutMs: 0 },
+      { poolMax: 1, statementTimeoutMs: 0, connectTimeoutMs: 10_000 },
       {
         failFastMs: 0,
         timeoutMs: 60_000,
@@ -124,6 +128,31 @@ describe('waiting for the database at boot', () => {
     }).catch((e: Error) => e);
     expect(notDir).toBeInstanceOf(StartupError);
     expect((notDir as Error).message).not.toMatch(/tried/);
+  });
+
+  it('DATABASE_CONNECT_TIMEOUT_MS bounds how long a query waits for a connection from a busy pool', async () => {
+    expect(readDatabaseSettings({})).toEqual({ poolMax: 10, statementTimeoutMs: 0, connectTimeoutMs: 10_000 });
+    expect(() => readDatabaseSettings({ DATABASE_CONNECT_TIMEOUT_MS: '0' })).toThrow(ConfigError);
+    expect(() => readDatabaseSettings({ DATABASE_CONNECT_TIMEOUT_MS: 'soon' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+    const settings = readDatabaseSettings({ DATABASE_POOL_MAX: '1', DATABASE_CONNECT_TIMEOUT_MS: '300' });
+    const h = await openDatabase(ADMIN, settings);
+    cleanups.push(() => h.close());
+    // The pool's one connection is held by a slow statement; the next query waits 300 ms, then fails
+    // with the pool's own message (a connection failure: 503 on the API, a retried job).
+    const tag = `held_${randomBytes(4).toString('hex')}`;
+    const slow = sql`select pg_sleep(3) as ${sql.id(tag)}`.execute(h.db);
+    // Until the server runs it (the pool's one connection taken), however loaded the machine.
+    for (;;) {
+      const running = await admin((c) =>
+        c.query(`SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1`, [`%${tag}%`]),
+      );
+      if (running.rowCount) break;
+      await sleep(20);
+    }
+    const err = await sql`select 1`.execute(h.db).catch((e: Error) => e);
+    expect((err as Error).message).toBe('timeout exceeded when trying to connect');
+    expect(connectionRetry(err)).toBe('wait');
+    await slow;
   });
 
   it('classifies what a retry can mend', () => {

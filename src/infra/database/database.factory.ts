@@ -62,7 +62,7 @@ export function cachingStatements(sqlite: BetterSqlite3.Database, max = 500): Sq
  */
 export async function openDatabase(
   url: string,
-  settings: DatabaseSettings = { poolMax: 10, statementTimeoutMs: 0 },
+  settings: DatabaseSettings = { poolMax: 10, statementTimeoutMs: 0, connectTimeoutMs: 10_000 },
 ): Promise<DatabaseHandle> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
@@ -86,7 +86,7 @@ export async function openDatabase(
     connectionString: parsed.toString(),
     max: settings.poolMax,
     ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
     // Keep the pool usable across a database restart: idle clients are dropped on error.
     idleTimeoutMillis: 10000,
   });
