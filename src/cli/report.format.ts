@@ -1,5 +1,5 @@
 import type { CheckModel } from '../checks/check.model';
-import type { Finding, Severity } from '../common/finding';
+import { isRootCause, type Finding, type Severity } from '../common/finding';
 
 const ORDER: Severity[] = ['critical', 'error', 'warning', 'info'];
 const MARK: Record<Severity, string> = { critical: '!!', error: 'x ', warning: '! ', info: 'i ' };
@@ -32,17 +32,26 @@ export function formatReport(
     `${c.kind} ${c.target}: ${color(VERDICT_COLOR[verdict] ?? 0, verdict.toUpperCase())}${c.score !== undefined ? `  score ${c.score}/100` : ''}${c.durationMs !== undefined ? `  (${c.durationMs} ms)` : ''}`,
   );
   if (c.error) out.push(`  error: ${c.error}`);
-  const findings = c.findings as Finding[];
-  if (!findings.length) out.push('  No findings.');
+  const all = c.findings as Finding[];
+  if (!all.length) out.push('  No findings.');
+  const line = (f: Finding) => {
+    out.push(`  ${color(SEV_COLOR[f.severity] ?? 0, MARK[f.severity] ?? '  ')}${f.title}  [${f.code}]`);
+    if (f.detail) out.push(wrap(f.detail, '     '));
+    if (f.remediation && f.severity !== 'info') out.push(wrap(`Fix: ${f.remediation}`, '     '));
+  };
+  // A root cause (the findings it implies folded under it: src/findings/grading.ts) comes first,
+  // under its own heading; the rest by severity.
+  const roots = all.filter(isRootCause);
+  if (roots.length) {
+    out.push('', color(SEV_COLOR.critical, 'ROOT CAUSE'));
+    roots.forEach(line);
+  }
+  const findings = all.filter((f) => !isRootCause(f));
   for (const sev of ORDER) {
     const list = findings.filter((f) => f.severity === sev);
     if (!list.length) continue;
     out.push('', color(SEV_COLOR[sev], `${sev.toUpperCase()} (${list.length})`));
-    for (const f of list) {
-      out.push(`  ${color(SEV_COLOR[sev], MARK[sev])}${f.title}  [${f.code}]`);
-      if (f.detail) out.push(wrap(f.detail, '     '));
-      if (f.remediation && sev !== 'info') out.push(wrap(`Fix: ${f.remediation}`, '     '));
-    }
+    list.forEach(line);
   }
   return out.join('\n');
 }

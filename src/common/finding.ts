@@ -26,6 +26,11 @@ export interface Finding {
   folded?: string[];
 }
 
+/** A root cause: a finding the findings it implies were folded under (`folded`). */
+export function isRootCause(f: Pick<Finding, 'folded'>): boolean {
+  return Array.isArray(f.folded) && f.folded.length > 0;
+}
+
 /** The areas of the health grade (src/reports/health/health.score.ts). */
 export const AREAS = [
   'mail_routing',

@@ -1,5 +1,5 @@
 import type { CheckModel } from '../../checks/check.model';
-import type { Finding } from '../../common/finding';
+import { isRootCause, type Finding } from '../../common/finding';
 import type { HealthReport } from '../health/health.report';
 
 /**
@@ -34,11 +34,13 @@ function healthOf(c: CheckModel): HealthReport | undefined {
 }
 
 function ordered(c: CheckModel): Finding[] {
-  // A health report is already ordered by impact; other kinds by severity.
-  if (healthOf(c)) return c.findings as Finding[];
-  return [...(c.findings as Finding[])].sort(
-    (a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity),
-  );
+  // A health report is already ordered by impact; other kinds by severity. A root cause (a finding
+  // others were folded under: src/findings/grading.ts) comes first either way.
+  const all = c.findings as Finding[];
+  const sorted = healthOf(c)
+    ? all
+    : [...all].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  return [...sorted.filter(isRootCause), ...sorted.filter((f) => !isRootCause(f))];
 }
 
 export function renderJson(c: CheckModel): string {
@@ -66,7 +68,7 @@ export function renderMarkdown(c: CheckModel): string {
   if (!fs.length) out.push('No problems found.');
   for (const f of fs) {
     out.push(
-      `### ${escapeMd(f.severity.toUpperCase())} ${escapeMd(f.code)}: ${escapeMd(f.title)}`,
+      `### ${isRootCause(f) ? 'Root cause: ' : ''}${escapeMd(f.severity.toUpperCase())} ${escapeMd(f.code)}: ${escapeMd(f.title)}`,
       '',
       escapeMd(f.detail),
       '',
@@ -114,7 +116,7 @@ export function renderHtml(c: CheckModel): string {
   for (const f of fs) {
     const sev = SEVERITY_ORDER.includes(f.severity) ? f.severity : 'info';
     parts.push(
-      `<div class="f ${sev}"><strong>${e(f.severity.toUpperCase())} ${e(f.code)}</strong>: ${e(f.title)}<p>${e(f.detail)}</p><p><strong>Fix:</strong> ${e(f.remediation)}</p>`,
+      `<div class="f ${sev}"><strong>${isRootCause(f) ? 'Root cause: ' : ''}${e(f.severity.toUpperCase())} ${e(f.code)}</strong>: ${e(f.title)}<p>${e(f.detail)}</p><p><strong>Fix:</strong> ${e(f.remediation)}</p>`,
     );
     // References are shown as text, not links: a report must not carry clickable URLs from data.
     if (f.references?.length)
