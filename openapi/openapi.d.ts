@@ -876,6 +876,11 @@ export interface components {
             verdict?: "pass" | "warn" | "fail" | "indeterminate";
             score?: number;
             findings: components["schemas"]["FindingModel"][];
+            /**
+             * @description The finding that decided the verdict on its own (the domain does not exist, its name servers all fail, no MX, no MX host reachable), when there is one: it is listed first, and the findings it implies are folded under it (its `folded` codes).
+             * @example DOMAIN_NOT_FOUND
+             */
+            rootCause?: string;
             /** @description Kind-specific evidence. */
             result?: {
                 [key: string]: unknown;

@@ -43,6 +43,13 @@ export class CheckModel {
   @ApiPropertyOptional({ enum: ['pass', 'warn', 'fail', 'indeterminate'] }) @Field({ nullable: true }) verdict?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 }) @Field(() => Int, { nullable: true }) score?: number;
   @ApiProperty({ type: [FindingModel] }) @Field(() => [FindingModel]) findings!: FindingModel[];
+  @ApiPropertyOptional({
+    example: 'DOMAIN_NOT_FOUND',
+    description:
+      'The finding that decided the verdict on its own (the domain does not exist, its name servers all fail, no MX, no MX host reachable), when there is one: it is listed first, and the findings it implies are folded under it (its `folded` codes).',
+  })
+  @Field({ nullable: true })
+  rootCause?: string;
   @ApiPropertyOptional({ description: 'Kind-specific evidence.', type: 'object', additionalProperties: true })
   @Field(() => JSONScalar, { nullable: true })
   result?: unknown;

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/config.schema';
 import type { Principal } from '../auth/principal';
 import type { Finding } from '../common/finding';
+import { rootCauseOf } from '../findings/grading';
 import { DomainError, isDependencyDown, notFound, unavailable, type FieldError } from '../common/errors/domain-error';
 import { validateInput } from '../common/errors/validate-input';
 import { uuidv7, UUID_RE } from '../common/ids';
@@ -39,6 +40,8 @@ export function assertMayBatch(p: Principal): void {
 }
 
 export function toCheckModel(r: CheckRow): CheckModel {
+  const findings = parseJson<Finding[]>(r.findings) ?? [];
+  const rootCause = rootCauseOf(findings);
   return {
     id: r.id,
     kind: r.kind,
@@ -47,7 +50,8 @@ export function toCheckModel(r: CheckRow): CheckModel {
     input: JSON.parse(r.input),
     verdict: r.verdict ?? undefined,
     score: r.score ?? undefined,
-    findings: parseJson<Finding[]>(r.findings) ?? [],
+    findings,
+    ...(rootCause ? { rootCause } : {}),
     result: parseJson(r.result),
     error: r.error ?? undefined,
     batchId: r.batch_id ?? undefined,

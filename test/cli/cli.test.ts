@@ -44,9 +44,10 @@ describe('CLI and process start-up (built code)', () => {
     expect((err as { code: number }).code).toBe(1);
     const out = (err as { stdout: string }).stdout;
     expect(out).toMatch(/mx dangling\.test: FAIL/);
-    // Its only MX has no address: the root cause, with the per-host finding folded under it.
-    expect(out).toMatch(/CRITICAL \(1\)/);
-    expect(out).toContain('[MX_ALL_UNREACHABLE]');
+    // Its only MX has no address: the root cause, under its own heading first, with the per-host
+    // finding folded under it (and not listed again under its severity).
+    expect(out).toMatch(/^ROOT CAUSE\n {2}!!.*\[MX_ALL_UNREACHABLE\]$/m);
+    expect(out).not.toMatch(/CRITICAL \(1\)/);
     expect(out).toMatch(/Folded\s+under\s+this\s+cause[\s\S]*MX_TARGET_UNRESOLVABLE/);
     expect(out).toMatch(/Fix: Add an address record for mx\.dangling\.test/);
   });

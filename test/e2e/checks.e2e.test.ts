@@ -52,18 +52,30 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
   });
 
   it.each([
-    ['implicit.test', ['MX_IMPLICIT'], 'warn'],
-    ['nomail.test', ['MX_MISSING'], 'fail'],
+    ['implicit.test', ['MX_IMPLICIT'], 'warn', undefined],
+    ['nomail.test', ['MX_MISSING'], 'fail', 'MX_MISSING'],
     // Its only MX has no address: mail cannot be delivered, the cause folds the rest (issue 13).
-    ['dangling.test', ['MX_ALL_UNREACHABLE'], 'fail'],
-    ['aliased.test', ['MX_TARGET_CNAME', 'MX_SINGLE_HOST'], 'warn'],
-    ['literal.test', ['MX_TARGET_IP_LITERAL', 'MX_SINGLE_HOST'], 'fail'],
-    ['absent.test', ['DOMAIN_NOT_FOUND'], 'fail'],
-  ])('%s gives %j', async (domain, codes, verdict) => {
+    ['dangling.test', ['MX_ALL_UNREACHABLE'], 'fail', 'MX_ALL_UNREACHABLE'],
+    ['aliased.test', ['MX_TARGET_CNAME', 'MX_SINGLE_HOST'], 'warn', undefined],
+    ['literal.test', ['MX_TARGET_IP_LITERAL', 'MX_SINGLE_HOST'], 'fail', undefined],
+    ['absent.test', ['DOMAIN_NOT_FOUND'], 'fail', 'DOMAIN_NOT_FOUND'],
+  ])('%s gives %j', async (domain, codes, verdict, rootCause) => {
     const res = await request(t.url).post('/v1/checks?wait=20').set(auth(TENANT_A_KEY)).send({ kind: 'mx', domain });
     expect(res.status).toBe(200);
     expect(res.body.findings.map((f: { code: string }) => f.code).sort()).toEqual([...codes].sort());
     expect(res.body.verdict).toBe(verdict);
+    // The check names its root cause (the finding listed first) when one decided the verdict.
+    expect(res.body.rootCause).toBe(rootCause);
+    if (rootCause) expect(res.body.findings[0].code).toBe(rootCause);
+    const gql = await request(t.url)
+      .post('/graphql')
+      .set(auth(TENANT_A_KEY))
+      .send({
+        query: 'query($id: ID!) { check(id: $id) { rootCause findings { code } } }',
+        variables: { id: res.body.id },
+      });
+    expect(gql.body.errors).toBeUndefined();
+    expect(gql.body.data.check.rootCause).toBe(rootCause ?? null);
   });
 
   it('SERVFAIL for the MX, SOA and NS is every name server failing: F after retries, never "missing"', async () => {
@@ -75,6 +87,7 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
     expect(res.body.verdict).toBe('fail');
     expect(res.body.score).toBeLessThanOrEqual(59);
     expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['DOMAIN_DNS_FAILING']);
+    expect(res.body.rootCause).toBe('DOMAIN_DNS_FAILING');
     expect(res.body.findings[0].area).toBe('mail_routing');
   });
 
@@ -87,6 +100,7 @@ describe('checks over REST: submit -> worker -> stored -> fetched', () => {
     expect(res.status).toBe(200);
     expect(res.body.verdict).toBe('indeterminate');
     expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['MX_LOOKUP_FAILED']);
+    expect(res.body.rootCause).toBeUndefined();
   });
 
   it('normalises IDN domains to punycode', async () => {
