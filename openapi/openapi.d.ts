@@ -825,7 +825,7 @@ export interface components {
             email?: components["schemas"]["ContentEmailInput"];
             context?: components["schemas"]["ContentContextInput"];
             /**
-             * @description The recipient's SpamAssassin user_prefs lines of the welcome-list family only (welcomelist_from, unwelcomelist_from, welcomelist_from_rcvd, def_welcomelist_from_rcvd, unwelcomelist_from_rcvd, welcomelist_allows_relays; the 3.x whitelist_ spellings too), at most 100 lines of 1000 characters and 200 addresses. The SpamAssassin rules USER_IN_WELCOMELIST (-100) and USER_IN_DEF_WELCOMELIST (-15) then run as SpamAssassin runs them: "would this recipient's filter welcome my message, and if not, why". Any other setting or a malformed line is refused.
+             * @description The recipient's SpamAssassin user_prefs lines of the welcome- and block-list family only (welcomelist_from, unwelcomelist_from, welcomelist_from_rcvd, def_welcomelist_from_rcvd, unwelcomelist_from_rcvd, welcomelist_allows_relays, blocklist_from, unblocklist_from; the 3.x whitelist_/blacklist_ spellings too), at most 100 lines of 1000 characters and 200 addresses. The SpamAssassin rules USER_IN_WELCOMELIST (-100), USER_IN_DEF_WELCOMELIST (-15) and USER_IN_BLOCKLIST (+100) then run as SpamAssassin runs them: "would this recipient's filter welcome my message, and if not, why". Any other setting or a malformed line is refused.
              * @example [
              *       "welcomelist_from_rcvd *@example.com mail.example.com",
              *       "def_welcomelist_from_rcvd *@example.com [192.0.2.0/24]"

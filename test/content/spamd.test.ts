@@ -198,6 +198,52 @@ describe.skipIf(!haveSpamd)('real spamd with welcome lists', () => {
   }, 300_000);
 });
 
+/**
+ * Block lists (blocklist_from, its 3.x name blacklist_from, unblocklist_from): a spamd whose
+ * local.cf holds these lines, and our engine given them as `filterPrefs`, on the same fixtures.
+ */
+describe.skipIf(!haveSpamd)('real spamd with a block list', () => {
+  const BLOCKLIST_PREFS = [
+    'blocklist_from *@paypal.com',
+    'blacklist_from baz@example.com',
+    'blocklist_from bar@example.com',
+    'unblocklist_from bar@example.com',
+  ];
+  let spamd: SpamdHandle;
+  beforeAll(async () => {
+    spamd = await startSpamd(60_000, { localCf: BLOCKLIST_PREFS });
+  }, 90_000);
+  afterAll(async () => {
+    await spamd?.stop();
+  });
+
+  it('fires USER_IN_BLOCKLIST on the same messages as spamd', async () => {
+    const client = new SpamdClient(parseSpamdUrl(spamd.url), { timeoutMs: 60_000 });
+    const { prefs, errors } = parseWelcomelistPrefs(BLOCKLIST_PREFS);
+    expect(errors).toEqual([]);
+    const names = [...['008', '009', '011', '013'].map((n) => `ham/${n}.eml`), 'spam/012.eml', 'spam/013.eml'];
+    const listed = (rules: string[]) => rules.filter((n) => n.startsWith('USER_IN_')).sort();
+    const theirsByFile: Record<string, string[]> = {};
+    for (const name of names) {
+      const raw = readFileSync(join(SA_FIXTURES, name));
+      const theirs = await client.check(raw, {});
+      expect(theirs.status, name).toBe('ok');
+      const { findings } = await analyze(raw, {}, undefined, { filterPrefs: prefs });
+      theirsByFile[name] = listed(theirs.rules.map((r) => r.name));
+      expect(listed(saRuleNames(findings)), name).toEqual(theirsByFile[name]);
+    }
+    console.log(
+      Object.entries(theirsByFile)
+        .map(([n, r]) => `${n}: ${r.join(' ') || '-'}`)
+        .join('\n'),
+    );
+    // spamd read the lines: paypal.com's sender and baz (3.x name) are listed, bar was removed.
+    expect(theirsByFile['spam/013.eml']).toEqual(['USER_IN_BLOCKLIST']);
+    expect(theirsByFile['ham/008.eml']).toEqual(['USER_IN_BLOCKLIST']);
+    expect(theirsByFile['ham/013.eml']).toEqual([]);
+  }, 300_000);
+});
+
 describe('spam engine clients at the port', () => {
   let http: Server;
   let port = 0;

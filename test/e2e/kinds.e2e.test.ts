@@ -154,8 +154,8 @@ describe('registered kinds end to end', () => {
     for (const [filterPrefs, why] of [
       ['welcomelist_from a@example.com', /array/],
       [[{ line: 'welcomelist_from a@example.com' }], /string/],
-      [['score USER_IN_WELCOMELIST 100'], /line 1 .*not a welcome-list setting/],
-      [['welcomelist_from ok@example.com', 'allow_user_rules 1'], /line 2 .*not a welcome-list setting/],
+      [['score USER_IN_WELCOMELIST 100'], /line 1 .*not a welcome- or block-list setting/],
+      [['welcomelist_from ok@example.com', 'allow_user_rules 1'], /line 2 .*not a welcome- or block-list setting/],
       [['welcomelist_from_rcvd a@example.com'], /an address and a relay/],
       [['welcomelist_from_rcvd a@example.com [300.1.2.3]'], /not an IPv4 address/],
       [['welcomelist_from a@example.com\nblocklist_from *'], /control character/],
@@ -181,7 +181,7 @@ describe('registered kinds end to end', () => {
     expect(gql.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
     expect(gql.body.errors[0].extensions.errors[0]).toMatchObject({
       field: expect.stringContaining('filterPrefs'),
-      message: expect.stringMatching(/not a welcome-list setting/),
+      message: expect.stringMatching(/not a welcome- or block-list setting/),
     });
   });
 

@@ -40,10 +40,12 @@ export const SPAMASSASSIN_RULES: ContentRule[] = [
   },
 ];
 
-/** What the recipient's welcome lists made of the message, when no list welcomed it. */
+/** What the recipient's lists made of the message: a block-listed sender, or why no list welcomed it. */
 function welcomelistNote(wl: WelcomelistState): string {
-  if (wl.welcomelist > 0 || wl.defaultWelcomelist > 0) return '';
   const who = wl.addresses.slice(0, 5).join(', ') || 'no From-side address';
+  if (wl.blocklist)
+    return ` A sender address (${who}) is on the recipient's blocklist_from: USER_IN_BLOCKLIST adds 100 points.`;
+  if (wl.welcomelist > 0 || wl.defaultWelcomelist > 0) return '';
   if (wl.welcomelist < 0 || wl.defaultWelcomelist < 0)
     return ` The recipient's ${wl.welcomelist < 0 ? 'welcomelist_from_rcvd' : 'def_welcomelist_from_rcvd'} has an entry for ${who}, but with another relay than the one that handed the message in (${wl.relay ?? 'none'}): SpamAssassin reads that as a possible forgery and gives no welcome-list points.`;
   return ` None of ${who} is on the recipient's welcome lists.`;

@@ -1,9 +1,10 @@
 /**
- * A recipient's SpamAssassin welcome-list settings (user_prefs lines), read as SpamAssassin 4.0.1
+ * A recipient's SpamAssassin welcome- and block-list settings (user_prefs lines), read as SpamAssassin 4.0.1
  * reads them: Mail::SpamAssassin::Conf (the settings and their 3.x `whitelist_*` aliases, "to be
  * removed for 4.1") and Conf::Parser (parse_scores_only's line handling, set_addrlist_value /
  * add_to_addrlist, add_to_addrlist_rcvd, remove_from_addrlist(_rcvd)). Only the family that
- * WLBLEval's check_from_in_welcomelist / check_from_in_default_welcomelist read is accepted;
+ * WLBLEval's check_from_in_welcomelist / check_from_in_default_welcomelist /
+ * check_from_in_blocklist read is accepted;
  * any other setting, and a line SpamAssassin would refuse (or accept but never match, such as a
  * bracketed relay that is not an IP address), is an error naming the line. Pure.
  */
@@ -16,6 +17,8 @@ export const WELCOMELIST_SETTINGS = [
   'def_welcomelist_from_rcvd',
   'unwelcomelist_from_rcvd',
   'welcomelist_allows_relays',
+  'blocklist_from',
+  'unblocklist_from',
 ] as const;
 export type WelcomelistSetting = (typeof WELCOMELIST_SETTINGS)[number];
 
@@ -27,6 +30,8 @@ const ALIASES: Record<string, WelcomelistSetting> = {
   def_whitelist_from_rcvd: 'def_welcomelist_from_rcvd',
   unwhitelist_from_rcvd: 'unwelcomelist_from_rcvd',
   whitelist_allows_relays: 'welcomelist_allows_relays',
+  blacklist_from: 'blocklist_from',
+  unblacklist_from: 'unblocklist_from',
 };
 
 /** Bounds of the input (the API validates them; SpamAssassin has none). */
@@ -53,6 +58,8 @@ export interface WelcomelistPrefs {
   welcomelistFromRcvd: Map<string, RcvdEntry>;
   defWelcomelistFromRcvd: Map<string, RcvdEntry>;
   welcomelistAllowsRelays: Map<string, AddrGlob>;
+  /** blocklist_from: USER_IN_BLOCKLIST (+100) when a From-side address matches. */
+  blocklistFrom: Map<string, AddrGlob>;
 }
 
 export interface PrefsLineError {
@@ -182,6 +189,7 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
     welcomelistFromRcvd: new Map(),
     defWelcomelistFromRcvd: new Map(),
     welcomelistAllowsRelays: new Map(),
+    blocklistFrom: new Map(),
   };
   const errors: PrefsLineError[] = [];
   let entries = 0;
@@ -202,7 +210,7 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
       : ALIASES[key];
     if (!setting)
       return fail(
-        `"${word!.slice(0, 60)}" is not a welcome-list setting (accepted: ${WELCOMELIST_SETTINGS.join(', ')}, or their whitelist_ spellings)`,
+        `"${word!.slice(0, 60)}" is not a welcome- or block-list setting (accepted: ${WELCOMELIST_SETTINGS.join(', ')}, or their whitelist_/blacklist_ spellings)`,
       );
     if (values.length === 0) return fail(`${key}: missing value`);
     const tooLong = values.find((v) => v.length > PREFS_MAX_GLOB_CHARS);
@@ -219,7 +227,11 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
       if (why) return fail(`${key}: ${why}`);
     }
     const adds =
-      setting === 'welcomelist_from' || setting === 'welcomelist_allows_relays' ? values.length : rcvd ? 1 : 0;
+      setting === 'welcomelist_from' || setting === 'welcomelist_allows_relays' || setting === 'blocklist_from'
+        ? values.length
+        : rcvd
+          ? 1
+          : 0;
     if (entries + adds > PREFS_MAX_ENTRIES) return fail(`more than ${PREFS_MAX_ENTRIES} addresses in all`);
     entries += adds;
     switch (setting) {
@@ -232,6 +244,12 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
       case 'unwelcomelist_from':
         // remove_from_addrlist: the address as written (lower-cased), not what it matches.
         for (const v of values) prefs.welcomelistFrom.delete(v.toLowerCase());
+        break;
+      case 'blocklist_from':
+        for (const v of values) prefs.blocklistFrom.set(v.toLowerCase(), addrGlob(v));
+        break;
+      case 'unblocklist_from':
+        for (const v of values) prefs.blocklistFrom.delete(v.toLowerCase());
         break;
       case 'welcomelist_from_rcvd':
       case 'def_welcomelist_from_rcvd': {

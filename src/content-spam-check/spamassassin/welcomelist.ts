@@ -1,7 +1,8 @@
 /**
  * SpamAssassin's welcome-list tests on a message (Mail::SpamAssassin::Plugin::WLBLEval, 4.0.1):
- * check_from_in_welcomelist (rule USER_IN_WELCOMELIST, -100) and
- * check_from_in_default_welcomelist (USER_IN_DEF_WELCOMELIST, -15) of 60_welcomelist.cf, on the
+ * check_from_in_welcomelist (rule USER_IN_WELCOMELIST, -100),
+ * check_from_in_default_welcomelist (USER_IN_DEF_WELCOMELIST, -15) and check_from_in_blocklist
+ * (USER_IN_BLOCKLIST, +100) of 60_welcomelist.cf, on the
  * From-side addresses PerMsgStatus::all_from_addrs gathers and the relays of the X-Spam-Relays-*
  * pseudo-headers (sa-message.ts). The lists come from a recipient's prefs (welcomelist-prefs.ts):
  * without them nothing here fires. Pure.
@@ -176,6 +177,8 @@ export interface WelcomelistState {
   welcomelist: ListState;
   /** from_in_default_welcomelist: def_welcomelist_from_rcvd. */
   defaultWelcomelist: ListState;
+  /** check_from_in_blocklist: a From-side address matches blocklist_from (no relay is read). */
+  blocklist: boolean;
 }
 
 const states = new WeakMap<SaMessage, WeakMap<WelcomelistPrefs, WelcomelistState>>();
@@ -213,6 +216,7 @@ export function welcomelistState(msg: SaMessage, prefs: WelcomelistPrefs): Welco
     }
     if (wh === -1) defaultWelcomelist = -1;
   }
+  const blocklist = addresses.some((a) => inList(prefs.blocklistFrom, a.toLowerCase()));
   const untrusted = relays(msg, 'untrusted');
   const relay = untrusted[0] ?? relays(msg, 'trusted')[0];
   const state: WelcomelistState = {
@@ -220,6 +224,7 @@ export function welcomelistState(msg: SaMessage, prefs: WelcomelistPrefs): Welco
     ...(relay ? { relay: `${relay.rdns || '(no rDNS)'} [${relay.ip}]` } : {}),
     welcomelist,
     defaultWelcomelist,
+    blocklist,
   };
   if (!byPrefs) states.set(msg, (byPrefs = new WeakMap()));
   byPrefs.set(prefs, state);
