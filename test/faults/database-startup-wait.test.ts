@@ -101,7 +101,7 @@ describe('waiting for the database at boot', () => {
   it('a PostgreSQL that is not there is tried for failFastMs, then reported as unreachable with the number of tries', async () => {
     const port = await freePort(); // nothing listens there
     const err = await connectDatabase(`postgres://postgres@127.0.0.1:${port}/test`, undefined, {
-      failFastMs: 1000,
+      failFastMs: 3000,
       timeoutMs: 60_000,
     }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(StartupError);
@@ -137,12 +137,21 @@ describe('waiting for the database at boot', () => {
     const settings = readDatabaseSettings({ DATABASE_POOL_MAX: '1', DATABASE_CONNECT_TIMEOUT_MS: '300' });
     const h = await openDatabase(ADMIN, settings);
     cleanups.push(() => h.close());
+    // The pool's one connection opened first (its own connect is bound by the 300 ms too, which a
+    // loaded machine may miss once), so the slow statement below reuses it.
+    for (let i = 0; ; i++) {
+      const ok = await sql`select 1`.execute(h.db).then(
+        () => true,
+        (e: unknown) => (i < 10 ? false : Promise.reject(e as Error)),
+      );
+      if (ok) break;
+    }
     // The pool's one connection is held by a slow statement; the next query waits 300 ms, then fails
     // with the pool's own message (a connection failure: 503 on the API, a retried job).
     const tag = `held_${randomBytes(4).toString('hex')}`;
     const slow = sql`select pg_sleep(3) as ${sql.id(tag)}`.execute(h.db);
     // Until the server runs it (the pool's one connection taken), however loaded the machine.
-    for (;;) {
+    for (const end = Date.now() + 30_000; Date.now() < end;) {
       const running = await admin((c) =>
         c.query(`SELECT 1 FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1`, [`%${tag}%`]),
       );
