@@ -239,7 +239,7 @@ export class ContentCheckInput {
       'welcomelist_from_rcvd *@example.com mail.example.com',
       'def_welcomelist_from_rcvd *@example.com [192.0.2.0/24]',
     ],
-    description: `The recipient's SpamAssassin user_prefs lines of the welcome- and block-list family only (${WELCOMELIST_SETTINGS.join(', ')}; the 3.x whitelist_/blacklist_ spellings too), at most ${PREFS_MAX_LINES} lines of ${PREFS_MAX_LINE_CHARS} characters and 200 addresses. The SpamAssassin rules USER_IN_WELCOMELIST (-100), USER_IN_DEF_WELCOMELIST (-15) and USER_IN_BLOCKLIST (+100) then run as SpamAssassin runs them: "would this recipient's filter welcome my message, and if not, why". Any other setting or a malformed line is refused.`,
+    description: `The recipient's SpamAssassin user_prefs lines of the welcome- and block-list family only (${WELCOMELIST_SETTINGS.join(', ')}; the 3.x whitelist_/blacklist_ spellings too), at most ${PREFS_MAX_LINES} lines of ${PREFS_MAX_LINE_CHARS} characters and 200 addresses. The SpamAssassin rules USER_IN_WELCOMELIST (-100), USER_IN_DEF_WELCOMELIST (-15), USER_IN_BLOCKLIST (+100) and the recipient-side USER_IN_WELCOMELIST_TO (-6), USER_IN_MORE_SPAM_TO (-20), USER_IN_ALL_SPAM_TO (-100), USER_IN_BLOCKLIST_TO (+10) then run as SpamAssassin runs them: "would this recipient's filter welcome my message, and if not, why". Any other setting or a malformed line is refused.`,
   })
   @Field(() => [String], { nullable: true })
   @IsOptional()

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRuleSet, shippedRuleSet, type SaMessage } from '../../src/content-spam-check/spamassassin/sa-rules';
-import { allFromAddrs, envelopeFrom, welcomelistState } from '../../src/content-spam-check/spamassassin/welcomelist';
+import {
+  allFromAddrs,
+  allToAddrs,
+  envelopeFrom,
+  receivedFor,
+  welcomelistState,
+} from '../../src/content-spam-check/spamassassin/welcomelist';
 import {
   addrGlob,
   parseWelcomelistPrefs,
@@ -155,8 +161,8 @@ describe('welcome-list semantics (Conf::Parser, WLBLEval, PerMsgStatus)', () => 
     expect(bad('required_score 1')).toEqual([
       { line: 1, message: expect.stringMatching(/not a welcome- or block-list setting/) },
     ]);
-    // The To-side lists are not read (no rule of ours runs them): refused, not silently ignored.
-    expect(bad('welcomelist_to *@example.com')[0]?.message).toMatch(/not a welcome- or block-list setting/);
+    // The auth lists are not read (no rule of ours runs them): refused, not silently ignored.
+    expect(bad('welcomelist_auth *@example.com')[0]?.message).toMatch(/not a welcome- or block-list setting/);
     expect(bad('blocklist_from')[0]?.message).toMatch(/missing value/);
     expect(bad('welcomelist_from')[0]?.message).toMatch(/missing value/);
     expect(bad('welcomelist_from_rcvd a@example.com')[0]?.message).toMatch(/an address and a relay/);
@@ -352,6 +358,64 @@ describe('welcome-list semantics (Conf::Parser, WLBLEval, PerMsgStatus)', () => 
       () => `blocklist_from ${Array.from({ length: 50 }, (_, i) => `u${i}@e.x`).join(' ')}`,
     );
     expect(parseWelcomelistPrefs(many).errors).toEqual([{ line: 4, message: 'more than 200 addresses in all' }]);
+  });
+
+  it('To-side lists: all_to_addrs (Resent-To/-Cc first, else Received "for" of the three newest, To...Cc) and their scores', () => {
+    const set = shippedRuleSet();
+    expect(
+      ['USER_IN_WELCOMELIST_TO', 'USER_IN_MORE_SPAM_TO', 'USER_IN_ALL_SPAM_TO', 'USER_IN_BLOCKLIST_TO'].map(
+        (n) => set.byName.get(n)?.score,
+      ),
+    ).toEqual([-6, -20, -100, 10]);
+    const to: [string, string][] = [
+      ['To', 'Ann <ann@example.com>'],
+      ['Cc', 'bob@example.org, "Cy" <cy@example.net>'],
+    ];
+    expect(allToAddrs(message(to))).toEqual(['ann@example.com', 'bob@example.org', 'cy@example.net']);
+    expect(fired(message(to), ['welcomelist_to ann@example.com'])).toEqual(['USER_IN_WELCOMELIST_TO']);
+    expect(fired(message(to), ['more_spam_to *@example.org'])).toEqual(['USER_IN_MORE_SPAM_TO']);
+    expect(fired(message(to), ['all_spam_to cy@*'])).toEqual(['USER_IN_ALL_SPAM_TO']);
+    expect(fired(message(to), ['Blacklist_To *@EXAMPLE.net'])).toEqual(['USER_IN_BLOCKLIST_TO']);
+    expect(fired(message(to), ['whitelist_to nobody@example.com'])).toEqual([]);
+    // Resent-To / Resent-Cc (the first of each) replace every other source.
+    const resent: [string, string][] = [...to, ['Resent-To', 'rs@example.com'], ['Resent-To', 'later@example.com']];
+    expect(allToAddrs(message(resent))).toEqual(['rs@example.com']);
+    expect(fired(message(resent), ['welcomelist_to ann@example.com'])).toEqual([]);
+    // Received "for": the three newest fields only, bracketed or not, the domain a valid FQDN.
+    const rcvd = (n: number, forClause: string): [string, string] => [
+      'Received',
+      `from h${n}.example (h${n}.example [192.0.2.${n}]) by mx.example.net with ESMTP id X${n}${forClause}; Mon, 1 Jan 2024 00:00:0${n} +0000`,
+    ];
+    const viaReceived = message([
+      rcvd(1, ' for <one@example.com>'),
+      rcvd(2, ' for two@example.com'),
+      rcvd(3, ' for <jm@localhost>'),
+      rcvd(4, ' for <four@example.com>'),
+      ['To', 'list@example.org'],
+    ]);
+    expect(allToAddrs(viaReceived)).toEqual(['one@example.com', 'two@example.com', 'list@example.org']);
+  });
+
+  it('receivedFor reads what / for <?(\\S+\\@(\\S+?))>?;/ matches, on 20,000 random lines', () => {
+    // The Perl pattern (JavaScript's engine backtracks the same way on it), on short lines where
+    // its backtracking costs nothing, against the linear reading.
+    const re = / for <?(\S+@(\S+?))>?;/;
+    const alphabet = [' ', ' for ', ' for <', '<', '>', '@', ';', 'a', 'b.c', '\t', 'x@y;'];
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let matched = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let line = '';
+      for (let k = 0, n = 1 + rnd(12); k < n; k++) line += alphabet[rnd(alphabet.length)];
+      const m = re.exec(line);
+      const ours = receivedFor(line);
+      expect(ours, JSON.stringify(line)).toEqual(m ? { address: m[1], domain: m[2] } : undefined);
+      if (m) matched++;
+    }
+    expect(matched).toBeGreaterThan(1000); // the lines exercise the match, not only its absence
   });
 
   it('the finding says a block-listed sender is why the message scores', async () => {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_SETTINGS } from '../../src/content-spam-check/content.config';
 import { analyzeContent } from '../../src/content-spam-check/content.engine';
+import { receivedFor } from '../../src/content-spam-check/spamassassin/welcomelist';
 import { classifyReply } from '../../src/probe/classify';
 import { parseProbeSettings } from '../../src/probe/probe.settings';
 import { bannerHostname, buildReply, parseEhlo } from '../../src/probe/smtp-reply';
@@ -165,6 +166,13 @@ const ANALYSERS: Analyser[] = [
         { settings: DEFAULT_CONTENT_SETTINGS },
       ),
     hostile: [...DELIMITERS, '<a', '<!--', 'a<!--', '<!--<', '<!--a-->', '(', '>', 'v1', '$', '!important '],
+  },
+  {
+    // SpamAssassin's all_to_addrs reads the recipient of a Received "for" clause; its Perl pattern
+    // is quadratic on a run of "@" (welcomelist.ts reads it without one).
+    name: 'Received "for" recipient (To-side lists)',
+    analyse: (s) => [receivedFor(` for ${s}`), receivedFor(` for <${s}`), receivedFor(s)],
+    hostile: [...DELIMITERS, '@', ' for @', ' for <@', 'a@b', '@>', ';@'],
   },
   {
     name: 'probe reply classifier',

@@ -6,7 +6,7 @@
  *
  * What is not run, and why:
  *   - `eval:` tests (Perl functions of the plugins) other than the few ported (NATIVE, and
- *     EVAL_NATIVE: 60_welcomelist.cf's USER_IN_WELCOMELIST, USER_IN_DEF_WELCOMELIST and USER_IN_BLOCKLIST, which read
+ *     EVAL_NATIVE: 60_welcomelist.cf's USER_IN_* address-list rules (From and To side), which read
  *     a recipient's prefs given per message, welcomelist.ts), and rules on SpamAssassin's
  *     pseudo-headers other than X-Spam-Relays-* (sa-message.ts builds those from our Received
  *     reading): no Perl here. A meta rule that reads one of them is left out too, rather than guessed.
@@ -118,10 +118,16 @@ const EVAL_NATIVE: Record<string, (msg: SaMessage, options: RunOptions) => boole
   check_from_in_welcomelist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).welcomelist > 0,
   check_from_in_default_welcomelist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).defaultWelcomelist > 0,
   check_from_in_blocklist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).blocklist,
+  check_to_in_welcomelist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).welcomelistTo,
+  check_to_in_more_spam: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).moreSpamTo,
+  check_to_in_all_spam: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).allSpamTo,
+  check_to_in_blocklist: (msg, o) => !!o.prefs && welcomelistState(msg, o.prefs).blocklistTo,
 };
 EVAL_NATIVE.check_from_in_whitelist = EVAL_NATIVE.check_from_in_welcomelist!;
 EVAL_NATIVE.check_from_in_default_whitelist = EVAL_NATIVE.check_from_in_default_welcomelist!;
 EVAL_NATIVE.check_from_in_blacklist = EVAL_NATIVE.check_from_in_blocklist!;
+EVAL_NATIVE.check_to_in_whitelist = EVAL_NATIVE.check_to_in_welcomelist!;
+EVAL_NATIVE.check_to_in_blacklist = EVAL_NATIVE.check_to_in_blocklist!;
 
 const OCTETS = / (?:by|ip)=(\d{1,12})\.(\d{1,12})\.(\d{1,12})\.(\d{1,12}) /g;
 

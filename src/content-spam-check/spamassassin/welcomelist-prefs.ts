@@ -4,7 +4,8 @@
  * removed for 4.1") and Conf::Parser (parse_scores_only's line handling, set_addrlist_value /
  * add_to_addrlist, add_to_addrlist_rcvd, remove_from_addrlist(_rcvd)). Only the family that
  * WLBLEval's check_from_in_welcomelist / check_from_in_default_welcomelist /
- * check_from_in_blocklist read is accepted;
+ * check_from_in_blocklist and the To-side check_to_in_welcomelist / _more_spam / _all_spam /
+ * _blocklist read is accepted;
  * any other setting, and a line SpamAssassin would refuse (or accept but never match, such as a
  * bracketed relay that is not an IP address), is an error naming the line. Pure.
  */
@@ -19,6 +20,10 @@ export const WELCOMELIST_SETTINGS = [
   'welcomelist_allows_relays',
   'blocklist_from',
   'unblocklist_from',
+  'welcomelist_to',
+  'more_spam_to',
+  'all_spam_to',
+  'blocklist_to',
 ] as const;
 export type WelcomelistSetting = (typeof WELCOMELIST_SETTINGS)[number];
 
@@ -32,6 +37,8 @@ const ALIASES: Record<string, WelcomelistSetting> = {
   whitelist_allows_relays: 'welcomelist_allows_relays',
   blacklist_from: 'blocklist_from',
   unblacklist_from: 'unblocklist_from',
+  whitelist_to: 'welcomelist_to',
+  blacklist_to: 'blocklist_to',
 };
 
 /** Bounds of the input (the API validates them; SpamAssassin has none). */
@@ -60,6 +67,15 @@ export interface WelcomelistPrefs {
   welcomelistAllowsRelays: Map<string, AddrGlob>;
   /** blocklist_from: USER_IN_BLOCKLIST (+100) when a From-side address matches. */
   blocklistFrom: Map<string, AddrGlob>;
+  /**
+   * The To-side lists (Conf.pm: no un* command for them), read on the recipients
+   * (welcomelist.ts allToAddrs): USER_IN_WELCOMELIST_TO (-6), USER_IN_MORE_SPAM_TO (-20),
+   * USER_IN_ALL_SPAM_TO (-100), USER_IN_BLOCKLIST_TO (+10).
+   */
+  welcomelistTo: Map<string, AddrGlob>;
+  moreSpamTo: Map<string, AddrGlob>;
+  allSpamTo: Map<string, AddrGlob>;
+  blocklistTo: Map<string, AddrGlob>;
 }
 
 export interface PrefsLineError {
@@ -179,6 +195,19 @@ function badRelay(relay: string): string | undefined {
   }
 }
 
+/** The settings that add each address of their line to one list (Conf.pm $CONF_TYPE_ADDRLIST). */
+const ADDRESS_LISTS: Partial<
+  Record<WelcomelistSetting, Exclude<keyof WelcomelistPrefs, 'welcomelistFromRcvd' | 'defWelcomelistFromRcvd'>>
+> = {
+  welcomelist_from: 'welcomelistFrom',
+  welcomelist_allows_relays: 'welcomelistAllowsRelays',
+  blocklist_from: 'blocklistFrom',
+  welcomelist_to: 'welcomelistTo',
+  more_spam_to: 'moreSpamTo',
+  all_spam_to: 'allSpamTo',
+  blocklist_to: 'blocklistTo',
+};
+
 /**
  * Read prefs lines in order (a later `unwelcomelist_*` removes what an earlier line added, a later
  * add puts it back). Blank lines and `#` comments are skipped as SpamAssassin skips them.
@@ -190,6 +219,10 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
     defWelcomelistFromRcvd: new Map(),
     welcomelistAllowsRelays: new Map(),
     blocklistFrom: new Map(),
+    welcomelistTo: new Map(),
+    moreSpamTo: new Map(),
+    allSpamTo: new Map(),
+    blocklistTo: new Map(),
   };
   const errors: PrefsLineError[] = [];
   let entries = 0;
@@ -226,27 +259,19 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
       const why = badRelay(values[1]!);
       if (why) return fail(`${key}: ${why}`);
     }
-    const adds =
-      setting === 'welcomelist_from' || setting === 'welcomelist_allows_relays' || setting === 'blocklist_from'
-        ? values.length
-        : rcvd
-          ? 1
-          : 0;
+    const adds = ADDRESS_LISTS[setting] ? values.length : rcvd ? 1 : 0;
     if (entries + adds > PREFS_MAX_ENTRIES) return fail(`more than ${PREFS_MAX_ENTRIES} addresses in all`);
     entries += adds;
+    const addTo = ADDRESS_LISTS[setting];
+    if (addTo) {
+      // add_to_addrlist: each address (glob) of the line, keyed as written, lower-cased.
+      for (const v of values) prefs[addTo].set(v.toLowerCase(), addrGlob(v));
+      return;
+    }
     switch (setting) {
-      case 'welcomelist_from':
-        for (const v of values) prefs.welcomelistFrom.set(v.toLowerCase(), addrGlob(v));
-        break;
-      case 'welcomelist_allows_relays':
-        for (const v of values) prefs.welcomelistAllowsRelays.set(v.toLowerCase(), addrGlob(v));
-        break;
       case 'unwelcomelist_from':
         // remove_from_addrlist: the address as written (lower-cased), not what it matches.
         for (const v of values) prefs.welcomelistFrom.delete(v.toLowerCase());
-        break;
-      case 'blocklist_from':
-        for (const v of values) prefs.blocklistFrom.set(v.toLowerCase(), addrGlob(v));
         break;
       case 'unblocklist_from':
         for (const v of values) prefs.blocklistFrom.delete(v.toLowerCase());
@@ -268,6 +293,9 @@ export function parseWelcomelistPrefs(lines: readonly string[]): { prefs: Welcom
           prefs.welcomelistFromRcvd.delete(v.toLowerCase());
           prefs.defWelcomelistFromRcvd.delete(v.toLowerCase());
         }
+        break;
+      default:
+        // The address lists (ADDRESS_LISTS), added above.
         break;
     }
   });

@@ -2,11 +2,15 @@
  * SpamAssassin's welcome-list tests on a message (Mail::SpamAssassin::Plugin::WLBLEval, 4.0.1):
  * check_from_in_welcomelist (rule USER_IN_WELCOMELIST, -100),
  * check_from_in_default_welcomelist (USER_IN_DEF_WELCOMELIST, -15) and check_from_in_blocklist
- * (USER_IN_BLOCKLIST, +100) of 60_welcomelist.cf, on the
+ * (USER_IN_BLOCKLIST, +100) of 60_welcomelist.cf, and on the recipients PerMsgStatus::all_to_addrs
+ * gathers check_to_in_welcomelist (USER_IN_WELCOMELIST_TO, -6), check_to_in_more_spam
+ * (USER_IN_MORE_SPAM_TO, -20), check_to_in_all_spam (USER_IN_ALL_SPAM_TO, -100) and
+ * check_to_in_blocklist (USER_IN_BLOCKLIST_TO, +10); the From-side ones on the
  * From-side addresses PerMsgStatus::all_from_addrs gathers and the relays of the X-Spam-Relays-*
  * pseudo-headers (sa-message.ts). The lists come from a recipient's prefs (welcomelist-prefs.ts):
  * without them nothing here fires. Pure.
  */
+import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { SaMessage } from './sa-types';
@@ -87,6 +91,84 @@ export function allFromAddrs(msg: SaMessage): string[] {
         ...addrs(msg, 'x-envelope-from'),
         ...[envelopeFrom(msg) ?? ''].filter((a) => a !== ''),
       ].map((a) => a.replace(/\.{2,}/g, '.'));
+  return [...new Set(list)].filter((a) => a.length <= MAX_ADDR_CHARS).slice(0, MAX_ADDRS);
+}
+
+/** Headers PerMsgStatus::all_to_addrs reads after the Received "for" clauses, in its order. */
+const TO_FIELDS = [
+  'to',
+  'apparently-to',
+  'delivered-to',
+  'envelope-recipients',
+  'apparently-resent-to',
+  'x-envelope-to',
+  'envelope-to',
+  'x-delivered-to',
+  'x-original-to',
+  'x-rcpt-to',
+  'x-real-to',
+  'cc',
+];
+
+/** Util::is_fqdn_valid($host, 1): two or more labels of 1-63 [a-z0-9_-], no "_" in the last two. */
+function isFqdnValid(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.+$/, '');
+  if (h.length > 253) return false;
+  const labels = h.split('.');
+  if (labels.length < 2) return false;
+  return labels.every(
+    (l, i) =>
+      l.length >= 1 &&
+      l.length <= 63 &&
+      /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(l) &&
+      (i < labels.length - 2 || !l.includes('_')),
+  );
+}
+
+/**
+ * all_to_addrs's `/ for <?(\S+\@(\S+?))>?;/` on one Received value, without a backtracking
+ * regex (a run of "@" with no ";" after it costs that one quadratic time): the first " for "
+ * whose following run of non-space characters holds, after an optional "<", a local part, the
+ * last "@" that has a ";" two or more characters after it, and the domain up to the first such
+ * ";" (less a ">" just before it). Linear: each run is read a constant number of times.
+ */
+export function receivedFor(value: string): { address: string; domain: string } | undefined {
+  for (let i = value.indexOf(' for '); i >= 0; i = value.indexOf(' for ', i + 1)) {
+    let end = i + 5;
+    while (end < value.length && !/\s/.test(value[end]!)) end++;
+    const token = value.slice(i + 5, end);
+    for (const t of token.startsWith('<') ? [token.slice(1), token] : [token]) {
+      const lastSemi = t.lastIndexOf(';');
+      if (lastSemi < 3) continue;
+      const at = t.lastIndexOf('@', lastSemi - 2);
+      if (at < 1) continue;
+      const semi = t.indexOf(';', at + 2);
+      const domain = t.slice(at + 1, t[semi - 1] === '>' && semi - 1 >= at + 2 ? semi - 1 : semi);
+      return { address: `${t.slice(0, at)}@${domain}`, domain };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * PerMsgStatus::all_to_addrs (4.0.1): the addresses of the first Resent-To and Resent-Cc fields
+ * when there is one; else the "for" recipients of the three newest Received fields whose domain
+ * is a valid FQDN, then every address of To, Apparently-To, Delivered-To, Envelope-Recipients,
+ * Apparently-Resent-To, X-Envelope-To, Envelope-To, X-Delivered-To, X-Original-To, X-Rcpt-To,
+ * X-Real-To and Cc; duplicates dropped, first kept. Bounded like allFromAddrs.
+ */
+export function allToAddrs(msg: SaMessage): string[] {
+  const resent = [...addrs(msg, 'resent-to', true), ...addrs(msg, 'resent-cc', true)];
+  let list = resent;
+  if (!resent.length) {
+    const received = msg.headers.filter((h) => h.key === 'received').slice(0, 3);
+    const forAddrs: string[] = [];
+    for (const h of received) {
+      const m = receivedFor(h.value);
+      if (m && isFqdnValid(domainToASCII(m.domain) || m.domain)) forAddrs.push(m.address);
+    }
+    list = [...forAddrs, ...TO_FIELDS.flatMap((key) => addrs(msg, key))];
+  }
   return [...new Set(list)].filter((a) => a.length <= MAX_ADDR_CHARS).slice(0, MAX_ADDRS);
 }
 
@@ -179,6 +261,13 @@ export interface WelcomelistState {
   defaultWelcomelist: ListState;
   /** check_from_in_blocklist: a From-side address matches blocklist_from (no relay is read). */
   blocklist: boolean;
+  /** The recipients (allToAddrs), read only when a To-side list has an entry. */
+  toAddresses: string[];
+  /** check_to_in_welcomelist, _more_spam, _all_spam, _blocklist: a recipient is on that list. */
+  welcomelistTo: boolean;
+  moreSpamTo: boolean;
+  allSpamTo: boolean;
+  blocklistTo: boolean;
 }
 
 const states = new WeakMap<SaMessage, WeakMap<WelcomelistPrefs, WelcomelistState>>();
@@ -217,6 +306,9 @@ export function welcomelistState(msg: SaMessage, prefs: WelcomelistPrefs): Welco
     if (wh === -1) defaultWelcomelist = -1;
   }
   const blocklist = addresses.some((a) => inList(prefs.blocklistFrom, a.toLowerCase()));
+  const toLists = [prefs.welcomelistTo, prefs.moreSpamTo, prefs.allSpamTo, prefs.blocklistTo];
+  const toAddresses = toLists.some((l) => l.size > 0) ? allToAddrs(msg) : [];
+  const onTo = (list: Map<string, AddrGlob>) => toAddresses.some((a) => inList(list, a.toLowerCase()));
   const untrusted = relays(msg, 'untrusted');
   const relay = untrusted[0] ?? relays(msg, 'trusted')[0];
   const state: WelcomelistState = {
@@ -225,6 +317,11 @@ export function welcomelistState(msg: SaMessage, prefs: WelcomelistPrefs): Welco
     welcomelist,
     defaultWelcomelist,
     blocklist,
+    toAddresses,
+    welcomelistTo: onTo(prefs.welcomelistTo),
+    moreSpamTo: onTo(prefs.moreSpamTo),
+    allSpamTo: onTo(prefs.allSpamTo),
+    blocklistTo: onTo(prefs.blocklistTo),
   };
   if (!byPrefs) states.set(msg, (byPrefs = new WeakMap()));
   byPrefs.set(prefs, state);
