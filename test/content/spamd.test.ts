@@ -154,6 +154,39 @@ describe.skipIf(!haveSpamd)('real spamd', () => {
 });
 
 /**
+ * The USER_IN_* rules (the address lists of 60_welcomelist.cf) a spamd whose local.cf holds
+ * `lines` fires on each message, asserted equal to ours given the same lines as `filterPrefs`;
+ * prints both scores and rule sets. Returns spamd's, by file, for the caller's own checks that
+ * spamd did read the lines.
+ */
+async function listRulesParity(
+  spamd: SpamdHandle,
+  lines: string[],
+  names: string[],
+): Promise<Record<string, string[]>> {
+  const client = new SpamdClient(parseSpamdUrl(spamd.url), { timeoutMs: 60_000 });
+  const { prefs, errors } = parseWelcomelistPrefs(lines);
+  expect(errors).toEqual([]);
+  const listed = (rules: string[]) => rules.filter((n) => n.startsWith('USER_IN_')).sort();
+  const theirsByFile: Record<string, string[]> = {};
+  const rows: string[] = [];
+  for (const name of names) {
+    const raw = readFileSync(join(SA_FIXTURES, name));
+    const theirs = await client.check(raw, {});
+    expect(theirs.status, name).toBe('ok');
+    const { result, findings } = await analyze(raw, {}, undefined, { filterPrefs: prefs });
+    const ours = listed(saRuleNames(findings));
+    theirsByFile[name] = listed(theirs.rules.map((r) => r.name));
+    rows.push(
+      `${name.padEnd(18)} spamd ${String(theirs.score).padStart(6)} ${theirsByFile[name]!.join(' ') || '-'}; us ${String(result.score).padStart(6)} ${ours.join(' ') || '-'}`,
+    );
+    expect(ours, name).toEqual(theirsByFile[name]);
+  }
+  console.log(rows.join('\n'));
+  return theirsByFile;
+}
+
+/**
  * Welcome lists (issue 13): a spamd whose local.cf holds the tstprefs of SpamAssassin's
  * t/welcomelist_from.t, and our engine given the same lines as `filterPrefs`, on SpamAssassin's
  * welcome-list fixtures. Which USER_IN_* rules fire must be the same message by message.
@@ -168,29 +201,12 @@ describe.skipIf(!haveSpamd)('real spamd with welcome lists', () => {
   });
 
   it("fires the same USER_IN_* rules as spamd under t/welcomelist_from.t's prefs", async () => {
-    const client = new SpamdClient(parseSpamdUrl(spamd.url), { timeoutMs: 60_000 });
-    const { prefs, errors } = parseWelcomelistPrefs(welcomelistFromTPrefs());
-    expect(errors).toEqual([]);
     const names = [
       ...['008', '009', '010', '011', '012', '013', '014', '015'].map((n) => `ham/${n}.eml`),
       'spam/012.eml',
       'spam/013.eml',
     ];
-    const listed = (rules: string[]) => rules.filter((n) => n.startsWith('USER_IN_')).sort();
-    const theirsByFile: Record<string, string[]> = {};
-    const rows: string[] = [];
-    for (const name of names) {
-      const raw = readFileSync(join(SA_FIXTURES, name));
-      const theirs = await client.check(raw, {});
-      expect(theirs.status, name).toBe('ok');
-      const { result, findings } = await analyze(raw, {}, undefined, { filterPrefs: prefs });
-      theirsByFile[name] = listed(theirs.rules.map((r) => r.name));
-      rows.push(
-        `${name.padEnd(14)} spamd ${String(theirs.score).padStart(6)} ${theirsByFile[name]!.join(' ') || '-'}; us ${String(result.score).padStart(6)} ${listed(saRuleNames(findings)).join(' ') || '-'}`,
-      );
-      expect(listed(saRuleNames(findings)), name).toEqual(theirsByFile[name]);
-    }
-    console.log(rows.join('\n'));
+    const theirsByFile = await listRulesParity(spamd, welcomelistFromTPrefs(), names);
     // spamd read the prefs (t/welcomelist_from.t's patterns), so the equality above says something.
     expect(theirsByFile['ham/008.eml']).toEqual(['USER_IN_WELCOMELIST']);
     expect(theirsByFile['ham/011.eml']).toEqual(['USER_IN_DEF_WELCOMELIST']);
@@ -226,9 +242,6 @@ describe.skipIf(!haveSpamd)('real spamd with block lists and To-side lists', () 
   });
 
   it('fires the same USER_IN_* rules as spamd on every message of the sample', async () => {
-    const client = new SpamdClient(parseSpamdUrl(spamd.url), { timeoutMs: 60_000 });
-    const { prefs, errors } = parseWelcomelistPrefs(LIST_PREFS);
-    expect(errors).toEqual([]);
     const names = ['ham', 'spam'].flatMap((d) =>
       readdirSync(join(SA_FIXTURES, d))
         .filter((n) => n.endsWith('.eml'))
@@ -236,22 +249,7 @@ describe.skipIf(!haveSpamd)('real spamd with block lists and To-side lists', () 
         .map((n) => `${d}/${n}`),
     );
     expect(names.length).toBeGreaterThan(30);
-    const listed = (rules: string[]) => rules.filter((n) => n.startsWith('USER_IN_')).sort();
-    const theirsByFile: Record<string, string[]> = {};
-    for (const name of names) {
-      const raw = readFileSync(join(SA_FIXTURES, name));
-      const theirs = await client.check(raw, {});
-      expect(theirs.status, name).toBe('ok');
-      const { findings } = await analyze(raw, {}, undefined, { filterPrefs: prefs });
-      theirsByFile[name] = listed(theirs.rules.map((r) => r.name));
-      expect(listed(saRuleNames(findings)), name).toEqual(theirsByFile[name]);
-    }
-    console.log(
-      Object.entries(theirsByFile)
-        .filter(([, r]) => r.length)
-        .map(([n, r]) => `${n}: ${r.join(' ')}`)
-        .join('\n'),
-    );
+    const theirsByFile = await listRulesParity(spamd, LIST_PREFS, names);
     // spamd read the lines, so the equality above says something: From-side block lists (paypal.com's
     // sender, baz by the 3.x name; bar removed again) ...
     expect(theirsByFile['spam/013.eml']).toContain('USER_IN_BLOCKLIST');

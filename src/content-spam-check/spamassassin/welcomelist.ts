@@ -112,7 +112,10 @@ const TO_FIELDS = [
 
 /** Util::is_fqdn_valid($host, 1): two or more labels of 1-63 [a-z0-9_-], no "_" in the last two. */
 function isFqdnValid(host: string): boolean {
-  const h = host.toLowerCase().replace(/\.+$/, '');
+  // Trailing dots removed (a loop: /\.+$/ is quadratic on a run of dots that does not end the name).
+  let end = host.length;
+  while (end > 0 && host[end - 1] === '.') end--;
+  const h = host.slice(0, end).toLowerCase();
   if (h.length > 253) return false;
   const labels = h.split('.');
   if (labels.length < 2) return false;
