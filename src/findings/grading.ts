@@ -101,17 +101,21 @@ export interface Folded {
   findings: Finding[];
 }
 
-/** The code of the root cause among these findings, if any (the first of ROOT_CAUSES present). */
+/** The root cause among these findings, if any: the first of ROOT_CAUSES present. */
+function findRoot(all: readonly Pick<Finding, 'code'>[]): RootCause | undefined {
+  return ROOT_CAUSES.find((r) => all.some((f) => f.code === r.code));
+}
+
+/** The code of the root cause among these findings, if any (what a check's `rootCause` says). */
 export function rootCauseOf(all: readonly Pick<Finding, 'code'>[]): string | undefined {
-  return ROOT_CAUSES.find((r) => all.some((f) => f.code === r.code))?.code;
+  return findRoot(all)?.code;
 }
 
 const FOLDED = 'Folded under this cause (moot while it lasts)';
 
 /** Fold the findings a root cause implies under it (listed in its `folded` and its detail). */
 export function foldRootCauses(all: readonly Finding[]): Folded {
-  const code = rootCauseOf(all);
-  const root = ROOT_CAUSES.find((r) => r.code === code);
+  const root = findRoot(all);
   if (!root) return { findings: [...all] };
   const implied = (code: string) => code === root.code || root.implies === 'all' || root.implies(code);
   const cause = all.find((f) => f.code === root.code)!;

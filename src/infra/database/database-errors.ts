@@ -5,12 +5,7 @@
  * reported as what it is. Follows the error's `cause` chain (migrate() wraps driver errors).
  */
 export function isConnectionFailure(e: unknown): boolean {
-  for (
-    let err = e, depth = 0;
-    err && typeof err === 'object' && depth < 5;
-    err = (err as { cause?: unknown }).cause, depth++
-  ) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
+  for (const { code, message } of causeChain(e)) {
     if (
       typeof code === 'string' &&
       (SYSTEM_CODES.has(code) || isPostgresConnectionState(code) || SQLITE_CODES.has(code))
@@ -19,6 +14,14 @@ export function isConnectionFailure(e: unknown): boolean {
     if (typeof message === 'string' && PG_CLIENT_MESSAGES.test(message)) return true;
   }
   return false;
+}
+
+/** The error and its `cause` chain, at most five deep (migrate() and connectDatabase wrap driver errors). */
+function* causeChain(e: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  for (let err = e, depth = 0; err && typeof err === 'object' && depth < 5; depth++) {
+    yield err as { code?: unknown; message?: unknown };
+    err = (err as { cause?: unknown }).cause;
+  }
 }
 
 /** Node's socket and file-system errors: the server or the SQLite folder cannot be reached. */
@@ -73,12 +76,7 @@ const PG_CLIENT_MESSAGES =
  */
 export function connectionRetry(e: unknown): 'wait' | 'brief' | undefined {
   let brief = false;
-  for (
-    let err = e, depth = 0;
-    err && typeof err === 'object' && depth < 5;
-    err = (err as { cause?: unknown }).cause, depth++
-  ) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
+  for (const { code, message } of causeChain(e)) {
     if (typeof code === 'string') {
       if (WAIT_CODES.has(code)) return 'wait';
       if (BRIEF_CODES.has(code)) brief = true;
